@@ -1,0 +1,146 @@
+//! Server functions: thin wrappers that decode, authorise, call the `Backend` and map
+//! the error (with its HTTP status). Bodies are JSON so any client can call them at
+//! `/api/<name>`.
+
+use crate::ApiError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use protocol::api::{
+    ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
+};
+use protocol::crypto::kdf::AuthSecret;
+use protocol::{ConversationId, MessageId, UserId};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::ApiError;
+    use crate::backend::SharedBackend;
+    use http::{HeaderMap, HeaderValue, StatusCode, header};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use protocol::api::Profile;
+
+    pub fn backend() -> Result<SharedBackend, ApiError> {
+        use_context::<SharedBackend>()
+            .ok_or_else(|| ApiError::Internal("The server is not set up.".into()))
+    }
+
+    pub async fn headers() -> Result<HeaderMap, ApiError> {
+        leptos_axum::extract::<HeaderMap>()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    }
+
+    /// Sets the response status for an error and passes it on.
+    pub fn fail(e: ApiError) -> ApiError {
+        if let Some(opts) = use_context::<ResponseOptions>() {
+            opts.set_status(
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        e
+    }
+
+    pub fn set_cookie(value: &str) -> Result<(), ApiError> {
+        let v =
+            HeaderValue::from_str(value).map_err(|_| ApiError::Internal("bad cookie".into()))?;
+        expect_context::<ResponseOptions>().append_header(header::SET_COOKIE, v);
+        Ok(())
+    }
+
+    /// The backend and the signed-in user, or a 401.
+    pub async fn authorised() -> Result<(SharedBackend, Profile), ApiError> {
+        let backend = backend()?;
+        let me = backend.authenticate(&headers().await?).await?;
+        Ok((backend, me))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "prelogin", input = Json)]
+pub async fn prelogin(username: String) -> Result<LoginParams, ApiError> {
+    async { server::backend()?.login_params(username).await }
+        .await
+        .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "register", input = Json)]
+pub async fn register(registration: Registration) -> Result<Session, ApiError> {
+    async {
+        let (session, cookie) = server::backend()?.register(registration).await?;
+        server::set_cookie(&cookie)?;
+        Ok(session)
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "login", input = Json)]
+pub async fn login(username: String, auth_secret: AuthSecret) -> Result<Session, ApiError> {
+    async {
+        let (session, cookie) = server::backend()?.login(username, auth_secret).await?;
+        server::set_cookie(&cookie)?;
+        Ok(session)
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "logout", input = Json)]
+pub async fn logout() -> Result<(), ApiError> {
+    async {
+        let cookie = server::backend()?.logout(&server::headers().await?).await?;
+        server::set_cookie(&cookie)
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "me", input = Json)]
+pub async fn me() -> Result<Profile, ApiError> {
+    async { Ok(server::authorised().await?.1) }
+        .await
+        .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "people", input = Json)]
+pub async fn people() -> Result<Vec<Person>, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.people(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "conversations", input = Json)]
+pub async fn conversations() -> Result<Vec<ConversationSummary>, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.conversations(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "open_direct", input = Json)]
+pub async fn open_direct(peer: UserId) -> Result<ConversationSummary, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.open_direct(&me, peer).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "history", input = Json)]
+pub async fn history(
+    conversation: ConversationId,
+    before: Option<MessageId>,
+) -> Result<HistoryPage, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.history(&me, conversation, before).await
+    }
+    .await
+    .map_err(server::fail)
+}

@@ -1,0 +1,40 @@
+//! What the server functions need from the server. The server crate implements it; the
+//! server functions only decode, authorise through it, call it and map the error.
+
+use crate::ApiError;
+use http::HeaderMap;
+use protocol::api::{
+    ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
+};
+use protocol::crypto::kdf::AuthSecret;
+use protocol::{ConversationId, MessageId, UserId};
+use std::sync::Arc;
+
+/// A new session and the Set-Cookie header value that carries it.
+pub type NewSession = (Session, String);
+
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn login_params(&self, username: String) -> Result<LoginParams, ApiError>;
+    async fn register(&self, reg: Registration) -> Result<NewSession, ApiError>;
+    async fn login(&self, username: String, secret: AuthSecret) -> Result<NewSession, ApiError>;
+    /// Ends the request's session; returns the Set-Cookie value that clears the cookie.
+    async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError>;
+    /// The user whose session cookie the request carries.
+    async fn authenticate(&self, headers: &HeaderMap) -> Result<Profile, ApiError>;
+    async fn people(&self, me: &Profile) -> Result<Vec<Person>, ApiError>;
+    async fn conversations(&self, me: &Profile) -> Result<Vec<ConversationSummary>, ApiError>;
+    async fn open_direct(
+        &self,
+        me: &Profile,
+        peer: UserId,
+    ) -> Result<ConversationSummary, ApiError>;
+    async fn history(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+        before: Option<MessageId>,
+    ) -> Result<HistoryPage, ApiError>;
+}
+
+pub type SharedBackend = Arc<dyn Backend>;

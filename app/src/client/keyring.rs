@@ -1,0 +1,145 @@
+//! The signed-in user's keys: made at registration, unwrapped at login, kept in this
+//! tab's sessionStorage so a reload does not ask for the password again (closing the
+//! tab forgets them).
+
+use super::browser;
+use crate::ApiError;
+use crate::api;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use protocol::api::{Profile, Registration, Session};
+use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
+use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
+use protocol::crypto::random_array;
+use protocol::crypto::wrap::{unwrap_keys, wrap_keys};
+use protocol::{UserId, validate};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+const STORAGE_KEY: &str = "hearth.keyring";
+
+pub struct Keyring {
+    pub me: Profile,
+    pub identity: PublicIdentity,
+    pub keys: IdentityKeys,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    me: Profile,
+    identity: PublicIdentity,
+    secret: String,
+}
+
+impl Keyring {
+    fn save(&self) {
+        let secret = Zeroizing::new(STANDARD.encode(self.keys.to_secret_bytes().as_ref()));
+        let stored = Stored {
+            me: self.me.clone(),
+            identity: self.identity.clone(),
+            secret: secret.to_string(),
+        };
+        if let Ok(json) = serde_json::to_string(&stored) {
+            browser::session_set(STORAGE_KEY, &Zeroizing::new(json));
+        }
+    }
+
+    /// The keyring this tab saved, if any.
+    pub fn load() -> Option<Arc<Keyring>> {
+        let json = Zeroizing::new(browser::session_get(STORAGE_KEY)?);
+        let stored: Stored = serde_json::from_str(&json).ok()?;
+        let raw = Zeroizing::new(STANDARD.decode(stored.secret.as_bytes()).ok()?);
+        let seed: &[u8; 32] = raw.get(..32)?.try_into().ok()?;
+        let scalar: &[u8; 32] = raw.get(32..64)?.try_into().ok()?;
+        let keys = IdentityKeys::from_secret_bytes(seed, scalar);
+        stored.identity.matches(&keys).then(|| {
+            Arc::new(Keyring {
+                me: stored.me,
+                identity: stored.identity,
+                keys,
+            })
+        })
+    }
+
+    pub fn forget() {
+        browser::session_remove(STORAGE_KEY);
+    }
+
+    /// Checks what the server answered at login and keeps the keys.
+    fn from_session(session: Session, keys: IdentityKeys) -> Result<Arc<Keyring>, ApiError> {
+        session.identity.verify()?;
+        if session.identity.user != session.me.id || !session.identity.matches(&keys) {
+            return Err(ApiError::Local(
+                "The server is publishing keys for you that are not yours. Do not use this server until its operator explains why.".into(),
+            ));
+        }
+        let ring = Keyring {
+            me: session.me,
+            identity: session.identity,
+            keys,
+        };
+        ring.save();
+        Ok(Arc::new(ring))
+    }
+}
+
+/// What the registration form collects.
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Everything in the browser: Argon2id, HKDF, fresh identity keys, the wrap; then the
+/// server stores what it is sent, which never includes the password.
+pub async fn register(form: NewAccount) -> Result<Arc<Keyring>, ApiError> {
+    let username = validate::username(&form.username)?;
+    let display_name = validate::display_name(&form.display_name)?;
+    let email = validate::email(Some(&form.email))?;
+    if browser::password_score(&form.password, &[&username, &display_name]) < 3 {
+        return Err(ApiError::Local(
+            "That password is too easy to guess; try a longer phrase.".into(),
+        ));
+    }
+    browser::yield_to_paint().await;
+    let id = UserId::random()?;
+    let salt = Salt(random_array()?);
+    let kdf = KdfParams::DEFAULT;
+    let (auth_secret, wrap_key) = derive_master(&form.password, &salt, kdf)?.split()?;
+    let keys = IdentityKeys::generate()?;
+    let identity = keys.public(id);
+    let wrapped_keys = wrap_keys(&keys, &wrap_key, &id, &kdf)?.into();
+    let registration = Registration {
+        username,
+        display_name,
+        email,
+        salt,
+        kdf,
+        auth_secret,
+        identity,
+        wrapped_keys,
+    };
+    let session = api::register(registration).await?;
+    Keyring::from_session(session, keys)
+}
+
+/// Logs in: the server's salt and parameters (checked against the floor), Argon2id, the
+/// auth secret to the server, then the wrapped keys back and unwrapped here.
+pub async fn login(username: String, password: String) -> Result<Arc<Keyring>, ApiError> {
+    let username = username.trim().to_lowercase();
+    let params = api::prelogin(username.clone()).await?;
+    params.kdf.check()?;
+    browser::yield_to_paint().await;
+    let (auth_secret, wrap_key) = derive_master(&password, &params.salt, params.kdf)?.split()?;
+    let session = api::login(username, auth_secret).await?;
+    let keys = unwrap_keys(
+        session.wrapped_keys.as_slice(),
+        &wrap_key,
+        &session.me.id,
+        &session.kdf,
+    )
+    .map_err(|_| ApiError::Local("Your keys could not be unlocked with this password.".into()))?;
+    Keyring::from_session(session, keys)
+}

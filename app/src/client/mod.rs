@@ -1,0 +1,7 @@
+//! The browser side: keys, encryption of messages and the socket. Written to compile on
+//! the server too (where none of it runs), so pages need no cfg of their own.
+
+pub mod browser;
+pub mod dm;
+pub mod keyring;
+pub mod socket;

@@ -1,0 +1,63 @@
+//! The app's one error type: what a server function can fail with, as the person at the
+//! browser should read it. Internal details stay in the server's log.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Internal(String),
+    #[error("Could not reach Hearth: {0}")]
+    Network(String),
+    /// A failure in this browser (crypto, storage) before anything was sent.
+    #[error("{0}")]
+    Local(String),
+}
+
+impl ApiError {
+    /// The HTTP status a server function answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::BadRequest(_) => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::Conflict(_) => 409,
+            ApiError::Internal(_) | ApiError::Local(_) => 500,
+            ApiError::Network(_) => 502,
+        }
+    }
+}
+
+impl From<protocol::ProtocolError> for ApiError {
+    fn from(e: protocol::ProtocolError) -> Self {
+        ApiError::Local(e.to_string())
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        match e {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                ApiError::BadRequest(format!("The request was malformed: {m}"))
+            }
+            ServerFnErrorErr::Request(m) => ApiError::Network(m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The chat page: conversations and people on the left, the open conversation on the right.
+
+mod state;
+mod view;
+
+use crate::KeyringSignal;
+use crate::client::keyring::Keyring;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+pub use state::Chat;
+
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let ring = expect_context::<KeyringSignal>();
+    let chat = Chat::new();
+    provide_context(chat);
+    let navigate = use_navigate();
+    // Runs once, in the browser only: the keys live there.
+    Effect::new(move |_| {
+        let Some(keys) = ring.get_untracked().or_else(Keyring::load) else {
+            navigate("/login", Default::default());
+            return;
+        };
+        ring.set(Some(keys.clone()));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if let Err(e) = chat.start(keys).await {
+                if matches!(e, crate::ApiError::Unauthorized(_)) {
+                    Keyring::forget();
+                    ring.set(None);
+                    navigate("/login", Default::default());
+                } else {
+                    chat.error.set(Some(e.to_string()));
+                }
+            }
+        });
+    });
+    on_cleanup(move || chat.stop());
+    view! {
+        <div class="chat" class:has-open=move || chat.current.get().is_some()>
+            <view::Sidebar/>
+            <view::Thread/>
+        </div>
+    }
+}

@@ -1,0 +1,359 @@
+//! The chat page's state and what changes it: server answers, socket frames, the user.
+
+use crate::ApiError;
+use crate::api;
+use crate::client::dm::Dm;
+use crate::client::keyring::Keyring;
+use crate::client::socket::{Handlers, Socket};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::{ConversationSummary, MessageContent, Person};
+use protocol::frames::{ClientFrame, ServerFrame, StoredMessage};
+use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// One message as shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub client_id: ClientMsgId,
+    pub id: Option<MessageId>,
+    pub mine: bool,
+    pub text: String,
+    pub at: i64,
+    /// Sent, not yet acknowledged (committed) by the server.
+    pub pending: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub me: RwSignal<Option<UserId>>,
+    pub conversations: RwSignal<Vec<ConversationSummary>>,
+    pub people: RwSignal<Vec<Person>>,
+    pub current: RwSignal<Option<ConversationId>>,
+    pub lines: RwSignal<Vec<Line>>,
+    pub more: RwSignal<bool>,
+    pub loading_older: RwSignal<bool>,
+    pub connected: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+    /// Bumped whenever the newest line changes, so the view scrolls to it.
+    pub scroll_to_end: RwSignal<u64>,
+    dm: StoredValue<Option<Rc<Dm>>, LocalStorage>,
+    socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
+}
+
+impl Chat {
+    pub fn new() -> Self {
+        Self {
+            me: RwSignal::new(None),
+            conversations: RwSignal::new(Vec::new()),
+            people: RwSignal::new(Vec::new()),
+            current: RwSignal::new(None),
+            lines: RwSignal::new(Vec::new()),
+            more: RwSignal::new(false),
+            loading_older: RwSignal::new(false),
+            connected: RwSignal::new(false),
+            error: RwSignal::new(None),
+            scroll_to_end: RwSignal::new(0),
+            dm: StoredValue::new_local(None),
+            socket: StoredValue::new_local(None),
+        }
+    }
+
+    fn report(&self, e: ApiError) {
+        self.error.set(Some(e.to_string()));
+    }
+
+    /// Loads everything after login or reload; Err(Unauthorized) means the session ended.
+    pub async fn start(self, ring: Arc<Keyring>) -> Result<(), ApiError> {
+        let me = api::me().await?;
+        if me.id != ring.me.id {
+            return Err(ApiError::Unauthorized("Signed in as someone else.".into()));
+        }
+        self.me.set(Some(me.id));
+        let (people, convs) = futures::join!(api::people(), api::conversations());
+        self.people.set(people?);
+        let convs = convs?;
+        let last_seen = convs
+            .iter()
+            .filter_map(|c| c.last_message)
+            .max()
+            .unwrap_or(MessageId(0));
+        self.conversations.set(convs);
+        self.dm.set_value(Some(Rc::new(Dm::new(ring))));
+        let socket = Socket::connect(
+            Handlers {
+                on_frame: Box::new(move |f| self.on_frame(f)),
+                on_connected: Box::new(move |c| self.connected.set(c)),
+            },
+            last_seen,
+        );
+        self.socket.set_value(Some(Rc::new(socket)));
+        Ok(())
+    }
+
+    pub fn stop(&self) {
+        if let Some(s) = self.socket.get_value() {
+            s.close();
+        }
+    }
+
+    fn peer(&self, conv: ConversationId) -> Option<Person> {
+        self.conversations
+            .with_untracked(|cs| cs.iter().find(|c| c.id == conv).map(|c| c.peer.clone()))
+    }
+
+    fn decrypt(&self, peer: &Person, m: &StoredMessage) -> Line {
+        let mine = self.me.get_untracked() == Some(m.sender);
+        let text = match self.dm.get_value().map(|dm| dm.open(peer, m)) {
+            Some(Ok(MessageContent::Text { text })) => text,
+            _ => "⚠ This message could not be decrypted.".to_string(),
+        };
+        Line {
+            client_id: m.client_id,
+            id: Some(m.id),
+            mine,
+            text,
+            at: m.at,
+            pending: false,
+        }
+    }
+
+    fn on_frame(&self, frame: ServerFrame) {
+        match frame {
+            ServerFrame::Message(m) => self.on_message(m),
+            ServerFrame::Ack {
+                client_id, id, at, ..
+            } => self.lines.update(|ls| {
+                if let Some(l) = ls.iter_mut().find(|l| l.client_id == client_id) {
+                    l.pending = false;
+                    l.id = Some(id);
+                    l.at = at;
+                }
+            }),
+            ServerFrame::Presence { user, online } => {
+                self.people.update(|ps| {
+                    ps.iter_mut()
+                        .filter(|p| p.id == user)
+                        .for_each(|p| p.online = online)
+                });
+                self.conversations.update(|cs| {
+                    cs.iter_mut()
+                        .filter(|c| c.peer.id == user)
+                        .for_each(|c| c.peer.online = online)
+                });
+            }
+            ServerFrame::Error { message, .. } => self.error.set(Some(message)),
+            ServerFrame::Hello { .. } | ServerFrame::Resumed { .. } | ServerFrame::Pong => {}
+        }
+    }
+
+    fn on_message(&self, m: StoredMessage) {
+        let Some(peer) = self.peer(m.conversation) else {
+            // A conversation someone else just started: fetch the list again.
+            let conversations = self.conversations;
+            spawn_local(async move {
+                if let Ok(cs) = api::conversations().await {
+                    conversations.set(cs);
+                }
+            });
+            return;
+        };
+        let mine = self.me.get_untracked() == Some(m.sender);
+        let open = self.current.get_untracked() == Some(m.conversation);
+        self.conversations.update(|cs| {
+            if let Some(c) = cs.iter_mut().find(|c| c.id == m.conversation) {
+                c.last_message = c.last_message.max(Some(m.id));
+                c.last_at = Some(m.at);
+                if !mine && !open {
+                    c.unread += 1;
+                }
+            }
+            cs.sort_by_key(|c| std::cmp::Reverse(c.last_message));
+        });
+        if !open {
+            return;
+        }
+        let line = self.decrypt(&peer, &m);
+        self.lines.update(|ls| {
+            if let Some(l) = ls
+                .iter_mut()
+                .find(|l| l.client_id == line.client_id && l.mine == line.mine)
+            {
+                l.pending = false;
+                l.id = line.id;
+            } else if !ls.iter().any(|l| l.id == line.id) {
+                ls.push(line);
+            }
+        });
+        self.scroll_to_end.update(|n| *n += 1);
+        if !mine {
+            self.mark_read(m.conversation, m.id);
+        }
+    }
+
+    fn mark_read(&self, conversation: ConversationId, up_to: MessageId) {
+        if let Some(s) = self.socket.get_value() {
+            s.send_now(ClientFrame::Read {
+                conversation,
+                up_to,
+            });
+        }
+    }
+
+    /// Opens (or starts) the direct conversation with a person.
+    pub fn open_with(&self, person: UserId) {
+        let existing = self
+            .conversations
+            .with_untracked(|cs| cs.iter().find(|c| c.peer.id == person).map(|c| c.id));
+        if let Some(id) = existing {
+            return self.select(id);
+        }
+        let this = *self;
+        spawn_local(async move {
+            match api::open_direct(person).await {
+                Ok(c) => {
+                    let id = c.id;
+                    this.conversations.update(|cs| {
+                        if !cs.iter().any(|x| x.id == id) {
+                            cs.insert(0, c);
+                        }
+                    });
+                    this.select(id);
+                }
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// Shows a conversation: its newest page of history, marked read.
+    pub fn select(&self, id: ConversationId) {
+        self.current.set(Some(id));
+        self.lines.set(Vec::new());
+        self.more.set(false);
+        self.conversations.update(|cs| {
+            cs.iter_mut()
+                .filter(|c| c.id == id)
+                .for_each(|c| c.unread = 0)
+        });
+        let this = *self;
+        spawn_local(async move {
+            match api::history(id, None).await {
+                Ok(page) => {
+                    if this.current.get_untracked() != Some(id) {
+                        return;
+                    }
+                    let Some(peer) = this.peer(id) else { return };
+                    let newest = page.messages.first().map(|m| m.id);
+                    let mut lines: Vec<Line> = page
+                        .messages
+                        .iter()
+                        .map(|m| this.decrypt(&peer, m))
+                        .collect();
+                    lines.reverse();
+                    this.lines.set(lines);
+                    this.more.set(page.more);
+                    this.scroll_to_end.update(|n| *n += 1);
+                    if let Some(newest) = newest {
+                        this.mark_read(id, newest);
+                    }
+                }
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// Loads the page of history before the oldest line shown.
+    pub fn load_older(&self) {
+        let Some(id) = self.current.get_untracked() else {
+            return;
+        };
+        if self.loading_older.get_untracked() || !self.more.get_untracked() {
+            return;
+        }
+        let before = self.lines.with_untracked(|ls| ls.iter().find_map(|l| l.id));
+        self.loading_older.set(true);
+        let this = *self;
+        spawn_local(async move {
+            let res = api::history(id, before).await;
+            this.loading_older.set(false);
+            match res {
+                Ok(page) if this.current.get_untracked() == Some(id) => {
+                    let Some(peer) = this.peer(id) else { return };
+                    let mut older: Vec<Line> = page
+                        .messages
+                        .iter()
+                        .map(|m| this.decrypt(&peer, m))
+                        .collect();
+                    older.reverse();
+                    this.lines.update(|ls| {
+                        older.append(ls);
+                        *ls = older;
+                    });
+                    this.more.set(page.more);
+                }
+                Ok(_) => {}
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// Encrypts and sends a text to the open conversation.
+    pub fn send(&self, text: String) -> bool {
+        let text = text.trim().to_string();
+        let (Some(conv), Some(dm), Some(socket)) = (
+            self.current.get_untracked(),
+            self.dm.get_value(),
+            self.socket.get_value(),
+        ) else {
+            return false;
+        };
+        if text.is_empty() {
+            return false;
+        }
+        if text.len() > protocol::validate::MESSAGE_TEXT_MAX {
+            self.error.set(Some("That message is too long.".into()));
+            return false;
+        }
+        let Some(peer) = self.peer(conv) else {
+            return false;
+        };
+        match dm.seal_text(conv, &peer, &text) {
+            Ok((client_id, envelope)) => {
+                self.lines.update(|ls| {
+                    ls.push(Line {
+                        client_id,
+                        id: None,
+                        mine: true,
+                        text,
+                        at: now_ms(),
+                        pending: true,
+                    })
+                });
+                self.scroll_to_end.update(|n| *n += 1);
+                socket.send(
+                    client_id,
+                    ClientFrame::Send {
+                        conversation: conv,
+                        client_id,
+                        envelope: Bytes(envelope),
+                    },
+                );
+                true
+            }
+            Err(e) => {
+                self.error.set(Some(format!("Could not encrypt: {e}")));
+                false
+            }
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0
+}

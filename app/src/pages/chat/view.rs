@@ -1,0 +1,210 @@
+//! The chat page's components.
+
+use super::Chat;
+use crate::KeyringSignal;
+use crate::api;
+use crate::client::keyring::Keyring;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use protocol::api::Person;
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase()
+}
+
+/// A stable hue per person, so avatars are told apart at a glance.
+fn hue(username: &str) -> u32 {
+    username
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 360
+}
+
+#[component]
+fn Avatar(person: Person) -> impl IntoView {
+    let style = format!("--hue: {}", hue(&person.username));
+    view! {
+        <span class="avatar" style=style aria-hidden="true">
+            {initials(&person.display_name)}
+        </span>
+    }
+}
+
+fn clock(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        String::new()
+    }
+}
+
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let ring = expect_context::<KeyringSignal>();
+    let search = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        chat.stop();
+        spawn_local(async move {
+            let _ = api::logout().await;
+            Keyring::forget();
+            ring.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+    let me = move || {
+        ring.get()
+            .map(|r| r.me.display_name.clone())
+            .unwrap_or_default()
+    };
+    let matches = move |p: &Person| {
+        let q = search.get().to_lowercase();
+        q.is_empty() || p.display_name.to_lowercase().contains(&q) || p.username.contains(&q)
+    };
+    view! {
+        <aside class="sidebar">
+            <header class="me">
+                <span class="brand small">"Hearth"</span>
+                <span class="status" class:online=move || chat.connected.get()
+                    title=move || if chat.connected.get() { "Connected" } else { "Reconnecting…" }></span>
+                <span class="name">{me}</span>
+                <button class="ghost" on:click=logout>"Log out"</button>
+            </header>
+            <input class="search" type="search" placeholder="Search people" aria-label="Search people" bind:value=search/>
+            <h2>"Conversations"</h2>
+            <ul class="conversations">
+                <For each=move || chat.conversations.get() key=|c| (c.id, c.unread, c.peer.online, c.last_message) let:c>
+                    {
+                        let id = c.id;
+                        let unread = c.unread;
+                        let peer = c.peer.clone();
+                        let shown = peer.clone();
+                        view! {
+                            <li class="conversation" class:active=move || chat.current.get() == Some(id)
+                                data-peer=peer.username.clone()
+                                style:display=move || if matches(&shown) { "" } else { "none" }>
+                                <button on:click=move |_| chat.select(id)>
+                                    <Avatar person=peer.clone()/>
+                                    <span class="dot" class:online=peer.online></span>
+                                    <span class="title">{peer.display_name.clone()}</span>
+                                    <Show when=move || { unread > 0 }>
+                                        <span class="unread" aria-label="unread messages">{unread}</span>
+                                    </Show>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <h2>"People"</h2>
+            <ul class="people">
+                <For each=move || chat.people.get() key=|p| (p.id, p.online) let:p>
+                    {
+                        let id = p.id;
+                        let shown = p.clone();
+                        view! {
+                            <li class="person" data-username=p.username.clone()
+                                style:display=move || if matches(&shown) { "" } else { "none" }>
+                                <button on:click=move |_| chat.open_with(id)>
+                                    <Avatar person=p.clone()/>
+                                    <span class="dot" class:online=p.online></span>
+                                    <span class="title">{p.display_name.clone()}</span>
+                                    <span class="handle">"@"{p.username.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <Show when=move || chat.people.with(Vec::is_empty)>
+                <p class="empty">"Nobody else is here yet. Share this page's address with the people on your network."</p>
+            </Show>
+        </aside>
+    }
+}
+
+#[component]
+pub fn Thread() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let list: NodeRef<html::Div> = NodeRef::new();
+    let draft = RwSignal::new(String::new());
+    let peer = move || {
+        let id = chat.current.get()?;
+        let peer_id = chat
+            .conversations
+            .with(|cs| cs.iter().find(|c| c.id == id).map(|c| c.peer.id))?;
+        chat.people
+            .with(|ps| ps.iter().find(|p| p.id == peer_id).cloned())
+    };
+    Effect::new(move |_| {
+        chat.scroll_to_end.track();
+        if let Some(el) = list.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+    let send = move || {
+        if chat.send(draft.get_untracked()) {
+            draft.set(String::new());
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let on_scroll = move |_| {
+        if list.get().is_some_and(|el| el.scroll_top() < 80) {
+            chat.load_older();
+        }
+    };
+    view! {
+        <section class="thread" aria-live="polite">
+            <Show when=move || chat.current.get().is_some()
+                fallback=|| view! { <div class="placeholder"><p>"Pick someone to talk to."</p>
+                    <p class="hint">"Messages are encrypted on this device before they are sent."</p></div> }>
+                <header class="thread-head">
+                    <button class="ghost back" on:click=move |_| chat.current.set(None) aria-label="Back">"‹"</button>
+                    {move || peer().map(|p| view! {
+                        <Avatar person=p.clone()/>
+                        <span class="title">{p.display_name.clone()}</span>
+                        <span class="presence">{if p.online { "online" } else { "offline" }}</span>
+                    })}
+                </header>
+                <div class="messages" node_ref=list on:scroll=on_scroll>
+                    <Show when=move || chat.more.get()>
+                        <button class="ghost older" on:click=move |_| chat.load_older()>
+                            {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
+                        </button>
+                    </Show>
+                    <For each=move || chat.lines.get() key=|l| (l.client_id, l.pending) let:l>
+                        <div class="message" class:mine=l.mine class:pending=l.pending>
+                            <p class="text">{l.text.clone()}</p>
+                            <span class="time">{if l.pending { "sending…".to_string() } else { clock(l.at) }}</span>
+                        </div>
+                    </For>
+                </div>
+                {move || chat.error.get().map(|e| view! {
+                    <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
+                })}
+                <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key></textarea>
+                    <button type="submit" aria-label="Send">"Send"</button>
+                </form>
+            </Show>
+        </section>
+    }
+}

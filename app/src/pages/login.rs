@@ -1,0 +1,62 @@
+use super::{TransportWarning, hydrated};
+use crate::KeyringSignal;
+use crate::client::keyring;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let ring = expect_context::<KeyringSignal>();
+    let ready = hydrated();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        let (u, p) = (username.get_untracked(), password.get_untracked());
+        spawn_local(async move {
+            match keyring::login(u, p).await {
+                Ok(k) => {
+                    password.set(String::new());
+                    ring.set(Some(k));
+                    navigate("/", Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <main class="auth">
+            <form class="card" on:submit=submit>
+                <h1 class="brand">"Hearth"</h1>
+                <p class="lede">"Private chat for everyone on this network."</p>
+                <TransportWarning/>
+                <label>"Username"
+                    <input name="username" autocomplete="username" autocapitalize="none" required bind:value=username/>
+                </label>
+                <label>"Password"
+                    <input type="password" name="password" autocomplete="current-password" required bind:value=password/>
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" disabled=move || busy.get() || !ready.get()>
+                    {move || if busy.get() { "Unlocking your keys…" } else { "Log in" }}
+                </button>
+                <p class="switch">"New here? " <A href="/register">"Create an account"</A></p>
+            </form>
+        </main>
+    }
+}

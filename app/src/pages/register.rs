@@ -1,0 +1,94 @@
+use super::{TransportWarning, hydrated};
+use crate::KeyringSignal;
+use crate::client::{browser, keyring};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+const STRENGTH: [&str; 5] = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let ring = expect_context::<KeyringSignal>();
+    let ready = hydrated();
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let score = Memo::new(move |_| {
+        password.with(|p| browser::password_score(p, &[&username.get(), &display_name.get()]))
+    });
+    let navigate = use_navigate();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if password.get_untracked() != confirm.get_untracked() {
+            error.set(Some("The two passwords differ.".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let form = keyring::NewAccount {
+            username: username.get_untracked(),
+            display_name: display_name.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match keyring::register(form).await {
+                Ok(k) => {
+                    password.set(String::new());
+                    confirm.set(String::new());
+                    ring.set(Some(k));
+                    navigate("/", Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <main class="auth">
+            <form class="card" on:submit=submit>
+                <h1 class="brand">"Hearth"</h1>
+                <p class="lede">"Create your account. Your password never leaves this device."</p>
+                <TransportWarning/>
+                <label>"Username"
+                    <input name="username" autocomplete="username" autocapitalize="none" required
+                        minlength="3" maxlength="32" bind:value=username/>
+                </label>
+                <label>"Display name"
+                    <input name="display_name" autocomplete="name" required maxlength="64" bind:value=display_name/>
+                </label>
+                <label>"Email " <span class="hint">"(optional)"</span>
+                    <input type="email" name="email" autocomplete="email" bind:value=email/>
+                </label>
+                <label>"Password"
+                    <input type="password" name="password" autocomplete="new-password" required bind:value=password/>
+                </label>
+                <div class="strength" data-score=move || score.get().to_string()>
+                    <span class="bar"></span>
+                    <span class="label">{move || if password.with(String::is_empty) { "" } else { STRENGTH[score.get().min(4) as usize] }}</span>
+                </div>
+                <label>"Repeat password"
+                    <input type="password" name="confirm" autocomplete="new-password" required bind:value=confirm/>
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" disabled=move || busy.get() || !ready.get()>
+                    {move || if busy.get() { "Making your keys…" } else { "Create account" }}
+                </button>
+                <p class="switch">"Have an account? " <A href="/login">"Log in"</A></p>
+            </form>
+        </main>
+    }
+}

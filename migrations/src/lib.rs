@@ -1,0 +1,14 @@
+//! The schema, as migrations the server applies at start-up (SQLite and PostgreSQL).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_spine;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_spine::Migration)]
+    }
+}

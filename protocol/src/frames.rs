@@ -1,0 +1,201 @@
+//! WebSocket frames: JSON text frames, each carrying the protocol version `v`.
+
+use crate::bytes::Bytes;
+use crate::error::{ProtocolError, Result};
+use crate::ids::{ClientMsgId, ConversationId, MessageId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// The frame version this build speaks.
+pub const PROTOCOL_VERSION: u16 = 1;
+/// The largest text frame either side accepts; larger ones close the socket (1009).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// The most messages a resume replays; a client that was away longer reloads history.
+pub const RESUME_LIMIT: usize = 500;
+
+/// Browser → server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Store an encrypted message; answered by `Ack` once committed.
+    Send {
+        conversation: ConversationId,
+        client_id: ClientMsgId,
+        envelope: Bytes,
+    },
+    /// Replay every message after `after` in the user's conversations (after a reconnect).
+    Resume { after: MessageId },
+    /// The user has read a conversation up to a message.
+    Read {
+        conversation: ConversationId,
+        up_to: MessageId,
+    },
+    /// Keep-alive; answered by `Pong`.
+    Ping,
+}
+
+/// A stored message as the server hands it out: the envelope is opaque to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    pub sender: UserId,
+    pub client_id: ClientMsgId,
+    pub envelope: Bytes,
+    /// Server time of the commit, milliseconds since the Unix epoch.
+    pub at: i64,
+}
+
+/// Why the server refused a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadFrame,
+    NotMember,
+    TooLarge,
+    Internal,
+}
+
+/// Server → browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    Hello {
+        user: UserId,
+    },
+    /// The message is committed (or was already, for a repeated client id).
+    Ack {
+        client_id: ClientMsgId,
+        id: MessageId,
+        conversation: ConversationId,
+        at: i64,
+    },
+    Message(StoredMessage),
+    /// Sent after a resume's replay; `complete` is false when more than the limit waited.
+    Resumed {
+        complete: bool,
+    },
+    Presence {
+        user: UserId,
+        online: bool,
+    },
+    Pong,
+    Error {
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<ClientMsgId>,
+    },
+}
+
+#[derive(Serialize)]
+struct Out<'a, T> {
+    v: u16,
+    #[serde(flatten)]
+    frame: &'a T,
+}
+
+#[derive(Deserialize)]
+struct In<T> {
+    // Checked separately first, so an unknown version gets its own error.
+    #[allow(dead_code)]
+    v: u16,
+    #[serde(flatten)]
+    frame: T,
+}
+
+fn encode<T: Serialize>(frame: &T) -> String {
+    // Serialising these plain enums cannot fail: no maps with non-string keys, no I/O.
+    serde_json::to_string(&Out {
+        v: PROTOCOL_VERSION,
+        frame,
+    })
+    .unwrap_or_default()
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T> {
+    if text.len() > MAX_FRAME_BYTES {
+        return Err(ProtocolError::BadFrame("frame too large".into()));
+    }
+    #[derive(Deserialize)]
+    struct Version {
+        v: u16,
+    }
+    let v = serde_json::from_str::<Version>(text)
+        .map_err(|_| ProtocolError::BadFrame("not a versioned JSON frame".into()))?
+        .v;
+    if v != PROTOCOL_VERSION {
+        return Err(ProtocolError::UnsupportedVersion(v));
+    }
+    serde_json::from_str::<In<T>>(text)
+        .map(|f| f.frame)
+        .map_err(|e| ProtocolError::BadFrame(e.to_string()))
+}
+
+impl ClientFrame {
+    pub fn encode(&self) -> String {
+        encode(self)
+    }
+    pub fn decode(text: &str) -> Result<Self> {
+        decode::<Self>(text)
+    }
+}
+
+impl ServerFrame {
+    pub fn encode(&self) -> String {
+        encode(self)
+    }
+    pub fn decode(text: &str) -> Result<Self> {
+        decode::<Self>(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_with_version() {
+        let f = ClientFrame::Send {
+            conversation: ConversationId(3),
+            client_id: ClientMsgId([1; 16]),
+            envelope: Bytes(vec![1, 2, 3]),
+        };
+        let text = f.encode();
+        assert!(text.starts_with(r#"{"v":1,"type":"send""#), "{text}");
+        assert_eq!(ClientFrame::decode(&text).unwrap(), f);
+        let s = ServerFrame::Presence {
+            user: UserId([2; 16]),
+            online: true,
+        };
+        assert_eq!(ServerFrame::decode(&s.encode()).unwrap(), s);
+    }
+
+    #[test]
+    fn bad_frames_are_errors_not_panics() {
+        for bad in [
+            "",
+            "null",
+            "{}",
+            r#"{"v":1}"#,
+            r#"{"v":1,"type":"nope"}"#,
+            "\u{0}",
+            "[1,2]",
+            r#"{"v":"1","type":"ping"}"#,
+        ] {
+            assert!(ClientFrame::decode(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            ClientFrame::decode(r#"{"v":2,"type":"ping"}"#),
+            Err(ProtocolError::UnsupportedVersion(2))
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"{"v":1,"type":"ping"}"#),
+            Ok(ClientFrame::Ping)
+        );
+        let long = format!(
+            r#"{{"v":1,"type":"ping","x":"{}"}}"#,
+            "a".repeat(MAX_FRAME_BYTES)
+        );
+        assert!(ClientFrame::decode(&long).is_err());
+    }
+}

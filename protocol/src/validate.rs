@@ -1,0 +1,76 @@
+//! Rules for what people type, shared so the browser can explain them before the server
+//! refuses them.
+
+use crate::error::{ProtocolError, Result};
+
+pub const USERNAME_MAX: usize = 32;
+pub const DISPLAY_NAME_MAX: usize = 64;
+pub const EMAIL_MAX: usize = 254;
+pub const MESSAGE_TEXT_MAX: usize = 16 * 1024;
+
+/// 3–32 characters: lowercase letters, digits, `.`, `_`, `-`. Returns it normalised.
+pub fn username(raw: &str) -> Result<String> {
+    let u = raw.trim().to_lowercase();
+    let ok_chars = u
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if u.len() < 3 || u.len() > USERNAME_MAX || !ok_chars {
+        return Err(ProtocolError::Invalid(
+            "A username has 3 to 32 characters: letters, digits, '.', '_' or '-'.".into(),
+        ));
+    }
+    Ok(u)
+}
+
+/// 1–64 characters after trimming, no control characters.
+pub fn display_name(raw: &str) -> Result<String> {
+    let d = raw.trim();
+    let n = d.chars().count();
+    if n == 0 || n > DISPLAY_NAME_MAX || d.chars().any(char::is_control) {
+        return Err(ProtocolError::Invalid(
+            "A display name has 1 to 64 characters.".into(),
+        ));
+    }
+    Ok(d.to_string())
+}
+
+/// Optional; when given, something@something with no spaces.
+pub fn email(raw: Option<&str>) -> Result<Option<String>> {
+    let Some(e) = raw.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let valid = e.len() <= EMAIL_MAX
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        && e.split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.contains('@'));
+    if !valid {
+        return Err(ProtocolError::Invalid(
+            "That email address does not look right.".into(),
+        ));
+    }
+    Ok(Some(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(username(" Alice ").unwrap(), "alice");
+        for bad in ["al", "a b c", "ålice", &"a".repeat(33), "x/y"] {
+            assert!(username(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn display_names_and_emails() {
+        assert_eq!(display_name("  Alice Liddell ").unwrap(), "Alice Liddell");
+        assert!(display_name("   ").is_err());
+        assert!(display_name("a\u{7}").is_err());
+        assert_eq!(email(Some("")).unwrap(), None);
+        assert_eq!(email(Some("a@b.c")).unwrap().as_deref(), Some("a@b.c"));
+        assert!(email(Some("nope")).is_err());
+        assert!(email(Some("a@b@c.d")).is_err());
+    }
+}

@@ -1,0 +1,166 @@
+//! Direct conversations and their members.
+
+use super::entities::{conversations, members, messages};
+use super::now_ms;
+use crate::error::{Error, Result};
+use protocol::{ConversationId, MessageId, UserId};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
+};
+
+/// One row of the sidebar, before the peer's profile is attached.
+pub struct Membership {
+    pub conversation: ConversationId,
+    pub peer: UserId,
+    pub unread: u64,
+    pub last_message: Option<MessageId>,
+    pub last_at: Option<i64>,
+}
+
+fn direct_key(a: &UserId, b: &UserId) -> String {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    format!("{lo}:{hi}")
+}
+
+/// The direct conversation between two people, made on first use. The unique direct key
+/// means two browsers opening it at once still end up with one conversation.
+pub async fn open_direct(
+    db: &DatabaseConnection,
+    me: &UserId,
+    peer: &UserId,
+) -> Result<ConversationId> {
+    if me == peer {
+        return Err(Error::BadRequest(
+            "A direct conversation needs another person.".into(),
+        ));
+    }
+    let key = direct_key(me, peer);
+    let find =
+        || conversations::Entity::find().filter(conversations::Column::DirectKey.eq(key.clone()));
+    if let Some(c) = find().one(db).await? {
+        return Ok(ConversationId(c.id));
+    }
+    let txn = db.begin().await?;
+    conversations::Entity::insert(conversations::ActiveModel {
+        kind: Set("direct".into()),
+        direct_key: Set(Some(key.clone())),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(conversations::Column::DirectKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let c = find()
+        .one(&txn)
+        .await?
+        .ok_or(Error::Corrupt("direct conversation vanished"))?;
+    for user in [me, peer] {
+        members::Entity::insert(members::ActiveModel {
+            conversation_id: Set(c.id),
+            user_id: Set(user.to_hex()),
+            last_read: Set(0),
+        })
+        .on_conflict(
+            OnConflict::columns([members::Column::ConversationId, members::Column::UserId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(ConversationId(c.id))
+}
+
+/// The members of a conversation, provided `me` is one of them.
+pub async fn members_of(
+    db: &impl ConnectionTrait,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<Vec<UserId>> {
+    let rows = members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .all(db)
+        .await?;
+    let ids: Vec<UserId> = rows.iter().filter_map(|m| m.user_id.parse().ok()).collect();
+    if !ids.contains(me) {
+        return Err(Error::Forbidden("You are not in that conversation."));
+    }
+    Ok(ids)
+}
+
+/// Every conversation of `me`, with unread counts (messages from others after the read
+/// mark) and the newest message.
+pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership>> {
+    let mine = members::Entity::find()
+        .filter(members::Column::UserId.eq(me.to_hex()))
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(mine.len());
+    for m in mine {
+        let peer = members::Entity::find()
+            .filter(members::Column::ConversationId.eq(m.conversation_id))
+            .filter(members::Column::UserId.ne(me.to_hex()))
+            .one(db)
+            .await?;
+        let Some(peer) = peer.and_then(|p| p.user_id.parse().ok()) else {
+            continue;
+        };
+        let unread = messages::Entity::find()
+            .filter(messages::Column::ConversationId.eq(m.conversation_id))
+            .filter(messages::Column::Id.gt(m.last_read))
+            .filter(messages::Column::SenderId.ne(me.to_hex()))
+            .count(db)
+            .await?;
+        let last: Option<(i64, i64)> = messages::Entity::find()
+            .select_only()
+            .column(messages::Column::Id)
+            .column(messages::Column::CreatedAt)
+            .filter(messages::Column::ConversationId.eq(m.conversation_id))
+            .order_by_id_desc()
+            .into_tuple()
+            .one(db)
+            .await?;
+        out.push(Membership {
+            conversation: ConversationId(m.conversation_id),
+            peer,
+            unread,
+            last_message: last.map(|l| MessageId(l.0)),
+            last_at: last.map(|l| l.1),
+        });
+    }
+    out.sort_by_key(|m| std::cmp::Reverse(m.last_message));
+    Ok(out)
+}
+
+/// Moves `me`'s read mark forward (never back) in a conversation they belong to.
+pub async fn mark_read(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+    up_to: MessageId,
+) -> Result<()> {
+    members::Entity::update_many()
+        .col_expr(members::Column::LastRead, Expr::value(up_to.0))
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .filter(members::Column::UserId.eq(me.to_hex()))
+        .filter(members::Column::LastRead.lt(up_to.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The conversations `me` belongs to, as a subquery for filtering messages.
+pub fn mine(me: &UserId) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(members::Column::ConversationId)
+        .from(members::Entity)
+        .and_where(members::Column::UserId.eq(me.to_hex()))
+        .to_owned()
+}

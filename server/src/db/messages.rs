@@ -1,0 +1,141 @@
+//! Encrypted messages: stored once per (sender, client id), read only by members.
+
+use super::conversations::{members_of, mine};
+use super::entities::messages;
+use super::now_ms;
+use crate::error::{Error, Result};
+use protocol::frames::StoredMessage;
+use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+/// The largest envelope accepted: a 16 KiB text padded and sealed fits easily.
+pub const MAX_ENVELOPE: usize = 48 * 1024;
+
+impl messages::Model {
+    pub fn stored(self) -> Result<StoredMessage> {
+        Ok(StoredMessage {
+            id: MessageId(self.id),
+            conversation: ConversationId(self.conversation_id),
+            sender: self
+                .sender_id
+                .parse()
+                .map_err(|_| Error::Corrupt("message sender"))?,
+            client_id: self
+                .client_id
+                .parse()
+                .map_err(|_| Error::Corrupt("message client id"))?,
+            envelope: Bytes(self.envelope),
+            at: self.created_at,
+        })
+    }
+}
+
+/// The outcome of a send: the stored message, who should receive it, and whether this
+/// call stored it (false for a repeated client id, which is acknowledged but not
+/// delivered again).
+pub struct Sent {
+    pub message: StoredMessage,
+    pub members: Vec<UserId>,
+    pub fresh: bool,
+}
+
+/// Stores a message from `me`, who must be a member; committed before it returns.
+pub async fn send(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+    client_id: ClientMsgId,
+    envelope: Bytes,
+) -> Result<Sent> {
+    if envelope.is_empty() || envelope.len() > MAX_ENVELOPE {
+        return Err(Error::BadRequest(
+            "The message is empty or too large.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let members = members_of(&txn, me, conv).await?;
+    let res = messages::Entity::insert(messages::ActiveModel {
+        conversation_id: Set(conv.0),
+        sender_id: Set(me.to_hex()),
+        client_id: Set(client_id.to_hex()),
+        envelope: Set(envelope.0),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([messages::Column::SenderId, messages::Column::ClientId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let row = messages::Entity::find()
+        .filter(messages::Column::SenderId.eq(me.to_hex()))
+        .filter(messages::Column::ClientId.eq(client_id.to_hex()))
+        .one(&txn)
+        .await?
+        .ok_or(Error::Corrupt("message vanished"))?;
+    txn.commit().await?;
+    if row.conversation_id != conv.0 {
+        return Err(Error::BadRequest(
+            "That message id was already used in another conversation.".into(),
+        ));
+    }
+    Ok(Sent {
+        message: row.stored()?,
+        members,
+        fresh: res == 1,
+    })
+}
+
+/// A page of history, newest first, before `before` (or from the newest).
+pub async fn history(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+    before: Option<MessageId>,
+    limit: u64,
+) -> Result<(Vec<StoredMessage>, bool)> {
+    let mut q = messages::Entity::find()
+        .filter(messages::Column::ConversationId.eq(conv.0))
+        .filter(messages::Column::ConversationId.in_subquery(mine(me)));
+    if let Some(b) = before {
+        q = q.filter(messages::Column::Id.lt(b.0));
+    }
+    let mut rows = q
+        .order_by_desc(messages::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let page = rows
+        .into_iter()
+        .map(messages::Model::stored)
+        .collect::<Result<_>>()?;
+    Ok((page, more))
+}
+
+/// Messages after `after` in any of `me`'s conversations, oldest first: the replay after
+/// a reconnect.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    me: &UserId,
+    after: MessageId,
+    limit: u64,
+) -> Result<Vec<StoredMessage>> {
+    messages::Entity::find()
+        .filter(messages::Column::Id.gt(after.0))
+        .filter(messages::Column::ConversationId.in_subquery(mine(me)))
+        .order_by_asc(messages::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(messages::Model::stored)
+        .collect()
+}

@@ -1,0 +1,185 @@
+//! Accounts and sessions.
+
+use super::entities::{sessions, users};
+use super::now_ms;
+use crate::error::{Error, Result};
+use protocol::UserId;
+use protocol::api::Profile;
+use protocol::crypto::identity::PublicIdentity;
+use protocol::crypto::kdf::{KdfParams, Salt};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+pub use users::Model as User;
+
+/// A new account as the server stores it (verifier already computed).
+pub struct NewUser {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub salt: Salt,
+    pub kdf: KdfParams,
+    pub verifier_salt: [u8; 16],
+    pub verifier: [u8; 32],
+    pub identity: PublicIdentity,
+    pub wrapped_keys: Vec<u8>,
+}
+
+fn array<const N: usize>(v: &[u8], what: &'static str) -> Result<[u8; N]> {
+    v.try_into().map_err(|_| Error::Corrupt(what))
+}
+
+impl User {
+    pub fn user_id(&self) -> Result<UserId> {
+        self.id.parse().map_err(|_| Error::Corrupt("user id"))
+    }
+
+    pub fn profile(&self) -> Result<Profile> {
+        Ok(Profile {
+            id: self.user_id()?,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            is_admin: self.is_admin,
+        })
+    }
+
+    pub fn identity(&self) -> Result<PublicIdentity> {
+        Ok(PublicIdentity {
+            user: self.user_id()?,
+            signing: array(&self.signing_key, "signing key")?,
+            agreement: array(&self.agreement_key, "agreement key")?,
+            signature: array(&self.key_signature, "key signature")?,
+        })
+    }
+
+    pub fn kdf(&self) -> KdfParams {
+        KdfParams {
+            m_kib: self.kdf_m as u32,
+            t: self.kdf_t as u32,
+            p: self.kdf_p as u32,
+        }
+    }
+
+    pub fn salt(&self) -> Result<Salt> {
+        Ok(Salt(array(&self.salt, "salt")?))
+    }
+}
+
+/// Stores a new account; the very first one becomes the admin. A taken username (or id)
+/// is a clear conflict, decided by the unique index so two racing registrations cannot
+/// both win.
+pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
+    let txn = db.begin().await?;
+    let first = users::Entity::find().count(&txn).await? == 0;
+    let model = users::ActiveModel {
+        id: Set(u.id.to_hex()),
+        username: Set(u.username),
+        display_name: Set(u.display_name),
+        email: Set(u.email),
+        is_admin: Set(first),
+        salt: Set(u.salt.0.to_vec()),
+        kdf_m: Set(u.kdf.m_kib as i32),
+        kdf_t: Set(u.kdf.t as i32),
+        kdf_p: Set(u.kdf.p as i32),
+        verifier_salt: Set(u.verifier_salt.to_vec()),
+        verifier: Set(u.verifier.to_vec()),
+        signing_key: Set(u.identity.signing.to_vec()),
+        agreement_key: Set(u.identity.agreement.to_vec()),
+        key_signature: Set(u.identity.signature.to_vec()),
+        wrapped_keys: Set(u.wrapped_keys),
+        created_at: Set(now_ms()),
+    };
+    let user = match model.insert(&txn).await {
+        Ok(user) => user,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(Error::Conflict(
+                "That username is taken; please choose another.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    txn.commit().await?;
+    Ok(user)
+}
+
+fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+pub async fn by_username(db: &impl ConnectionTrait, username: &str) -> Result<Option<User>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Username.eq(username))
+        .one(db)
+        .await?)
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: &UserId) -> Result<Option<User>> {
+    Ok(users::Entity::find_by_id(id.to_hex()).one(db).await?)
+}
+
+/// Everyone but `me`, by display name.
+pub async fn others(db: &DatabaseConnection, me: &UserId) -> Result<Vec<User>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.ne(me.to_hex()))
+        .order_by_asc(users::Column::DisplayName)
+        .all(db)
+        .await?)
+}
+
+pub async fn create_session(
+    db: &DatabaseConnection,
+    token_hash: String,
+    user: &UserId,
+) -> Result<()> {
+    let now = now_ms();
+    sessions::ActiveModel {
+        token_hash: Set(token_hash),
+        user_id: Set(user.to_hex()),
+        created_at: Set(now),
+        last_seen: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The user a session token hash belongs to, refreshing the session's last use.
+pub async fn session_user(db: &DatabaseConnection, token_hash: &str) -> Result<Option<User>> {
+    let Some(session) = sessions::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    // Only write once a minute: every request would otherwise be a database write.
+    if now - session.last_seen > 60_000 {
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::LastSeen, Expr::value(now))
+            .filter(sessions::Column::TokenHash.eq(token_hash))
+            .exec(db)
+            .await?;
+    }
+    by_id(
+        db,
+        &session
+            .user_id
+            .parse()
+            .map_err(|_| Error::Corrupt("session user"))?,
+    )
+    .await
+}
+
+pub async fn delete_session(db: &DatabaseConnection, token_hash: &str) -> Result<()> {
+    sessions::Entity::delete_by_id(token_hash.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}

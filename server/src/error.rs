@@ -1,0 +1,73 @@
+//! The server's one error type. Each variant knows what a user may be told
+//! (`user_message`) apart from what goes to the log (`Display`), so a database error's
+//! details never reach a browser and a secret never reaches either.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("configuration error: {0}")]
+    Config(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not authenticated")]
+    Unauthorized(&'static str),
+    #[error("forbidden")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound(&'static str),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(&'static str),
+}
+
+impl Error {
+    /// What the person at the browser is told.
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::BadRequest(m) | Error::Conflict(m) => m.clone(),
+            Error::Unauthorized(m) | Error::Forbidden(m) | Error::NotFound(m) => (*m).to_string(),
+            Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
+                "Something went wrong on the server; please try again.".to_string()
+            }
+        }
+    }
+
+    /// True for the server's own faults, which are logged; the others are the client's.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_)
+        )
+    }
+}
+
+impl From<protocol::ProtocolError> for Error {
+    fn from(e: protocol::ProtocolError) -> Self {
+        Error::BadRequest(e.to_string())
+    }
+}
+
+impl From<Error> for app::ApiError {
+    fn from(e: Error) -> Self {
+        if e.is_internal() {
+            tracing::error!("{e}");
+        }
+        let msg = e.user_message();
+        match e {
+            Error::BadRequest(_) => app::ApiError::BadRequest(msg),
+            Error::Conflict(_) => app::ApiError::Conflict(msg),
+            Error::Unauthorized(_) => app::ApiError::Unauthorized(msg),
+            Error::Forbidden(_) => app::ApiError::Forbidden(msg),
+            Error::NotFound(_) => app::ApiError::NotFound(msg),
+            _ => app::ApiError::Internal(msg),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

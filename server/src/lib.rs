@@ -1,0 +1,14 @@
+//! The Hearth server. `main` reads as the start-up checklist; `router` assembles the HTTP
+//! surface so integration tests can serve the same thing on an ephemeral port.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod hub;
+pub mod net;
+pub mod router;
+pub mod socket;
+pub mod state;
+
+pub use error::{Error, Result};

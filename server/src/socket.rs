@@ -1,0 +1,237 @@
+//! One WebSocket per browser tab: authenticated by the session cookie, Origin-checked,
+//! frames size-bounded. The loop is generic over Sink/Stream so it is unit-tested
+//! without a network.
+
+use crate::db;
+use crate::error::Error;
+use crate::hub::Hub;
+use crate::state::Hearth;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, RESUME_LIMIT, ServerFrame};
+use protocol::{ClientMsgId, UserId};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Close code for a frame over the limit (RFC 6455 "message too big").
+pub const CLOSE_TOO_BIG: u16 = 1009;
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// A socket that sends nothing (not even a pong) for this long is closed.
+const IDLE_LIMIT: Duration = Duration::from_secs(75);
+
+/// True when the page that opened the socket was served by this host: a foreign page
+/// must not ride on the user's cookie (cross-site WebSocket hijacking).
+pub fn origin_allowed(headers: &HeaderMap) -> bool {
+    let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
+    else {
+        return false;
+    };
+    let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else {
+        return false;
+    };
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    origin_host.is_some_and(|h| h.eq_ignore_ascii_case(host))
+}
+
+pub async fn upgrade(
+    State(state): State<Arc<Hearth>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "This socket may only be opened from Hearth's own pages.",
+        )
+            .into_response();
+    }
+    let user = match state.user_from_headers(&headers).await {
+        Ok(u) => u,
+        Err(e) => return (StatusCode::UNAUTHORIZED, e.user_message()).into_response(),
+    };
+    // The transport limit sits above ours so an oversized frame reaches `run`, which
+    // closes with a reason rather than a bare protocol error.
+    ws.max_message_size(MAX_FRAME_BYTES * 4)
+        .max_frame_size(MAX_FRAME_BYTES * 4)
+        .on_upgrade(move |socket: WebSocket| async move {
+            let (sink, stream) = socket.split();
+            run(state, user, sink, stream).await;
+        })
+}
+
+/// Serves one socket until it closes.
+pub async fn run<W, R, E>(state: Arc<Hearth>, user: UserId, mut sink: W, mut stream: R)
+where
+    W: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+{
+    let (_registration, mut outbox) = Hub::register(&state.hub, user);
+    if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut last_heard = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            incoming = stream.next() => {
+                last_heard = tokio::time::Instant::now();
+                let text = match incoming {
+                    Some(Ok(Message::Text(t))) => t,
+                    Some(Ok(Message::Binary(_))) => {
+                        let _ = send(&mut sink, &error(ErrorCode::BadFrame, "Frames are JSON text.", None)).await;
+                        continue;
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => continue, // ping/pong: handled by the transport
+                };
+                if text.len() > MAX_FRAME_BYTES {
+                    let reason = format!("frame too large (limit {MAX_FRAME_BYTES} bytes)");
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_TOO_BIG, reason: reason.into() }))).await;
+                    break;
+                }
+                for reply in handle(&state, &user, text.as_str()).await {
+                    if send(&mut sink, &reply).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            queued = outbox.recv() => match queued {
+                Some(text) => {
+                    if sink.send(Message::Text(text.as_ref().into())).await.is_err() {
+                        break;
+                    }
+                }
+                // The hub dropped us (we fell too far behind): close, the browser resumes.
+                None => break,
+            },
+            _ = ping.tick() => {
+                if last_heard.elapsed() > IDLE_LIMIT
+                    || sink.send(Message::Ping(Default::default())).await.is_err()
+                {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = sink.close().await;
+}
+
+async fn send<W: Sink<Message> + Unpin>(sink: &mut W, frame: &ServerFrame) -> Result<(), W::Error> {
+    sink.send(Message::Text(frame.encode().into())).await
+}
+
+fn error(code: ErrorCode, message: &str, client_id: Option<ClientMsgId>) -> ServerFrame {
+    ServerFrame::Error {
+        code,
+        message: message.to_string(),
+        client_id,
+    }
+}
+
+fn failed(e: Error, client_id: Option<ClientMsgId>) -> ServerFrame {
+    if e.is_internal() {
+        tracing::error!("socket: {e}");
+    }
+    let code = match e {
+        Error::Forbidden(_) => ErrorCode::NotMember,
+        Error::BadRequest(_) | Error::Conflict(_) => ErrorCode::BadFrame,
+        _ => ErrorCode::Internal,
+    };
+    error(code, &e.user_message(), client_id)
+}
+
+/// The replies to one frame from the browser, for this socket only; live events for
+/// others go through the hub.
+async fn handle(state: &Hearth, user: &UserId, text: &str) -> Vec<ServerFrame> {
+    let frame = match ClientFrame::decode(text) {
+        Ok(f) => f,
+        Err(e) => return vec![error(ErrorCode::BadFrame, &e.to_string(), None)],
+    };
+    match frame {
+        ClientFrame::Ping => vec![ServerFrame::Pong],
+        ClientFrame::Send {
+            conversation,
+            client_id,
+            envelope,
+        } => match db::messages::send(&state.db, user, conversation, client_id, envelope).await {
+            Ok(sent) => {
+                let m = &sent.message;
+                let ack = ServerFrame::Ack {
+                    client_id,
+                    id: m.id,
+                    conversation: m.conversation,
+                    at: m.at,
+                };
+                if sent.fresh {
+                    state
+                        .hub
+                        .send_to(&sent.members, &ServerFrame::Message(sent.message));
+                }
+                vec![ack]
+            }
+            Err(e) => vec![failed(e, Some(client_id))],
+        },
+        ClientFrame::Resume { after } => {
+            match db::messages::after(&state.db, user, after, RESUME_LIMIT as u64).await {
+                Ok(msgs) => {
+                    let complete = msgs.len() < RESUME_LIMIT;
+                    let mut out: Vec<ServerFrame> =
+                        msgs.into_iter().map(ServerFrame::Message).collect();
+                    out.push(ServerFrame::Resumed { complete });
+                    out
+                }
+                Err(e) => vec![failed(e, None)],
+            }
+        }
+        ClientFrame::Read {
+            conversation,
+            up_to,
+        } => match db::conversations::mark_read(&state.db, user, conversation, up_to).await {
+            Ok(()) => vec![],
+            Err(e) => vec![failed(e, None)],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        if let Some(o) = origin {
+            h.insert(header::ORIGIN, HeaderValue::from_str(o).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        assert!(origin_allowed(&headers(
+            Some("https://hearth.local:8443"),
+            "hearth.local:8443"
+        )));
+        assert!(origin_allowed(&headers(
+            Some("http://192.168.1.5:8080"),
+            "192.168.1.5:8080"
+        )));
+        assert!(!origin_allowed(&headers(
+            Some("https://evil.example"),
+            "hearth.local"
+        )));
+        assert!(!origin_allowed(&headers(
+            Some("https://hearth.local.evil.example"),
+            "hearth.local"
+        )));
+        assert!(!origin_allowed(&headers(None, "hearth.local")));
+        assert!(!origin_allowed(&headers(Some("null"), "hearth.local")));
+    }
+}

@@ -1,0 +1,230 @@
+//! The server's shared state and the plain functions behind the server functions
+//! (`app::Backend`): decode and authorise happen in `app`, the work happens here.
+
+use crate::auth::{self, ServerSecret};
+use crate::db;
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+use app::{ApiError, Backend};
+use axum::http::{HeaderMap, header};
+use protocol::api::{
+    ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
+    Session,
+};
+use protocol::crypto::kdf::{AuthSecret, KdfParams};
+use protocol::crypto::random_array;
+use protocol::crypto::wrap::WRAPPED_LEN;
+use protocol::{ConversationId, MessageId, UserId, validate};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+pub struct Hearth {
+    pub db: DatabaseConnection,
+    pub hub: Arc<Hub>,
+    pub secret: ServerSecret,
+    pub secure_cookies: bool,
+}
+
+impl Hearth {
+    /// The signed-in user for a request's cookies.
+    pub async fn user_from_headers(&self, headers: &HeaderMap) -> Result<UserId> {
+        let token = Self::token(headers).ok_or(Error::Unauthorized("Please log in."))?;
+        Ok(self.session_profile(token).await?.id)
+    }
+
+    fn token(headers: &HeaderMap) -> Option<&str> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(auth::token_from_cookies)
+    }
+
+    async fn session_profile(&self, token: &str) -> Result<Profile> {
+        db::users::session_user(&self.db, &auth::hash_token(token))
+            .await?
+            .ok_or(Error::Unauthorized(
+                "Your session has ended; please log in again.",
+            ))?
+            .profile()
+    }
+
+    /// A new session for `user`, and the Set-Cookie value carrying it.
+    async fn start_session(&self, user: &db::users::User) -> Result<(Session, String)> {
+        let (token, hash) = auth::new_token()?;
+        db::users::create_session(&self.db, hash, &user.user_id()?).await?;
+        let session = Session {
+            me: user.profile()?,
+            kdf: user.kdf(),
+            identity: user.identity()?,
+            wrapped_keys: user.wrapped_keys.clone().into(),
+        };
+        Ok((session, auth::session_cookie(&token, self.secure_cookies)))
+    }
+
+    async fn do_register(&self, reg: Registration) -> Result<(Session, String)> {
+        let username = validate::username(&reg.username)?;
+        let display_name = validate::display_name(&reg.display_name)?;
+        let email = validate::email(reg.email.as_deref())?;
+        // The browser enforces the floor; the server does too, so no client can store
+        // parameters that every other client would then refuse.
+        reg.kdf.check()?;
+        reg.identity.verify()?;
+        if reg.wrapped_keys.len() != WRAPPED_LEN {
+            return Err(Error::BadRequest(
+                "The wrapped keys have the wrong size.".into(),
+            ));
+        }
+        let verifier_salt = random_array::<16>()?;
+        let user = db::users::create(
+            &self.db,
+            db::users::NewUser {
+                id: reg.identity.user,
+                username,
+                display_name,
+                email,
+                salt: reg.salt,
+                kdf: reg.kdf,
+                verifier_salt,
+                verifier: auth::verifier(&verifier_salt, &reg.auth_secret),
+                identity: reg.identity,
+                wrapped_keys: reg.wrapped_keys.0,
+            },
+        )
+        .await?;
+        tracing::info!(user = %user.id, admin = user.is_admin, "registered");
+        self.start_session(&user).await
+    }
+
+    async fn do_login(&self, username: &str, secret: &AuthSecret) -> Result<(Session, String)> {
+        let bad = Error::Unauthorized("Wrong username or password.");
+        let Ok(username) = validate::username(username) else {
+            return Err(bad);
+        };
+        let Some(user) = db::users::by_username(&self.db, &username).await? else {
+            return Err(bad);
+        };
+        if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
+            return Err(bad);
+        }
+        self.start_session(&user).await
+    }
+
+    async fn person(&self, user: &db::users::User) -> Result<Person> {
+        let id = user.user_id()?;
+        Ok(Person {
+            id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            online: self.hub.is_online(&id),
+            identity: user.identity()?,
+        })
+    }
+
+    async fn summaries(&self, me: &UserId) -> Result<Vec<ConversationSummary>> {
+        let mut out = Vec::new();
+        for m in db::conversations::list(&self.db, me).await? {
+            let Some(peer) = db::users::by_id(&self.db, &m.peer).await? else {
+                continue;
+            };
+            out.push(ConversationSummary {
+                id: m.conversation,
+                peer: self.person(&peer).await?,
+                unread: m.unread.min(u32::MAX as u64) as u32,
+                last_message: m.last_message,
+                last_at: m.last_at,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for Hearth {
+    async fn login_params(&self, username: String) -> Result<LoginParams, ApiError> {
+        let name = validate::username(&username).unwrap_or(username);
+        Ok(
+            match db::users::by_username(&self.db, &name)
+                .await
+                .map_err(Error::from)?
+            {
+                Some(u) => LoginParams {
+                    salt: u.salt()?,
+                    kdf: u.kdf(),
+                },
+                None => LoginParams {
+                    salt: self.secret.fake_salt(&name),
+                    kdf: KdfParams::DEFAULT,
+                },
+            },
+        )
+    }
+
+    async fn register(&self, reg: Registration) -> Result<(Session, String), ApiError> {
+        Ok(self.do_register(reg).await?)
+    }
+
+    async fn login(
+        &self,
+        username: String,
+        secret: AuthSecret,
+    ) -> Result<(Session, String), ApiError> {
+        Ok(self.do_login(&username, &secret).await?)
+    }
+
+    async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError> {
+        if let Some(token) = Self::token(headers) {
+            db::users::delete_session(&self.db, &auth::hash_token(token)).await?;
+        }
+        Ok(auth::clear_cookie(self.secure_cookies))
+    }
+
+    async fn authenticate(&self, headers: &HeaderMap) -> Result<Profile, ApiError> {
+        let token = Self::token(headers).ok_or(Error::Unauthorized("Please log in."))?;
+        Ok(self.session_profile(token).await?)
+    }
+
+    async fn people(&self, me: &Profile) -> Result<Vec<Person>, ApiError> {
+        let mut out = Vec::new();
+        for u in db::users::others(&self.db, &me.id)
+            .await
+            .map_err(Error::from)?
+        {
+            out.push(self.person(&u).await?);
+        }
+        Ok(out)
+    }
+
+    async fn conversations(&self, me: &Profile) -> Result<Vec<ConversationSummary>, ApiError> {
+        Ok(self.summaries(&me.id).await?)
+    }
+
+    async fn open_direct(
+        &self,
+        me: &Profile,
+        peer: UserId,
+    ) -> Result<ConversationSummary, ApiError> {
+        db::users::by_id(&self.db, &peer)
+            .await
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound("No such person."))?;
+        let id = db::conversations::open_direct(&self.db, &me.id, &peer).await?;
+        let all = self.summaries(&me.id).await?;
+        Ok(all
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::Corrupt("conversation missing"))?)
+    }
+
+    async fn history(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+        before: Option<MessageId>,
+    ) -> Result<HistoryPage, ApiError> {
+        let (messages, more) =
+            db::messages::history(&self.db, &me.id, conversation, before, HISTORY_PAGE as u64)
+                .await?;
+        Ok(HistoryPage { messages, more })
+    }
+}
