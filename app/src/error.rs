@@ -53,8 +53,11 @@ impl FromServerFnError for ApiError {
 
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         match e {
-            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
-                ApiError::BadRequest(format!("The request was malformed: {m}"))
+            // On the server, undecodable arguments arrive as `Deserialization` too.
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::MissingArg(m)
+            | ServerFnErrorErr::Deserialization(m) => {
+                ApiError::BadRequest(format!("The data could not be read: {m}"))
             }
             ServerFnErrorErr::Request(m) => ApiError::Network(m),
             other => ApiError::Internal(other.to_string()),

@@ -1,5 +1,6 @@
 //! Hearth's web client: pages and components (rendered on the server, hydrated in the
 //! browser), server function declarations and the browser side of the socket.
+#![recursion_limit = "512"]
 
 pub mod api;
 #[cfg(feature = "ssr")]

@@ -107,16 +107,16 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .default(false),
                 )
-                .col(ColumnDef::new(Users::Salt).binary().not_null())
+                .col(ColumnDef::new(Users::Salt).blob().not_null())
                 .col(ColumnDef::new(Users::KdfM).integer().not_null())
                 .col(ColumnDef::new(Users::KdfT).integer().not_null())
                 .col(ColumnDef::new(Users::KdfP).integer().not_null())
-                .col(ColumnDef::new(Users::VerifierSalt).binary().not_null())
-                .col(ColumnDef::new(Users::Verifier).binary().not_null())
-                .col(ColumnDef::new(Users::SigningKey).binary().not_null())
-                .col(ColumnDef::new(Users::AgreementKey).binary().not_null())
-                .col(ColumnDef::new(Users::KeySignature).binary().not_null())
-                .col(ColumnDef::new(Users::WrappedKeys).binary().not_null())
+                .col(ColumnDef::new(Users::VerifierSalt).blob().not_null())
+                .col(ColumnDef::new(Users::Verifier).blob().not_null())
+                .col(ColumnDef::new(Users::SigningKey).blob().not_null())
+                .col(ColumnDef::new(Users::AgreementKey).blob().not_null())
+                .col(ColumnDef::new(Users::KeySignature).blob().not_null())
+                .col(ColumnDef::new(Users::WrappedKeys).blob().not_null())
                 .col(ColumnDef::new(Users::CreatedAt).big_integer().not_null())
                 .to_owned(),
         )
@@ -233,7 +233,7 @@ impl MigrationTrait for Migration {
                 )
                 .col(ColumnDef::new(Messages::SenderId).string_len(32).not_null())
                 .col(ColumnDef::new(Messages::ClientId).string_len(32).not_null())
-                .col(ColumnDef::new(Messages::Envelope).binary().not_null())
+                .col(ColumnDef::new(Messages::Envelope).blob().not_null())
                 .col(ColumnDef::new(Messages::CreatedAt).big_integer().not_null())
                 .foreign_key(&mut cascade(
                     "fk_messages_conversation",

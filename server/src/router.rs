@@ -47,6 +47,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         .with_state(state);
     socket
         .merge(pages)
+        .layer(axum::middleware::map_response(error_status))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -63,4 +64,22 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
+}
+
+/// Server functions that fail before their body runs (an undecodable argument) answer
+/// 500 with an `ApiError` body; give every error response the status its error names.
+async fn error_status(res: axum::response::Response) -> axum::response::Response {
+    if res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(e) = serde_json::from_slice::<app::ApiError>(&bytes) {
+        if let Ok(status) = axum::http::StatusCode::from_u16(e.status()) {
+            parts.status = status;
+        }
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -132,6 +132,19 @@ impl Chat {
                 }
             }),
             ServerFrame::Presence { user, online } => {
+                if self.me.get_untracked() != Some(user)
+                    && !self
+                        .people
+                        .with_untracked(|ps| ps.iter().any(|p| p.id == user))
+                {
+                    // Someone new (just registered): fetch the people list again.
+                    let people = self.people;
+                    spawn_local(async move {
+                        if let Ok(ps) = api::people().await {
+                            people.set(ps);
+                        }
+                    });
+                }
                 self.people.update(|ps| {
                     ps.iter_mut()
                         .filter(|p| p.id == user)

@@ -1,0 +1,27 @@
+import { expect, Page } from '@playwright/test';
+
+export async function register(page: Page, username: string, displayName: string, password: string) {
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  await expect(page.locator('.me .name')).toHaveText(displayName);
+}
+
+export async function login(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+}
+
+export async function send(page: Page, text: string) {
+  await page.getByLabel('Message').fill(text);
+  await page.getByLabel('Message').press('Enter');
+  // Acknowledged = committed on the server.
+  await expect(page.locator('.message.mine:not(.pending)', { hasText: text })).toHaveCount(1);
+}

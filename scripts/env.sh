@@ -1,0 +1,12 @@
+# Shared settings for the scripts; sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# Build tools that are not Rust crates (wasm-opt) live outside the clone, so CI's fresh
+# clones reuse them.
+TOOLS="${HEARTH_TOOLS:-$HOME/.cache/hearth/tools}"
+SITE="${HEARTH_SITE:-$CARGO_TARGET_DIR/site}"
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

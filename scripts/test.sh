@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit and integration tests (real server, temporary SQLite), then
+# Playwright in real Chromium against a real server.
+source "$(dirname "$0")/env.sh"
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji"; then
+  say "installing Chromium, ChromeDriver and the emoji font (Debian packages)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null
+fi
+
+"$ROOT/scripts/build-web.sh"
+
+say "Rust tests"
+# The frontend is left out: building it natively beside the server would unify the
+# `hydrate` and `ssr` features of the shared crates.
+cargo test --manifest-path "$ROOT/Cargo.toml" --workspace --exclude frontend
+
+say "browser tests (Playwright, Chromium)"
+cargo build --manifest-path "$ROOT/Cargo.toml" -p server
+cd "$ROOT/end2end"
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null
+export HEARTH_BIN="$CARGO_TARGET_DIR/debug/hearth" HEARTH_SITE="$SITE"
+npx playwright test

@@ -1,0 +1,146 @@
+//! Accounts and server functions against a real server.
+
+mod common;
+
+use protocol::api::{LoginParams, Session};
+use protocol::crypto::kdf::derive_master;
+use protocol::crypto::wrap::unwrap_keys;
+use serde_json::json;
+
+#[tokio::test]
+async fn register_login_and_errors() {
+    let s = common::start().await;
+    let alice = s.register("alice", "pw one two three").await;
+    assert!(alice.session.me.is_admin, "the first account is the admin");
+    let bob = s.register("bob", "pw four five six").await;
+    assert!(!bob.session.me.is_admin);
+
+    // Taken username: a clear conflict.
+    let (again, _) = s.registration("alice", "x y z").await;
+    let res = s
+        .call("register", None, json!({ "registration": again }))
+        .await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("That username is taken"));
+
+    // Log in from "another browser": same salt, same keys unwrapped.
+    let params: LoginParams = s
+        .call("prelogin", None, json!({ "username": "alice" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (auth, wrap) = derive_master("pw one two three", &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "alice", "auth_secret": auth }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let session: Session = res.json().await.unwrap();
+    let keys = unwrap_keys(
+        session.wrapped_keys.as_slice(),
+        &wrap,
+        &session.me.id,
+        &session.kdf,
+    )
+    .unwrap();
+    assert!(session.identity.matches(&keys) && session.identity.matches(&alice.keys));
+
+    // Wrong password: a clear 401, no session.
+    let (bad, _) = derive_master("wrong password", &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "alice", "auth_secret": bad }),
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert!(res.headers().get("set-cookie").is_none());
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Wrong username or password")
+    );
+
+    // Unknown usernames get a stable fake salt, indistinguishable in shape.
+    let a: LoginParams = s
+        .call("prelogin", None, json!({ "username": "nobody" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let b: LoginParams = s
+        .call("prelogin", None, json!({ "username": "nobody" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a.salt, params.salt);
+
+    // Without a session: 401; with one: the data.
+    assert_eq!(s.call("people", None, json!({})).await.status(), 401);
+    let res = s.call("people", Some(&alice.cookie), json!({})).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("\"bob\""));
+
+    // Malformed bodies are clear 400s, not panics.
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "alice", "auth_secret": "short" }),
+        )
+        .await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+
+    // Logout ends the session on the server.
+    assert_eq!(
+        s.call("logout", Some(&bob.cookie), json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        s.call("me", Some(&bob.cookie), json!({})).await.status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn registration_is_validated() {
+    let s = common::start().await;
+    let (mut reg, _) = s.registration("carol", "pw").await;
+    reg.identity.agreement[0] ^= 1; // signature no longer matches
+    let res = s
+        .call("register", None, json!({ "registration": reg }))
+        .await;
+    assert_eq!(res.status(), 400);
+
+    let (mut weak, _) = s.registration("carol", "pw").await;
+    weak.kdf.m_kib = 1024;
+    let res = s
+        .call("register", None, json!({ "registration": weak }))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("too weak"));
+
+    let (bad_name, _) = s.registration("x", "pw").await;
+    assert_eq!(
+        s.call("register", None, json!({ "registration": bad_name }))
+            .await
+            .status(),
+        400
+    );
+}

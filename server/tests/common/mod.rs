@@ -1,0 +1,187 @@
+//! A real server on an ephemeral port with a temporary SQLite file, and a client that
+//! speaks to it as a browser would (the crypto from `protocol`, run natively).
+#![allow(dead_code)]
+
+use futures::{SinkExt, StreamExt};
+use protocol::UserId;
+use protocol::api::{Registration, Session};
+use protocol::crypto::identity::IdentityKeys;
+use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
+use protocol::crypto::random_array;
+use protocol::crypto::wrap::wrap_keys;
+use protocol::frames::ServerFrame;
+use server::{auth::ServerSecret, db, hub::Hub, router, state::Hearth};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+pub async fn start() -> TestServer {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    let db = db::connect(&url).await.expect("database");
+    let secret = ServerSecret::load_or_create(&dir.path().join("server.secret")).expect("secret");
+    let state = Arc::new(Hearth {
+        db,
+        hub: Arc::new(Hub::default()),
+        secret,
+        secure_cookies: false,
+    });
+    let app = router::build(state, dir.path());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    TestServer {
+        addr,
+        dir,
+        http: reqwest::Client::new(),
+    }
+}
+
+pub struct User {
+    pub id: UserId,
+    pub cookie: String,
+    pub session: Session,
+    pub keys: IdentityKeys,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn call(
+        &self,
+        name: &str,
+        cookie: Option<&str>,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(self.url(&format!("/api/{name}")))
+            .json(&body);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn registration(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (Registration, IdentityKeys) {
+        let id = UserId::random().unwrap();
+        let salt = Salt(random_array().unwrap());
+        let kdf = KdfParams::FLOOR;
+        let (auth_secret, wrap_key) = derive_master(password, &salt, kdf)
+            .unwrap()
+            .split()
+            .unwrap();
+        let keys = IdentityKeys::generate().unwrap();
+        let reg = Registration {
+            username: username.into(),
+            display_name: username.to_uppercase(),
+            email: None,
+            salt,
+            kdf,
+            auth_secret,
+            identity: keys.public(id),
+            wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf).unwrap().into(),
+        };
+        (reg, keys)
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> User {
+        let (reg, keys) = self.registration(username, password).await;
+        let res = self
+            .call("register", None, serde_json::json!({ "registration": reg }))
+            .await;
+        assert_eq!(res.status(), 200, "register {username}");
+        let cookie = session_cookie(&res);
+        let session: Session = res.json().await.expect("session");
+        User {
+            id: session.me.id,
+            cookie,
+            session,
+            keys,
+        }
+    }
+
+    pub async fn socket(
+        &self,
+        cookie: Option<&str>,
+        origin: Option<&str>,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+        let mut req = format!("ws://{}/ws", self.addr).into_client_request()?;
+        if let Some(c) = cookie {
+            req.headers_mut().insert("cookie", c.parse().unwrap());
+        }
+        if let Some(o) = origin {
+            req.headers_mut().insert("origin", o.parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+        let mut s = Socket { ws };
+        assert!(matches!(s.next_frame().await, ServerFrame::Hello { .. }));
+        Ok(s)
+    }
+
+    pub fn own_origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+pub fn session_cookie(res: &reqwest::Response) -> String {
+    let set = res
+        .headers()
+        .get("set-cookie")
+        .expect("set-cookie")
+        .to_str()
+        .unwrap();
+    set.split(';').next().unwrap().to_string()
+}
+
+pub struct Socket {
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Socket {
+    pub async fn send_text(&mut self, text: String) {
+        self.ws.send(Message::text(text)).await.expect("send");
+    }
+
+    /// The next frame, skipping presence announcements.
+    pub async fn next_frame(&mut self) -> ServerFrame {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("a frame within 10 s")
+                .expect("socket open")
+                .expect("frame");
+            if let Message::Text(t) = msg {
+                let f = ServerFrame::decode(t.as_str()).expect("valid server frame");
+                if !matches!(f, ServerFrame::Presence { .. }) {
+                    return f;
+                }
+            }
+        }
+    }
+
+    pub async fn next_raw(&mut self) -> Option<Message> {
+        tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+            .await
+            .expect("within 10 s")?
+            .ok()
+    }
+}

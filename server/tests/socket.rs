@@ -1,0 +1,166 @@
+//! The WebSocket against a real server: authentication, Origin, limits, bad frames and
+//! idempotent sends.
+
+mod common;
+
+use protocol::api::{ConversationSummary, HistoryPage};
+use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, ServerFrame};
+use protocol::{Bytes, ClientMsgId, MessageId};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+#[tokio::test]
+async fn foreign_origin_or_no_session_is_refused() {
+    let s = common::start().await;
+    let alice = s.register("alice", "pw one").await;
+    let origin = s.own_origin();
+    assert!(
+        s.socket(Some(&alice.cookie), Some("http://evil.example"))
+            .await
+            .is_err()
+    );
+    assert!(s.socket(Some(&alice.cookie), None).await.is_err());
+    assert!(s.socket(None, Some(&origin)).await.is_err());
+    assert!(
+        s.socket(Some("hearth_session=forged"), Some(&origin))
+            .await
+            .is_err()
+    );
+    assert!(s.socket(Some(&alice.cookie), Some(&origin)).await.is_ok());
+}
+
+#[tokio::test]
+async fn limits_bad_frames_and_repeated_ids() {
+    let s = common::start().await;
+    let alice = s.register("alice", "pw one").await;
+    let bob = s.register("bob", "pw two").await;
+    let origin = s.own_origin();
+    let mut a1 = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
+    let mut a2 = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
+    let mut b = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
+
+    // Malformed frames: an error frame, and the socket stays usable.
+    for bad in [
+        "not json",
+        "{}",
+        r#"{"v":1,"type":"send"}"#,
+        r#"{"v":9,"type":"ping"}"#,
+    ] {
+        a1.send_text(bad.into()).await;
+        match a1.next_frame().await {
+            ServerFrame::Error { code, .. } => assert_eq!(code, ErrorCode::BadFrame, "{bad}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    a1.send_text(ClientFrame::Ping.encode()).await;
+    assert_eq!(a1.next_frame().await, ServerFrame::Pong);
+
+    // A conversation, and a message sent twice with the same client id.
+    let conv: ConversationSummary = s
+        .call(
+            "open_direct",
+            Some(&alice.cookie),
+            json!({ "peer": bob.id }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = ClientMsgId([7; 16]);
+    let send = ClientFrame::Send {
+        conversation: conv.id,
+        client_id: id,
+        envelope: Bytes(vec![1; 300]),
+    }
+    .encode();
+    a1.send_text(send.clone()).await;
+    let ServerFrame::Ack { id: first, .. } = a1.next_frame().await else {
+        panic!("ack")
+    };
+    // Every tab of both people gets it live.
+    assert!(matches!(b.next_frame().await, ServerFrame::Message(m) if m.id == first));
+    assert!(matches!(a2.next_frame().await, ServerFrame::Message(m) if m.id == first));
+    assert!(matches!(a1.next_frame().await, ServerFrame::Message(m) if m.id == first));
+    a1.send_text(send).await;
+    let ServerFrame::Ack { id: second, .. } = a1.next_frame().await else {
+        panic!("ack")
+    };
+    assert_eq!(
+        first, second,
+        "a repeated client id is acknowledged with the stored message"
+    );
+    let page: HistoryPage = s
+        .call(
+            "history",
+            Some(&bob.cookie),
+            json!({ "conversation": conv.id, "before": null }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.messages.len(), 1, "stored once");
+    assert_eq!(page.messages[0].envelope.len(), 300);
+
+    // Resume replays what was missed.
+    b.send_text(
+        ClientFrame::Resume {
+            after: MessageId(0),
+        }
+        .encode(),
+    )
+    .await;
+    assert!(matches!(b.next_frame().await, ServerFrame::Message(m) if m.id == first));
+    assert_eq!(
+        b.next_frame().await,
+        ServerFrame::Resumed { complete: true }
+    );
+
+    // A stranger cannot post into or read the conversation.
+    let carol = s.register("carol", "pw three").await;
+    let mut c = s.socket(Some(&carol.cookie), Some(&origin)).await.unwrap();
+    c.send_text(
+        ClientFrame::Send {
+            conversation: conv.id,
+            client_id: id,
+            envelope: Bytes(vec![1; 10]),
+        }
+        .encode(),
+    )
+    .await;
+    assert!(matches!(
+        c.next_frame().await,
+        ServerFrame::Error {
+            code: ErrorCode::NotMember,
+            ..
+        }
+    ));
+    let res = s
+        .call(
+            "history",
+            Some(&carol.cookie),
+            json!({ "conversation": conv.id, "before": null }),
+        )
+        .await;
+    let page: HistoryPage = res.json().await.unwrap();
+    assert!(page.messages.is_empty());
+
+    // An oversized frame closes that socket with a reason; the others keep working.
+    a2.send_text("x".repeat(MAX_FRAME_BYTES + 1)).await;
+    loop {
+        match a2.next_raw().await {
+            Some(Message::Close(Some(frame))) => {
+                assert_eq!(frame.code, CloseCode::Size);
+                assert!(frame.reason.contains("too large"));
+                break;
+            }
+            Some(Message::Text(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+    a1.send_text(ClientFrame::Ping.encode()).await;
+    assert_eq!(a1.next_frame().await, ServerFrame::Pong);
+    b.send_text(ClientFrame::Ping.encode()).await;
+    assert_eq!(b.next_frame().await, ServerFrame::Pong);
+}
