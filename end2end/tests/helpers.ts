@@ -15,8 +15,11 @@ export async function login(page: Page, username: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
+  const started = Date.now();
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  // Argon2id (64 MiB, 3 passes) in WASM dominates; printed for docs/PERFORMANCE.md.
+  console.log(`login of ${username} took ${Date.now() - started} ms`);
 }
 
 export async function send(page: Page, text: string) {
