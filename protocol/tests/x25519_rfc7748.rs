@@ -35,8 +35,14 @@ fn iterated_1_and_1000() {
         u = k;
         k = next;
         if i == 1 {
-            assert_eq!(k, h("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"));
+            assert_eq!(
+                k,
+                h("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079")
+            );
         }
     }
-    assert_eq!(k, h("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"));
+    assert_eq!(
+        k,
+        h("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51")
+    );
 }
