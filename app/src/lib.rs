@@ -25,11 +25,17 @@ pub type KeyringSignal = RwSignal<Option<Arc<Keyring>>>;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Only scripts carrying this response's nonce, or loaded from this origin, may run:
+    // an injected inline script is refused. (The HTTP header adds the rest of the policy.)
+    let csp = leptos::nonce::use_nonce().map(|nonce| {
+        format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'")
+    });
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
+                {csp.map(|content| view! { <meta http-equiv="Content-Security-Policy" content=content/> })}
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <HydrationScripts options/>
                 <MetaTags/>

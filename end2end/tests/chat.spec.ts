@@ -75,3 +75,18 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('alert')).toContainText('Wrong username or password');
 });
+
+test('the content security policy refuses an injected inline script', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  const ran = await page.evaluate(async () => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true;';
+    document.head.append(s);
+    await new Promise(r => setTimeout(r, 100));
+    return (window as any).__injected === true;
+  });
+  expect(ran).toBe(false);
+  // The page itself hydrated: its own (nonce'd) script was allowed.
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+});

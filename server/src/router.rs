@@ -12,8 +12,9 @@ use std::path::Path;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Scripts only from this origin (and WebAssembly compilation), no plugins, no framing.
-/// The hydration script is inline, so 'unsafe-inline' stays until nonces land (issue 6).
+/// No plugins, no framing, connections only to this origin. Scripts are further limited by
+/// the per-response nonce policy the page itself carries (`app::shell`); 'unsafe-inline'
+/// here only lets that nonce'd hydration script through this header's policy.
 const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";

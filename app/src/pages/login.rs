@@ -1,9 +1,8 @@
-use super::{TransportWarning, hydrated};
+use super::{TransportWarning, enter, hydrated};
 use crate::KeyringSignal;
 use crate::client::keyring;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -21,23 +20,8 @@ pub fn LoginPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
-        error.set(None);
-        let navigate = navigate.clone();
-        let (u, p) = (username.get_untracked(), password.get_untracked());
-        spawn_local(async move {
-            match keyring::login(u, p).await {
-                Ok(k) => {
-                    password.set(String::new());
-                    ring.set(Some(k));
-                    navigate("/", Default::default());
-                }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    busy.set(false);
-                }
-            }
-        });
+        let action = keyring::login(username.get_untracked(), password.get_untracked());
+        enter(ring, navigate.clone(), busy, error, action);
     };
     view! {
         <main class="auth">

@@ -2,7 +2,11 @@ pub mod chat;
 pub mod login;
 pub mod register;
 
+use crate::client::keyring::Keyring;
+use crate::{ApiError, KeyringSignal};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
 
 /// False during server rendering and until the page has hydrated: forms stay disabled
 /// until then, so nothing is submitted the browser's native way (with the password in a
@@ -26,4 +30,29 @@ pub fn TransportWarning() -> impl IntoView {
             </p>
         </Show>
     }
+}
+
+/// Runs a login or registration started from a form: the form shows it is busy, a failure
+/// is shown in the form, success opens the chat.
+pub fn enter(
+    ring: KeyringSignal,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    action: impl Future<Output = Result<Arc<Keyring>, ApiError>> + 'static,
+) {
+    busy.set(true);
+    error.set(None);
+    spawn_local(async move {
+        match action.await {
+            Ok(keys) => {
+                ring.set(Some(keys));
+                navigate("/", Default::default());
+            }
+            Err(e) => {
+                error.set(Some(e.to_string()));
+                busy.set(false);
+            }
+        }
+    });
 }

@@ -1,9 +1,8 @@
-use super::{TransportWarning, hydrated};
+use super::{TransportWarning, enter, hydrated};
 use crate::KeyringSignal;
 use crate::client::{browser, keyring};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -33,29 +32,13 @@ pub fn RegisterPage() -> impl IntoView {
             error.set(Some("The two passwords differ.".into()));
             return;
         }
-        busy.set(true);
-        error.set(None);
         let form = keyring::NewAccount {
             username: username.get_untracked(),
             display_name: display_name.get_untracked(),
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match keyring::register(form).await {
-                Ok(k) => {
-                    password.set(String::new());
-                    confirm.set(String::new());
-                    ring.set(Some(k));
-                    navigate("/", Default::default());
-                }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    busy.set(false);
-                }
-            }
-        });
+        enter(ring, navigate.clone(), busy, error, keyring::register(form));
     };
     view! {
         <main class="auth">
@@ -70,7 +53,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <label>"Display name"
                     <input name="display_name" autocomplete="name" required maxlength="64" bind:value=display_name/>
                 </label>
-                <label>"Email " <span class="hint">"(optional)"</span>
+                <label><span>"Email " <span class="hint">"(optional)"</span></span>
                     <input type="email" name="email" autocomplete="email" bind:value=email/>
                 </label>
                 <label>"Password"

@@ -157,7 +157,11 @@ impl Chat {
                 });
             }
             ServerFrame::Error { message, .. } => self.error.set(Some(message)),
-            ServerFrame::Hello { .. } | ServerFrame::Resumed { .. } | ServerFrame::Pong => {}
+            // Away too long for a replay: reload the list and the open conversation.
+            ServerFrame::Resumed { complete: false } => self.reload(),
+            ServerFrame::Hello { .. }
+            | ServerFrame::Resumed { complete: true }
+            | ServerFrame::Pong => {}
         }
     }
 
@@ -203,6 +207,19 @@ impl Chat {
         if !mine {
             self.mark_read(m.conversation, m.id);
         }
+    }
+
+    fn reload(&self) {
+        let this = *self;
+        spawn_local(async move {
+            match api::conversations().await {
+                Ok(cs) => this.conversations.set(cs),
+                Err(e) => return this.report(e),
+            }
+            if let Some(id) = this.current.get_untracked() {
+                this.select(id);
+            }
+        });
     }
 
     fn mark_read(&self, conversation: ConversationId, up_to: MessageId) {
