@@ -1,5 +1,5 @@
 // Not a test: takes screenshots of a running server for a person to look at.
-// Usage: node shot.mjs http://127.0.0.1:3999 /tmp/shots
+// Usage: node screenshots.mjs http://127.0.0.1:3999 /tmp/shots
 import { chromium } from '@playwright/test';
 const [base, out] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
