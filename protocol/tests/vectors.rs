@@ -159,3 +159,37 @@ fn direct_message_envelope() {
     };
     check("direct_message.json", FILE, v, out);
 }
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct SafetyIn {
+    alice_id: String,
+    alice_ed25519_seed: String,
+    bob_id: String,
+    bob_ed25519_seed: String,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct SafetyOut {
+    alice_fingerprint: String,
+    bob_fingerprint: String,
+    safety_number: String,
+}
+
+#[test]
+fn safety_number() {
+    use protocol::crypto::safety;
+    const FILE: &str = include_str!("vectors/safety_number.json");
+    let v: Vector<SafetyIn, SafetyOut> = serde_json::from_str(FILE).expect("vector json");
+    let i = &v.inputs;
+    let a = IdentityKeys::from_secret_bytes(&h(&i.alice_ed25519_seed), &[0x77; 32])
+        .public(UserId(h(&i.alice_id)));
+    let b = IdentityKeys::from_secret_bytes(&h(&i.bob_ed25519_seed), &[0x77; 32])
+        .public(UserId(h(&i.bob_id)));
+    let out = SafetyOut {
+        alice_fingerprint: safety::fingerprint(&a),
+        bob_fingerprint: safety::fingerprint(&b),
+        safety_number: safety::safety_number(&a, &b),
+    };
+    assert_eq!(out.safety_number, safety::safety_number(&b, &a));
+    check("safety_number.json", FILE, v, out);
+}

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use protocol::api::Person;
+use protocol::crypto::safety;
 
 fn initials(name: &str) -> String {
     name.split_whitespace()
@@ -139,6 +140,8 @@ pub fn Sidebar() -> impl IntoView {
 #[component]
 pub fn Thread() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let ring = expect_context::<KeyringSignal>();
+    let show_safety = RwSignal::new(false);
     let list: NodeRef<html::Div> = NodeRef::new();
     let draft = RwSignal::new(String::new());
     let peer = move || {
@@ -149,6 +152,16 @@ pub fn Thread() -> impl IntoView {
         chat.people
             .with(|ps| ps.iter().find(|p| p.id == peer_id).cloned())
     };
+    // The safety number of this conversation, only for a peer whose identity verifies.
+    let safety = move || {
+        let (mine, theirs) = (ring.get()?.identity.clone(), peer()?.identity);
+        (theirs.verify().is_ok() && theirs.user == peer()?.id)
+            .then(|| safety::groups(&safety::safety_number(&mine, &theirs)))
+    };
+    Effect::new(move |_| {
+        chat.current.track();
+        show_safety.set(false);
+    });
     Effect::new(move |_| {
         chat.scroll_to_end.track();
         if let Some(el) = list.get() {
@@ -183,7 +196,22 @@ pub fn Thread() -> impl IntoView {
                         <span class="title">{p.display_name.clone()}</span>
                         <span class="presence">{if p.online { "online" } else { "offline" }}</span>
                     })}
+                    <button class="ghost" aria-expanded=move || show_safety.get().to_string()
+                        on:click=move |_| show_safety.update(|s| *s = !*s)>"Safety number"</button>
                 </header>
+                <Show when=move || show_safety.get()>
+                    <div class="safety" role="region" aria-label="Safety number">
+                        <p>"Compare these numbers with "
+                            {move || peer().map(|p| p.display_name).unwrap_or_default()}
+                            ", in person or on a call. If they match, nobody sits between you."</p>
+                        {move || match safety() {
+                            Some(groups) => view! {
+                                <ol class="digits">{groups.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ol>
+                            }.into_any(),
+                            None => view! { <p class="error">"This person's keys do not verify: do not trust this conversation."</p> }.into_any(),
+                        }}
+                    </div>
+                </Show>
                 <div class="messages" node_ref=list on:scroll=on_scroll>
                     <Show when=move || chat.more.get()>
                         <button class="ghost older" on:click=move |_| chat.load_older()>
