@@ -5,9 +5,11 @@
 use crate::ApiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use protocol::Bytes;
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
+use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
 
@@ -140,6 +142,42 @@ pub async fn history(
     async {
         let (backend, me) = server::authorised().await?;
         backend.history(&me, conversation, before).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "pins", input = Json)]
+pub async fn pins() -> Result<Option<Bytes>, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.pins(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "save_pins", input = Json)]
+pub async fn save_pins(blob: Bytes) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.save_pins(&me, blob).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "rotate_identity", input = Json)]
+pub async fn rotate_identity(
+    auth_secret: AuthSecret,
+    identity: PublicIdentity,
+    wrapped_keys: Bytes,
+) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend
+            .rotate_identity(&me, auth_secret, identity, wrapped_keys)
+            .await
     }
     .await
     .map_err(server::fail)

@@ -3,9 +3,11 @@
 
 use crate::ApiError;
 use http::HeaderMap;
+use protocol::Bytes;
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
+use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
 use std::sync::Arc;
@@ -29,6 +31,19 @@ pub trait Backend: Send + Sync + 'static {
         me: &Profile,
         peer: UserId,
     ) -> Result<ConversationSummary, ApiError>;
+    /// The user's encrypted pinned-keys store, if saved yet.
+    async fn pins(&self, me: &Profile) -> Result<Option<Bytes>, ApiError>;
+    async fn save_pins(&self, me: &Profile, blob: Bytes) -> Result<(), ApiError>;
+    /// Replaces the user's identity keys (signed for them) and their wrap, after checking
+    /// the password again (its auth secret): a stolen cookie must not be enough. Everyone
+    /// connected is told.
+    async fn rotate_identity(
+        &self,
+        me: &Profile,
+        secret: AuthSecret,
+        identity: PublicIdentity,
+        wrapped_keys: Bytes,
+    ) -> Result<(), ApiError>;
     async fn history(
         &self,
         me: &Profile,

@@ -78,6 +78,10 @@ pub enum ServerFrame {
         user: UserId,
         online: bool,
     },
+    /// Someone's identity keys changed (rotation or reset): check them against the pins.
+    IdentityChanged {
+        user: UserId,
+    },
     Pong,
     Error {
         code: ErrorCode,

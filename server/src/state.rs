@@ -11,10 +11,12 @@ use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
     Session,
 };
+use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::{AuthSecret, KdfParams};
 use protocol::crypto::random_array;
 use protocol::crypto::wrap::WRAPPED_LEN;
-use protocol::{ConversationId, MessageId, UserId, validate};
+use protocol::frames::ServerFrame;
+use protocol::{Bytes, ConversationId, MessageId, UserId, validate};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -214,6 +216,43 @@ impl Backend for Hearth {
             .into_iter()
             .find(|c| c.id == id)
             .ok_or(Error::Corrupt("conversation missing"))?)
+    }
+
+    async fn pins(&self, me: &Profile) -> Result<Option<Bytes>, ApiError> {
+        Ok(db::users::pins(&self.db, &me.id).await?.map(Bytes))
+    }
+
+    async fn save_pins(&self, me: &Profile, blob: Bytes) -> Result<(), ApiError> {
+        Ok(db::users::save_pins(&self.db, &me.id, blob.0).await?)
+    }
+
+    async fn rotate_identity(
+        &self,
+        me: &Profile,
+        secret: AuthSecret,
+        identity: PublicIdentity,
+        wrapped_keys: Bytes,
+    ) -> Result<(), ApiError> {
+        let user = db::users::by_id(&self.db, &me.id)
+            .await?
+            .ok_or(Error::NotFound("No such account."))?;
+        if !auth::verify(&user.verifier_salt, &user.verifier, &secret) {
+            return Err(Error::Unauthorized("Wrong password.").into());
+        }
+        if identity.user != me.id {
+            return Err(Error::BadRequest("Those keys are signed for someone else.".into()).into());
+        }
+        identity.verify().map_err(Error::from)?;
+        if wrapped_keys.len() != WRAPPED_LEN {
+            return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
+        }
+        if !db::users::replace_identity(&self.db, &me.id, &identity, wrapped_keys.0).await? {
+            return Err(Error::NotFound("No such account.").into());
+        }
+        tracing::info!(user = %me.id, "identity rotated");
+        self.hub
+            .broadcast(&ServerFrame::IdentityChanged { user: me.id });
+        Ok(())
     }
 
     async fn history(

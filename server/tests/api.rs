@@ -144,3 +144,114 @@ async fn registration_is_validated() {
         400
     );
 }
+
+#[tokio::test]
+async fn pinned_keys_and_identity_rotation() {
+    use protocol::Bytes;
+    use protocol::api::Person;
+    use protocol::crypto::identity::IdentityKeys;
+    use protocol::crypto::wrap::wrap_keys;
+    let s = common::start().await;
+    let alice = s.register("alice", "pw one").await;
+    let bob = s.register("bob", "pw two").await;
+
+    // Pins: nothing yet, then exactly what was saved; too large is refused.
+    let none: Option<Bytes> = s
+        .call("pins", Some(&alice.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_none());
+    let blob = Bytes(vec![1, 2, 3]);
+    assert_eq!(
+        s.call("save_pins", Some(&alice.cookie), json!({ "blob": blob }))
+            .await
+            .status(),
+        200
+    );
+    let got: Option<Bytes> = s
+        .call("pins", Some(&alice.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got, Some(blob));
+    let huge = Bytes(vec![0; 300 * 1024]);
+    assert_eq!(
+        s.call("save_pins", Some(&alice.cookie), json!({ "blob": huge }))
+            .await
+            .status(),
+        400
+    );
+    let bobs: Option<Bytes> = s
+        .call("pins", Some(&bob.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(bobs.is_none(), "pins are per user");
+
+    // Rotation needs the password again and keys signed for this user.
+    let params: LoginParams = s
+        .call("prelogin", None, json!({ "username": "bob" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (auth, wrap) = derive_master("pw two", &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let (bad_auth, _) = derive_master("not it", &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let keys = IdentityKeys::generate().unwrap();
+    let identity = keys.public(bob.id);
+    let wrapped = Bytes(wrap_keys(&keys, &wrap, &bob.id, &params.kdf).unwrap());
+    let body = |a: &protocol::crypto::kdf::AuthSecret,
+                id: &protocol::crypto::identity::PublicIdentity| {
+        json!({ "auth_secret": a, "identity": id, "wrapped_keys": wrapped })
+    };
+    assert_eq!(
+        s.call(
+            "rotate_identity",
+            Some(&bob.cookie),
+            body(&bad_auth, &identity)
+        )
+        .await
+        .status(),
+        401
+    );
+    let foreign = keys.public(alice.id);
+    assert_eq!(
+        s.call("rotate_identity", Some(&bob.cookie), body(&auth, &foreign))
+            .await
+            .status(),
+        400
+    );
+    let mut forged = identity.clone();
+    forged.agreement[3] ^= 1;
+    assert_eq!(
+        s.call("rotate_identity", Some(&bob.cookie), body(&auth, &forged))
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        s.call("rotate_identity", Some(&bob.cookie), body(&auth, &identity))
+            .await
+            .status(),
+        200
+    );
+    let people: Vec<Person> = s
+        .call("people", Some(&alice.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let published = &people.iter().find(|p| p.id == bob.id).unwrap().identity;
+    assert_eq!(published, &identity);
+    assert_ne!(published, &bob.session.identity);
+}

@@ -71,3 +71,11 @@ pub fn password_score(password: &str, user_inputs: &[&str]) -> u8 {
         0
     }
 }
+
+/// Reloads the page (after the keys changed under it).
+pub fn reload() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}

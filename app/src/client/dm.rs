@@ -24,6 +24,11 @@ impl Dm {
         }
     }
 
+    /// Forgets the cached direction keys: someone's identity keys changed.
+    pub fn forget_keys(&self) {
+        self.keys.borrow_mut().clear();
+    }
+
     pub fn me(&self) -> UserId {
         self.ring.me.id
     }

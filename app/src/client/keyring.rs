@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use protocol::api::{Profile, Registration, Session};
 use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
+use protocol::crypto::pins::Pins;
 use protocol::crypto::random_array;
 use protocol::crypto::wrap::{unwrap_keys, wrap_keys};
 use protocol::{UserId, validate};
@@ -142,4 +143,29 @@ pub async fn login(username: String, password: String) -> Result<Arc<Keyring>, A
     )
     .map_err(|_| ApiError::Local("Your keys could not be unlocked with this password.".into()))?;
     Keyring::from_session(session, keys)
+}
+
+/// Makes new identity keys (the password is checked again by the server), re-seals the
+/// pinned keys under them, and keeps them in this tab. Everyone else sees a key change.
+pub async fn rotate(
+    ring: Arc<Keyring>,
+    password: String,
+    pins: Pins,
+) -> Result<Arc<Keyring>, ApiError> {
+    let params = api::prelogin(ring.me.username.clone()).await?;
+    params.kdf.check()?;
+    browser::yield_to_paint().await;
+    let (auth_secret, wrap_key) = derive_master(&password, &params.salt, params.kdf)?.split()?;
+    let keys = IdentityKeys::generate()?;
+    let identity = keys.public(ring.me.id);
+    let wrapped = wrap_keys(&keys, &wrap_key, &ring.me.id, &params.kdf)?;
+    api::rotate_identity(auth_secret, identity.clone(), wrapped.into()).await?;
+    api::save_pins(pins.seal(&keys.pin_key()?, &ring.me.id)?.into()).await?;
+    let fresh = Keyring {
+        me: ring.me.clone(),
+        identity,
+        keys,
+    };
+    fresh.save();
+    Ok(Arc::new(fresh))
 }

@@ -5,6 +5,7 @@ pub mod envelope;
 pub mod identity;
 pub mod kdf;
 pub mod pad;
+pub mod pins;
 pub mod safety;
 pub mod wrap;
 

@@ -1,6 +1,6 @@
 //! Accounts and sessions.
 
-use super::entities::{sessions, users};
+use super::entities::{key_pins, sessions, users};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::UserId;
@@ -182,4 +182,64 @@ pub async fn delete_session(db: &DatabaseConnection, token_hash: &str) -> Result
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The largest pinned-keys blob kept (a few thousand contacts).
+pub const MAX_PINS: usize = 256 * 1024;
+
+pub async fn pins(db: &DatabaseConnection, me: &UserId) -> Result<Option<Vec<u8>>> {
+    Ok(key_pins::Entity::find_by_id(me.to_hex())
+        .one(db)
+        .await?
+        .map(|p| p.blob))
+}
+
+/// Replaces `me`'s pinned-keys blob (opaque: encrypted in the browser).
+pub async fn save_pins(db: &DatabaseConnection, me: &UserId, blob: Vec<u8>) -> Result<()> {
+    if blob.is_empty() || blob.len() > MAX_PINS {
+        return Err(Error::BadRequest(
+            "The pinned-keys store is empty or too large.".into(),
+        ));
+    }
+    key_pins::Entity::insert(key_pins::ActiveModel {
+        user_id: Set(me.to_hex()),
+        blob: Set(blob),
+        updated_at: Set(now_ms()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(key_pins::Column::UserId)
+            .update_columns([key_pins::Column::Blob, key_pins::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Replaces `me`'s identity keys and their wrap (identity rotation). Returns false when
+/// the account is gone.
+pub async fn replace_identity(
+    db: &DatabaseConnection,
+    me: &UserId,
+    identity: &PublicIdentity,
+    wrapped_keys: Vec<u8>,
+) -> Result<bool> {
+    let res = users::Entity::update_many()
+        .col_expr(
+            users::Column::SigningKey,
+            Expr::value(identity.signing.to_vec()),
+        )
+        .col_expr(
+            users::Column::AgreementKey,
+            Expr::value(identity.agreement.to_vec()),
+        )
+        .col_expr(
+            users::Column::KeySignature,
+            Expr::value(identity.signature.to_vec()),
+        )
+        .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
+        .filter(users::Column::Id.eq(me.to_hex()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
 }

@@ -2,14 +2,17 @@
 
 use crate::ApiError;
 use crate::api;
+use crate::client::browser;
 use crate::client::dm::Dm;
-use crate::client::keyring::Keyring;
+use crate::client::keyring::{self, Keyring};
 use crate::client::socket::{Handlers, Socket};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{ConversationSummary, MessageContent, Person};
+use protocol::crypto::pins::{Pins, Seen};
 use protocol::frames::{ClientFrame, ServerFrame, StoredMessage};
 use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -38,6 +41,12 @@ pub struct Chat {
     pub error: RwSignal<Option<String>>,
     /// Bumped whenever the newest line changes, so the view scrolls to it.
     pub scroll_to_end: RwSignal<u64>,
+    /// The identity keys this user has pinned (seen, and maybe verified).
+    pub pins: RwSignal<Pins>,
+    /// People whose published key differs from the pinned one, and whether that one was
+    /// verified; cleared when the user accepts the new key or verifies again.
+    pub changed: RwSignal<BTreeMap<UserId, bool>>,
+    ring: StoredValue<Option<Arc<Keyring>>>,
     dm: StoredValue<Option<Rc<Dm>>, LocalStorage>,
     socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
 }
@@ -55,6 +64,9 @@ impl Chat {
             connected: RwSignal::new(false),
             error: RwSignal::new(None),
             scroll_to_end: RwSignal::new(0),
+            pins: RwSignal::new(Pins::default()),
+            changed: RwSignal::new(BTreeMap::new()),
+            ring: StoredValue::new(None),
             dm: StoredValue::new_local(None),
             socket: StoredValue::new_local(None),
         }
@@ -71,8 +83,18 @@ impl Chat {
             return Err(ApiError::Unauthorized("Signed in as someone else.".into()));
         }
         self.me.set(Some(me.id));
-        let (people, convs) = futures::join!(api::people(), api::conversations());
-        self.people.set(people?);
+        self.ring.set_value(Some(ring.clone()));
+        let (people, convs, pins) =
+            futures::join!(api::people(), api::conversations(), api::pins());
+        let pins = match pins? {
+            Some(blob) => Pins::open(blob.as_slice(), &ring.keys.pin_key()?, &ring.me.id)
+                .map_err(|_| ApiError::Local("Your pinned keys could not be opened.".into()))?,
+            None => Pins::default(),
+        };
+        self.pins.set(pins);
+        let people = people?;
+        self.review(&people);
+        self.people.set(people);
         let convs = convs?;
         let last_seen = convs
             .iter()
@@ -156,6 +178,10 @@ impl Chat {
                         .for_each(|c| c.peer.online = online)
                 });
             }
+            ServerFrame::IdentityChanged { user } if self.me.get_untracked() != Some(user) => {
+                self.refresh_identities()
+            }
+            ServerFrame::IdentityChanged { .. } => {}
             ServerFrame::Error { message, .. } => self.error.set(Some(message)),
             // Away too long for a replay: reload the list and the open conversation.
             ServerFrame::Resumed { complete: false } => self.reload(),
@@ -207,6 +233,107 @@ impl Chat {
         if !mine {
             self.mark_read(m.conversation, m.id);
         }
+    }
+
+    /// Compares everyone's published keys with the pins: pins the new (trust on first
+    /// use), flags the changed.
+    fn review(&self, people: &[Person]) {
+        let mut dirty = false;
+        let mut changed = BTreeMap::new();
+        self.pins.update(|pins| {
+            for p in people
+                .iter()
+                .filter(|p| p.identity.user == p.id && p.identity.verify().is_ok())
+            {
+                match pins.check(&p.identity) {
+                    Seen::New => {
+                        pins.pin(&p.identity, false);
+                        dirty = true;
+                    }
+                    Seen::Changed { was_verified } => {
+                        changed.insert(p.id, was_verified);
+                    }
+                    Seen::Same { .. } => {}
+                }
+            }
+        });
+        self.changed.set(changed);
+        if dirty {
+            self.save_pins();
+        }
+    }
+
+    fn save_pins(&self) {
+        let Some(ring) = self.ring.get_value() else {
+            return;
+        };
+        let sealed = ring
+            .keys
+            .pin_key()
+            .and_then(|k| self.pins.with_untracked(|p| p.seal(&k, &ring.me.id)));
+        let this = *self;
+        spawn_local(async move {
+            match sealed {
+                Ok(blob) => {
+                    if let Err(e) = api::save_pins(blob.into()).await {
+                        this.report(e);
+                    }
+                }
+                Err(e) => this.report(e.into()),
+            }
+        });
+    }
+
+    /// Someone's keys changed: fetch them again (conversations carry them too).
+    fn refresh_identities(&self) {
+        let this = *self;
+        spawn_local(async move {
+            let (people, convs) = futures::join!(api::people(), api::conversations());
+            if let Some(dm) = this.dm.get_value() {
+                dm.forget_keys();
+            }
+            match (people, convs) {
+                (Ok(people), Ok(convs)) => {
+                    this.review(&people);
+                    this.people.set(people);
+                    this.conversations.set(convs);
+                }
+                (Err(e), _) | (_, Err(e)) => this.report(e),
+            }
+        });
+    }
+
+    /// True when `person`'s current key is pinned and verified.
+    pub fn is_verified(&self, person: &Person) -> bool {
+        self.pins.with(|p| p.check(&person.identity)) == Seen::Same { verified: true }
+    }
+
+    /// Pins `person`'s current key, verified or not (also accepts a changed key).
+    pub fn set_verified(&self, person: &Person, verified: bool) {
+        self.pins.update(|p| p.pin(&person.identity, verified));
+        self.changed.update(|c| {
+            c.remove(&person.id);
+        });
+        self.save_pins();
+    }
+
+    /// Makes new identity keys for the signed-in user, then reloads with them.
+    pub fn rotate_keys(&self, password: String, busy: RwSignal<bool>) {
+        let Some(ring) = self.ring.get_value() else {
+            return;
+        };
+        let pins = self.pins.get_untracked();
+        let this = *self;
+        busy.set(true);
+        spawn_local(async move {
+            match keyring::rotate(ring, password, pins).await {
+                Ok(_) => browser::reload(),
+                Err(e) => {
+                    busy.set(false);
+                    this.report(e);
+                }
+            }
+        });
     }
 
     fn reload(&self) {
@@ -348,6 +475,16 @@ impl Chat {
         let Some(peer) = self.peer(conv) else {
             return false;
         };
+        if self
+            .changed
+            .with_untracked(|c| c.get(&peer.id) == Some(&true))
+        {
+            self.error.set(Some(format!(
+                "{}'s keys changed since you verified them: compare safety numbers again, or accept the new keys, before sending.",
+                peer.display_name
+            )));
+            return false;
+        }
         match dm.seal_text(conv, &peer, &text) {
             Ok((client_id, envelope)) => {
                 self.lines.update(|ls| {

@@ -133,8 +133,10 @@ pub fn Sidebar() -> impl IntoView {
             <Show when=move || chat.people.with(Vec::is_empty)>
                 <p class="empty">"Nobody else is here yet. Share this page's address with the people on your network."</p>
             </Show>
+            <Account/>
         </aside>
     }
+    .into_any()
 }
 
 #[component]
@@ -194,6 +196,9 @@ pub fn Thread() -> impl IntoView {
                     {move || peer().map(|p| view! {
                         <Avatar person=p.clone()/>
                         <span class="title">{p.display_name.clone()}</span>
+                        <Show when=move || peer().is_some_and(|p| chat.is_verified(&p))>
+                            <span class="badge" title="You compared safety numbers">"✓ Verified"</span>
+                        </Show>
                         <span class="presence">{if p.online { "online" } else { "offline" }}</span>
                     })}
                     <button class="ghost" aria-expanded=move || show_safety.get().to_string()
@@ -210,8 +215,24 @@ pub fn Thread() -> impl IntoView {
                             }.into_any(),
                             None => view! { <p class="error">"This person's keys do not verify: do not trust this conversation."</p> }.into_any(),
                         }}
+                        {move || peer().map(|p| {
+                            let verified = chat.is_verified(&p);
+                            let label = if verified { "Remove verification" } else { "Numbers match: mark as verified" };
+                            view! { <button class="ghost" on:click=move |_| chat.set_verified(&p, !verified)>{label}</button> }
+                        })}
                     </div>
                 </Show>
+                {move || {
+                    let p = peer()?;
+                    chat.changed.with(|c| c.contains_key(&p.id)).then(|| view! {
+                        <div class="keychange" role="alert">
+                            <p><strong>{p.display_name.clone()}"'s security keys changed."</strong>
+                               " That happens when someone makes new keys or their account is reset, "
+                               "and also when someone listens in between. Compare safety numbers again."</p>
+                            <button class="ghost" on:click=move |_| chat.set_verified(&p, false)>"Accept the new keys"</button>
+                        </div>
+                    })
+                }}
                 <div class="messages" node_ref=list on:scroll=on_scroll>
                     <Show when=move || chat.more.get()>
                         <button class="ghost older" on:click=move |_| chat.load_older()>
@@ -234,5 +255,35 @@ pub fn Thread() -> impl IntoView {
                 </form>
             </Show>
         </section>
+    }
+    .into_any()
+}
+
+/// Account actions at the foot of the sidebar.
+#[component]
+fn Account() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !busy.get_untracked() {
+            chat.rotate_keys(password.get_untracked(), busy);
+        }
+    };
+    view! {
+        <details class="account">
+            <summary>"Account"</summary>
+            <form on:submit=submit>
+                <p class="hint">"New security keys: everyone you talk to sees that your keys changed and "
+                    "should compare safety numbers again. Older messages can no longer be decrypted."</p>
+                <label>"Password"
+                    <input type="password" autocomplete="current-password" required bind:value=password/>
+                </label>
+                <button type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() { "Making new keys…" } else { "Make new security keys" }}
+                </button>
+            </form>
+        </details>
     }
 }
