@@ -6,6 +6,7 @@ use crate::ApiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use protocol::Bytes;
+use protocol::api::PasswordChange;
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
@@ -177,6 +178,18 @@ pub async fn rotate_identity(
         let (backend, me) = server::authorised().await?;
         backend
             .rotate_identity(&me, auth_secret, identity, wrapped_keys)
+            .await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "change_password", input = Json)]
+pub async fn change_password(change: PasswordChange) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend
+            .change_password(&server::headers().await?, &me, change)
             .await
     }
     .await

@@ -4,6 +4,7 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
+use protocol::api::PasswordChange;
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
@@ -43,6 +44,13 @@ pub trait Backend: Send + Sync + 'static {
         secret: AuthSecret,
         identity: PublicIdentity,
         wrapped_keys: Bytes,
+    ) -> Result<(), ApiError>;
+    /// Replaces the password (checked again) and ends the user's other sessions.
+    async fn change_password(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        change: PasswordChange,
     ) -> Result<(), ApiError>;
     async fn history(
         &self,

@@ -39,7 +39,7 @@ test('safety numbers match, verification is pinned across browsers, and a key ch
   // Hank makes new keys. Gina is warned at once, loses the badge, and her next message
   // waits until she accepts the new keys.
   await hank.locator('.account summary').click();
-  await hank.locator('.account').getByLabel('Password').fill('thimble walrus glacier 4142');
+  await hank.getByRole('form', { name: 'New security keys' }).getByLabel('Password').fill('thimble walrus glacier 4142');
   await hank.getByRole('button', { name: 'Make new security keys' }).click();
   await expect(gina.locator('.keychange')).toContainText("Hank Pym's security keys changed");
   await expect(gina.locator('.thread-head .badge')).toHaveCount(0);

@@ -22,6 +22,17 @@ pub struct Registration {
     pub wrapped_keys: Bytes,
 }
 
+/// A new password, prepared in the browser: the old auth secret proves the old password,
+/// the rest replaces it. The identity keys stay; only their wrap changes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub old_auth_secret: AuthSecret,
+    pub salt: Salt,
+    pub kdf: KdfParams,
+    pub auth_secret: AuthSecret,
+    pub wrapped_keys: Bytes,
+}
+
 /// What a browser needs to derive the master key. Unknown usernames get a stable fake
 /// salt, so this does not tell who has an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

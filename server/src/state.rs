@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::hub::Hub;
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
+use protocol::api::PasswordChange;
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
     Session,
@@ -252,6 +253,39 @@ impl Backend for Hearth {
         tracing::info!(user = %me.id, "identity rotated");
         self.hub
             .broadcast(&ServerFrame::IdentityChanged { user: me.id });
+        Ok(())
+    }
+
+    async fn change_password(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        change: PasswordChange,
+    ) -> Result<(), ApiError> {
+        let user = db::users::by_id(&self.db, &me.id)
+            .await?
+            .ok_or(Error::NotFound("No such account."))?;
+        if !auth::verify(&user.verifier_salt, &user.verifier, &change.old_auth_secret) {
+            return Err(Error::Unauthorized("The current password is wrong.").into());
+        }
+        change.kdf.check().map_err(Error::from)?;
+        if change.wrapped_keys.len() != WRAPPED_LEN {
+            return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
+        }
+        let token = Self::token(headers).ok_or(Error::Unauthorized("Please log in."))?;
+        let verifier_salt = random_array::<16>().map_err(Error::from)?;
+        db::users::change_password(
+            &self.db,
+            &me.id,
+            &change.salt,
+            &change.kdf,
+            verifier_salt,
+            auth::verifier(&verifier_salt, &change.auth_secret),
+            change.wrapped_keys.0,
+            &auth::hash_token(token),
+        )
+        .await?;
+        tracing::info!(user = %me.id, "password changed; other sessions ended");
         Ok(())
     }
 

@@ -255,3 +255,110 @@ async fn pinned_keys_and_identity_rotation() {
     assert_eq!(published, &identity);
     assert_ne!(published, &bob.session.identity);
 }
+
+#[tokio::test]
+async fn password_change() {
+    use protocol::Bytes;
+    use protocol::api::PasswordChange;
+    use protocol::crypto::kdf::{KdfParams, Salt};
+    use protocol::crypto::wrap::wrap_keys;
+    let s = common::start().await;
+    let dana = s.register("dana", "old pass").await;
+    // A second session of hers.
+    let params: LoginParams = s
+        .call("prelogin", None, json!({ "username": "dana" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (old_auth, _) = derive_master("old pass", &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "dana", "auth_secret": old_auth }),
+        )
+        .await;
+    let second = common::session_cookie(&res);
+
+    let salt = Salt([9; 16]);
+    let kdf = KdfParams::FLOOR;
+    let (new_auth, new_wrap) = derive_master("new pass", &salt, kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let change = |old: &protocol::crypto::kdf::AuthSecret, kdf: KdfParams| PasswordChange {
+        old_auth_secret: old.clone(),
+        salt,
+        kdf,
+        auth_secret: new_auth.clone(),
+        wrapped_keys: Bytes(wrap_keys(&dana.keys, &new_wrap, &dana.id, &kdf).unwrap()),
+    };
+    let (wrong, _) = derive_master("not it", &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let res = s
+        .call(
+            "change_password",
+            Some(&dana.cookie),
+            json!({ "change": change(&wrong, kdf) }),
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    let weak = KdfParams { t: 1, ..kdf };
+    let res = s
+        .call(
+            "change_password",
+            Some(&dana.cookie),
+            json!({ "change": change(&old_auth, weak) }),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let res = s
+        .call(
+            "change_password",
+            Some(&dana.cookie),
+            json!({ "change": change(&old_auth, kdf) }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // This session stays, the other one ended, the old password is refused, the new works.
+    assert_eq!(
+        s.call("me", Some(&dana.cookie), json!({})).await.status(),
+        200
+    );
+    assert_eq!(s.call("me", Some(&second), json!({})).await.status(), 401);
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "dana", "auth_secret": old_auth }),
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "dana", "auth_secret": new_auth }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let session: protocol::api::Session = res.json().await.unwrap();
+    let keys = unwrap_keys(
+        session.wrapped_keys.as_slice(),
+        &new_wrap,
+        &dana.id,
+        &session.kdf,
+    )
+    .unwrap();
+    assert!(
+        session.identity.matches(&keys),
+        "same keys under the new wrap"
+    );
+}

@@ -7,7 +7,7 @@ use crate::ApiError;
 use crate::api;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use protocol::api::{Profile, Registration, Session};
+use protocol::api::{PasswordChange, Profile, Registration, Session};
 use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
 use protocol::crypto::pins::Pins;
@@ -168,4 +168,34 @@ pub async fn rotate(
     };
     fresh.save();
     Ok(Arc::new(fresh))
+}
+
+/// Changes the password: the keys stay, only their wrap and the login verifier change;
+/// the server ends every other session.
+pub async fn change_password(
+    ring: Arc<Keyring>,
+    current: String,
+    new: String,
+) -> Result<(), ApiError> {
+    if browser::password_score(&new, &[&ring.me.username, &ring.me.display_name]) < 3 {
+        return Err(ApiError::Local(
+            "That new password is too easy to guess; try a longer phrase.".into(),
+        ));
+    }
+    let params = api::prelogin(ring.me.username.clone()).await?;
+    params.kdf.check()?;
+    browser::yield_to_paint().await;
+    let (old_auth_secret, _) = derive_master(&current, &params.salt, params.kdf)?.split()?;
+    let salt = Salt(random_array()?);
+    let kdf = KdfParams::DEFAULT;
+    let (auth_secret, wrap_key) = derive_master(&new, &salt, kdf)?.split()?;
+    let wrapped_keys = wrap_keys(&ring.keys, &wrap_key, &ring.me.id, &kdf)?.into();
+    api::change_password(PasswordChange {
+        old_auth_secret,
+        salt,
+        kdf,
+        auth_secret,
+        wrapped_keys,
+    })
+    .await
 }

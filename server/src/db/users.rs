@@ -243,3 +243,39 @@ pub async fn replace_identity(
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// Replaces the password material (salt, parameters, verifier, wrapped keys) and ends
+/// every other session of the user, in one transaction.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    me: &UserId,
+    salt: &Salt,
+    kdf: &KdfParams,
+    verifier_salt: [u8; 16],
+    verifier: [u8; 32],
+    wrapped_keys: Vec<u8>,
+    keep_session: &str,
+) -> Result<()> {
+    let txn = db.begin().await?;
+    users::Entity::update_many()
+        .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
+        .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))
+        .col_expr(users::Column::KdfT, Expr::value(kdf.t as i32))
+        .col_expr(users::Column::KdfP, Expr::value(kdf.p as i32))
+        .col_expr(
+            users::Column::VerifierSalt,
+            Expr::value(verifier_salt.to_vec()),
+        )
+        .col_expr(users::Column::Verifier, Expr::value(verifier.to_vec()))
+        .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
+        .filter(users::Column::Id.eq(me.to_hex()))
+        .exec(&txn)
+        .await?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(me.to_hex()))
+        .filter(sessions::Column::TokenHash.ne(keep_session))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -336,6 +336,26 @@ impl Chat {
         });
     }
 
+    /// Changes the password; `done` gets the outcome to show.
+    pub fn change_password(
+        &self,
+        current: String,
+        new: String,
+        busy: RwSignal<bool>,
+        done: RwSignal<Option<Result<(), String>>>,
+    ) {
+        let Some(ring) = self.ring.get_value() else {
+            return;
+        };
+        busy.set(true);
+        done.set(None);
+        spawn_local(async move {
+            let res = keyring::change_password(ring, current, new).await;
+            busy.set(false);
+            done.set(Some(res.map_err(|e| e.to_string())));
+        });
+    }
+
     fn reload(&self) {
         let this = *self;
         spawn_local(async move {

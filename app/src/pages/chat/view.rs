@@ -262,6 +262,61 @@ pub fn Thread() -> impl IntoView {
 /// Account actions at the foot of the sidebar.
 #[component]
 fn Account() -> impl IntoView {
+    view! {
+        <details class="account">
+            <summary>"Account"</summary>
+            <ChangePassword/>
+            <RotateKeys/>
+        </details>
+    }
+}
+
+#[component]
+fn ChangePassword() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let (current, new, repeat) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(None::<Result<(), String>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if new.get_untracked() != repeat.get_untracked() {
+            done.set(Some(Err("The two new passwords differ.".into())));
+            return;
+        }
+        chat.change_password(current.get_untracked(), new.get_untracked(), busy, done);
+    };
+    view! {
+        <form aria-label="Change password" on:submit=submit>
+            <h3>"Change password"</h3>
+            <label>"Current password"
+                <input type="password" autocomplete="current-password" required bind:value=current/>
+            </label>
+            <label>"New password"
+                <input type="password" autocomplete="new-password" required bind:value=new/>
+            </label>
+            <label>"Repeat new password"
+                <input type="password" autocomplete="new-password" required bind:value=repeat/>
+            </label>
+            {move || done.get().map(|r| match r {
+                Ok(()) => view! { <p class="ok" role="status">"Password changed. Your other sessions were logged out."</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            })}
+            <button type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Changing…" } else { "Change password" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn RotateKeys() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -272,18 +327,16 @@ fn Account() -> impl IntoView {
         }
     };
     view! {
-        <details class="account">
-            <summary>"Account"</summary>
-            <form on:submit=submit>
-                <p class="hint">"New security keys: everyone you talk to sees that your keys changed and "
-                    "should compare safety numbers again. Older messages can no longer be decrypted."</p>
-                <label>"Password"
-                    <input type="password" autocomplete="current-password" required bind:value=password/>
-                </label>
-                <button type="submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Making new keys…" } else { "Make new security keys" }}
-                </button>
-            </form>
-        </details>
+        <form aria-label="New security keys" on:submit=submit>
+            <h3>"New security keys"</h3>
+            <p class="hint">"Everyone you talk to sees that your keys changed and "
+                "should compare safety numbers again. Older messages can no longer be decrypted."</p>
+            <label>"Password"
+                <input type="password" autocomplete="current-password" required bind:value=password/>
+            </label>
+            <button type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Making new keys…" } else { "Make new security keys" }}
+            </button>
+        </form>
     }
 }
