@@ -6,10 +6,10 @@ use crate::ApiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use protocol::Bytes;
-use protocol::api::PasswordChange;
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
+use protocol::api::{PasswordChange, RecoveryWrap};
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
@@ -191,6 +191,31 @@ pub async fn change_password(change: PasswordChange) -> Result<(), ApiError> {
         backend
             .change_password(&server::headers().await?, &me, change)
             .await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "recovery_keys", input = Json)]
+pub async fn recovery_keys(
+    username: String,
+    recovery_secret: AuthSecret,
+) -> Result<RecoveryWrap, ApiError> {
+    async {
+        server::backend()?
+            .recovery_keys(username, recovery_secret)
+            .await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[server(prefix = "/api", endpoint = "recover", input = Json)]
+pub async fn recover(username: String, change: PasswordChange) -> Result<Session, ApiError> {
+    async {
+        let (session, cookie) = server::backend()?.recover(username, change).await?;
+        server::set_cookie(&cookie)?;
+        Ok(session)
     }
     .await
     .map_err(server::fail)

@@ -4,10 +4,10 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
-use protocol::api::PasswordChange;
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
+use protocol::api::{PasswordChange, RecoveryWrap};
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
@@ -52,6 +52,19 @@ pub trait Backend: Send + Sync + 'static {
         me: &Profile,
         change: PasswordChange,
     ) -> Result<(), ApiError>;
+    /// The recovery wrap of a user's keys, for the holder of their recovery key.
+    async fn recovery_keys(
+        &self,
+        username: String,
+        secret: AuthSecret,
+    ) -> Result<RecoveryWrap, ApiError>;
+    /// Sets a new password with the recovery key (in `change.old_auth_secret`), ends every
+    /// session and starts a new one.
+    async fn recover(
+        &self,
+        username: String,
+        change: PasswordChange,
+    ) -> Result<NewSession, ApiError>;
     async fn history(
         &self,
         me: &Profile,

@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::chat::ChatPage/>
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <Route path=path!("/register") view=pages::register::RegisterPage/>
+                <Route path=path!("/recover") view=pages::recover::RecoverPage/>
             </Routes>
         </Router>
     }

@@ -13,8 +13,8 @@ test('alice and bob chat live; bob catches up from a fresh browser; no secret re
   const alice = await aliceCtx.newPage();
   const bob = await bobCtx.newPage();
 
-  await register(alice, 'alice', 'Alice Liddell', ALICE_PW);
-  await register(bob, 'bob', 'Bob Builder', BOB_PW);
+  const aliceRecovery = await register(alice, 'alice', 'Alice Liddell', ALICE_PW);
+  const bobRecovery = await register(bob, 'bob', 'Bob Builder', BOB_PW);
 
   // Alice starts a conversation with Bob and he gets it live, without a reload.
   await alice.locator('li.person[data-username="bob"] button').click();
@@ -50,7 +50,7 @@ test('alice and bob chat live; bob catches up from a fresh browser; no secret re
   await expect(fresh.locator('.message')).toHaveCount(texts.length);
   await expect(conv.locator('.unread')).toHaveCount(0);
 
-  // Neither the canary nor a password may appear in the database files (WAL included)
+  // Neither the canary nor a password nor a recovery key may appear in the database files (WAL included)
   // or in the server's log.
   const dir = process.env.HEARTH_TEST_DATA!;
   const files = fs.readdirSync(dir).filter(f => f.startsWith('hearth.db') || f === 'server.log');
@@ -58,7 +58,7 @@ test('alice and bob chat live; bob catches up from a fresh browser; no secret re
   expect(files).toContain('server.log');
   for (const f of files) {
     const bytes = fs.readFileSync(path.join(dir, f));
-    for (const secret of [canary, ALICE_PW, BOB_PW]) {
+    for (const secret of [canary, ALICE_PW, BOB_PW, aliceRecovery, bobRecovery]) {
       expect(bytes.includes(Buffer.from(secret)), `${secret} found in ${f}`).toBe(false);
     }
   }

@@ -1,14 +1,21 @@
 import { expect, Page } from '@playwright/test';
 
-export async function register(page: Page, username: string, displayName: string, password: string) {
+/** Registers, saves the recovery key shown once, and returns it. */
+export async function register(page: Page, username: string, displayName: string, password: string): Promise<string> {
   await page.goto('/register');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Display name').fill(displayName);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Repeat password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  const saved = page.getByRole('button', { name: 'I have saved it' });
+  await expect(saved).toBeVisible({ timeout: 60_000 });
+  const key = (await page.locator('.recovery-key').textContent()) ?? '';
+  expect(key).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+  await saved.click();
+  await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('.me .name')).toHaveText(displayName);
+  return key;
 }
 
 export async function login(page: Page, username: string, password: string) {

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_spine;
 mod m20261122_000002_key_pins;
+mod m20261122_000003_recovery;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_spine::Migration),
             Box::new(m20261122_000002_key_pins::Migration),
+            Box::new(m20261122_000003_recovery::Migration),
         ]
     }
 }

@@ -20,12 +20,29 @@ pub struct Registration {
     pub auth_secret: AuthSecret,
     pub identity: PublicIdentity,
     pub wrapped_keys: Bytes,
+    /// The recovery key's login secret and second wrap (see `crypto::recovery`).
+    #[serde(default)]
+    pub recovery: Option<RecoverySetup>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RecoverySetup {
+    pub auth_secret: AuthSecret,
+    pub wrapped_keys: Bytes,
+}
+
+/// What a recovery-key holder gets back to unwrap the keys with the recovery key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RecoveryWrap {
+    pub user: UserId,
+    pub wrapped_keys: Bytes,
 }
 
 /// A new password, prepared in the browser: the old auth secret proves the old password,
 /// the rest replaces it. The identity keys stay; only their wrap changes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PasswordChange {
+    /// Proof: the current password's auth secret, or for a recovery the recovery key's.
     pub old_auth_secret: AuthSecret,
     pub salt: Salt,
     pub kdf: KdfParams,

@@ -5,13 +5,14 @@ use crate::auth::{self, ServerSecret};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
+use app::backend::NewSession;
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
-use protocol::api::PasswordChange;
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
     Session,
 };
+use protocol::api::{PasswordChange, RecoveryWrap};
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::{AuthSecret, KdfParams};
 use protocol::crypto::random_array;
@@ -79,6 +80,22 @@ impl Hearth {
             ));
         }
         let verifier_salt = random_array::<16>()?;
+        let recovery = match reg.recovery {
+            Some(r) if r.wrapped_keys.len() != WRAPPED_LEN => {
+                return Err(Error::BadRequest(
+                    "The recovery wrap has the wrong size.".into(),
+                ));
+            }
+            Some(r) => {
+                let salt = random_array::<16>()?;
+                Some((
+                    salt,
+                    auth::verifier(&salt, &r.auth_secret),
+                    r.wrapped_keys.0,
+                ))
+            }
+            None => None,
+        };
         let user = db::users::create(
             &self.db,
             db::users::NewUser {
@@ -92,6 +109,7 @@ impl Hearth {
                 verifier: auth::verifier(&verifier_salt, &reg.auth_secret),
                 identity: reg.identity,
                 wrapped_keys: reg.wrapped_keys.0,
+                recovery,
             },
         )
         .await?;
@@ -111,6 +129,27 @@ impl Hearth {
             return Err(bad);
         }
         self.start_session(&user).await
+    }
+
+    /// The account a recovery key opens, or one answer for every failure (so it does
+    /// not tell which usernames exist or have a recovery key).
+    async fn recovery_account(
+        &self,
+        username: &str,
+        secret: &AuthSecret,
+    ) -> Result<db::users::User> {
+        let bad = || Error::Unauthorized("That username and recovery key do not match.");
+        let name = validate::username(username).map_err(|_| bad())?;
+        let user = db::users::by_username(&self.db, &name)
+            .await?
+            .ok_or_else(bad)?;
+        let rec = db::users::recovery(&self.db, &user.user_id()?)
+            .await?
+            .ok_or_else(bad)?;
+        if !auth::verify(&rec.verifier_salt, &rec.verifier, secret) {
+            return Err(bad());
+        }
+        Ok(user)
     }
 
     async fn person(&self, user: &db::users::User) -> Result<Person> {
@@ -287,6 +326,56 @@ impl Backend for Hearth {
         .await?;
         tracing::info!(user = %me.id, "password changed; other sessions ended");
         Ok(())
+    }
+
+    async fn recovery_keys(
+        &self,
+        username: String,
+        secret: AuthSecret,
+    ) -> Result<RecoveryWrap, ApiError> {
+        let user = self.recovery_account(&username, &secret).await?;
+        let id = user.user_id()?;
+        let rec = db::users::recovery(&self.db, &id)
+            .await?
+            .ok_or(Error::Corrupt("recovery row vanished"))?;
+        Ok(RecoveryWrap {
+            user: id,
+            wrapped_keys: Bytes(rec.wrapped_keys),
+        })
+    }
+
+    async fn recover(
+        &self,
+        username: String,
+        change: PasswordChange,
+    ) -> Result<NewSession, ApiError> {
+        let user = self
+            .recovery_account(&username, &change.old_auth_secret)
+            .await?;
+        change.kdf.check().map_err(Error::from)?;
+        if change.wrapped_keys.len() != WRAPPED_LEN {
+            return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
+        }
+        let id = user.user_id()?;
+        let verifier_salt = random_array::<16>().map_err(Error::from)?;
+        let verifier = auth::verifier(&verifier_salt, &change.auth_secret);
+        // Every session ends: whoever had the old password is logged out.
+        db::users::change_password(
+            &self.db,
+            &id,
+            &change.salt,
+            &change.kdf,
+            verifier_salt,
+            verifier,
+            change.wrapped_keys.0,
+            "",
+        )
+        .await?;
+        tracing::info!(user = %id, "account recovered with its recovery key");
+        let user = db::users::by_id(&self.db, &id)
+            .await?
+            .ok_or(Error::Corrupt("user vanished"))?;
+        Ok(self.start_session(&user).await?)
     }
 
     async fn history(

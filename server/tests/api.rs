@@ -362,3 +362,102 @@ async fn password_change() {
         "same keys under the new wrap"
     );
 }
+
+#[tokio::test]
+async fn recovery_key_restores_the_account() {
+    use protocol::Bytes;
+    use protocol::api::{PasswordChange, RecoverySetup, RecoveryWrap, Session};
+    use protocol::crypto::kdf::{KdfParams, Salt};
+    use protocol::crypto::recovery::RecoveryKey;
+    use protocol::crypto::wrap::{unwrap_for_recovery, wrap_for_recovery, wrap_keys};
+    let s = common::start().await;
+    let (mut reg, keys) = s.registration("erin", "old pass").await;
+    let rk = RecoveryKey::generate().unwrap();
+    let (rauth, rwrap) = rk.split().unwrap();
+    let user = reg.identity.user;
+    reg.recovery = Some(RecoverySetup {
+        auth_secret: rauth.clone(),
+        wrapped_keys: Bytes(wrap_for_recovery(&keys, &rwrap, &user).unwrap()),
+    });
+    let res = s
+        .call("register", None, json!({ "registration": reg }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let old_cookie = common::session_cookie(&res);
+
+    // A wrong key and an unknown user get the same answer.
+    let (wrong, _) = RecoveryKey::generate().unwrap().split().unwrap();
+    let a = s
+        .call(
+            "recovery_keys",
+            None,
+            json!({ "username": "erin", "recovery_secret": wrong }),
+        )
+        .await;
+    let b = s
+        .call(
+            "recovery_keys",
+            None,
+            json!({ "username": "nobody", "recovery_secret": rauth }),
+        )
+        .await;
+    assert_eq!(
+        (a.status(), b.status()),
+        (
+            reqwest::StatusCode::UNAUTHORIZED,
+            reqwest::StatusCode::UNAUTHORIZED
+        )
+    );
+    assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
+
+    // The right key gets the second wrap, which opens to the same keys.
+    let found: RecoveryWrap = s
+        .call(
+            "recovery_keys",
+            None,
+            json!({ "username": "erin", "recovery_secret": rauth }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let opened = unwrap_for_recovery(found.wrapped_keys.as_slice(), &rwrap, &found.user).unwrap();
+    assert!(keys.public(user).matches(&opened));
+
+    let salt = Salt([5; 16]);
+    let kdf = KdfParams::FLOOR;
+    let (new_auth, new_wrap) = derive_master("new pass", &salt, kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let change = PasswordChange {
+        old_auth_secret: rauth,
+        salt,
+        kdf,
+        auth_secret: new_auth.clone(),
+        wrapped_keys: Bytes(wrap_keys(&opened, &new_wrap, &user, &kdf).unwrap()),
+    };
+    let res = s
+        .call(
+            "recover",
+            None,
+            json!({ "username": "erin", "change": change }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let session: Session = res.json().await.unwrap();
+    assert!(session.identity.matches(&keys));
+    assert_eq!(
+        s.call("me", Some(&old_cookie), json!({})).await.status(),
+        401,
+        "old sessions end"
+    );
+    let res = s
+        .call(
+            "login",
+            None,
+            json!({ "username": "erin", "auth_secret": new_auth }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}

@@ -7,12 +7,13 @@ use crate::ApiError;
 use crate::api;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use protocol::api::{PasswordChange, Profile, Registration, Session};
+use protocol::api::{PasswordChange, Profile, RecoverySetup, Registration, Session};
 use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
 use protocol::crypto::pins::Pins;
 use protocol::crypto::random_array;
-use protocol::crypto::wrap::{unwrap_keys, wrap_keys};
+use protocol::crypto::recovery::RecoveryKey;
+use protocol::crypto::wrap::{unwrap_for_recovery, unwrap_keys, wrap_for_recovery, wrap_keys};
 use protocol::{UserId, validate};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -93,9 +94,10 @@ pub struct NewAccount {
     pub password: String,
 }
 
-/// Everything in the browser: Argon2id, HKDF, fresh identity keys, the wrap; then the
-/// server stores what it is sent, which never includes the password.
-pub async fn register(form: NewAccount) -> Result<Arc<Keyring>, ApiError> {
+/// Everything in the browser: Argon2id, HKDF, fresh identity keys, the wrap, and a
+/// recovery key with its own wrap; then the server stores what it is sent, which never
+/// includes the password or the recovery key. Returns the recovery key to show once.
+pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<String>), ApiError> {
     let username = validate::username(&form.username)?;
     let display_name = validate::display_name(&form.display_name)?;
     let email = validate::email(Some(&form.email))?;
@@ -112,6 +114,12 @@ pub async fn register(form: NewAccount) -> Result<Arc<Keyring>, ApiError> {
     let keys = IdentityKeys::generate()?;
     let identity = keys.public(id);
     let wrapped_keys = wrap_keys(&keys, &wrap_key, &id, &kdf)?.into();
+    let recovery_key = RecoveryKey::generate()?;
+    let (recovery_auth, recovery_wrap) = recovery_key.split()?;
+    let recovery = Some(RecoverySetup {
+        auth_secret: recovery_auth,
+        wrapped_keys: wrap_for_recovery(&keys, &recovery_wrap, &id)?.into(),
+    });
     let registration = Registration {
         username,
         display_name,
@@ -121,8 +129,48 @@ pub async fn register(form: NewAccount) -> Result<Arc<Keyring>, ApiError> {
         auth_secret,
         identity,
         wrapped_keys,
+        recovery,
     };
     let session = api::register(registration).await?;
+    Ok((
+        Keyring::from_session(session, keys)?,
+        recovery_key.to_display(),
+    ))
+}
+
+/// "Forgot password": the recovery key opens the second wrap of the keys, a new password
+/// wraps them again, and the server ends every old session.
+pub async fn recover(
+    username: String,
+    key: String,
+    new_password: String,
+) -> Result<Arc<Keyring>, ApiError> {
+    let username = username.trim().to_lowercase();
+    let recovery_key = RecoveryKey::parse(&key)?;
+    if browser::password_score(&new_password, &[&username]) < 3 {
+        return Err(ApiError::Local(
+            "That new password is too easy to guess; try a longer phrase.".into(),
+        ));
+    }
+    let (recovery_auth, recovery_wrap) = recovery_key.split()?;
+    let found = api::recovery_keys(username.clone(), recovery_auth.clone()).await?;
+    let keys = unwrap_for_recovery(found.wrapped_keys.as_slice(), &recovery_wrap, &found.user)
+        .map_err(|_| {
+            ApiError::Local("This recovery key does not open the account's keys.".into())
+        })?;
+    browser::yield_to_paint().await;
+    let salt = Salt(random_array()?);
+    let kdf = KdfParams::DEFAULT;
+    let (auth_secret, wrap_key) = derive_master(&new_password, &salt, kdf)?.split()?;
+    let wrapped_keys = wrap_keys(&keys, &wrap_key, &found.user, &kdf)?.into();
+    let change = PasswordChange {
+        old_auth_secret: recovery_auth,
+        salt,
+        kdf,
+        auth_secret,
+        wrapped_keys,
+    };
+    let session = api::recover(username, change).await?;
     Keyring::from_session(session, keys)
 }
 

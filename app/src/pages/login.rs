@@ -40,6 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if busy.get() { "Unlocking your keys…" } else { "Log in" }}
                 </button>
                 <p class="switch">"New here? " <A href="/register">"Create an account"</A></p>
+                <p class="switch"><A href="/recover">"Forgot your password?"</A></p>
             </form>
         </main>
     }

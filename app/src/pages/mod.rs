@@ -1,5 +1,6 @@
 pub mod chat;
 pub mod login;
+pub mod recover;
 pub mod register;
 
 use crate::client::keyring::Keyring;

@@ -1,8 +1,9 @@
-use super::{TransportWarning, enter, hydrated};
+use super::{TransportWarning, hydrated};
 use crate::KeyringSignal;
 use crate::client::{browser, keyring};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -22,6 +23,7 @@ pub fn RegisterPage() -> impl IntoView {
     let score = Memo::new(move |_| {
         password.with(|p| browser::password_score(p, &[&username.get(), &display_name.get()]))
     });
+    let recovery_key = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -38,11 +40,36 @@ pub fn RegisterPage() -> impl IntoView {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        enter(ring, navigate.clone(), busy, error, keyring::register(form));
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match keyring::register(form).await {
+                Ok((keys, recovery)) => {
+                    ring.set(Some(keys));
+                    recovery_key.set(Some(recovery.to_string()));
+                }
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
     };
+    let done = move |_| navigate("/", Default::default());
     view! {
         <main class="auth">
-            <form class="card" on:submit=submit>
+                <section class="card" aria-label="Recovery key"
+                    style:display=move || if recovery_key.get().is_some() { "" } else { "none" }>
+                    <h1 class="brand">"Your recovery key"</h1>
+                    <p class="lede">"If you forget your password, this key is the only way back into your account "
+                        "and its history. Write it down or save it somewhere safe: it is shown only now."</p>
+                    <p class="recovery-key">{move || recovery_key.get().unwrap_or_default()}</p>
+                    <a class="ghost download" download="hearth-recovery-key.txt"
+                        href=move || format!("data:text/plain;charset=utf-8,{}", recovery_key.get().unwrap_or_default())>
+                        "Download as a file"</a>
+                    <button type="button" on:click=done>"I have saved it"</button>
+                </section>
+            <form class="card" on:submit=submit style:display=move || if recovery_key.get().is_some() { "none" } else { "" }>
                 <h1 class="brand">"Hearth"</h1>
                 <p class="lede">"Create your account. Your password never leaves this device."</p>
                 <TransportWarning/>

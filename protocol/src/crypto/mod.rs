@@ -6,6 +6,7 @@ pub mod identity;
 pub mod kdf;
 pub mod pad;
 pub mod pins;
+pub mod recovery;
 pub mod safety;
 pub mod wrap;
 

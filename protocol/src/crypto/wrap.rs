@@ -33,13 +33,25 @@ pub fn wrap_keys_with_nonce(
     params: &KdfParams,
     nonce: [u8; 12],
 ) -> Result<Vec<u8>> {
-    let ct = aes_seal(
-        &key.0,
-        &nonce,
-        &aad(user, params),
-        keys.to_secret_bytes().as_ref(),
-    )?;
+    seal(keys, key, &aad(user, params), nonce)
+}
+
+fn seal(keys: &IdentityKeys, key: &WrapKey, aad: &[u8], nonce: [u8; 12]) -> Result<Vec<u8>> {
+    let ct = aes_seal(&key.0, &nonce, aad, keys.to_secret_bytes().as_ref())?;
     Ok([&[VERSION][..], &nonce, &ct].concat())
+}
+
+fn recovery_aad(user: &UserId) -> Vec<u8> {
+    length_prefixed(&[b"hearth/v1/recovery-wrap", &user.0])
+}
+
+/// The second wrap, under the recovery key's wrap key (no KDF parameters involved).
+pub fn wrap_for_recovery(keys: &IdentityKeys, key: &WrapKey, user: &UserId) -> Result<Vec<u8>> {
+    seal(keys, key, &recovery_aad(user), random_array()?)
+}
+
+pub fn unwrap_for_recovery(blob: &[u8], key: &WrapKey, user: &UserId) -> Result<IdentityKeys> {
+    open(blob, key, &recovery_aad(user))
 }
 
 pub fn unwrap_keys(
@@ -48,6 +60,10 @@ pub fn unwrap_keys(
     user: &UserId,
     params: &KdfParams,
 ) -> Result<IdentityKeys> {
+    open(blob, key, &aad(user, params))
+}
+
+fn open(blob: &[u8], key: &WrapKey, aad: &[u8]) -> Result<IdentityKeys> {
     if blob.len() != WRAPPED_LEN {
         return Err(ProtocolError::Malformed(
             "wrapped keys have the wrong length",
@@ -57,7 +73,7 @@ pub fn unwrap_keys(
         return Err(ProtocolError::UnsupportedVersion(blob[0].into()));
     }
     let nonce: [u8; 12] = blob[1..13].try_into().map_err(|_| ProtocolError::Decrypt)?;
-    let plain = aes_open(&key.0, &nonce, &aad(user, params), &blob[13..])?;
+    let plain = aes_open(&key.0, &nonce, aad, &blob[13..])?;
     let seed: [u8; 32] = plain[..32].try_into().map_err(|_| ProtocolError::Decrypt)?;
     let scalar: [u8; 32] = plain[32..64]
         .try_into()

@@ -128,3 +128,22 @@ pub mod key_pins {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod recovery {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "recovery")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub verifier_salt: Vec<u8>,
+        pub verifier: Vec<u8>,
+        pub wrapped_keys: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,6 +1,6 @@
 //! Accounts and sessions.
 
-use super::entities::{key_pins, sessions, users};
+use super::entities::{key_pins, recovery, sessions, users};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::UserId;
@@ -27,6 +27,8 @@ pub struct NewUser {
     pub verifier: [u8; 32],
     pub identity: PublicIdentity,
     pub wrapped_keys: Vec<u8>,
+    /// Recovery verifier salt, verifier and second wrap.
+    pub recovery: Option<([u8; 16], [u8; 32], Vec<u8>)>,
 }
 
 fn array<const N: usize>(v: &[u8], what: &'static str) -> Result<[u8; N]> {
@@ -93,6 +95,7 @@ pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
         wrapped_keys: Set(u.wrapped_keys),
         created_at: Set(now_ms()),
     };
+    let recovery = u.recovery;
     let user = match model.insert(&txn).await {
         Ok(user) => user,
         Err(e) if is_unique_violation(&e) => {
@@ -102,6 +105,16 @@ pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some((verifier_salt, verifier, wrapped_keys)) = recovery {
+        recovery::ActiveModel {
+            user_id: Set(user.id.clone()),
+            verifier_salt: Set(verifier_salt.to_vec()),
+            verifier: Set(verifier.to_vec()),
+            wrapped_keys: Set(wrapped_keys),
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
     Ok(user)
 }
@@ -278,4 +291,8 @@ pub async fn change_password(
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+pub async fn recovery(db: &DatabaseConnection, user: &UserId) -> Result<Option<recovery::Model>> {
+    Ok(recovery::Entity::find_by_id(user.to_hex()).one(db).await?)
 }

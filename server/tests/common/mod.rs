@@ -97,6 +97,7 @@ impl TestServer {
             auth_secret,
             identity: keys.public(id),
             wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf).unwrap().into(),
+            recovery: None,
         };
         (reg, keys)
     }
