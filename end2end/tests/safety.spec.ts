@@ -16,6 +16,7 @@ test('safety numbers match, verification is pinned across browsers, and a key ch
     await page.getByRole('button', { name: 'Safety number' }).click();
     const groups = page.getByRole('region', { name: 'Safety number' }).locator('.digits li');
     await expect(groups).toHaveCount(12);
+    await expect(page.getByRole('img', { name: 'Safety number as a QR code' }).locator('svg')).toHaveCount(1);
     return (await groups.allTextContents()).join('');
   };
   const g = await digits(gina);

@@ -37,6 +37,19 @@ fn Avatar(person: Person) -> impl IntoView {
     }
 }
 
+/// The safety number as a QR code (SVG), for comparing by scanning.
+fn safety_qr(digits: &str) -> String {
+    qrcode::QrCode::new(format!("hearth-safety:1:{digits}"))
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(150, 150)
+                .dark_color(qrcode::render::svg::Color("#1f1a17"))
+                .light_color(qrcode::render::svg::Color("#ffffff"))
+                .build()
+        })
+        .unwrap_or_default()
+}
+
 fn clock(at: i64) -> String {
     #[cfg(feature = "hydrate")]
     {
@@ -210,9 +223,16 @@ pub fn Thread() -> impl IntoView {
                             {move || peer().map(|p| p.display_name).unwrap_or_default()}
                             ", in person or on a call. If they match, nobody sits between you."</p>
                         {move || match safety() {
-                            Some(groups) => view! {
-                                <ol class="digits">{groups.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ol>
-                            }.into_any(),
+                            Some(groups) => {
+                                let qr = safety_qr(&groups.concat());
+                                view! {
+                                    <div class="safety-body">
+                                        <ol class="digits">{groups.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ol>
+                                        // Our own SVG of digits only: nothing a person typed goes in here.
+                                        <div class="qr" role="img" aria-label="Safety number as a QR code" inner_html=qr></div>
+                                    </div>
+                                }.into_any()
+                            }
                             None => view! { <p class="error">"This person's keys do not verify: do not trust this conversation."</p> }.into_any(),
                         }}
                         {move || peer().map(|p| {
