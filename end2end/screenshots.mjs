@@ -13,6 +13,9 @@ async function user(name, display, pw, viewport) {
   await page.getByLabel('Password', { exact: true }).fill(pw);
   await page.getByLabel('Repeat password').fill(pw);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'I have saved it' }).waitFor();
+  await page.screenshot({ path: `${out}/recovery-${viewport.width}.png` });
+  await page.getByRole('button', { name: 'I have saved it' }).click();
   await page.waitForURL(base + '/');
   await page.locator('.me .status.online').waitFor();
   return page;
@@ -33,4 +36,6 @@ await b.locator('.message.mine:not(.pending)').waitFor();
 await b.screenshot({ path: `${out}/thread-360.png` });
 await a.locator('.message:not(.mine)').waitFor();
 await a.screenshot({ path: `${out}/desktop.png` });
+await a.getByRole('button', { name: 'Safety number' }).click();
+await a.screenshot({ path: `${out}/safety.png` });
 await browser.close();
