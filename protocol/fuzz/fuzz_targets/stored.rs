@@ -13,7 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let user = UserId([1; 16]);
     assert!(wrap::unwrap_keys(data, &key, &user, &KdfParams::DEFAULT).is_err());
     assert!(wrap::unwrap_for_recovery(data, &key, &user).is_err());
-    let pin_key = IdentityKeys::from_secret_bytes(&[1; 32], &[2; 32]).pin_key().expect("hkdf");
+    let pin_key = IdentityKeys::from_secret_bytes(&[1; 32], &[2; 32])
+        .pin_key()
+        .expect("hkdf");
     assert!(Pins::open(data, &pin_key, &user).is_err());
     if let Ok(inner) = pad::unpad(data) {
         assert!(inner.len() + 4 <= data.len());
