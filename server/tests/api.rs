@@ -24,23 +24,9 @@ async fn register_login_and_errors() {
     assert!(res.text().await.unwrap().contains("That username is taken"));
 
     // Log in from "another browser": same salt, same keys unwrapped.
-    let params: LoginParams = s
-        .call("prelogin", None, json!({ "username": "alice" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (auth, wrap) = derive_master("pw one two three", &params.salt, params.kdf)
-        .unwrap()
-        .split()
-        .unwrap();
-    let res = s
-        .call(
-            "login",
-            None,
-            json!({ "username": "alice", "auth_secret": auth }),
-        )
-        .await;
+    let params: LoginParams = s.prelogin("alice").await;
+    let (auth, wrap) = common::secrets(&params, "pw one two three");
+    let res = s.login("alice", &auth).await;
     assert_eq!(res.status(), 200);
     let session: Session = res.json().await.unwrap();
     let keys = unwrap_keys(
@@ -53,17 +39,8 @@ async fn register_login_and_errors() {
     assert!(session.identity.matches(&keys) && session.identity.matches(&alice.keys));
 
     // Wrong password: a clear 401, no session.
-    let (bad, _) = derive_master("wrong password", &params.salt, params.kdf)
-        .unwrap()
-        .split()
-        .unwrap();
-    let res = s
-        .call(
-            "login",
-            None,
-            json!({ "username": "alice", "auth_secret": bad }),
-        )
-        .await;
+    let (bad, _) = common::secrets(&params, "wrong password");
+    let res = s.login("alice", &bad).await;
     assert_eq!(res.status(), 401);
     assert!(res.headers().get("set-cookie").is_none());
     assert!(
@@ -74,18 +51,8 @@ async fn register_login_and_errors() {
     );
 
     // Unknown usernames get a stable fake salt, indistinguishable in shape.
-    let a: LoginParams = s
-        .call("prelogin", None, json!({ "username": "nobody" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let b: LoginParams = s
-        .call("prelogin", None, json!({ "username": "nobody" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: LoginParams = s.prelogin("nobody").await;
+    let b: LoginParams = s.prelogin("nobody").await;
     assert_eq!(a, b);
     assert_ne!(a.salt, params.salt);
 
@@ -193,20 +160,9 @@ async fn pinned_keys_and_identity_rotation() {
     assert!(bobs.is_none(), "pins are per user");
 
     // Rotation needs the password again and keys signed for this user.
-    let params: LoginParams = s
-        .call("prelogin", None, json!({ "username": "bob" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (auth, wrap) = derive_master("pw two", &params.salt, params.kdf)
-        .unwrap()
-        .split()
-        .unwrap();
-    let (bad_auth, _) = derive_master("not it", &params.salt, params.kdf)
-        .unwrap()
-        .split()
-        .unwrap();
+    let params: LoginParams = s.prelogin("bob").await;
+    let (auth, wrap) = common::secrets(&params, "pw two");
+    let (bad_auth, _) = common::secrets(&params, "not it");
     let keys = IdentityKeys::generate().unwrap();
     let identity = keys.public(bob.id);
     let wrapped = Bytes(wrap_keys(&keys, &wrap, &bob.id, &params.kdf).unwrap());
@@ -265,23 +221,9 @@ async fn password_change() {
     let s = common::start().await;
     let dana = s.register("dana", "old pass").await;
     // A second session of hers.
-    let params: LoginParams = s
-        .call("prelogin", None, json!({ "username": "dana" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (old_auth, _) = derive_master("old pass", &params.salt, params.kdf)
-        .unwrap()
-        .split()
-        .unwrap();
-    let res = s
-        .call(
-            "login",
-            None,
-            json!({ "username": "dana", "auth_secret": old_auth }),
-        )
-        .await;
+    let params: LoginParams = s.prelogin("dana").await;
+    let (old_auth, _) = common::secrets(&params, "old pass");
+    let res = s.login("dana", &old_auth).await;
     let second = common::session_cookie(&res);
 
     let salt = Salt([9; 16]);
@@ -297,10 +239,7 @@ async fn password_change() {
         auth_secret: new_auth.clone(),
         wrapped_keys: Bytes(wrap_keys(&dana.keys, &new_wrap, &dana.id, &kdf).unwrap()),
     };
-    let (wrong, _) = derive_master("not it", &params.salt, params.kdf)
-        .unwrap()
-        .split()
-        .unwrap();
+    let (wrong, _) = common::secrets(&params, "not it");
     let res = s
         .call(
             "change_password",
@@ -333,21 +272,9 @@ async fn password_change() {
         200
     );
     assert_eq!(s.call("me", Some(&second), json!({})).await.status(), 401);
-    let res = s
-        .call(
-            "login",
-            None,
-            json!({ "username": "dana", "auth_secret": old_auth }),
-        )
-        .await;
+    let res = s.login("dana", &old_auth).await;
     assert_eq!(res.status(), 401);
-    let res = s
-        .call(
-            "login",
-            None,
-            json!({ "username": "dana", "auth_secret": new_auth }),
-        )
-        .await;
+    let res = s.login("dana", &new_auth).await;
     assert_eq!(res.status(), 200);
     let session: protocol::api::Session = res.json().await.unwrap();
     let keys = unwrap_keys(
@@ -452,12 +379,6 @@ async fn recovery_key_restores_the_account() {
         401,
         "old sessions end"
     );
-    let res = s
-        .call(
-            "login",
-            None,
-            json!({ "username": "erin", "auth_secret": new_auth }),
-        )
-        .await;
+    let res = s.login("erin", &new_auth).await;
     assert_eq!(res.status(), 200);
 }

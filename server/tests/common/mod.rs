@@ -6,7 +6,7 @@ use futures::{SinkExt, StreamExt};
 use protocol::UserId;
 use protocol::api::{Registration, Session};
 use protocol::crypto::identity::IdentityKeys;
-use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
+use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, derive_master};
 use protocol::crypto::random_array;
 use protocol::crypto::wrap::wrap_keys;
 use protocol::frames::ServerFrame;
@@ -136,9 +136,42 @@ impl TestServer {
         Ok(s)
     }
 
+    /// The salt and parameters the server gives for a username.
+    pub async fn prelogin(&self, username: &str) -> protocol::api::LoginParams {
+        self.call(
+            "prelogin",
+            None,
+            serde_json::json!({ "username": username }),
+        )
+        .await
+        .json()
+        .await
+        .expect("params")
+    }
+
+    pub async fn login(&self, username: &str, auth: &AuthSecret) -> reqwest::Response {
+        self.call(
+            "login",
+            None,
+            serde_json::json!({ "username": username, "auth_secret": auth }),
+        )
+        .await
+    }
+
     pub fn own_origin(&self) -> String {
         format!("http://{}", self.addr)
     }
+}
+
+/// The auth secret and wrap key a password gives with the server's parameters.
+pub fn secrets(
+    params: &protocol::api::LoginParams,
+    password: &str,
+) -> (AuthSecret, protocol::crypto::kdf::WrapKey) {
+    derive_master(password, &params.salt, params.kdf)
+        .unwrap()
+        .split()
+        .unwrap()
 }
 
 pub fn session_cookie(res: &reqwest::Response) -> String {
