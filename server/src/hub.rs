@@ -2,7 +2,7 @@
 
 use protocol::UserId;
 use protocol::frames::ServerFrame;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
@@ -60,10 +60,6 @@ impl Hub {
 
     pub fn is_online(&self, user: &UserId) -> bool {
         self.lock().contains_key(user)
-    }
-
-    pub fn online(&self) -> HashSet<UserId> {
-        self.lock().keys().copied().collect()
     }
 
     pub fn connections(&self) -> usize {

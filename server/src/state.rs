@@ -152,7 +152,7 @@ impl Hearth {
         Ok(user)
     }
 
-    async fn person(&self, user: &db::users::User) -> Result<Person> {
+    fn person(&self, user: &db::users::User) -> Result<Person> {
         let id = user.user_id()?;
         Ok(Person {
             id,
@@ -171,7 +171,7 @@ impl Hearth {
             };
             out.push(ConversationSummary {
                 id: m.conversation,
-                peer: self.person(&peer).await?,
+                peer: self.person(&peer)?,
                 unread: m.unread.min(u32::MAX as u64) as u32,
                 last_message: m.last_message,
                 last_at: m.last_at,
@@ -232,7 +232,7 @@ impl Backend for Hearth {
             .await
             .map_err(Error::from)?
         {
-            out.push(self.person(&u).await?);
+            out.push(self.person(&u)?);
         }
         Ok(out)
     }

@@ -382,3 +382,28 @@ async fn recovery_key_restores_the_account() {
     let res = s.login("erin", &new_auth).await;
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn sessions_expire_after_thirty_days() {
+    use sea_orm::{ConnectionTrait, Database};
+    let s = common::start().await;
+    let finn = s.register("finn", "pw").await;
+    assert_eq!(
+        s.call("me", Some(&finn.cookie), json!({})).await.status(),
+        200
+    );
+    // Age the session in the database itself, as 31 days would.
+    let db = Database::connect(format!(
+        "sqlite://{}",
+        s.dir.path().join("hearth.db").display()
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared("UPDATE sessions SET created_at = created_at - 31 * 24 * 3600 * 1000")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.call("me", Some(&finn.cookie), json!({})).await.status(),
+        401
+    );
+}

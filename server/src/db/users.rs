@@ -172,6 +172,11 @@ pub async fn session_user(db: &DatabaseConnection, token_hash: &str) -> Result<O
         return Ok(None);
     };
     let now = now_ms();
+    if now - session.created_at > crate::auth::SESSION_DAYS * 24 * 3600 * 1000 {
+        // Expired: the cookie's Max-Age says the same, but a copied cookie must not outlive it.
+        delete_session(db, token_hash).await?;
+        return Ok(None);
+    }
     // Only write once a minute: every request would otherwise be a database write.
     if now - session.last_seen > 60_000 {
         sessions::Entity::update_many()
