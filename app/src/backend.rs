@@ -4,10 +4,13 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
+use protocol::api::group::{CommitRequest, GroupState, InvitePreview};
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
 use protocol::api::{PasswordChange, RecoveryWrap};
+use protocol::crypto::group::KeyWrap;
+use protocol::crypto::group::invite::Invite;
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
@@ -65,6 +68,35 @@ pub trait Backend: Send + Sync + 'static {
         username: String,
         change: PasswordChange,
     ) -> Result<NewSession, ApiError>;
+    /// Reserves a conversation id for a group the user is about to create.
+    async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError>;
+    /// The Everyone room's id (reserved on first use; its first commit makes it).
+    async fn everyone_room(&self, me: &Profile) -> Result<ConversationId, ApiError>;
+    /// A group's commits and key wraps, for its members.
+    async fn group_state(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+    ) -> Result<GroupState, ApiError>;
+    /// Checks a signed membership change against the group's last one and stores it with
+    /// its key wraps; every member before and after is told.
+    async fn group_commit(&self, me: &Profile, request: CommitRequest) -> Result<(), ApiError>;
+    /// Stores keys a member hands over to other members.
+    async fn give_keys(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+        wraps: Vec<KeyWrap>,
+    ) -> Result<(), ApiError>;
+    async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError>;
+    /// The invite and group chain behind an invite id (derived from the link's secret).
+    async fn invite_preview(&self, me: &Profile, id: String) -> Result<InvitePreview, ApiError>;
+    /// Deletes a group (its owner only).
+    async fn delete_group(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+    ) -> Result<(), ApiError>;
     async fn history(
         &self,
         me: &Profile,

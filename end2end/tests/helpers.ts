@@ -30,8 +30,8 @@ export async function login(page: Page, username: string, password: string) {
 }
 
 export async function send(page: Page, text: string) {
-  await page.getByLabel('Message').fill(text);
-  await page.getByLabel('Message').press('Enter');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
+  await page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
   // Acknowledged = committed on the server.
   await expect(page.locator('.message.mine:not(.pending)', { hasText: text })).toHaveCount(1);
 }

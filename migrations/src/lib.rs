@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_spine;
 mod m20261122_000002_key_pins;
 mod m20261122_000003_recovery;
+mod m20261122_000004_groups;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_spine::Migration),
             Box::new(m20261122_000002_key_pins::Migration),
             Box::new(m20261122_000003_recovery::Migration),
+            Box::new(m20261122_000004_groups::Migration),
         ]
     }
 }

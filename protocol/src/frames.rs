@@ -52,6 +52,8 @@ pub enum ErrorCode {
     BadFrame,
     NotMember,
     TooLarge,
+    /// The group moved to a new epoch: verify the new commits and seal again.
+    StaleEpoch,
     Internal,
 }
 
@@ -81,6 +83,10 @@ pub enum ServerFrame {
     /// Someone's identity keys changed (rotation or reset): check them against the pins.
     IdentityChanged {
         user: UserId,
+    },
+    /// A group gained a commit or key wraps (or was deleted): fetch its state again.
+    GroupChanged {
+        conversation: ConversationId,
     },
     Pong,
     Error {

@@ -7,6 +7,8 @@ pub const USERNAME_MAX: usize = 32;
 pub const DISPLAY_NAME_MAX: usize = 64;
 pub const EMAIL_MAX: usize = 254;
 pub const MESSAGE_TEXT_MAX: usize = 16 * 1024;
+pub const GROUP_NAME_MAX: usize = 64;
+pub const GROUP_DESCRIPTION_MAX: usize = 280;
 
 /// 3–32 characters: lowercase letters, digits, `.`, `_`, `-`. Returns it normalised.
 pub fn username(raw: &str) -> Result<String> {
@@ -51,6 +53,33 @@ pub fn email(raw: Option<&str>) -> Result<Option<String>> {
     Ok(Some(e.to_string()))
 }
 
+/// A group's name (1–64 characters), description (up to 280) and emoji (exactly one).
+pub fn group_settings(s: &crate::crypto::group::Settings) -> Result<()> {
+    let name = s.name.chars().count();
+    if s.name.trim() != s.name
+        || name == 0
+        || name > GROUP_NAME_MAX
+        || s.name.chars().any(char::is_control)
+    {
+        return Err(ProtocolError::Invalid(
+            "A group name has 1 to 64 characters.".into(),
+        ));
+    }
+    if s.description.chars().count() > GROUP_DESCRIPTION_MAX
+        || s.description.chars().any(|c| c.is_control() && c != '\n')
+    {
+        return Err(ProtocolError::Invalid(
+            "A group description has at most 280 characters.".into(),
+        ));
+    }
+    if emojis::get(&s.emoji).is_none() {
+        return Err(ProtocolError::Invalid(
+            "Pick one emoji for the group.".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +101,45 @@ mod tests {
         assert_eq!(email(Some("a@b.c")).unwrap().as_deref(), Some("a@b.c"));
         assert!(email(Some("nope")).is_err());
         assert!(email(Some("a@b@c.d")).is_err());
+    }
+
+    #[test]
+    fn group_settings_rules() {
+        let ok = crate::crypto::group::Settings {
+            name: "Lab".into(),
+            description: "Bench talk\nand lunch".into(),
+            emoji: "🧪".into(),
+            history: false,
+            open: false,
+        };
+        group_settings(&ok).unwrap();
+        for bad in [
+            crate::crypto::group::Settings {
+                name: "".into(),
+                ..ok.clone()
+            },
+            crate::crypto::group::Settings {
+                name: " Lab".into(),
+                ..ok.clone()
+            },
+            crate::crypto::group::Settings {
+                name: "x".repeat(65),
+                ..ok.clone()
+            },
+            crate::crypto::group::Settings {
+                description: "d".repeat(281),
+                ..ok.clone()
+            },
+            crate::crypto::group::Settings {
+                emoji: "ab".into(),
+                ..ok.clone()
+            },
+            crate::crypto::group::Settings {
+                emoji: "🧪🧪".into(),
+                ..ok.clone()
+            },
+        ] {
+            assert!(group_settings(&bad).is_err(), "{bad:?}");
+        }
     }
 }

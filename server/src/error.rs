@@ -20,6 +20,12 @@ pub enum Error {
     Unauthorized(&'static str),
     #[error("forbidden")]
     Forbidden(&'static str),
+    /// Forbidden, with a reason worked out at run time (a refused group change).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// A send sealed under a group epoch that is no longer the newest.
+    #[error("stale group epoch")]
+    Stale,
     #[error("not found")]
     NotFound(&'static str),
     #[error("stored data is corrupt: {0}")]
@@ -30,7 +36,8 @@ impl Error {
     /// What the person at the browser is told.
     pub fn user_message(&self) -> String {
         match self {
-            Error::BadRequest(m) | Error::Conflict(m) => m.clone(),
+            Error::BadRequest(m) | Error::Conflict(m) | Error::Refused(m) => m.clone(),
+            Error::Stale => "The group changed; the message will be sealed again.".to_string(),
             Error::Unauthorized(m) | Error::Forbidden(m) | Error::NotFound(m) => (*m).to_string(),
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 "Something went wrong on the server; please try again.".to_string()
@@ -61,7 +68,8 @@ impl From<Error> for app::ApiError {
         let msg = e.user_message();
         match e {
             Error::BadRequest(_) => app::ApiError::BadRequest(msg),
-            Error::Conflict(_) => app::ApiError::Conflict(msg),
+            Error::Conflict(_) | Error::Stale => app::ApiError::Conflict(msg),
+            Error::Refused(_) => app::ApiError::Forbidden(msg),
             Error::Unauthorized(_) => app::ApiError::Unauthorized(msg),
             Error::Forbidden(_) => app::ApiError::Forbidden(msg),
             Error::NotFound(_) => app::ApiError::NotFound(msg),

@@ -139,7 +139,8 @@ fn failed(e: Error, client_id: Option<ClientMsgId>) -> ServerFrame {
         tracing::error!("socket: {e}");
     }
     let code = match e {
-        Error::Forbidden(_) => ErrorCode::NotMember,
+        Error::Forbidden(_) | Error::Refused(_) => ErrorCode::NotMember,
+        Error::Stale => ErrorCode::StaleEpoch,
         Error::BadRequest(_) | Error::Conflict(_) => ErrorCode::BadFrame,
         _ => ErrorCode::Internal,
     };

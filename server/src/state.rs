@@ -8,11 +8,14 @@ use crate::hub::Hub;
 use app::backend::NewSession;
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
+use protocol::api::group::{CommitRequest, GroupState, InvitePreview};
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
     Session,
 };
 use protocol::api::{PasswordChange, RecoveryWrap};
+use protocol::crypto::group::KeyWrap;
+use protocol::crypto::group::invite::Invite;
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::{AuthSecret, KdfParams};
 use protocol::crypto::random_array;
@@ -166,12 +169,19 @@ impl Hearth {
     async fn summaries(&self, me: &UserId) -> Result<Vec<ConversationSummary>> {
         let mut out = Vec::new();
         for m in db::conversations::list(&self.db, me).await? {
-            let Some(peer) = db::users::by_id(&self.db, &m.peer).await? else {
-                continue;
+            let peer = match &m.peer {
+                Some(id) => match db::users::by_id(&self.db, id).await? {
+                    Some(p) => Some(self.person(&p)?),
+                    None => continue,
+                },
+                None => None,
             };
             out.push(ConversationSummary {
                 id: m.conversation,
-                peer: self.person(&peer)?,
+                group: m
+                    .group
+                    .map(|(c, role, count)| crate::groups::summary(c, &role, count)),
+                peer,
                 unread: m.unread.min(u32::MAX as u64) as u32,
                 last_message: m.last_message,
                 last_at: m.last_at,
@@ -376,6 +386,51 @@ impl Backend for Hearth {
             .await?
             .ok_or(Error::Corrupt("user vanished"))?;
         Ok(self.start_session(&user).await?)
+    }
+
+    async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError> {
+        Ok(db::groups::reserve(&self.db, &me.id).await?)
+    }
+
+    async fn everyone_room(&self, _me: &Profile) -> Result<ConversationId, ApiError> {
+        Ok(db::groups::everyone(&self.db).await?)
+    }
+
+    async fn group_state(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+    ) -> Result<GroupState, ApiError> {
+        Ok(db::groups::state(&self.db, &me.id, conversation).await?)
+    }
+
+    async fn group_commit(&self, me: &Profile, request: CommitRequest) -> Result<(), ApiError> {
+        Ok(self.commit(&me.id, request).await?)
+    }
+
+    async fn give_keys(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+        wraps: Vec<KeyWrap>,
+    ) -> Result<(), ApiError> {
+        Ok(self.hand_over(&me.id, conversation, wraps).await?)
+    }
+
+    async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError> {
+        Ok(db::invites::create(&self.db, &me.id, invite).await?)
+    }
+
+    async fn invite_preview(&self, _me: &Profile, id: String) -> Result<InvitePreview, ApiError> {
+        Ok(db::invites::preview(&self.db, &id).await?)
+    }
+
+    async fn delete_group(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+    ) -> Result<(), ApiError> {
+        Ok(self.delete(&me.id, conversation).await?)
     }
 
     async fn history(

@@ -79,3 +79,62 @@ pub fn reload() {
         let _ = w.location().reload();
     }
 }
+
+const JOIN_KEY: &str = "hearth.join";
+
+/// Keeps an invite code from the address (`/#join=CODE`) in this tab's storage and takes
+/// it out of the address, so it survives the detour through the login page and never
+/// reaches the server (the part after `#` is not sent).
+pub fn stash_join_code() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let hash = w.location().hash().unwrap_or_default();
+        if let Some(code) = hash.strip_prefix("#join=").filter(|c| !c.is_empty()) {
+            session_set(JOIN_KEY, code);
+            if let Ok(h) = w.history() {
+                let path = w.location().pathname().unwrap_or_default();
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
+        }
+    }
+}
+
+/// The stashed invite code, removed from storage.
+pub fn take_join_code() -> Option<String> {
+    stash_join_code();
+    let code = session_get(JOIN_KEY);
+    session_remove(JOIN_KEY);
+    code
+}
+
+/// This page's origin (`http://host:port`), for invite links.
+pub fn origin() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// Puts text on the clipboard (where the browser allows it).
+pub fn copy(text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}
+
+/// Milliseconds since the Unix epoch, by this device's clock.
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0
+}

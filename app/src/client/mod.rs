@@ -3,5 +3,6 @@
 
 pub mod browser;
 pub mod dm;
+pub mod group;
 pub mod keyring;
 pub mod socket;

@@ -1,7 +1,9 @@
 //! The browser-side cryptography. Every HKDF info, associated data and signed string
 //! starts with `hearth/v1/<purpose>`; every stored structure starts with a version byte.
 
+pub mod base32;
 pub mod envelope;
+pub mod group;
 pub mod identity;
 pub mod kdf;
 pub mod pad;

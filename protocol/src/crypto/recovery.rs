@@ -7,11 +7,9 @@
 //! No Argon2: the key is random and long, not a password.
 
 use super::kdf::{AuthSecret, WrapKey};
-use super::{hkdf, random_array, redacted_debug};
+use super::{base32, hkdf, random_array, redacted_debug};
 use crate::error::{ProtocolError, Result};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
-
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct RecoveryKey([u8; 20]);
@@ -24,57 +22,17 @@ impl RecoveryKey {
 
     /// `XXXX-XXXX-…`, 8 groups of 4, for writing down.
     pub fn to_display(&self) -> Zeroizing<String> {
-        let mut bits: u64 = 0;
-        let mut n = 0;
-        let mut chars = Zeroizing::new(Vec::with_capacity(32));
-        for &b in &self.0 {
-            bits = (bits << 8) | b as u64;
-            n += 8;
-            while n >= 5 {
-                n -= 5;
-                chars.push(ALPHABET[((bits >> n) & 31) as usize]);
-            }
-        }
-        bits.zeroize();
-        let groups: Vec<&str> = chars
-            .chunks(4)
-            .map(|c| std::str::from_utf8(c).unwrap_or_default())
-            .collect();
-        Zeroizing::new(groups.join("-"))
+        base32::encode(&self.0)
     }
 
     /// Reads what the person typed: case, spaces and dashes do not matter; O reads as 0
     /// and I or L as 1, as Crockford intends.
     pub fn parse(text: &str) -> Result<Self> {
-        let bad = || {
+        base32::decode::<20>(text).map(|k| Self(*k)).ok_or_else(|| {
             ProtocolError::Invalid(
                 "That is not a recovery key: it has 32 letters and digits.".into(),
             )
-        };
-        let mut out = [0u8; 20];
-        let (mut bits, mut n, mut i): (u64, u32, usize) = (0, 0, 0);
-        for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
-            let c = match c.to_ascii_uppercase() {
-                'O' => '0',
-                'I' | 'L' => '1',
-                c => c,
-            };
-            let v = ALPHABET
-                .iter()
-                .position(|&a| a as char == c)
-                .ok_or_else(bad)? as u64;
-            bits = (bits << 5) | v;
-            n += 5;
-            if n >= 8 {
-                n -= 8;
-                *out.get_mut(i).ok_or_else(bad)? = (bits >> n) as u8;
-                i += 1;
-            }
-        }
-        if i != 20 || n != 0 {
-            return Err(bad());
-        }
-        Ok(Self(out))
+        })
     }
 
     /// The recovery login secret and wrap key.

@@ -1,4 +1,4 @@
-//! Direct conversations and their members.
+//! Conversations (direct and group) and their members.
 
 use super::entities::{conversations, members, messages};
 use super::now_ms;
@@ -13,7 +13,10 @@ use sea_orm::{
 /// One row of the sidebar, before the peer's profile is attached.
 pub struct Membership {
     pub conversation: ConversationId,
-    pub peer: UserId,
+    /// The other person, for a direct conversation.
+    pub peer: Option<UserId>,
+    /// For a group: its row, `me`'s role and the member count.
+    pub group: Option<(conversations::Model, String, u64)>,
     pub unread: u64,
     pub last_message: Option<MessageId>,
     pub last_at: Option<i64>,
@@ -65,6 +68,7 @@ pub async fn open_direct(
             conversation_id: Set(c.id),
             user_id: Set(user.to_hex()),
             last_read: Set(0),
+            role: Set("member".into()),
         })
         .on_conflict(
             OnConflict::columns([members::Column::ConversationId, members::Column::UserId])
@@ -104,13 +108,28 @@ pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership
         .await?;
     let mut out = Vec::with_capacity(mine.len());
     for m in mine {
-        let peer = members::Entity::find()
-            .filter(members::Column::ConversationId.eq(m.conversation_id))
-            .filter(members::Column::UserId.ne(me.to_hex()))
+        let Some(conv) = conversations::Entity::find_by_id(m.conversation_id)
             .one(db)
-            .await?;
-        let Some(peer) = peer.and_then(|p| p.user_id.parse().ok()) else {
+            .await?
+        else {
             continue;
+        };
+        let (peer, group) = if conv.kind == "direct" {
+            let peer = members::Entity::find()
+                .filter(members::Column::ConversationId.eq(m.conversation_id))
+                .filter(members::Column::UserId.ne(me.to_hex()))
+                .one(db)
+                .await?;
+            let Some(peer) = peer.and_then(|p| p.user_id.parse().ok()) else {
+                continue;
+            };
+            (Some(peer), None)
+        } else {
+            let count = members::Entity::find()
+                .filter(members::Column::ConversationId.eq(m.conversation_id))
+                .count(db)
+                .await?;
+            (None, Some((conv, m.role.clone(), count)))
         };
         let unread = messages::Entity::find()
             .filter(messages::Column::ConversationId.eq(m.conversation_id))
@@ -130,6 +149,7 @@ pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership
         out.push(Membership {
             conversation: ConversationId(m.conversation_id),
             peer,
+            group,
             unread,
             last_message: last.map(|l| MessageId(l.0)),
             last_at: last.map(|l| l.1),

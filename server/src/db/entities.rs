@@ -63,6 +63,12 @@ pub mod conversations {
         pub kind: String,
         pub direct_key: Option<String>,
         pub created_at: i64,
+        pub name: Option<String>,
+        pub description: Option<String>,
+        pub emoji: Option<String>,
+        /// The group's newest epoch: sends sealed under another are refused.
+        pub epoch: Option<i64>,
+        pub created_by: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -82,6 +88,8 @@ pub mod members {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: String,
         pub last_read: i64,
+        /// "owner", "admin" or "member", mirroring the group's verified roster.
+        pub role: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -140,6 +148,76 @@ pub mod recovery {
         pub verifier_salt: Vec<u8>,
         pub verifier: Vec<u8>,
         pub wrapped_keys: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod group_commits {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "group_commits")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub conversation_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub epoch: i64,
+        pub author_id: String,
+        /// The signed commit as JSON (public: roster, settings, hashes, signature).
+        pub body: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod group_keys {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "group_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub conversation_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub epoch: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub recipient_id: String,
+        pub sender_id: String,
+        /// HPKE-wrapped epoch key: only the recipient can open it.
+        pub wrap: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod invites {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invites")]
+    pub struct Model {
+        /// Derived from the invite's secret, which the server never sees.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub conversation_id: i64,
+        pub created_by: String,
+        /// The admin-signed invite as JSON.
+        pub body: String,
+        pub expires_at: i64,
+        pub max_uses: i32,
+        pub uses: i32,
+        pub created_at: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

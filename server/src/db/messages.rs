@@ -1,7 +1,7 @@
 //! Encrypted messages: stored once per (sender, client id), read only by members.
 
 use super::conversations::{members_of, mine};
-use super::entities::messages;
+use super::entities::{conversations, messages};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::frames::StoredMessage;
@@ -58,6 +58,17 @@ pub async fn send(
     }
     let txn = db.begin().await?;
     let members = members_of(&txn, me, conv).await?;
+    // A group message must be sealed under the newest epoch: after a removal nothing new
+    // goes out under a key the removed member holds.
+    let epoch = conversations::Entity::find_by_id(conv.0)
+        .one(&txn)
+        .await?
+        .and_then(|c| c.epoch);
+    if let Some(epoch) = epoch
+        && protocol::crypto::group::message::epoch_of(envelope.as_slice()) != Some(epoch as u64)
+    {
+        return Err(Error::Stale);
+    }
     let res = messages::Entity::insert(messages::ActiveModel {
         conversation_id: Set(conv.0),
         sender_id: Set(me.to_hex()),
@@ -100,6 +111,9 @@ pub async fn history(
     before: Option<MessageId>,
     limit: u64,
 ) -> Result<(Vec<StoredMessage>, bool)> {
+    if super::groups::role(db, me, conv).await?.is_none() {
+        return Err(Error::Forbidden("You are not in that conversation."));
+    }
     let mut q = messages::Entity::find()
         .filter(messages::Column::ConversationId.eq(conv.0))
         .filter(messages::Column::ConversationId.in_subquery(mine(me)));

@@ -3,6 +3,8 @@
 
 pub mod conversations;
 pub mod entities;
+pub mod groups;
+pub mod invites;
 pub mod messages;
 pub mod users;
 

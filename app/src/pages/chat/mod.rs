@@ -1,5 +1,8 @@
 //! The chat page: conversations and people on the left, the open conversation on the right.
 
+mod group_view;
+mod groups;
+mod lines;
 mod state;
 mod view;
 
@@ -18,6 +21,7 @@ pub fn ChatPage() -> impl IntoView {
     let navigate = use_navigate();
     // Runs once, in the browser only: the keys live there.
     Effect::new(move |_| {
+        crate::client::browser::stash_join_code();
         let Some(keys) = ring.get_untracked().or_else(Keyring::load) else {
             navigate("/login", Default::default());
             return;
@@ -36,9 +40,19 @@ pub fn ChatPage() -> impl IntoView {
             }
         });
     });
-    on_cleanup(move || chat.stop());
+    // An invite link opened while the page is already showing.
+    let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(code) = crate::client::browser::take_join_code() {
+            chat.join_code.set(code);
+            chat.panel.set(state::Panel::Join);
+        }
+    });
+    on_cleanup(move || {
+        on_hash.remove();
+        chat.stop()
+    });
     view! {
-        <div class="chat" class:has-open=move || chat.current.get().is_some()>
+        <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None>
             <view::Sidebar/>
             <view::Thread/>
         </div>

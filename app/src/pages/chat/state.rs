@@ -4,19 +4,20 @@ use crate::ApiError;
 use crate::api;
 use crate::client::browser;
 use crate::client::dm::Dm;
+use crate::client::group::Groups;
 use crate::client::keyring::{self, Keyring};
 use crate::client::socket::{Handlers, Socket};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::{ConversationSummary, MessageContent, Person};
+use protocol::api::{ConversationSummary, Person};
 use protocol::crypto::pins::{Pins, Seen};
-use protocol::frames::{ClientFrame, ServerFrame, StoredMessage};
+use protocol::frames::{ClientFrame, ErrorCode, ServerFrame, StoredMessage};
 use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// One message as shown.
+/// One message (or group event) as shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     pub client_id: ClientMsgId,
@@ -26,6 +27,21 @@ pub struct Line {
     pub at: i64,
     /// Sent, not yet acknowledged (committed) by the server.
     pub pending: bool,
+    /// Who wrote it, in a group (others only).
+    pub sender: Option<String>,
+    /// A membership change ("alice added carol"), not a message.
+    pub event: bool,
+    /// Could not be shown as written: not verified, not decryptable or waiting for keys.
+    pub warn: bool,
+}
+
+/// What the right-hand pane shows besides the open conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    None,
+    NewGroup,
+    Join,
+    Members,
 }
 
 #[derive(Clone, Copy)]
@@ -46,9 +62,20 @@ pub struct Chat {
     /// People whose published key differs from the pinned one, and whether that one was
     /// verified; cleared when the user accepts the new key or verifies again.
     pub changed: RwSignal<BTreeMap<UserId, bool>>,
-    ring: StoredValue<Option<Arc<Keyring>>>,
-    dm: StoredValue<Option<Rc<Dm>>, LocalStorage>,
-    socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
+    pub panel: RwSignal<Panel>,
+    /// The open group as verified (roster, settings, whether keys are missing).
+    pub group_view: RwSignal<Option<super::groups::GroupView>>,
+    /// An invite code from a link, for the join panel.
+    pub join_code: RwSignal<String>,
+    pub(super) ring: StoredValue<Option<Arc<Keyring>>>,
+    pub(super) dm: StoredValue<Option<Rc<Dm>>, LocalStorage>,
+    pub(super) groups: StoredValue<Option<Rc<Groups>>, LocalStorage>,
+    /// The open conversation's messages as stored (oldest first); lines are made from it.
+    pub(super) raw: StoredValue<Vec<StoredMessage>, LocalStorage>,
+    /// Group sends not yet acknowledged: sealed again if the group moves to a new epoch.
+    pub(super) outbox:
+        StoredValue<BTreeMap<ClientMsgId, (ConversationId, String, u8)>, LocalStorage>,
+    pub(super) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
 }
 
 impl Chat {
@@ -66,13 +93,19 @@ impl Chat {
             scroll_to_end: RwSignal::new(0),
             pins: RwSignal::new(Pins::default()),
             changed: RwSignal::new(BTreeMap::new()),
+            panel: RwSignal::new(Panel::None),
+            group_view: RwSignal::new(None),
+            join_code: RwSignal::new(String::new()),
             ring: StoredValue::new(None),
             dm: StoredValue::new_local(None),
+            groups: StoredValue::new_local(None),
+            raw: StoredValue::new_local(Vec::new()),
+            outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
         }
     }
 
-    fn report(&self, e: ApiError) {
+    pub(super) fn report(&self, e: ApiError) {
         self.error.set(Some(e.to_string()));
     }
 
@@ -102,7 +135,9 @@ impl Chat {
             .max()
             .unwrap_or(MessageId(0));
         self.conversations.set(convs);
-        self.dm.set_value(Some(Rc::new(Dm::new(ring))));
+        self.dm.set_value(Some(Rc::new(Dm::new(ring.clone()))));
+        let groups = Rc::new(Groups::new(ring));
+        self.groups.set_value(Some(groups.clone()));
         let socket = Socket::connect(
             Handlers {
                 on_frame: Box::new(move |f| self.on_frame(f)),
@@ -111,7 +146,36 @@ impl Chat {
             last_seen,
         );
         self.socket.set_value(Some(Rc::new(socket)));
+        if let Some(code) = browser::take_join_code() {
+            self.join_code.set(code);
+            self.panel.set(Panel::Join);
+        }
+        // Every account is in the Everyone room: join it (or make it, the first time).
+        let people = self.people.get_untracked();
+        if let Err(e) = groups.join_everyone(&people).await {
+            self.report(e);
+        }
+        // Verify every group once, which also hands over keys to members who joined while
+        // nobody holding them was online.
+        let convs = api::conversations().await?;
+        self.conversations.set(convs.clone());
+        for c in convs.iter().filter(|c| c.group.is_some()) {
+            if self.current.get_untracked() != Some(c.id) {
+                self.load_group(c.id).await;
+            }
+        }
         Ok(())
+    }
+
+    pub(super) fn refresh_conversations(&self) {
+        let conversations = self.conversations;
+        let this = *self;
+        spawn_local(async move {
+            match api::conversations().await {
+                Ok(cs) => conversations.set(cs),
+                Err(e) => this.report(e),
+            }
+        });
     }
 
     pub fn stop(&self) {
@@ -120,25 +184,17 @@ impl Chat {
         }
     }
 
-    fn peer(&self, conv: ConversationId) -> Option<Person> {
-        self.conversations
-            .with_untracked(|cs| cs.iter().find(|c| c.id == conv).map(|c| c.peer.clone()))
+    pub(super) fn peer(&self, conv: ConversationId) -> Option<Person> {
+        self.conversations.with_untracked(|cs| {
+            cs.iter()
+                .find(|c| c.id == conv)
+                .and_then(|c| c.peer.clone())
+        })
     }
 
-    fn decrypt(&self, peer: &Person, m: &StoredMessage) -> Line {
-        let mine = self.me.get_untracked() == Some(m.sender);
-        let text = match self.dm.get_value().map(|dm| dm.open(peer, m)) {
-            Some(Ok(MessageContent::Text { text })) => text,
-            _ => "⚠ This message could not be decrypted.".to_string(),
-        };
-        Line {
-            client_id: m.client_id,
-            id: Some(m.id),
-            mine,
-            text,
-            at: m.at,
-            pending: false,
-        }
+    pub(super) fn is_group(&self, conv: ConversationId) -> bool {
+        self.conversations
+            .with_untracked(|cs| cs.iter().any(|c| c.id == conv && c.group.is_some()))
     }
 
     fn on_frame(&self, frame: ServerFrame) {
@@ -146,13 +202,18 @@ impl Chat {
             ServerFrame::Message(m) => self.on_message(m),
             ServerFrame::Ack {
                 client_id, id, at, ..
-            } => self.lines.update(|ls| {
-                if let Some(l) = ls.iter_mut().find(|l| l.client_id == client_id) {
-                    l.pending = false;
-                    l.id = Some(id);
-                    l.at = at;
-                }
-            }),
+            } => {
+                self.outbox.update_value(|o| {
+                    o.remove(&client_id);
+                });
+                self.lines.update(|ls| {
+                    if let Some(l) = ls.iter_mut().find(|l| l.client_id == client_id) {
+                        l.pending = false;
+                        l.id = Some(id);
+                        l.at = at;
+                    }
+                })
+            }
             ServerFrame::Presence { user, online } => {
                 if self.me.get_untracked() != Some(user)
                     && !self
@@ -174,15 +235,31 @@ impl Chat {
                 });
                 self.conversations.update(|cs| {
                     cs.iter_mut()
-                        .filter(|c| c.peer.id == user)
-                        .for_each(|c| c.peer.online = online)
+                        .filter_map(|c| c.peer.as_mut())
+                        .filter(|p| p.id == user)
+                        .for_each(|p| p.online = online)
                 });
             }
             ServerFrame::IdentityChanged { user } if self.me.get_untracked() != Some(user) => {
                 self.refresh_identities()
             }
             ServerFrame::IdentityChanged { .. } => {}
-            ServerFrame::Error { message, .. } => self.error.set(Some(message)),
+            ServerFrame::GroupChanged { conversation } => self.group_changed(conversation),
+            ServerFrame::Error {
+                code: ErrorCode::StaleEpoch,
+                client_id: Some(id),
+                ..
+            } => self.reseal(id),
+            ServerFrame::Error {
+                message, client_id, ..
+            } => {
+                if let Some(id) = client_id {
+                    self.outbox.update_value(|o| {
+                        o.remove(&id);
+                    });
+                }
+                self.error.set(Some(message))
+            }
             // Away too long for a replay: reload the list and the open conversation.
             ServerFrame::Resumed { complete: false } => self.reload(),
             ServerFrame::Hello { .. }
@@ -192,16 +269,13 @@ impl Chat {
     }
 
     fn on_message(&self, m: StoredMessage) {
-        let Some(peer) = self.peer(m.conversation) else {
+        let known = self
+            .conversations
+            .with_untracked(|cs| cs.iter().any(|c| c.id == m.conversation));
+        if !known {
             // A conversation someone else just started: fetch the list again.
-            let conversations = self.conversations;
-            spawn_local(async move {
-                if let Ok(cs) = api::conversations().await {
-                    conversations.set(cs);
-                }
-            });
-            return;
-        };
+            return self.refresh_conversations();
+        }
         let mine = self.me.get_untracked() == Some(m.sender);
         let open = self.current.get_untracked() == Some(m.conversation);
         self.conversations.update(|cs| {
@@ -217,21 +291,17 @@ impl Chat {
         if !open {
             return;
         }
-        let line = self.decrypt(&peer, &m);
-        self.lines.update(|ls| {
-            if let Some(l) = ls
-                .iter_mut()
-                .find(|l| l.client_id == line.client_id && l.mine == line.mine)
-            {
-                l.pending = false;
-                l.id = line.id;
-            } else if !ls.iter().any(|l| l.id == line.id) {
-                ls.push(line);
+        let (conv, id) = (m.conversation, m.id);
+        self.raw.update_value(|raw| {
+            if !raw.iter().any(|r| r.id == m.id) {
+                raw.push(m);
+                raw.sort_by_key(|r| r.id);
             }
         });
+        self.rerender();
         self.scroll_to_end.update(|n| *n += 1);
         if !mine {
-            self.mark_read(m.conversation, m.id);
+            self.mark_read(conv, id);
         }
     }
 
@@ -369,7 +439,7 @@ impl Chat {
         });
     }
 
-    fn mark_read(&self, conversation: ConversationId, up_to: MessageId) {
+    pub(super) fn mark_read(&self, conversation: ConversationId, up_to: MessageId) {
         if let Some(s) = self.socket.get_value() {
             s.send_now(ClientFrame::Read {
                 conversation,
@@ -380,9 +450,11 @@ impl Chat {
 
     /// Opens (or starts) the direct conversation with a person.
     pub fn open_with(&self, person: UserId) {
-        let existing = self
-            .conversations
-            .with_untracked(|cs| cs.iter().find(|c| c.peer.id == person).map(|c| c.id));
+        let existing = self.conversations.with_untracked(|cs| {
+            cs.iter()
+                .find(|c| c.peer.as_ref().is_some_and(|p| p.id == person))
+                .map(|c| c.id)
+        });
         if let Some(id) = existing {
             return self.select(id);
         }
@@ -403,10 +475,14 @@ impl Chat {
         });
     }
 
-    /// Shows a conversation: its newest page of history, marked read.
+    /// Shows a conversation: its newest page of history (and, for a group, its verified
+    /// state), marked read.
     pub fn select(&self, id: ConversationId) {
         self.current.set(Some(id));
+        self.panel.set(Panel::None);
         self.lines.set(Vec::new());
+        self.raw.set_value(Vec::new());
+        self.group_view.set(None);
         self.more.set(false);
         self.conversations.update(|cs| {
             cs.iter_mut()
@@ -415,21 +491,20 @@ impl Chat {
         });
         let this = *self;
         spawn_local(async move {
+            if this.is_group(id) {
+                this.load_group(id).await;
+            }
             match api::history(id, None).await {
                 Ok(page) => {
                     if this.current.get_untracked() != Some(id) {
                         return;
                     }
-                    let Some(peer) = this.peer(id) else { return };
                     let newest = page.messages.first().map(|m| m.id);
-                    let mut lines: Vec<Line> = page
-                        .messages
-                        .iter()
-                        .map(|m| this.decrypt(&peer, m))
-                        .collect();
-                    lines.reverse();
-                    this.lines.set(lines);
+                    let mut raw = page.messages;
+                    raw.reverse();
+                    this.raw.set_value(raw);
                     this.more.set(page.more);
+                    this.rerender();
                     this.scroll_to_end.update(|n| *n += 1);
                     if let Some(newest) = newest {
                         this.mark_read(id, newest);
@@ -440,7 +515,7 @@ impl Chat {
         });
     }
 
-    /// Loads the page of history before the oldest line shown.
+    /// Loads the page of history before the oldest message shown.
     pub fn load_older(&self) {
         let Some(id) = self.current.get_untracked() else {
             return;
@@ -448,7 +523,7 @@ impl Chat {
         if self.loading_older.get_untracked() || !self.more.get_untracked() {
             return;
         }
-        let before = self.lines.with_untracked(|ls| ls.iter().find_map(|l| l.id));
+        let before = self.raw.with_value(|r| r.first().map(|m| m.id));
         self.loading_older.set(true);
         let this = *self;
         spawn_local(async move {
@@ -456,18 +531,14 @@ impl Chat {
             this.loading_older.set(false);
             match res {
                 Ok(page) if this.current.get_untracked() == Some(id) => {
-                    let Some(peer) = this.peer(id) else { return };
-                    let mut older: Vec<Line> = page
-                        .messages
-                        .iter()
-                        .map(|m| this.decrypt(&peer, m))
-                        .collect();
+                    let mut older = page.messages;
                     older.reverse();
-                    this.lines.update(|ls| {
-                        older.append(ls);
-                        *ls = older;
+                    this.raw.update_value(|raw| {
+                        older.append(raw);
+                        *raw = older;
                     });
                     this.more.set(page.more);
+                    this.rerender();
                 }
                 Ok(_) => {}
                 Err(e) => this.report(e),
@@ -492,6 +563,9 @@ impl Chat {
             self.error.set(Some("That message is too long.".into()));
             return false;
         }
+        if self.is_group(conv) {
+            return self.send_group(conv, text);
+        }
         let Some(peer) = self.peer(conv) else {
             return false;
         };
@@ -507,16 +581,8 @@ impl Chat {
         }
         match dm.seal_text(conv, &peer, &text) {
             Ok((client_id, envelope)) => {
-                self.lines.update(|ls| {
-                    ls.push(Line {
-                        client_id,
-                        id: None,
-                        mine: true,
-                        text,
-                        at: now_ms(),
-                        pending: true,
-                    })
-                });
+                self.lines
+                    .update(|ls| ls.push(Line::pending(client_id, text)));
                 self.scroll_to_end.update(|n| *n += 1);
                 socket.send(
                     client_id,
@@ -534,13 +600,4 @@ impl Chat {
             }
         }
     }
-}
-
-fn now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(feature = "hydrate"))]
-    0
 }

@@ -1,6 +1,8 @@
 //! The chat page's components.
 
 use super::Chat;
+use super::group_view::{GroupMembers, JoinGroup, NewGroup};
+use super::state::Panel;
 use crate::KeyringSignal;
 use crate::api;
 use crate::client::keyring::Keyring;
@@ -98,22 +100,39 @@ pub fn Sidebar() -> impl IntoView {
                 <button class="ghost" on:click=logout>"Log out"</button>
             </header>
             <input class="search" type="search" placeholder="Search people" aria-label="Search people" bind:value=search/>
+            <div class="group-actions">
+                <button class="ghost small" on:click=move |_| chat.panel.set(Panel::NewGroup)>"New group"</button>
+                <button class="ghost small" on:click=move |_| chat.panel.set(Panel::Join)>"Join with a code"</button>
+            </div>
             <h2>"Conversations"</h2>
             <ul class="conversations">
-                <For each=move || chat.conversations.get() key=|c| (c.id, c.unread, c.peer.online, c.last_message) let:c>
+                <For each=move || chat.conversations.get()
+                    key=|c| (c.id, c.unread, c.peer.as_ref().map(|p| p.online), c.last_message,
+                             c.group.as_ref().map(|g| (g.name.clone(), g.emoji.clone(), g.members)))
+                    let:c>
                     {
                         let id = c.id;
                         let unread = c.unread;
-                        let peer = c.peer.clone();
-                        let shown = peer.clone();
+                        let title = c.peer.as_ref().map(|p| p.display_name.clone())
+                            .or_else(|| c.group.as_ref().map(|g| g.name.clone()))
+                            .unwrap_or_default();
+                        let shown = title.to_lowercase();
+                        let avatar = match (&c.peer, &c.group) {
+                            (Some(p), _) => view! { <Avatar person=p.clone()/><span class="dot" class:online=p.online></span> }.into_any(),
+                            (None, Some(g)) => view! { <span class="avatar emoji" aria-hidden="true">{g.emoji.clone()}</span> }.into_any(),
+                            _ => ().into_any(),
+                        };
                         view! {
                             <li class="conversation" class:active=move || chat.current.get() == Some(id)
-                                data-peer=peer.username.clone()
-                                style:display=move || if matches(&shown) { "" } else { "none" }>
+                                data-peer=c.peer.as_ref().map(|p| p.username.clone())
+                                data-group=c.group.as_ref().map(|g| g.name.clone())
+                                style:display=move || {
+                                    let q = search.get().to_lowercase();
+                                    if q.is_empty() || shown.contains(&q) { "" } else { "none" }
+                                }>
                                 <button on:click=move |_| chat.select(id)>
-                                    <Avatar person=peer.clone()/>
-                                    <span class="dot" class:online=peer.online></span>
-                                    <span class="title">{peer.display_name.clone()}</span>
+                                    {avatar}
+                                    <span class="title">{title.clone()}</span>
                                     <Show when=move || { unread > 0 }>
                                         <span class="unread" aria-label="unread messages">{unread}</span>
                                     </Show>
@@ -158,12 +177,20 @@ pub fn Thread() -> impl IntoView {
     let ring = expect_context::<KeyringSignal>();
     let show_safety = RwSignal::new(false);
     let list: NodeRef<html::Div> = NodeRef::new();
+    let group = move || {
+        let id = chat.current.get()?;
+        chat.conversations
+            .with(|cs| cs.iter().find(|c| c.id == id).and_then(|c| c.group.clone()))
+    };
+    let form_open = Memo::new(move |_| matches!(chat.panel.get(), Panel::NewGroup | Panel::Join));
     let draft = RwSignal::new(String::new());
     let peer = move || {
         let id = chat.current.get()?;
-        let peer_id = chat
-            .conversations
-            .with(|cs| cs.iter().find(|c| c.id == id).map(|c| c.peer.id))?;
+        let peer_id = chat.conversations.with(|cs| {
+            cs.iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.peer.as_ref().map(|p| p.id))
+        })?;
         chat.people
             .with(|ps| ps.iter().find(|p| p.id == peer_id).cloned())
     };
@@ -201,11 +228,25 @@ pub fn Thread() -> impl IntoView {
     };
     view! {
         <section class="thread" aria-live="polite">
-            <Show when=move || chat.current.get().is_some()
-                fallback=|| view! { <div class="placeholder"><p>"Pick someone to talk to."</p>
+            <Show when=move || chat.panel.get() == Panel::NewGroup><NewGroup/></Show>
+            <Show when=move || chat.panel.get() == Panel::Join><JoinGroup/></Show>
+            <Show when=move || chat.current.get().is_some() || form_open.get()
+                fallback=move || view! { <div class="placeholder"><p>"Pick someone to talk to, or start a group."</p>
+                    {move || chat.error.get().map(|e| view! {
+                        <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
+                    })}
                     <p class="hint">"Messages are encrypted on this device before they are sent."</p></div> }>
+                <Show when=move || !form_open.get()>
                 <header class="thread-head">
                     <button class="ghost back" on:click=move |_| chat.current.set(None) aria-label="Back">"‹"</button>
+                    {move || group().map(|g| view! {
+                        <span class="avatar emoji" aria-hidden="true">{g.emoji.clone()}</span>
+                        <span class="title">{g.name.clone()}</span>
+                        <button class="ghost presence" aria-expanded=move || (chat.panel.get() == Panel::Members).to_string()
+                            on:click=move |_| chat.panel.update(|p| *p = if *p == Panel::Members { Panel::None } else { Panel::Members })>
+                            {format!("{} members", g.members)}
+                        </button>
+                    })}
                     {move || peer().map(|p| view! {
                         <Avatar person=p.clone()/>
                         <span class="title">{p.display_name.clone()}</span>
@@ -214,9 +255,15 @@ pub fn Thread() -> impl IntoView {
                         </Show>
                         <span class="presence">{if p.online { "online" } else { "offline" }}</span>
                     })}
-                    <button class="ghost" aria-expanded=move || show_safety.get().to_string()
-                        on:click=move |_| show_safety.update(|s| *s = !*s)>"Safety number"</button>
+                    <Show when=move || group().is_none()>
+                        <button class="ghost" aria-expanded=move || show_safety.get().to_string()
+                            on:click=move |_| show_safety.update(|s| *s = !*s)>"Safety number"</button>
+                    </Show>
                 </header>
+                <Show when=move || chat.panel.get() == Panel::Members><GroupMembers/></Show>
+                <Show when=move || chat.group_view.with(|g| g.as_ref().is_some_and(|g| g.waiting))>
+                    <div class="keychange" role="status"><p>"🔒 Waiting for keys: another member's browser hands them over when it comes online."</p></div>
+                </Show>
                 <Show when=move || show_safety.get()>
                     <div class="safety" role="region" aria-label="Safety number">
                         <p>"Compare these numbers with "
@@ -259,11 +306,18 @@ pub fn Thread() -> impl IntoView {
                             {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
                         </button>
                     </Show>
-                    <For each=move || chat.lines.get() key=|l| (l.client_id, l.pending) let:l>
-                        <div class="message" class:mine=l.mine class:pending=l.pending>
-                            <p class="text">{l.text.clone()}</p>
-                            <span class="time">{if l.pending { "sending…".to_string() } else { clock(l.at) }}</span>
-                        </div>
+                    <For each=move || chat.lines.get() key=|l| (l.client_id, l.pending, l.warn, l.text.clone()) let:l>
+                        {if l.event {
+                            view! { <p class="event">{l.text.clone()}</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn>
+                                    {l.sender.clone().map(|s| view! { <span class="sender">{s}</span> })}
+                                    <p class="text">{l.text.clone()}</p>
+                                    <span class="time">{if l.pending { "sending…".to_string() } else { clock(l.at) }}</span>
+                                </div>
+                            }.into_any()
+                        }}
                     </For>
                 </div>
                 {move || chat.error.get().map(|e| view! {
@@ -273,6 +327,7 @@ pub fn Thread() -> impl IntoView {
                     <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key></textarea>
                     <button type="submit" aria-label="Send">"Send"</button>
                 </form>
+                </Show>
             </Show>
         </section>
     }

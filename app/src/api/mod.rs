@@ -14,6 +14,9 @@ use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
 
+mod group;
+pub use group::*;
+
 #[cfg(feature = "ssr")]
 mod server {
     use crate::ApiError;

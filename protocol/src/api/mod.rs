@@ -9,6 +9,9 @@ use crate::frames::StoredMessage;
 use crate::ids::{ConversationId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
+pub mod group;
+pub use group::GroupSummary;
+
 /// Everything the browser made at registration. The password is not in it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Registration {
@@ -91,7 +94,9 @@ pub struct Person {
 pub struct ConversationSummary {
     pub id: ConversationId,
     /// The other person, for a direct conversation.
-    pub peer: Person,
+    pub peer: Option<Person>,
+    /// Name, emoji and role, for a group.
+    pub group: Option<GroupSummary>,
     pub unread: u32,
     pub last_message: Option<MessageId>,
     /// Milliseconds since the Unix epoch.

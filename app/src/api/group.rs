@@ -1,0 +1,90 @@
+//! Group server functions: thin wrappers like the others in `api`.
+
+#[cfg(feature = "ssr")]
+use super::server;
+use crate::ApiError;
+use leptos::server_fn::codec::Json;
+use protocol::ConversationId;
+use protocol::api::group::{CommitRequest, GroupState, InvitePreview};
+use protocol::crypto::group::KeyWrap;
+use protocol::crypto::group::invite::Invite;
+
+#[leptos::server(prefix = "/api", endpoint = "new_group", input = Json)]
+pub async fn new_group() -> Result<ConversationId, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.new_group(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "everyone_room", input = Json)]
+pub async fn everyone_room() -> Result<ConversationId, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.everyone_room(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "group_state", input = Json)]
+pub async fn fetch_group(conversation: ConversationId) -> Result<GroupState, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.group_state(&me, conversation).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "group_commit", input = Json)]
+pub async fn group_commit(request: CommitRequest) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.group_commit(&me, request).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "give_keys", input = Json)]
+pub async fn give_keys(conversation: ConversationId, wraps: Vec<KeyWrap>) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.give_keys(&me, conversation, wraps).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "create_invite", input = Json)]
+pub async fn create_invite(invite: Invite) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.create_invite(&me, invite).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "invite_preview", input = Json)]
+pub async fn preview_invite(id: String) -> Result<InvitePreview, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.invite_preview(&me, id).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "delete_group", input = Json)]
+pub async fn delete_group(conversation: ConversationId) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.delete_group(&me, conversation).await
+    }
+    .await
+    .map_err(server::fail)
+}

@@ -1,0 +1,306 @@
+//! The chat page's group actions: loading and verifying, sending, membership changes.
+
+use super::state::{Chat, Line, Panel};
+use crate::ApiError;
+use crate::api;
+use crate::client::group::GroupCtx;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::crypto::group::{Action, Member, Role, Settings};
+use protocol::frames::ClientFrame;
+use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
+use std::rc::Rc;
+
+/// A member as the members panel shows them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberView {
+    pub member: Member,
+    pub name: String,
+    pub username: String,
+}
+
+/// The open group as this browser verified it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupView {
+    pub id: ConversationId,
+    pub settings: Settings,
+    pub members: Vec<MemberView>,
+    pub my_role: Option<Role>,
+    /// The newest key has not reached this browser yet.
+    pub waiting: bool,
+    pub everyone: bool,
+}
+
+impl Chat {
+    fn show_group(&self, ctx: &GroupCtx) {
+        if self.current.get_untracked() != Some(ctx.id) {
+            return;
+        }
+        let me = self.me.get_untracked();
+        let my_username = self
+            .ring
+            .get_value()
+            .map(|r| r.me.username.clone())
+            .unwrap_or_default();
+        let members = ctx
+            .members()
+            .iter()
+            .map(|m| MemberView {
+                member: m.clone(),
+                name: self.name_of(&m.user),
+                username: if Some(m.user) == me {
+                    my_username.clone()
+                } else {
+                    self.people
+                        .with_untracked(|ps| {
+                            ps.iter()
+                                .find(|p| p.id == m.user)
+                                .map(|p| p.username.clone())
+                        })
+                        .unwrap_or_default()
+                },
+            })
+            .collect();
+        self.group_view.set(ctx.settings().map(|s| GroupView {
+            id: ctx.id,
+            settings: s.clone(),
+            members,
+            my_role: me.and_then(|me| ctx.members().iter().find(|m| m.user == me).map(|m| m.role)),
+            waiting: ctx.waiting(),
+            everyone: ctx.everyone,
+        }));
+    }
+
+    /// Fetches and verifies a group; a group the user is no longer in leaves the list.
+    pub(super) async fn load_group(&self, id: ConversationId) -> Option<Rc<GroupCtx>> {
+        let groups = self.groups.get_value()?;
+        let people = self.people.get_untracked();
+        match groups.load(id, &people).await {
+            Ok(ctx) => {
+                self.show_group(&ctx);
+                Some(ctx)
+            }
+            Err(ApiError::Forbidden(_) | ApiError::NotFound(_)) => {
+                groups.forget(id);
+                self.conversations.update(|cs| cs.retain(|c| c.id != id));
+                if self.current.get_untracked() == Some(id) {
+                    self.current.set(None);
+                    self.error
+                        .set(Some("You are no longer in that group.".into()));
+                }
+                None
+            }
+            Err(e) => {
+                self.report(e);
+                None
+            }
+        }
+    }
+
+    /// A group gained a commit or keys: verify again, then redraw.
+    pub(super) fn group_changed(&self, id: ConversationId) {
+        let this = *self;
+        spawn_local(async move {
+            if this.load_group(id).await.is_some() && this.current.get_untracked() == Some(id) {
+                this.rerender();
+            }
+            this.refresh_conversations();
+        });
+    }
+
+    pub(super) fn send_group(&self, conv: ConversationId, text: String) -> bool {
+        let Ok(client_id) = ClientMsgId::random() else {
+            return false;
+        };
+        self.lines
+            .update(|ls| ls.push(Line::pending(client_id, text.clone())));
+        self.scroll_to_end.update(|n| *n += 1);
+        self.outbox.update_value(|o| {
+            o.insert(client_id, (conv, text, 0));
+        });
+        self.seal_and_send(client_id);
+        true
+    }
+
+    /// Seals (again) a queued group message for the group's newest epoch and sends it.
+    fn seal_and_send(&self, client_id: ClientMsgId) {
+        let Some((conv, text, _)) = self.outbox.with_value(|o| o.get(&client_id).cloned()) else {
+            return;
+        };
+        let (Some(groups), Some(socket)) = (self.groups.get_value(), self.socket.get_value())
+        else {
+            return;
+        };
+        let this = *self;
+        spawn_local(async move {
+            let people = this.people.get_untracked();
+            match groups.seal_text(conv, client_id, &text, &people).await {
+                Ok(envelope) => socket.send(
+                    client_id,
+                    ClientFrame::Send {
+                        conversation: conv,
+                        client_id,
+                        envelope: Bytes(envelope),
+                    },
+                ),
+                Err(e) => {
+                    this.outbox.update_value(|o| {
+                        o.remove(&client_id);
+                    });
+                    this.lines
+                        .update(|ls| ls.retain(|l| l.client_id != client_id));
+                    this.report(e);
+                }
+            }
+        });
+    }
+
+    /// The server refused a send sealed for an epoch that is no longer the newest: verify
+    /// the group again and seal once more (a few times at most).
+    pub(super) fn reseal(&self, client_id: ClientMsgId) {
+        let Some((conv, _, tries)) = self.outbox.with_value(|o| o.get(&client_id).cloned()) else {
+            return;
+        };
+        if tries >= 3 {
+            self.outbox.update_value(|o| {
+                o.remove(&client_id);
+            });
+            return self.error.set(Some(
+                "The group kept changing; the message was not sent.".into(),
+            ));
+        }
+        self.outbox.update_value(|o| {
+            if let Some(e) = o.get_mut(&client_id) {
+                e.2 += 1;
+            }
+        });
+        let this = *self;
+        spawn_local(async move {
+            if this.load_group(conv).await.is_some() {
+                this.seal_and_send(client_id);
+            }
+        });
+    }
+
+    /// Runs a group operation with a busy flag, reporting its error.
+    fn run(
+        &self,
+        busy: RwSignal<bool>,
+        op: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
+    ) {
+        busy.set(true);
+        let this = *self;
+        spawn_local(async move {
+            if let Err(e) = op.await {
+                this.report(e);
+            }
+            busy.set(false);
+        });
+    }
+
+    /// Creates a group with the chosen people and opens it.
+    pub fn create_group(&self, settings: Settings, with: Vec<UserId>, busy: RwSignal<bool>) {
+        let Some(groups) = self.groups.get_value() else {
+            return;
+        };
+        let this = *self;
+        self.run(busy, async move {
+            let people = this.people.get_untracked();
+            let chosen: Vec<_> = people
+                .iter()
+                .filter(|p| with.contains(&p.id))
+                .cloned()
+                .collect();
+            let id = groups.create(settings, &chosen, &people).await?;
+            this.conversations.set(api::conversations().await?);
+            this.select(id);
+            Ok(())
+        });
+    }
+
+    /// A membership or settings change to the open group.
+    pub fn change_group(
+        &self,
+        action: Action,
+        settings: Option<Settings>,
+        newcomer: Option<UserId>,
+        busy: RwSignal<bool>,
+    ) {
+        let (Some(groups), Some(conv)) = (self.groups.get_value(), self.current.get_untracked())
+        else {
+            return;
+        };
+        let this = *self;
+        self.run(busy, async move {
+            let people = this.people.get_untracked();
+            let newcomer = newcomer.and_then(|u| people.iter().find(|p| p.id == u).cloned());
+            let leaving = action == Action::Leave;
+            groups
+                .change(conv, action, settings, newcomer.as_ref(), &people)
+                .await?;
+            if leaving {
+                this.conversations.update(|cs| cs.retain(|c| c.id != conv));
+                this.current.set(None);
+            } else if let Some(ctx) = groups.get(conv) {
+                this.show_group(&ctx);
+                this.rerender();
+            }
+            this.refresh_conversations();
+            Ok(())
+        });
+    }
+
+    /// Joins a group with an invite code or link, then opens it.
+    pub fn join(&self, code: String, busy: RwSignal<bool>) {
+        let Some(groups) = self.groups.get_value() else {
+            return;
+        };
+        let this = *self;
+        self.run(busy, async move {
+            let people = this.people.get_untracked();
+            let id = groups.join_with(&code, &people).await?;
+            this.conversations.set(api::conversations().await?);
+            this.join_code.set(String::new());
+            this.select(id);
+            Ok(())
+        });
+    }
+
+    pub fn delete_group(&self, busy: RwSignal<bool>) {
+        let Some(conv) = self.current.get_untracked() else {
+            return;
+        };
+        let this = *self;
+        self.run(busy, async move {
+            api::delete_group(conv).await?;
+            this.conversations.update(|cs| cs.retain(|c| c.id != conv));
+            this.current.set(None);
+            this.panel.set(Panel::None);
+            Ok(())
+        });
+    }
+}
+
+impl Chat {
+    /// Makes an invite for the open group; `out` gets the code to share.
+    pub fn create_invite(
+        &self,
+        valid_ms: i64,
+        uses: u32,
+        busy: RwSignal<bool>,
+        out: RwSignal<Option<String>>,
+    ) {
+        let (Some(ring), Some(conv)) = (self.ring.get_value(), self.current.get_untracked()) else {
+            return;
+        };
+        self.run(busy, async move {
+            use protocol::crypto::group::invite::InviteToken;
+            let token = InviteToken::generate()?;
+            let expires = crate::client::browser::now_ms() + valid_ms;
+            let invite = token.invite(conv, ring.me.id, &ring.keys, expires, uses)?;
+            api::create_invite(invite).await?;
+            out.set(Some(token.to_code().to_string()));
+            Ok(())
+        });
+    }
+}

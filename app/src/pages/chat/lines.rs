@@ -1,0 +1,194 @@
+//! Turning stored messages and group commits into the lines the thread shows.
+
+use super::state::{Chat, Line};
+use crate::client::browser;
+use leptos::prelude::*;
+use protocol::api::MessageContent;
+use protocol::crypto::group::message::Unreadable;
+use protocol::crypto::group::{Action, Commit};
+use protocol::frames::StoredMessage;
+use protocol::{ClientMsgId, UserId};
+
+impl Line {
+    /// The user's own message, shown at once and marked as sending.
+    pub fn pending(client_id: ClientMsgId, text: String) -> Self {
+        Line {
+            client_id,
+            id: None,
+            mine: true,
+            text,
+            at: browser::now_ms(),
+            pending: true,
+            sender: None,
+            event: false,
+            warn: false,
+        }
+    }
+
+    fn event(epoch: u64, text: String, at: i64) -> Self {
+        // Events need a stable key of their own; no message id starts with these bytes
+        // (client ids are random, a collision is 2^-64).
+        let mut id = [0xee; 16];
+        id[8..].copy_from_slice(&epoch.to_be_bytes());
+        Line {
+            client_id: ClientMsgId(id),
+            id: None,
+            mine: false,
+            text,
+            at,
+            pending: false,
+            sender: None,
+            event: true,
+            warn: false,
+        }
+    }
+}
+
+impl Chat {
+    /// A person's display name, "You" for the user.
+    pub(super) fn name_of(&self, user: &UserId) -> String {
+        if self.me.get_untracked() == Some(*user) {
+            return "You".into();
+        }
+        self.people
+            .with_untracked(|ps| {
+                ps.iter()
+                    .find(|p| p.id == *user)
+                    .map(|p| p.display_name.clone())
+            })
+            .unwrap_or_else(|| "Someone".into())
+    }
+
+    /// True when the user will never get this epoch's key: sent before they joined a
+    /// group that keeps earlier messages to those who were there.
+    fn before_joining(&self, m: &StoredMessage, epoch: u64) -> bool {
+        let (Some(groups), Some(me)) = (self.groups.get_value(), self.me.get_untracked()) else {
+            return false;
+        };
+        groups.get(m.conversation).is_some_and(|ctx| {
+            ctx.chain.head().is_some_and(|h| h.body.epoch >= epoch)
+                && !ctx.chain.entitled(&me).contains(&epoch)
+        })
+    }
+
+    fn line_for(&self, group: bool, m: &StoredMessage) -> Line {
+        let mine = self.me.get_untracked() == Some(m.sender);
+        let (text, warn) = if group {
+            match self.groups.get_value().map(|g| g.open(m)) {
+                Some(Ok(MessageContent::Text { text })) => (text, false),
+                Some(Err(Unreadable::NoKey(e))) if self.before_joining(m, e) => (
+                    "🔒 Sent before you joined: this group keeps earlier messages to those who were there.".into(),
+                    true,
+                ),
+                Some(Err(Unreadable::NoKey(_))) => (
+                    "🔒 Waiting for keys: a member's browser will hand them over when one comes online.".into(),
+                    true,
+                ),
+                Some(Err(Unreadable::NotVerified)) => (
+                    "⚠ Not verified: this message's signature does not match its sender, so it is not shown.".into(),
+                    true,
+                ),
+                _ => ("⚠ This message could not be decrypted.".into(), true),
+            }
+        } else {
+            match self
+                .peer(m.conversation)
+                .and_then(|p| self.dm.get_value().map(|dm| dm.open(&p, m)))
+            {
+                Some(Ok(MessageContent::Text { text })) => (text, false),
+                _ => ("⚠ This message could not be decrypted.".into(), true),
+            }
+        };
+        Line {
+            client_id: m.client_id,
+            id: Some(m.id),
+            mine,
+            text,
+            at: m.at,
+            pending: false,
+            // A sender is named only when the signature proved who it is.
+            sender: (group && !mine && !warn).then(|| self.name_of(&m.sender)),
+            event: false,
+            warn,
+        }
+    }
+
+    /// What a commit did, in words ("Alice added Carol"); none for a plain new key.
+    fn describe(&self, c: &Commit, prev: Option<&Commit>) -> Option<String> {
+        let a = self.name_of(&c.body.author);
+        let n = |u: &UserId| self.name_of(u);
+        Some(match &c.body.action {
+            Action::Create => format!("{a} created “{}”", c.body.settings.name),
+            Action::Add { user } => format!("{a} added {}", n(user)),
+            Action::Join => format!("{a} joined"),
+            Action::Remove { user } => format!("{a} removed {}", n(user)),
+            Action::Leave => format!("{a} left"),
+            Action::Promote { user } => format!("{a} made {} an admin", n(user)),
+            Action::Demote { user } => format!("{a} made {} a member", n(user)),
+            Action::Transfer { user } => format!("{a} made {} the owner", n(user)),
+            Action::Settings => match prev {
+                Some(p) if p.body.settings.name != c.body.settings.name => {
+                    format!("{a} renamed the group to “{}”", c.body.settings.name)
+                }
+                Some(p) if p.body.settings.history != c.body.settings.history => {
+                    if c.body.settings.history {
+                        format!("{a} let new members read earlier messages")
+                    } else {
+                        format!("{a} made earlier messages private to those who were there")
+                    }
+                }
+                _ => format!("{a} changed the group's details"),
+            },
+            Action::Rekey => return None,
+        })
+    }
+
+    /// Rebuilds the open conversation's lines from its stored messages, its group events
+    /// (within the time the loaded messages span) and the user's unsent messages.
+    pub(super) fn rerender(&self) {
+        let Some(conv) = self.current.get_untracked() else {
+            return;
+        };
+        let group = self.is_group(conv);
+        let mut lines: Vec<Line> = self
+            .raw
+            .with_value(|raw| raw.iter().map(|m| self.line_for(group, m)).collect());
+        if let Some(ctx) = group
+            .then(|| self.groups.get_value().and_then(|g| g.get(conv)))
+            .flatten()
+        {
+            let from = if self.more.get_untracked() {
+                self.raw
+                    .with_value(|r| r.first().map(|m| m.at))
+                    .unwrap_or(i64::MIN)
+            } else {
+                i64::MIN
+            };
+            let commits = ctx.chain.commits();
+            for (i, c) in commits.iter().enumerate() {
+                let at = ctx.at.get(i).copied().unwrap_or_default();
+                if at < from {
+                    continue;
+                }
+                if let Some(text) = self.describe(c, i.checked_sub(1).and_then(|p| commits.get(p)))
+                {
+                    lines.push(Line::event(c.body.epoch, text, at));
+                }
+            }
+        }
+        lines.sort_by_key(|l| l.at);
+        let stored: Vec<ClientMsgId> = lines
+            .iter()
+            .filter(|l| l.mine)
+            .map(|l| l.client_id)
+            .collect();
+        let pending: Vec<Line> = self.lines.with_untracked(|ls| {
+            ls.iter()
+                .filter(|l| l.pending && !stored.contains(&l.client_id))
+                .cloned()
+                .collect()
+        });
+        lines.extend(pending);
+        self.lines.set(lines);
+    }
+}

@@ -1,0 +1,154 @@
+import { expect, Page, test } from '@playwright/test';
+import { login, register, send } from './helpers';
+
+const PW = 'copper kettle sings 4471';
+
+async function api(page: Page, name: string, body: object = {}): Promise<any> {
+  return page.evaluate(async ([name, body]) => {
+    const res = await fetch(`/api/${name}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }, [name, body] as const);
+}
+
+async function groupId(page: Page, name: string): Promise<number> {
+  const { body } = await api(page, 'conversations');
+  return body.find((c: any) => c.group?.name === name).id;
+}
+
+async function createGroup(page: Page, name: string, members: string[], history: boolean) {
+  await page.getByRole('button', { name: 'New group' }).click();
+  const form = page.locator('section[aria-label="New group"]');
+  await form.getByLabel('Name').fill(name);
+  await form.getByRole('button', { name: '📚' }).click();
+  if (history) await form.getByLabel('New members can read earlier messages').check();
+  for (const m of members) await form.locator(`label[data-username="${m}"] input`).check();
+  await form.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.locator('.thread-head .title')).toHaveText(name);
+}
+
+async function openGroup(page: Page, name: string) {
+  await page.locator(`li.conversation[data-group="${name}"] button`).click();
+  await expect(page.locator('.thread-head .title')).toHaveText(name);
+}
+
+async function makeInvite(page: Page): Promise<string> {
+  await page.locator('.thread-head button.presence').click();
+  await page.getByRole('button', { name: 'Create invite' }).click();
+  const code = (await page.locator('.invite-code').textContent()) ?? '';
+  expect(code).toMatch(/^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
+  await expect(page.locator('.invite-link')).toContainText(`/#join=${code}`);
+  return code;
+}
+
+test('a group of three: chat, promote, remove; the removed member gets nothing after', async ({ browser }) => {
+  const [gus, hal, ida] = await Promise.all([0, 1, 2].map(async () => (await browser.newContext()).newPage()));
+  const idaFrames: string[] = [];
+  ida.on('websocket', ws => ws.on('framereceived', f => idaFrames.push(String(f.payload))));
+  await register(gus, 'gus', 'Gus', PW);
+  await register(hal, 'hal', 'Hal', PW);
+  await register(ida, 'ida', 'Ida', PW);
+
+  await createGroup(gus, 'Book club', ['hal', 'ida'], false);
+  await expect(gus.locator('p.event', { hasText: 'You created “Book club”' })).toBeVisible();
+  for (const p of [hal, ida]) await openGroup(p, 'Book club');
+  await send(gus, 'Welcome, readers 📚');
+  for (const p of [hal, ida]) {
+    const m = p.locator('.message', { hasText: 'Welcome, readers 📚' });
+    await expect(m.locator('.sender')).toHaveText('Gus');
+  }
+  await send(ida, 'Glad to be here');
+  await expect(hal.locator('.message', { hasText: 'Glad to be here' }).locator('.sender')).toHaveText('Ida');
+
+  // A plain member has no remove buttons; the owner promotes hal, who may then remove ida.
+  await hal.locator('.thread-head button.presence').click();
+  await expect(hal.locator('li.member[data-username="ida"] button')).toHaveCount(0);
+  await gus.locator('.thread-head button.presence').click();
+  await gus.locator('li.member[data-username="hal"]').getByRole('button', { name: 'Make admin' }).click();
+  await expect(gus.locator('p.event', { hasText: 'You made Hal an admin' })).toBeVisible();
+  await expect(hal.locator('li.member[data-username="hal"] .role')).toHaveText('admin');
+  const removedAt = idaFrames.length;
+  await hal.locator('li.member[data-username="ida"]').getByRole('button', { name: 'Remove' }).click();
+  await expect(gus.locator('p.event', { hasText: 'Hal removed Ida' })).toBeVisible();
+  await expect(ida.locator('li.conversation[data-group="Book club"]')).toHaveCount(0);
+  await expect(ida.getByText('You are no longer in that group.')).toBeVisible();
+
+  const secret = `after-ida-${Date.now()}`;
+  await send(gus, secret);
+  await expect(hal.locator('.message', { hasText: secret })).toBeVisible();
+  await ida.waitForTimeout(1000);
+  const id = await groupId(gus, 'Book club');
+  const after = idaFrames.slice(removedAt);
+  expect(after.some(f => f.includes('"group_changed"')), 'ida was told of the change').toBe(true);
+  expect(after.filter(f => f.includes('"type":"message"') && f.includes(`"conversation":${id}`))).toEqual([]);
+  expect(await ida.content()).not.toContain(secret);
+  // The new key is wrapped for gus and hal only, and the server refuses ida everything.
+  const idaId = (await api(ida, 'me')).body.id;
+  const state = (await api(gus, 'group_state', { conversation: id })).body;
+  const newest = Math.max(...state.commits.map((c: any) => c.commit.body.epoch));
+  const holders = state.wrapped.filter((w: any) => w.epoch === newest).map((w: any) => w.recipient);
+  expect(holders).toHaveLength(2);
+  expect(holders).not.toContain(idaId);
+  expect((await api(ida, 'group_state', { conversation: id })).status).toBe(403);
+  expect((await api(ida, 'history', { conversation: id, before: null })).status).toBe(403);
+});
+
+test('history closed or open for new members; keys handed over by a member who comes online later', async ({ browser }) => {
+  const jonCtx = await browser.newContext();
+  const kayCtx = await browser.newContext();
+  const jon = await jonCtx.newPage();
+  const kay = await kayCtx.newPage();
+  await register(jon, 'jon', 'Jon', PW);
+  await register(kay, 'kay', 'Kay', PW);
+  const lee = await (await browser.newContext()).newPage();
+  const moe = await (await browser.newContext()).newPage();
+  await register(lee, 'lee', 'Lee', PW);
+  await register(moe, 'moe', 'Moe', PW);
+
+  // History closed: lee joins by code and cannot read what was said before.
+  await createGroup(jon, 'Closed room', ['kay'], false);
+  await send(jon, 'before lee (closed)');
+  const closedCode = await makeInvite(jon);
+  await lee.getByRole('button', { name: 'Join with a code' }).click();
+  await lee.getByLabel('Invite code').fill(closedCode.toLowerCase());
+  await lee.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(lee.locator('.thread-head .title')).toHaveText('Closed room');
+  await expect(lee.locator('p.event', { hasText: 'You joined' })).toBeVisible();
+  await expect(lee.locator('.message.warn', { hasText: 'Sent before you joined' })).toHaveCount(1);
+  await expect(jon.locator('p.event', { hasText: 'Lee joined' })).toBeVisible();
+  await send(jon, 'after lee (closed)');
+  await expect(lee.locator('.message', { hasText: 'after lee (closed)' })).toBeVisible();
+  expect(await lee.content()).not.toContain('before lee (closed)');
+
+  // History open, and every member offline when mo joins by link: mo waits for the key.
+  await createGroup(jon, 'Open room', ['kay'], true);
+  await send(jon, 'before mo (open)');
+  const openCode = await makeInvite(jon);
+  await Promise.all([jonCtx.close(), kayCtx.close()]);
+  await moe.goto(`/#join=${openCode}`);
+  await moe.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(moe.locator('.thread-head .title')).toHaveText('Open room');
+  await expect(moe.locator('.message.warn', { hasText: 'Waiting for keys' })).toHaveCount(1);
+  await send(moe, 'mo is here');
+
+  // kay comes online: her browser hands the old key over, and mo reads the history.
+  const kay2 = await (await browser.newContext()).newPage();
+  await login(kay2, 'kay', PW);
+  await expect(moe.locator('.message', { hasText: 'before mo (open)' })).toBeVisible();
+  await expect(moe.locator('.message.warn')).toHaveCount(0);
+  await openGroup(kay2, 'Open room');
+  await expect(kay2.locator('.message', { hasText: 'mo is here' }).locator('.sender')).toHaveText('Moe');
+});
+
+test('a newly registered account is in the Everyone room and can read and write', async ({ browser }) => {
+  const nia = await (await browser.newContext()).newPage();
+  const oto = await (await browser.newContext()).newPage();
+  await register(nia, 'nia', 'Nia', PW);
+  await register(oto, 'oto', 'Oto', PW);
+  for (const p of [nia, oto]) await openGroup(p, 'Everyone');
+  await send(nia, 'Hello everyone from Nia');
+  await expect(oto.locator('.message', { hasText: 'Hello everyone from Nia' }).locator('.sender')).toHaveText('Nia');
+  await send(oto, 'Hi Nia, Oto here');
+  await expect(nia.locator('.message', { hasText: 'Hi Nia, Oto here' })).toBeVisible();
+});

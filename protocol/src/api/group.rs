@@ -1,0 +1,72 @@
+//! Request and response bodies for groups. Commits and key wraps are described in
+//! `crypto::group`; the server checks commits with the same rules as the browsers.
+
+use crate::bytes::Bytes;
+use crate::crypto::group::invite::Invite;
+use crate::crypto::group::{Commit, KeyWrap, Role};
+use crate::ids::{ConversationId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// A group in the sidebar: what the server knows of it (names are metadata it may see).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    pub name: String,
+    pub description: String,
+    pub emoji: String,
+    pub members: u32,
+    pub role: Role,
+    /// The built-in room every account joins.
+    pub everyone: bool,
+}
+
+/// A commit with the server's time of storing it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredCommit {
+    pub commit: Commit,
+    pub at: i64,
+}
+
+/// Which member holds a wrap of which epoch key (so browsers see who is owed one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WrapSlot {
+    pub epoch: u64,
+    pub recipient: UserId,
+}
+
+/// Everything a member's browser needs to verify a group and read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupState {
+    pub id: ConversationId,
+    pub everyone: bool,
+    /// Oldest first; empty for a group that is reserved but not yet created.
+    pub commits: Vec<StoredCommit>,
+    pub wrapped: Vec<WrapSlot>,
+    /// The wraps made for the caller.
+    pub keys: Vec<KeyWrap>,
+}
+
+/// One wrap sent with a commit, for a member of its roster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWrap {
+    pub recipient: UserId,
+    pub wrap: Bytes,
+}
+
+/// A membership change: the signed commit and the new epoch key wrapped for every member
+/// (none for a leave).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitRequest {
+    pub commit: Commit,
+    pub wraps: Vec<NewWrap>,
+}
+
+/// What the holder of an invite link sees before joining.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    pub invite: Invite,
+    pub commits: Vec<StoredCommit>,
+}
+
+/// The longest an invite may stay valid: 30 days.
+pub const INVITE_MAX_MS: i64 = 30 * 24 * 3600 * 1000;
+pub const INVITE_MAX_USES: u32 = 1000;

@@ -1,0 +1,524 @@
+//! Groups: each commit is checked with the browsers' own rules (`verify_next`) against
+//! the stored head, then mirrored into `members` (with roles) in the same transaction.
+//! Every query names the caller, so membership and role are checked inside it.
+
+use super::entities::{conversations, group_commits, group_keys, members, messages, users};
+use super::now_ms;
+use crate::error::{Error, Result};
+use protocol::api::group::{CommitRequest, GroupState, StoredCommit, WrapSlot};
+use protocol::crypto::group::keys::{WRAP_LEN, wraps_hash};
+use protocol::crypto::group::{Action, Commit, KeyWrap, Role, verify_next};
+use protocol::{Bytes, ConversationId, UserId};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+const EVERYONE: &str = "everyone";
+const GROUP: &str = "group";
+
+pub fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Owner => "owner",
+        Role::Admin => "admin",
+        Role::Member => "member",
+    }
+}
+
+pub fn parse_role(s: &str) -> Role {
+    match s {
+        "owner" => Role::Owner,
+        "admin" => Role::Admin,
+        _ => Role::Member,
+    }
+}
+
+fn not_in_group() -> Error {
+    Error::Forbidden("You are not in that group.")
+}
+
+/// Reserves a conversation id for a group the caller is about to create (the id is part
+/// of what the first commit signs).
+pub async fn reserve(db: &DatabaseConnection, me: &UserId) -> Result<ConversationId> {
+    let res = conversations::Entity::insert(conversations::ActiveModel {
+        kind: Set(GROUP.into()),
+        created_by: Set(Some(me.to_hex())),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(ConversationId(res.last_insert_id))
+}
+
+/// The Everyone room's id, reserved on first use (its unique key makes it one room).
+pub async fn everyone(db: &DatabaseConnection) -> Result<ConversationId> {
+    let find =
+        || conversations::Entity::find().filter(conversations::Column::DirectKey.eq(EVERYONE));
+    if let Some(c) = find().one(db).await? {
+        return Ok(ConversationId(c.id));
+    }
+    conversations::Entity::insert(conversations::ActiveModel {
+        kind: Set(EVERYONE.into()),
+        direct_key: Set(Some(EVERYONE.into())),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(conversations::Column::DirectKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let c = find()
+        .one(db)
+        .await?
+        .ok_or(Error::Corrupt("everyone room vanished"))?;
+    Ok(ConversationId(c.id))
+}
+
+pub(super) async fn group_row(
+    db: &impl ConnectionTrait,
+    conv: ConversationId,
+) -> Result<conversations::Model> {
+    conversations::Entity::find_by_id(conv.0)
+        .filter(conversations::Column::Kind.is_in([GROUP, EVERYONE]))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("No such group."))
+}
+
+/// `me`'s role in a group, if a member.
+pub async fn role(
+    db: &impl ConnectionTrait,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<Option<Role>> {
+    Ok(members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .filter(members::Column::UserId.eq(me.to_hex()))
+        .one(db)
+        .await?
+        .map(|m| parse_role(&m.role)))
+}
+
+fn stored(row: group_commits::Model) -> Result<StoredCommit> {
+    Ok(StoredCommit {
+        commit: serde_json::from_str(&row.body).map_err(|_| Error::Corrupt("group commit"))?,
+        at: row.created_at,
+    })
+}
+
+pub async fn commits(db: &impl ConnectionTrait, conv: ConversationId) -> Result<Vec<StoredCommit>> {
+    group_commits::Entity::find()
+        .filter(group_commits::Column::ConversationId.eq(conv.0))
+        .order_by_asc(group_commits::Column::Epoch)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(stored)
+        .collect()
+}
+
+pub(super) async fn head(
+    db: &impl ConnectionTrait,
+    conv: ConversationId,
+) -> Result<Option<Commit>> {
+    group_commits::Entity::find()
+        .filter(group_commits::Column::ConversationId.eq(conv.0))
+        .order_by_desc(group_commits::Column::Epoch)
+        .one(db)
+        .await?
+        .map(|r| stored(r).map(|s| s.commit))
+        .transpose()
+}
+
+/// What a member's browser needs: the chain, who holds which wrap, and its own wraps.
+/// The Everyone room's chain is open to every account (to join it); a reserved group's
+/// empty chain to the one who reserved it.
+pub async fn state(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<GroupState> {
+    let row = group_row(db, conv).await?;
+    let member = role(db, me, conv).await?.is_some();
+    let everyone = row.kind == EVERYONE;
+    let commits = commits(db, conv).await?;
+    let reserver = commits.is_empty() && row.created_by.as_deref() == Some(&me.to_hex());
+    if !member && !everyone && !reserver {
+        return Err(not_in_group());
+    }
+    let (mut wrapped, mut keys) = (Vec::new(), Vec::new());
+    if member {
+        for k in group_keys::Entity::find()
+            .filter(group_keys::Column::ConversationId.eq(conv.0))
+            .all(db)
+            .await?
+        {
+            let recipient: UserId = k
+                .recipient_id
+                .parse()
+                .map_err(|_| Error::Corrupt("key recipient"))?;
+            let epoch = u64::try_from(k.epoch).map_err(|_| Error::Corrupt("key epoch"))?;
+            wrapped.push(WrapSlot { epoch, recipient });
+            if recipient == *me {
+                keys.push(KeyWrap {
+                    epoch,
+                    sender: k
+                        .sender_id
+                        .parse()
+                        .map_err(|_| Error::Corrupt("key sender"))?,
+                    recipient,
+                    wrap: Bytes(k.wrap),
+                });
+            }
+        }
+    }
+    Ok(GroupState {
+        id: conv,
+        everyone,
+        commits,
+        wrapped,
+        keys,
+    })
+}
+
+/// The outcome of a stored commit: who to tell (members before and after).
+pub struct Applied {
+    pub notify: Vec<UserId>,
+}
+
+/// Checks and stores a membership change by `me`, with its key wraps.
+pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> Result<Applied> {
+    let CommitRequest { commit, wraps } = req;
+    let b = &commit.body;
+    let conv = b.group;
+    if b.author != *me {
+        return Err(Error::Refused(
+            "A group change must be signed by you.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let row = group_row(&txn, conv).await?;
+    let everyone = row.kind == EVERYONE;
+    let head = head(&txn, conv).await?;
+    let my_role = role(&txn, me, conv).await?;
+    match (&head, &b.action) {
+        (None, Action::Create) => {
+            let mine = row.created_by.as_deref() == Some(&me.to_hex());
+            if !(everyone || mine) {
+                return Err(Error::Forbidden("That group was reserved by someone else."));
+            }
+            // Only the Everyone room is open, and it starts with its creator alone.
+            if b.settings.open != everyone || (everyone && b.members.len() != 1) {
+                return Err(Error::Refused(
+                    "Only the Everyone room is open to all.".into(),
+                ));
+            }
+        }
+        (None, _) => {
+            return Err(Error::BadRequest(
+                "That group has not been created yet.".into(),
+            ));
+        }
+        (Some(_), Action::Join) => {}
+        (Some(_), _) if my_role.is_none() => return Err(not_in_group()),
+        (Some(_), _) => {}
+    }
+    verify_next(head.as_ref(), &commit).map_err(|e| Error::Refused(e.to_string()))?;
+    check_identities(&txn, head.as_ref(), &commit).await?;
+    if let Some(proof) = &b.invite {
+        super::invites::consume(&txn, conv, &proof.invite).await?;
+    }
+    check_wraps(
+        &commit,
+        &wraps
+            .iter()
+            .map(|w| (w.recipient, w.wrap.clone()))
+            .collect::<Vec<_>>(),
+    )?;
+
+    let epoch =
+        i64::try_from(b.epoch).map_err(|_| Error::BadRequest("Epoch out of range.".into()))?;
+    let stored = group_commits::Entity::insert(group_commits::ActiveModel {
+        conversation_id: Set(conv.0),
+        epoch: Set(epoch),
+        author_id: Set(me.to_hex()),
+        body: Set(serde_json::to_string(&commit).map_err(|_| Error::Corrupt("commit json"))?),
+        created_at: Set(now_ms()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            group_commits::Column::ConversationId,
+            group_commits::Column::Epoch,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if stored != 1 {
+        return Err(Error::Conflict(
+            "The group changed meanwhile; please try again.".into(),
+        ));
+    }
+    for w in wraps {
+        group_keys::Entity::insert(group_keys::ActiveModel {
+            conversation_id: Set(conv.0),
+            epoch: Set(epoch),
+            recipient_id: Set(w.recipient.to_hex()),
+            sender_id: Set(me.to_hex()),
+            wrap: Set(w.wrap.0),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    let notify = mirror_roster(&txn, &commit).await?;
+    conversations::Entity::update_many()
+        .col_expr(
+            conversations::Column::Name,
+            Expr::value(b.settings.name.clone()),
+        )
+        .col_expr(
+            conversations::Column::Description,
+            Expr::value(b.settings.description.clone()),
+        )
+        .col_expr(
+            conversations::Column::Emoji,
+            Expr::value(b.settings.emoji.clone()),
+        )
+        .col_expr(conversations::Column::Epoch, Expr::value(epoch))
+        .filter(conversations::Column::Id.eq(conv.0))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Applied { notify })
+}
+
+/// Everyone newly named in the roster must be an account whose published Ed25519 key is
+/// the one the commit names (or no browser could check their signatures).
+async fn check_identities(
+    txn: &impl ConnectionTrait,
+    head: Option<&Commit>,
+    commit: &Commit,
+) -> Result<()> {
+    let added: Vec<_> = commit
+        .body
+        .members
+        .iter()
+        .filter(|m| head.is_none_or(|h| h.body.member(&m.user).is_none()))
+        .collect();
+    let ids: Vec<String> = added.iter().map(|m| m.user.to_hex()).collect();
+    let found: BTreeMap<String, Vec<u8>> = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.signing_key))
+        .collect();
+    for m in added {
+        if found.get(&m.user.to_hex()).map(Vec::as_slice) != Some(&m.signing[..]) {
+            return Err(Error::Refused(
+                "Someone in that change is unknown or named with the wrong keys.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The wraps must cover exactly the new roster (none for a leave) and match the hash the
+/// commit signs.
+fn check_wraps(commit: &Commit, wraps: &[(UserId, Bytes)]) -> Result<()> {
+    let b = &commit.body;
+    let recipients: BTreeSet<UserId> = wraps.iter().map(|w| w.0).collect();
+    let expected: BTreeSet<UserId> = if b.key.is_some() {
+        b.members.iter().map(|m| m.user).collect()
+    } else {
+        BTreeSet::new()
+    };
+    let ok = recipients.len() == wraps.len()
+        && recipients == expected
+        && wraps.iter().all(|w| w.1.len() == WRAP_LEN)
+        && wraps_hash(wraps) == b.wraps;
+    if !ok {
+        return Err(Error::BadRequest(
+            "The new key must be wrapped once for each member, as the change says.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes `members` match the commit's roster; returns everyone before and after.
+async fn mirror_roster(txn: &impl ConnectionTrait, commit: &Commit) -> Result<Vec<UserId>> {
+    let conv = commit.body.group;
+    let old: BTreeMap<String, String> = members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.user_id, m.role))
+        .collect();
+    let new: BTreeMap<String, &'static str> = commit
+        .body
+        .members
+        .iter()
+        .map(|m| (m.user.to_hex(), role_name(m.role)))
+        .collect();
+    let gone: Vec<String> = old
+        .keys()
+        .filter(|u| !new.contains_key(*u))
+        .cloned()
+        .collect();
+    if !gone.is_empty() {
+        members::Entity::delete_many()
+            .filter(members::Column::ConversationId.eq(conv.0))
+            .filter(members::Column::UserId.is_in(gone))
+            .exec(txn)
+            .await?;
+    }
+    // A newcomer's unread count starts at their arrival.
+    let newest: Option<i64> = messages::Entity::find()
+        .select_only()
+        .column_as(messages::Column::Id.max(), "m")
+        .filter(messages::Column::ConversationId.eq(conv.0))
+        .into_tuple()
+        .one(txn)
+        .await?
+        .flatten();
+    for (user, role) in &new {
+        match old.get(user) {
+            Some(r) if r == role => {}
+            Some(_) => {
+                members::Entity::update_many()
+                    .col_expr(members::Column::Role, Expr::value(*role))
+                    .filter(members::Column::ConversationId.eq(conv.0))
+                    .filter(members::Column::UserId.eq(user.clone()))
+                    .exec(txn)
+                    .await?;
+            }
+            None => {
+                members::Entity::insert(members::ActiveModel {
+                    conversation_id: Set(conv.0),
+                    user_id: Set(user.clone()),
+                    last_read: Set(newest.unwrap_or(0)),
+                    role: Set((*role).into()),
+                })
+                .exec_without_returning(txn)
+                .await?;
+            }
+        }
+    }
+    Ok(old
+        .keys()
+        .chain(new.keys())
+        .filter_map(|u| u.parse().ok())
+        .collect::<BTreeSet<UserId>>()
+        .into_iter()
+        .collect())
+}
+
+/// Stores wraps `me` made of keys they hold, for members of the group: the hand-over to
+/// someone who joined while nobody with the key was online. Returns the recipients.
+pub async fn give_keys(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+    wraps: Vec<KeyWrap>,
+) -> Result<Vec<UserId>> {
+    if wraps.is_empty() || wraps.len() > protocol::crypto::group::rules::MAX_MEMBERS {
+        return Err(Error::BadRequest(
+            "Hand over between 1 and 1000 keys at a time.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    role(&txn, me, conv).await?.ok_or_else(not_in_group)?;
+    let head_epoch = head(&txn, conv)
+        .await?
+        .map(|h| h.body.epoch)
+        .ok_or_else(not_in_group)?;
+    let recipients: BTreeSet<UserId> = wraps.iter().map(|w| w.recipient).collect();
+    let members: BTreeSet<UserId> = members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .filter(members::Column::UserId.is_in(recipients.iter().map(UserId::to_hex)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.user_id.parse().ok())
+        .collect();
+    for w in &wraps {
+        if w.sender != *me || w.epoch > head_epoch || w.wrap.len() != WRAP_LEN {
+            return Err(Error::BadRequest("That key hand-over is malformed.".into()));
+        }
+        if !members.contains(&w.recipient) {
+            return Err(Error::Refused(
+                "Keys go only to members of the group.".into(),
+            ));
+        }
+    }
+    for w in wraps {
+        group_keys::Entity::insert(group_keys::ActiveModel {
+            conversation_id: Set(conv.0),
+            epoch: Set(w.epoch as i64),
+            recipient_id: Set(w.recipient.to_hex()),
+            sender_id: Set(me.to_hex()),
+            wrap: Set(w.wrap.0),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                group_keys::Column::ConversationId,
+                group_keys::Column::Epoch,
+                group_keys::Column::RecipientId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(recipients.into_iter().collect())
+}
+
+/// Deletes a group, if `me` owns it (checked in the delete itself); returns who was in it.
+pub async fn delete(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<Vec<UserId>> {
+    let txn = db.begin().await?;
+    let row = group_row(&txn, conv).await?;
+    if row.kind == EVERYONE {
+        return Err(Error::Refused(
+            "The Everyone room cannot be deleted.".into(),
+        ));
+    }
+    let was: Vec<UserId> = members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.user_id.parse().ok())
+        .collect();
+    let owned = sea_orm::sea_query::Query::select()
+        .column(members::Column::ConversationId)
+        .from(members::Entity)
+        .and_where(members::Column::UserId.eq(me.to_hex()))
+        .and_where(members::Column::Role.eq("owner"))
+        .to_owned();
+    let res = conversations::Entity::delete_many()
+        .filter(conversations::Column::Id.eq(conv.0))
+        .filter(conversations::Column::Id.in_subquery(owned))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(Error::Refused(
+            "Only the group's owner can delete it.".into(),
+        ));
+    }
+    txn.commit().await?;
+    Ok(was)
+}

@@ -1,0 +1,116 @@
+//! Group invites: made by admins (checked in the query), counted and expired here. The
+//! server holds the invite's public key and id, never the secret in the link.
+
+use super::entities::{invites, members};
+use super::groups::{commits, head};
+use super::now_ms;
+use crate::error::{Error, Result};
+use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InvitePreview};
+use protocol::crypto::group::invite::Invite;
+use protocol::{ConversationId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+fn used_up() -> Error {
+    Error::NotFound("That invite has expired, been used up or withdrawn.")
+}
+
+/// Stores an invite `me` signed for a group where they are an admin or the owner.
+pub async fn create(db: &DatabaseConnection, me: &UserId, invite: Invite) -> Result<()> {
+    let conv = invite.group;
+    let now = now_ms();
+    let well_formed = invite.id.len() == 24
+        && invite
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && invite.expires > now
+        && invite.expires <= now + INVITE_MAX_MS
+        && (1..=INVITE_MAX_USES).contains(&invite.uses);
+    if !well_formed {
+        return Err(Error::BadRequest(
+            "An invite lasts up to 30 days and allows 1 to 1000 uses.".into(),
+        ));
+    }
+    if invite.by != *me {
+        return Err(Error::Refused("An invite must be signed by you.".into()));
+    }
+    let admin = members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .filter(members::Column::UserId.eq(me.to_hex()))
+        .filter(members::Column::Role.is_in(["admin", "owner"]))
+        .one(db)
+        .await?;
+    if admin.is_none() {
+        return Err(Error::Forbidden("Only the group's admins can invite."));
+    }
+    let head = head(db, conv)
+        .await?
+        .ok_or(Error::Corrupt("group without commits"))?;
+    let signing = head
+        .body
+        .member(me)
+        .ok_or(Error::Forbidden("Only the group's admins can invite."))?
+        .signing;
+    invite
+        .check(&signing)
+        .map_err(|_| Error::BadRequest("The invite's signature does not verify.".into()))?;
+    invites::Entity::insert(invites::ActiveModel {
+        id: Set(invite.id.clone()),
+        conversation_id: Set(conv.0),
+        created_by: Set(me.to_hex()),
+        body: Set(serde_json::to_string(&invite).map_err(|_| Error::Corrupt("invite json"))?),
+        expires_at: Set(invite.expires),
+        max_uses: Set(invite.uses as i32),
+        uses: Set(0),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+async fn valid(db: &impl ConnectionTrait, id: &str) -> Result<(invites::Model, Invite)> {
+    let row = invites::Entity::find_by_id(id.to_owned())
+        .filter(invites::Column::ExpiresAt.gt(now_ms()))
+        .filter(Expr::col(invites::Column::Uses).lt(Expr::col(invites::Column::MaxUses)))
+        .one(db)
+        .await?
+        .ok_or_else(used_up)?;
+    let invite = serde_json::from_str(&row.body).map_err(|_| Error::Corrupt("invite"))?;
+    Ok((row, invite))
+}
+
+/// What the holder of a link sees before joining: the invite and the group's chain.
+pub async fn preview(db: &DatabaseConnection, id: &str) -> Result<InvitePreview> {
+    let (row, invite) = valid(db, id).await?;
+    Ok(InvitePreview {
+        invite,
+        commits: commits(db, ConversationId(row.conversation_id)).await?,
+    })
+}
+
+/// Counts one use of the invite a join carries, if it is the stored one and still valid.
+pub(super) async fn consume(
+    db: &impl ConnectionTrait,
+    conv: ConversationId,
+    claimed: &Invite,
+) -> Result<()> {
+    let (row, stored) = valid(db, &claimed.id).await?;
+    if row.conversation_id != conv.0 || stored != *claimed {
+        return Err(used_up());
+    }
+    let res = invites::Entity::update_many()
+        .col_expr(
+            invites::Column::Uses,
+            Expr::col(invites::Column::Uses).add(1),
+        )
+        .filter(invites::Column::Id.eq(row.id))
+        .filter(Expr::col(invites::Column::Uses).lt(Expr::col(invites::Column::MaxUses)))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(used_up());
+    }
+    Ok(())
+}
