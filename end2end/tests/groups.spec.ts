@@ -152,3 +152,43 @@ test('a newly registered account is in the Everyone room and can read and write'
   await send(oto, 'Hi Nia, Oto here');
   await expect(nia.locator('.message', { hasText: 'Hi Nia, Oto here' })).toBeVisible();
 });
+
+test('rename, hand over ownership, leave (the next message starts a new key), delete', async ({ browser }) => {
+  const pia = await (await browser.newContext()).newPage();
+  const quinn = await (await browser.newContext()).newPage();
+  await register(pia, 'pia', 'Pia', PW);
+  await register(quinn, 'quinn', 'Quinn', PW);
+  await createGroup(pia, 'Garden', ['quinn'], false);
+  await openGroup(quinn, 'Garden');
+
+  await pia.locator('.thread-head button.presence').click();
+  await pia.getByText('Group settings').click();
+  const settings = pia.locator('details.group-settings');
+  await settings.getByLabel('Name').fill('Garden club');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(pia.locator('p.event', { hasText: 'You renamed the group to “Garden club”' })).toBeVisible();
+  await expect(quinn.locator('p.event', { hasText: 'Pia renamed the group to “Garden club”' })).toBeVisible();
+  await expect(quinn.locator('li.conversation[data-group="Garden club"]')).toHaveCount(1);
+
+  // The owner cannot leave before handing the group over.
+  await expect(pia.getByRole('button', { name: 'Leave group' })).toHaveCount(0);
+  await expect(pia.getByText('To leave, make someone else the owner first.')).toBeVisible();
+  await pia.locator('li.member[data-username="quinn"]').getByRole('button', { name: 'Make owner' }).click();
+  await expect(pia.locator('p.event', { hasText: 'You made Quinn the owner' })).toBeVisible();
+  await pia.getByRole('button', { name: 'Leave group' }).click();
+  await expect(pia.locator('li.conversation[data-group="Garden club"]')).toHaveCount(0);
+  await expect(quinn.locator('p.event', { hasText: 'Pia left' })).toBeVisible();
+
+  // Nobody holds a key pia does not know: quinn's next message starts one, then goes out.
+  await send(quinn, 'just me now');
+  const id = await groupId(quinn, 'Garden club');
+  const state = (await api(quinn, 'group_state', { conversation: id })).body;
+  const kinds = state.commits.map((c: any) => c.commit.body.action.kind);
+  expect(kinds.slice(-2)).toEqual(['leave', 'rekey']);
+
+  await quinn.locator('.thread-head button.presence').click();
+  await quinn.getByRole('button', { name: 'Delete group' }).click();
+  await quinn.getByRole('button', { name: 'Delete it for everyone' }).click();
+  await expect(quinn.locator('li.conversation[data-group="Garden club"]')).toHaveCount(0);
+  expect((await api(quinn, 'group_state', { conversation: id })).status).toBe(404);
+});

@@ -389,10 +389,8 @@ impl Groups {
         })?;
         let hash = ctx
             .chain
-            .at(epoch)
-            .map(|c| c.hash())
-            .transpose()?
-            .unwrap_or_default();
+            .hash_at(epoch)
+            .ok_or_else(|| ApiError::Local("This group has no key yet.".into()))?;
         let me = self.me();
         let place = Place {
             group: conv,

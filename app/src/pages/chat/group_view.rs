@@ -194,7 +194,9 @@ pub fn GroupMembers() -> impl IntoView {
                 }).collect_view();
                 let in_group: BTreeSet<UserId> = g.members.iter().map(|m| m.member.user).collect();
                 let (g1, g2) = (g.clone(), g.clone());
+                let about = (!g.settings.description.is_empty()).then(|| g.settings.description.clone());
                 view! {
+                    {about.map(|d| view! { <p class="about">{d}</p> })}
                     <h3>{format!("{} members", g.members.len())}</h3>
                     <ul class="members">{rows}</ul>
                     <Show when=move || admin><AddPeople in_group=in_group.clone() busy=busy/><Invite busy=busy/></Show>

@@ -150,9 +150,22 @@ impl Chat {
             return;
         };
         let group = self.is_group(conv);
-        let mut lines: Vec<Line> = self
-            .raw
-            .with_value(|raw| raw.iter().map(|m| self.line_for(group, m)).collect());
+        let mut lines: Vec<Line> = self.raw.with_value(|raw| {
+            raw.iter()
+                .map(|m| {
+                    if let Some(l) = self.decoded.with_value(|d| d.get(&m.id).cloned()) {
+                        return l;
+                    }
+                    let l = self.line_for(group, m);
+                    if !l.warn {
+                        self.decoded.update_value(|d| {
+                            d.insert(m.id, l.clone());
+                        });
+                    }
+                    l
+                })
+                .collect()
+        });
         if let Some(ctx) = group
             .then(|| self.groups.get_value().and_then(|g| g.get(conv)))
             .flatten()

@@ -13,7 +13,7 @@ use protocol::api::{ConversationSummary, Person};
 use protocol::crypto::pins::{Pins, Seen};
 use protocol::frames::{ClientFrame, ErrorCode, ServerFrame, StoredMessage};
 use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -72,6 +72,9 @@ pub struct Chat {
     pub(super) groups: StoredValue<Option<Rc<Groups>>, LocalStorage>,
     /// The open conversation's messages as stored (oldest first); lines are made from it.
     pub(super) raw: StoredValue<Vec<StoredMessage>, LocalStorage>,
+    /// Lines already decrypted and verified in the open conversation (not the unreadable
+    /// ones, which keys arriving later may open), so a new message costs one decryption.
+    pub(super) decoded: StoredValue<HashMap<MessageId, Line>, LocalStorage>,
     /// Group sends not yet acknowledged: sealed again if the group moves to a new epoch.
     pub(super) outbox:
         StoredValue<BTreeMap<ClientMsgId, (ConversationId, String, u8)>, LocalStorage>,
@@ -100,6 +103,7 @@ impl Chat {
             dm: StoredValue::new_local(None),
             groups: StoredValue::new_local(None),
             raw: StoredValue::new_local(Vec::new()),
+            decoded: StoredValue::new_local(HashMap::new()),
             outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
         }
@@ -482,6 +486,7 @@ impl Chat {
         self.panel.set(Panel::None);
         self.lines.set(Vec::new());
         self.raw.set_value(Vec::new());
+        self.decoded.set_value(HashMap::new());
         self.group_view.set(None);
         self.more.set(false);
         self.conversations.update(|cs| {

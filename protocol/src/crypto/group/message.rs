@@ -127,7 +127,7 @@ pub fn open(
     let epoch = epoch_of(envelope).ok_or(Unreadable::Broken)?;
     // An epoch this browser has not verified yet (its commit may be on the way).
     let commit = chain.at(epoch).ok_or(Unreadable::NoKey(epoch))?;
-    let hash = commit.hash().map_err(|_| Unreadable::Broken)?;
+    let hash = chain.hash_at(epoch).ok_or(Unreadable::NoKey(epoch))?;
     let member = commit.body.member(sender).ok_or(Unreadable::NotVerified)?;
     let place = Place {
         group,

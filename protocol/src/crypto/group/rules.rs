@@ -208,25 +208,35 @@ fn with_role(old: &[Member], user: &UserId, role: Role) -> Vec<Member> {
 #[derive(Clone, Debug, Default)]
 pub struct Chain {
     commits: Vec<Commit>,
+    /// Each commit's hash, by epoch: every message names one, so it is computed once.
+    hashes: Vec<[u8; 32]>,
 }
 
 impl Chain {
     /// Verifies every commit from the first.
     pub fn verify(commits: Vec<Commit>) -> Result<Self> {
         let mut prev: Option<&Commit> = None;
+        let mut hashes = Vec::with_capacity(commits.len());
         for c in &commits {
             verify_next(prev, c)?;
+            hashes.push(c.hash()?);
             prev = Some(c);
         }
         ensure(!commits.is_empty(), "a group without commits")?;
-        Ok(Self { commits })
+        Ok(Self { commits, hashes })
     }
 
     /// Appends a commit after checking it follows the head.
     pub fn push(&mut self, next: Commit) -> Result<()> {
         verify_next(self.commits.last(), &next)?;
+        self.hashes.push(next.hash()?);
         self.commits.push(next);
         Ok(())
+    }
+
+    /// The hash of the commit that started `epoch`.
+    pub fn hash_at(&self, epoch: u64) -> Option<[u8; 32]> {
+        self.hashes.get(usize::try_from(epoch).ok()?).copied()
     }
 
     pub fn commits(&self) -> &[Commit] {
