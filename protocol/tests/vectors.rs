@@ -193,3 +193,115 @@ fn safety_number() {
     assert_eq!(out.safety_number, safety::safety_number(&b, &a));
     check("safety_number.json", FILE, v, out);
 }
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct GroupIn {
+    group: i64,
+    alice_id: String,
+    alice_ed25519_seed: String,
+    alice_x25519_secret: String,
+    bob_id: String,
+    bob_ed25519_seed: String,
+    bob_x25519_secret: String,
+    epoch_key: String,
+    hpke_seed: String,
+    client_id: String,
+    salt: String,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct GroupOut {
+    key_commitment: String,
+    wraps_hash: String,
+    commit_signature: String,
+    commit_hash: String,
+    wrap_for_bob: String,
+    envelope: String,
+}
+
+#[test]
+fn group_commit_wrap_and_message() {
+    use protocol::crypto::group::commit::genesis;
+    use protocol::crypto::group::keys::{self, wraps_hash};
+    use protocol::crypto::group::message::{self, Place};
+    use protocol::crypto::group::{Chain, EpochKey, Member, Role, Settings};
+    const FILE: &str = include_str!("vectors/group.json");
+    let v: Vector<GroupIn, GroupOut> = serde_json::from_str(FILE).expect("vector json");
+    let i = &v.inputs;
+    let group = ConversationId(i.group);
+    let (alice, bob) = (UserId(h(&i.alice_id)), UserId(h(&i.bob_id)));
+    let ak = IdentityKeys::from_secret_bytes(&h(&i.alice_ed25519_seed), &h(&i.alice_x25519_secret));
+    let bk = IdentityKeys::from_secret_bytes(&h(&i.bob_ed25519_seed), &h(&i.bob_x25519_secret));
+    let (ap, bp) = (ak.public(alice), bk.public(bob));
+    let key = EpochKey::from_bytes(h(&i.epoch_key));
+    let wrap = keys::wrap_with_seed(&key, group, 0, &bob, &bp.agreement, &ak, h(&i.hpke_seed))
+        .expect("wrap");
+    let own = keys::wrap_with_seed(&key, group, 0, &alice, &ap.agreement, &ak, h(&i.hpke_seed))
+        .expect("wrap");
+    let wraps = [(alice, own), (bob, wrap.clone())];
+    let settings = Settings {
+        name: "Vectors".into(),
+        description: String::new(),
+        emoji: "🧪".into(),
+        history: false,
+        open: false,
+    };
+    let member = |user, signing| Member {
+        user,
+        signing,
+        role: Role::Member,
+    };
+    let mut body = genesis(
+        group,
+        member(alice, ap.signing),
+        vec![member(bob, bp.signing)],
+        settings,
+    );
+    body.key = Some(key.commitment_bytes().expect("commitment"));
+    body.wraps = wraps_hash(&wraps);
+    let commit = body.sign(&ak).expect("sign");
+    let chain = Chain::verify(vec![commit.clone()]).expect("verifies");
+    let hash = chain.hash_at(0).expect("hash");
+    let client_id = ClientMsgId(h(&i.client_id));
+    let padded = MessageContent::Text {
+        text: i.text.clone(),
+    }
+    .to_padded()
+    .expect("pad");
+    let place = Place {
+        group,
+        epoch: 0,
+        commit_hash: &hash,
+        sender: &alice,
+        client_id: &client_id,
+    };
+    let env = message::seal_with_salt(&key, &place, &ak, &padded, h(&i.salt)).expect("seal");
+    // Bob opens the wrap (checked against the commitment) and reads the message.
+    let kw = protocol::crypto::group::KeyWrap {
+        epoch: 0,
+        sender: alice,
+        recipient: bob,
+        wrap: wrap.clone(),
+    };
+    let bobs = keys::unwrap_checked(&kw, &commit.body, &bk, &ap.agreement).expect("unwrap");
+    let opened = message::open(
+        &chain,
+        |_| Some(bobs.clone()),
+        group,
+        &alice,
+        &client_id,
+        &env,
+    )
+    .expect("open");
+    assert_eq!(&opened[..], &padded[..]);
+    let out = GroupOut {
+        key_commitment: hex::encode(key.commitment().expect("commitment")),
+        wraps_hash: hex::encode(commit.body.wraps),
+        commit_signature: hex::encode(commit.signature),
+        commit_hash: hex::encode(hash),
+        wrap_for_bob: hex::encode(wrap.as_slice()),
+        envelope: hex::encode(env),
+    };
+    check("group.json", FILE, v, out);
+}

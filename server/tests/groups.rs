@@ -434,8 +434,8 @@ async fn commits_that_do_not_verify_are_refused() {
     assert_eq!(commit(&s, &alice, add.clone(), &all).await.0, 200);
     assert_eq!(
         commit(&s, &alice, add, &all).await.0,
-        403,
-        "no longer follows the head"
+        409,
+        "someone else's change came first"
     );
 }
 

@@ -229,6 +229,12 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         (Some(_), _) if my_role.is_none() => return Err(not_in_group()),
         (Some(_), _) => {}
     }
+    if head.as_ref().is_some_and(|h| b.epoch <= h.body.epoch) {
+        // Someone else's change landed first: the browser fetches the new head and retries.
+        return Err(Error::Conflict(
+            "The group changed meanwhile; please try again.".into(),
+        ));
+    }
     verify_next(head.as_ref(), &commit).map_err(|e| Error::Refused(e.to_string()))?;
     check_identities(&txn, head.as_ref(), &commit).await?;
     if let Some(proof) = &b.invite {

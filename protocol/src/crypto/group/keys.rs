@@ -35,6 +35,11 @@ impl EpochKey {
         Ok(Self(random_array()?))
     }
 
+    /// From known bytes: test vectors only.
+    pub fn from_bytes(key: [u8; 32]) -> Self {
+        Self(key)
+    }
+
     pub fn commitment(&self) -> Result<[u8; 32]> {
         Ok(*hkdf::<32>(None, &self.0, &[b"hearth/v1/epoch-commit"])?)
     }
