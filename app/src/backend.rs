@@ -72,11 +72,12 @@ pub trait Backend: Send + Sync + 'static {
     async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError>;
     /// The Everyone room's id (reserved on first use; its first commit makes it).
     async fn everyone_room(&self, me: &Profile) -> Result<ConversationId, ApiError>;
-    /// A group's commits and key wraps, for its members.
+    /// A group's commits after epoch `after` (all for None) and key wraps, for members.
     async fn group_state(
         &self,
         me: &Profile,
         conversation: ConversationId,
+        after: Option<u64>,
     ) -> Result<GroupState, ApiError>;
     /// Checks a signed membership change against the group's last one and stores it with
     /// its key wraps; every member before and after is told.

@@ -83,13 +83,15 @@ test('a group of three: chat, promote, remove; the removed member gets nothing a
   expect(after.some(f => f.includes('"group_changed"')), 'ida was told of the change').toBe(true);
   expect(after.filter(f => f.includes('"type":"message"') && f.includes(`"conversation":${id}`))).toEqual([]);
   expect(await ida.content()).not.toContain(secret);
-  // The new key is wrapped for gus and hal only, and the server refuses ida everything.
+  // Removing ida started a new key (which the server accepts only wrapped for exactly
+  // the new roster), nobody is asked to hand her one, and the server refuses her everything.
   const idaId = (await api(ida, 'me')).body.id;
-  const state = (await api(gus, 'group_state', { conversation: id })).body;
-  const newest = Math.max(...state.commits.map((c: any) => c.commit.body.epoch));
-  const holders = state.wrapped.filter((w: any) => w.epoch === newest).map((w: any) => w.recipient);
-  expect(holders).toHaveLength(2);
-  expect(holders).not.toContain(idaId);
+  const state = (await api(gus, 'group_state', { conversation: id, after: null })).body;
+  const last = state.commits[state.commits.length - 1].commit.body;
+  expect(last.action).toEqual({ kind: 'remove', user: idaId });
+  expect(last.key).toBeTruthy();
+  expect(state.keys.map((k: any) => k.epoch)).toContain(last.epoch);
+  expect(state.wanted.map((w: any) => w.recipient)).not.toContain(idaId);
   expect((await api(ida, 'group_state', { conversation: id })).status).toBe(403);
   expect((await api(ida, 'history', { conversation: id, before: null })).status).toBe(403);
 });

@@ -15,12 +15,15 @@ enum Conversations {
     Emoji,
     Epoch,
     CreatedBy,
+    Head,
 }
 
 #[derive(DeriveIden)]
 enum Members {
     Table,
     Role,
+    Since,
+    History,
 }
 
 #[derive(DeriveIden)]
@@ -30,6 +33,7 @@ enum GroupCommits {
     Epoch,
     AuthorId,
     Body,
+    Keyed,
     CreatedAt,
 }
 
@@ -90,6 +94,9 @@ impl MigrationTrait for Migration {
                 .string_len(32)
                 .null()
                 .to_owned(),
+            // The group's state after its newest commit (roster, settings), as JSON: the
+            // next commit is checked against it.
+            ColumnDef::new(Conversations::Head).text().null().to_owned(),
         ] {
             m.alter_table(
                 Table::alter()
@@ -99,18 +106,33 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        m.alter_table(
-            Table::alter()
-                .table(Members::Table)
-                .add_column(
-                    ColumnDef::new(Members::Role)
-                        .string_len(8)
-                        .not_null()
-                        .default("member"),
-                )
+        for col in [
+            ColumnDef::new(Members::Role)
+                .string_len(8)
+                .not_null()
+                .default("member")
                 .to_owned(),
-        )
-        .await?;
+            // For a group: the epoch the member joined at, and whether the group shared its
+            // history then (together: which keys they are owed).
+            ColumnDef::new(Members::Since)
+                .big_integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+            ColumnDef::new(Members::History)
+                .boolean()
+                .not_null()
+                .default(false)
+                .to_owned(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Members::Table)
+                    .add_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
 
         m.create_table(
             Table::create()
@@ -127,6 +149,7 @@ impl MigrationTrait for Migration {
                         .not_null(),
                 )
                 .col(ColumnDef::new(GroupCommits::Body).text().not_null())
+                .col(ColumnDef::new(GroupCommits::Keyed).boolean().not_null())
                 .col(
                     ColumnDef::new(GroupCommits::CreatedAt)
                         .big_integer()

@@ -1,15 +1,14 @@
 //! Group commits, keys and messages: the rules every browser and the server apply.
 
-use protocol::crypto::group::commit::genesis;
 use protocol::crypto::group::invite::InviteToken;
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
+use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
-    Action, Chain, Commit, CommitBody, EpochKey, KeyWrap, Member, Role, Settings, verify_next,
+    Action, Chain, Commit, CommitBody, EpochKey, KeyWrap, Member, Role, Roster, Settings, genesis,
 };
 use protocol::crypto::identity::IdentityKeys;
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
-use std::collections::BTreeSet;
 
 const G: ConversationId = ConversationId(42);
 
@@ -47,18 +46,33 @@ fn settings(history: bool) -> Settings {
     }
 }
 
-/// Signs `body` with a new key wrapped for every member; returns the commit and the key.
+/// The roster a body leads to (whom its key is wrapped for).
+fn roster_of(chain: &Chain, body: &CommitBody) -> Roster {
+    match (&body.action, chain.head()) {
+        (Action::Create { members }, _) => members.clone().into(),
+        (action, Some(h)) => h.roster_after(&body.author, action).unwrap_or_default(),
+        _ => Roster::default(),
+    }
+}
+
+/// Signs `body`, with a new key wrapped for its roster when the change needs one.
 fn seal(
+    chain: &Chain,
     mut body: CommitBody,
     author: &User,
-    everyone: &[&User],
-) -> (Commit, EpochKey, Vec<(UserId, Bytes)>) {
+    all: &[&User],
+) -> (Commit, Option<EpochKey>, Vec<(UserId, Bytes)>) {
+    let needed =
+        matches!(body.action, Action::Create { .. }) || needs_key(&body.action, &body.settings);
+    if !needed {
+        body.wraps = wraps_hash(&[]);
+        return (body.sign(&author.keys).unwrap(), None, vec![]);
+    }
     let key = EpochKey::generate().unwrap();
-    let wraps: Vec<(UserId, Bytes)> = body
-        .members
-        .iter()
+    let wraps: Vec<(UserId, Bytes)> = roster_of(chain, &body)
+        .members()
         .map(|m| {
-            let u = everyone.iter().find(|u| u.id == m.user).unwrap();
+            let u = all.iter().find(|u| u.id == m.user).unwrap();
             (
                 m.user,
                 keys::wrap(
@@ -75,7 +89,7 @@ fn seal(
         .collect();
     body.key = Some(key.commitment_bytes().unwrap());
     body.wraps = wraps_hash(&wraps);
-    (body.sign(&author.keys).unwrap(), key, wraps)
+    (body.sign(&author.keys).unwrap(), Some(key), wraps)
 }
 
 fn start(history: bool) -> (User, User, User, Chain) {
@@ -86,122 +100,120 @@ fn start(history: bool) -> (User, User, User, Chain) {
         vec![bob.member(), carol.member()],
         settings(history),
     );
-    let (c, _, _) = seal(body, &alice, &[&alice, &bob, &carol]);
+    let (c, _, _) = seal(&Chain::default(), body, &alice, &[&alice, &bob, &carol]);
     (alice, bob, carol, Chain::verify(vec![c]).unwrap())
 }
 
-fn head(chain: &Chain) -> &Commit {
-    chain.head().unwrap()
+/// Proposes, seals and checks a change; Ok if the rules allow it.
+fn change(chain: &mut Chain, author: &User, action: Action, all: &[&User]) -> Result<(), String> {
+    let head = chain.head().unwrap().clone();
+    // Propose refuses disallowed changes; a forged body (built by hand) must be refused too.
+    let body = match head.propose(author.id, action.clone()) {
+        Ok(b) => b,
+        Err(_) => {
+            let mut b = head.propose(head_owner(chain), Action::Rekey).unwrap();
+            b.author = author.id;
+            b.action = action;
+            b
+        }
+    };
+    let (c, _, _) = seal(chain, body, author, all);
+    chain.push(c).map_err(|e| e.to_string())
+}
+
+fn head_owner(chain: &Chain) -> UserId {
+    chain
+        .head()
+        .unwrap()
+        .roster
+        .members()
+        .find(|m| m.role == Role::Owner)
+        .unwrap()
+        .user
 }
 
 #[test]
 fn roles_are_enforced_by_the_rules() {
     let (alice, bob, carol, mut chain) = start(false);
     let all = [&alice, &bob, &carol];
-    // A member cannot remove anyone or promote themselves.
-    let mut body = head(&chain)
-        .next(bob.id, Action::Remove { user: carol.id })
-        .unwrap();
-    body.members.retain(|m| m.user != carol.id);
-    assert!(verify_next(chain.head(), &seal(body, &bob, &all).0).is_err());
-    let mut body = head(&chain)
-        .next(bob.id, Action::Promote { user: bob.id })
-        .unwrap();
-    body.members
-        .iter_mut()
-        .filter(|m| m.user == bob.id)
-        .for_each(|m| m.role = Role::Admin);
-    assert!(verify_next(chain.head(), &seal(body, &bob, &all).0).is_err());
-    // The owner promotes bob; bob (admin) may then remove carol (a member).
-    let mut body = head(&chain)
-        .next(alice.id, Action::Promote { user: bob.id })
-        .unwrap();
-    body.members
-        .iter_mut()
-        .filter(|m| m.user == bob.id)
-        .for_each(|m| m.role = Role::Admin);
-    chain.push(seal(body, &alice, &all).0).unwrap();
-    // An admin cannot remove the owner.
-    let mut body = head(&chain)
-        .next(bob.id, Action::Remove { user: alice.id })
-        .unwrap();
-    body.members.retain(|m| m.user != alice.id);
-    assert!(verify_next(chain.head(), &seal(body, &bob, &all).0).is_err());
-    let mut body = head(&chain)
-        .next(bob.id, Action::Remove { user: carol.id })
-        .unwrap();
-    body.members.retain(|m| m.user != carol.id);
-    chain.push(seal(body, &bob, &all).0).unwrap();
-    // The owner cannot leave before handing over.
-    let mut body = head(&chain).next(alice.id, Action::Leave).unwrap();
-    body.members.retain(|m| m.user != alice.id);
-    assert!(verify_next(chain.head(), &body.clone().sign(&alice.keys).unwrap()).is_err());
-    // Claimed roster changes that do not match the action are refused.
-    let mut body = head(&chain).next(alice.id, Action::Rekey).unwrap();
-    body.members.push(carol.member());
-    body.members.sort_by_key(|m| m.user);
-    assert!(verify_next(chain.head(), &seal(body, &alice, &all).0).is_err());
-    // Transfer, then the former owner may leave.
-    let mut body = head(&chain)
-        .next(alice.id, Action::Transfer { user: bob.id })
-        .unwrap();
-    for m in &mut body.members {
-        m.role = if m.user == bob.id {
-            Role::Owner
-        } else {
-            Role::Admin
-        };
-    }
-    chain.push(seal(body, &alice, &all).0).unwrap();
-    let mut body = head(&chain).next(alice.id, Action::Leave).unwrap();
-    body.members.retain(|m| m.user != alice.id);
-    chain.push(body.sign(&alice.keys).unwrap()).unwrap();
+    let err = change(&mut chain, &bob, Action::Remove { user: carol.id }, &all).unwrap_err();
+    assert!(err.contains("only admins remove members"), "{err}");
+    assert!(change(&mut chain, &bob, Action::Promote { user: bob.id }, &all).is_err());
+    change(&mut chain, &alice, Action::Promote { user: bob.id }, &all).unwrap();
+    assert!(
+        change(&mut chain, &bob, Action::Remove { user: alice.id }, &all).is_err(),
+        "an admin cannot remove the owner"
+    );
+    change(&mut chain, &bob, Action::Remove { user: carol.id }, &all).unwrap();
+    let err = change(&mut chain, &alice, Action::Leave, &all).unwrap_err();
+    assert!(err.contains("hands the group over"), "{err}");
+    change(&mut chain, &alice, Action::Transfer { user: bob.id }, &all).unwrap();
+    assert_eq!(
+        chain.head().unwrap().roster.role_of(&bob.id),
+        Some(Role::Owner)
+    );
+    assert_eq!(
+        chain.head().unwrap().roster.role_of(&alice.id),
+        Some(Role::Admin)
+    );
+    change(&mut chain, &alice, Action::Leave, &all).unwrap();
     assert_eq!(
         chain.current_key_epoch(),
         None,
-        "after a leave nobody sends until a rekey"
+        "after a leave nobody sends until a new key"
     );
+    change(&mut chain, &bob, Action::Rekey, &all).unwrap();
+    assert_eq!(chain.current_key_epoch(), Some(chain.head().unwrap().epoch));
+    // A removed member can no longer change anything.
+    assert!(change(&mut chain, &carol, Action::Rekey, &all).is_err());
 }
 
 #[test]
 fn forged_and_reordered_commits_are_refused() {
     let (alice, bob, carol, chain) = start(false);
     let all = [&alice, &bob, &carol];
-    let mut body = head(&chain)
-        .next(alice.id, Action::Remove { user: carol.id })
+    let head = chain.head().unwrap().clone();
+    let body = head
+        .propose(alice.id, Action::Remove { user: carol.id })
         .unwrap();
-    body.members.retain(|m| m.user != carol.id);
-    let (good, _, _) = seal(body.clone(), &alice, &all);
-    verify_next(chain.head(), &good).unwrap();
+    let (good, _, _) = seal(&chain, body.clone(), &alice, &all);
+    head.apply(&good).unwrap();
     // Signed by someone else (the server cannot sign for alice).
-    let (forged, _, _) = seal(body.clone(), &bob, &all);
-    assert!(verify_next(chain.head(), &forged).is_err());
+    let (forged, _, _) = seal(&chain, body.clone(), &bob, &all);
+    assert!(head.apply(&forged).is_err());
     let mut flipped = good.clone();
     flipped.signature[5] ^= 1;
-    assert!(verify_next(chain.head(), &flipped).is_err());
-    let mut moved = body.clone();
-    moved.prev[0] ^= 1;
-    assert!(verify_next(chain.head(), &seal(moved, &alice, &all).0).is_err());
-    let mut skipped = body;
-    skipped.epoch += 1;
-    assert!(verify_next(chain.head(), &seal(skipped, &alice, &all).0).is_err());
+    assert!(head.apply(&flipped).is_err());
+    for tamper in [
+        |b: &mut CommitBody| b.prev[0] ^= 1,
+        |b: &mut CommitBody| b.epoch += 1,
+        |b: &mut CommitBody| b.roster[3] ^= 1,
+        |b: &mut CommitBody| b.key = None,
+        |b: &mut CommitBody| b.settings.name = "Renamed".into(),
+    ] {
+        let mut b = body.clone();
+        tamper(&mut b);
+        let c = b.sign(&alice.keys).unwrap();
+        assert!(head.apply(&c).is_err(), "{:?}", c.body);
+    }
 }
 
 #[test]
 fn keys_reach_only_verified_members() {
     let (alice, bob, carol, mut chain) = start(false);
     let all = [&alice, &bob, &carol];
-    let mut body = head(&chain)
-        .next(alice.id, Action::Remove { user: carol.id })
+    let body = chain
+        .head()
+        .unwrap()
+        .propose(alice.id, Action::Remove { user: carol.id })
         .unwrap();
-    body.members.retain(|m| m.user != carol.id);
-    let (c, key, wraps) = seal(body, &alice, &all);
-    chain.push(c).unwrap();
+    let (c, key, wraps) = seal(&chain, body, &alice, &all);
+    chain.push(c.clone()).unwrap();
+    let key = key.unwrap();
     assert!(
         wraps.iter().all(|w| w.0 != carol.id),
         "the new key is not wrapped for carol"
     );
-    // Bob opens his wrap; the key matches the signed commitment.
     let bw = &wraps.iter().find(|w| w.0 == bob.id).unwrap().1;
     let kw = KeyWrap {
         epoch: 1,
@@ -209,34 +221,22 @@ fn keys_reach_only_verified_members() {
         recipient: bob.id,
         wrap: bw.clone(),
     };
-    let got = keys::unwrap_checked(&kw, &head(&chain).body, &bob.keys, &alice.agreement()).unwrap();
+    let got = keys::unwrap_checked(&kw, &c.body, &bob.keys, &alice.agreement()).unwrap();
     assert_eq!(got.commitment().unwrap(), key.commitment().unwrap());
-    // Carol cannot open bob's wrap, nor one relabelled for her.
     let relabelled = KeyWrap {
         recipient: carol.id,
         ..kw.clone()
     };
+    assert!(keys::unwrap_checked(&relabelled, &c.body, &carol.keys, &alice.agreement()).is_err());
     assert!(
-        keys::unwrap_checked(
-            &relabelled,
-            &head(&chain).body,
-            &carol.keys,
-            &alice.agreement()
-        )
-        .is_err()
+        keys::unwrap_checked(&kw, &c.body, &bob.keys, &carol.agreement()).is_err(),
+        "HPKE Auth binds the sender"
     );
-    // A wrap from someone else is refused (HPKE Auth binds the sender).
-    assert!(keys::unwrap_checked(&kw, &head(&chain).body, &bob.keys, &carol.agreement()).is_err());
-    // Carol, or someone the server lists without a commit, is owed nothing.
+    // Carol, and anyone the server lists without a commit, is owed nothing.
     let intruder = UserId([9; 16]);
-    let held: BTreeSet<u64> = [0, 1].into();
-    let missing = chain.missing(&held, &BTreeSet::new());
-    assert!(
-        missing
-            .iter()
-            .all(|(_, u)| *u != carol.id && *u != intruder)
-    );
-    assert!(chain.entitled(&intruder).is_empty() && chain.entitled(&carol.id).is_empty());
+    assert!(chain.entitled(&carol.id).is_empty() && chain.entitled(&intruder).is_empty());
+    assert_eq!(chain.member_at(0, &carol.id), Some(carol.member().signing));
+    assert_eq!(chain.member_at(1, &carol.id), None);
 }
 
 #[test]
@@ -245,21 +245,23 @@ fn history_setting_decides_what_a_new_member_may_read() {
         let (alice, bob, carol, mut chain) = start(history);
         let dave = User::new(4);
         let all = [&alice, &bob, &carol, &dave];
-        let mut body = head(&chain)
-            .next(alice.id, Action::Add { user: dave.id })
-            .unwrap();
-        body.members.push(dave.member());
-        body.members.sort_by_key(|m| m.user);
-        chain.push(seal(body, &alice, &all).0).unwrap();
-        let expect: BTreeSet<u64> = if history { [0, 1].into() } else { [1].into() };
-        assert_eq!(chain.entitled(&dave.id), expect);
-        let wrapped: BTreeSet<(u64, UserId)> = [alice.id, bob.id, carol.id]
-            .iter()
-            .flat_map(|u| [(0, *u), (1, *u)])
-            .chain([(1, dave.id)])
-            .collect();
-        let missing = chain.missing(&[0, 1].into(), &wrapped);
-        assert_eq!(missing, if history { vec![(0, dave.id)] } else { vec![] });
+        change(
+            &mut chain,
+            &alice,
+            Action::Add {
+                member: dave.member(),
+            },
+            &all,
+        )
+        .unwrap();
+        // Sharing history keeps the key (dave gets it handed over); otherwise a new one.
+        let expect: Vec<u64> = if history { vec![0] } else { vec![1] };
+        assert_eq!(
+            chain.entitled(&dave.id).into_iter().collect::<Vec<_>>(),
+            expect
+        );
+        assert_eq!(chain.current_key_epoch(), Some(if history { 0 } else { 1 }));
+        assert!(!chain.owed(&dave.id, 0) || history);
     }
 }
 
@@ -271,7 +273,7 @@ fn joins_need_a_valid_invite() {
     let token = InviteToken::generate().unwrap();
     let code = token.to_code();
     assert_eq!(
-        InviteToken::parse(&format!("http://x/join#{}", code.to_lowercase()))
+        InviteToken::parse(&format!("http://x/#join={}", code.to_lowercase()))
             .unwrap()
             .id(),
         token.id()
@@ -279,52 +281,69 @@ fn joins_need_a_valid_invite() {
     let invite = token
         .invite(G, alice.id, &alice.keys, 1_900_000_000_000, 5)
         .unwrap();
+    let head = chain.head().unwrap().clone();
     let join = |proof| {
-        let mut body = head(&chain).next(dave.id, Action::Join).unwrap();
-        body.members.push(dave.member());
-        body.members.sort_by_key(|m| m.user);
+        let mut body = head
+            .propose(
+                dave.id,
+                Action::Join {
+                    member: dave.member(),
+                },
+            )
+            .unwrap();
         body.invite = proof;
-        seal(body, &dave, &all).0
+        seal(&chain, body, &dave, &all).0
     };
     let proof = token
         .prove(invite.clone(), &dave.id, &dave.member().signing)
         .unwrap();
-    verify_next(chain.head(), &join(Some(proof.clone()))).unwrap();
+    head.apply(&join(Some(proof.clone()))).unwrap();
     assert!(
-        verify_next(chain.head(), &join(None)).is_err(),
+        head.apply(&join(None)).is_err(),
         "a closed group needs an invite"
     );
-    // An invite from a plain member, a proof for someone else, a forged invite.
     let by_bob = token
         .invite(G, bob.id, &bob.keys, 1_900_000_000_000, 5)
         .unwrap();
     let p = token
         .prove(by_bob, &dave.id, &dave.member().signing)
         .unwrap();
-    assert!(verify_next(chain.head(), &join(Some(p))).is_err());
+    assert!(head.apply(&join(Some(p))).is_err(), "only admins invite");
     let other = token
         .prove(invite.clone(), &carol.id, &carol.member().signing)
         .unwrap();
-    assert!(verify_next(chain.head(), &join(Some(other))).is_err());
+    assert!(
+        head.apply(&join(Some(other))).is_err(),
+        "a proof for someone else"
+    );
     let mut forged = proof;
     forged.invite.uses = 500;
-    assert!(verify_next(chain.head(), &join(Some(forged))).is_err());
-    // A different token cannot prove this invite.
+    assert!(head.apply(&join(Some(forged))).is_err());
     assert!(
         InviteToken::generate()
             .unwrap()
             .prove(invite, &dave.id, &dave.member().signing)
             .is_err()
     );
+    // A join that claims someone else as the newcomer.
+    let mut body = head
+        .propose(
+            dave.id,
+            Action::Join {
+                member: dave.member(),
+            },
+        )
+        .unwrap();
+    body.action = Action::Join {
+        member: carol.member(),
+    };
+    assert!(head.apply(&seal(&chain, body, &dave, &all).0).is_err());
 }
 
 #[test]
 fn messages_are_signed_and_bound_to_their_epoch() {
-    let (alice, bob, carol, chain) = start(false);
-    let all = [&alice, &bob, &carol];
-    let _ = all;
+    let (alice, bob, carol) = (User::new(1), User::new(2), User::new(3));
     let key = EpochKey::generate().unwrap();
-    // Rebuild a one-commit chain whose commitment matches `key`.
     let mut body = genesis(
         G,
         alice.member(),
@@ -332,9 +351,8 @@ fn messages_are_signed_and_bound_to_their_epoch() {
         settings(false),
     );
     body.key = Some(key.commitment_bytes().unwrap());
-    let chain2 = Chain::verify(vec![body.sign(&alice.keys).unwrap()]).unwrap();
-    drop(chain);
-    let hash = head(&chain2).hash().unwrap();
+    let chain = Chain::verify(vec![body.sign(&alice.keys).unwrap()]).unwrap();
+    let hash = chain.hash_at(0).unwrap();
     let id = ClientMsgId([7; 16]);
     let place = Place {
         group: G,
@@ -346,32 +364,56 @@ fn messages_are_signed_and_bound_to_their_epoch() {
     let env = message::seal(&key, &place, &bob.keys, b"padded text").unwrap();
     let have = |_| Some(key.clone());
     assert_eq!(
-        &message::open(&chain2, have, G, &bob.id, &id, &env).unwrap()[..],
+        &message::open(&chain, have, G, &bob.id, &id, &env).unwrap()[..],
         b"padded text"
     );
-    // Claimed as carol's: carol's key does not verify bob's signature.
     assert_eq!(
-        message::open(&chain2, have, G, &carol.id, &id, &env),
+        message::open(&chain, have, G, &carol.id, &id, &env),
         Err(Unreadable::NotVerified)
     );
-    // Signed by carol but claimed as bob's (a member forging another).
     let forged = message::seal(&key, &place, &carol.keys, b"i am bob").unwrap();
     assert_eq!(
-        message::open(&chain2, have, G, &bob.id, &id, &forged),
+        message::open(&chain, have, G, &bob.id, &id, &forged),
         Err(Unreadable::NotVerified)
     );
-    // Any flipped byte fails; without the key it waits.
     for i in 0..env.len() {
         let mut t = env.clone();
         t[i] ^= 0x20;
         assert!(
-            message::open(&chain2, have, G, &bob.id, &id, &t).is_err(),
+            message::open(&chain, have, G, &bob.id, &id, &t).is_err(),
             "byte {i}"
         );
     }
     assert_eq!(
-        message::open(&chain2, |_| None, G, &bob.id, &id, &env),
+        message::open(&chain, |_| None, G, &bob.id, &id, &env),
         Err(Unreadable::NoKey(0))
     );
     assert_eq!(message::epoch_of(&env), Some(0));
+}
+
+#[test]
+fn a_chain_grows_by_the_change_not_the_roster() {
+    let (alice, bob, carol, mut chain) = start(true);
+    let mut all: Vec<User> = (10..60).map(User::new).collect();
+    for u in &all {
+        let refs: Vec<&User> = [&alice, &bob, &carol]
+            .into_iter()
+            .chain(all.iter())
+            .collect();
+        change(
+            &mut chain,
+            &alice,
+            Action::Add { member: u.member() },
+            &refs,
+        )
+        .unwrap();
+    }
+    let sizes: Vec<usize> = chain
+        .commits()
+        .iter()
+        .map(|c| serde_json::to_vec(c).unwrap().len())
+        .collect();
+    assert!(sizes[1..].iter().all(|s| *s < 1200), "{sizes:?}");
+    assert_eq!(chain.head().unwrap().roster.len(), 53);
+    all.clear();
 }

@@ -222,10 +222,9 @@ struct GroupOut {
 
 #[test]
 fn group_commit_wrap_and_message() {
-    use protocol::crypto::group::commit::genesis;
     use protocol::crypto::group::keys::{self, wraps_hash};
     use protocol::crypto::group::message::{self, Place};
-    use protocol::crypto::group::{Chain, EpochKey, Member, Role, Settings};
+    use protocol::crypto::group::{Chain, EpochKey, Member, Role, Settings, genesis};
     const FILE: &str = include_str!("vectors/group.json");
     let v: Vector<GroupIn, GroupOut> = serde_json::from_str(FILE).expect("vector json");
     let i = &v.inputs;

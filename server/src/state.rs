@@ -400,8 +400,9 @@ impl Backend for Hearth {
         &self,
         me: &Profile,
         conversation: ConversationId,
+        after: Option<u64>,
     ) -> Result<GroupState, ApiError> {
-        Ok(db::groups::state(&self.db, &me.id, conversation).await?)
+        Ok(db::groups::state(&self.db, &me.id, conversation, after).await?)
     }
 
     async fn group_commit(&self, me: &Profile, request: CommitRequest) -> Result<(), ApiError> {

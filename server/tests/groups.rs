@@ -6,17 +6,16 @@ mod common;
 
 use common::{TestServer, User};
 use protocol::api::group::{GroupState, INVITE_MAX_MS};
-use protocol::crypto::group::commit::genesis;
 use protocol::crypto::group::invite::InviteToken;
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
+use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
-    Action, Chain, CommitBody, EpochKey, KeyWrap, Member, Role, Settings,
+    Action, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Role, Roster, Settings, genesis,
 };
 use protocol::frames::{ClientFrame, ErrorCode, ServerFrame};
-use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
+use protocol::{Bytes, ClientMsgId, ConversationId};
 use serde_json::json;
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 fn member(u: &User) -> Member {
@@ -37,28 +36,37 @@ fn settings(history: bool, open: bool) -> Settings {
     }
 }
 
-/// Signs `body` by `author` with a new key wrapped for its roster (none for a leave), as
-/// a browser does, and sends it. Returns the status, the error text and the key.
+/// Signs `body` by `author` as a browser does: a new key wrapped for the roster it leads
+/// to when the change starts one. Returns the status, the error text and the key.
 async fn commit(
     s: &TestServer,
     author: &User,
+    head: Option<&Head>,
     mut body: CommitBody,
     all: &[&User],
-) -> (u16, String, EpochKey) {
-    let key = EpochKey::generate().unwrap();
+) -> (u16, String, Option<EpochKey>) {
+    let roster: Roster = match (&body.action, head) {
+        (Action::Create { members }, _) => members.clone().into(),
+        (a, Some(h)) => h.roster_after(&body.author, a).unwrap_or_default(),
+        _ => Roster::default(),
+    };
     let mut wraps = Vec::new();
-    if body.action != Action::Leave {
-        for m in &body.members {
+    let mut key = None;
+    if head.is_none() || needs_key(&body.action, &body.settings) {
+        let k = EpochKey::generate().unwrap();
+        for m in roster.members() {
             let to = all
                 .iter()
                 .find(|u| u.id == m.user)
                 .map(|u| u.session.identity.agreement)
                 .unwrap_or([9; 32]);
-            let wrap =
-                keys::wrap(&key, body.group, body.epoch, &m.user, &to, &author.keys).unwrap();
-            wraps.push((m.user, wrap));
+            wraps.push((
+                m.user,
+                keys::wrap(&k, body.group, body.epoch, &m.user, &to, &author.keys).unwrap(),
+            ));
         }
-        body.key = Some(key.commitment_bytes().unwrap());
+        body.key = Some(k.commitment_bytes().unwrap());
+        key = Some(k);
     }
     body.wraps = wraps_hash(&wraps);
     let c = body.sign(&author.keys).unwrap();
@@ -77,12 +85,27 @@ async fn commit(
     (status, res.text().await.unwrap_or_default(), key)
 }
 
+/// A body the rules would not propose (to see the server refuse it): `author` making
+/// `action` on `head`, with the roster hash of an unchanged group.
+fn forge(head: &Head, author: &User, action: Action) -> CommitBody {
+    let owner = head
+        .roster
+        .members()
+        .find(|m| m.role == Role::Owner)
+        .unwrap()
+        .user;
+    let mut b = head.propose(owner, Action::Rekey).unwrap();
+    b.author = author.id;
+    b.action = action;
+    b
+}
+
 async fn state(s: &TestServer, u: &User, conv: ConversationId) -> Result<GroupState, u16> {
     let res = s
         .call(
             "group_state",
             Some(&u.cookie),
-            json!({ "conversation": conv }),
+            json!({ "conversation": conv, "after": null }),
         )
         .await;
     match res.status().as_u16() {
@@ -96,7 +119,11 @@ async fn chain(s: &TestServer, u: &User, conv: ConversationId) -> Chain {
     Chain::verify(st.commits.into_iter().map(|c| c.commit).collect()).expect("chain verifies")
 }
 
-/// alice (owner), bob and carol in a new group.
+async fn head(s: &TestServer, u: &User, conv: ConversationId) -> Head {
+    chain(s, u, conv).await.head().unwrap().clone()
+}
+
+/// A new group owned by `alice` with `others` in it.
 async fn group(s: &TestServer, alice: &User, others: &[&User], history: bool) -> ConversationId {
     let conv: ConversationId = s
         .call("new_group", Some(&alice.cookie), json!({}))
@@ -112,18 +139,19 @@ async fn group(s: &TestServer, alice: &User, others: &[&User], history: bool) ->
     );
     let mut all = others.to_vec();
     all.push(alice);
-    let (status, text, _) = commit(s, alice, body, &all).await;
+    let (status, text, _) = commit(s, alice, None, body, &all).await;
     assert_eq!(status, 200, "{text}");
     conv
 }
 
-/// A group message sealed as a browser does.
+/// A group message sealed as a browser does, under the current key.
 fn seal(chain: &Chain, key: &EpochKey, sender: &User, id: ClientMsgId, text: &[u8]) -> Vec<u8> {
-    let head = chain.head().unwrap();
-    let hash = head.hash().unwrap();
+    let epoch = chain.current_key_epoch().unwrap();
+    let hash = chain.hash_at(epoch).unwrap();
+    let group = chain.head().unwrap().group;
     let place = Place {
-        group: head.body.group,
-        epoch: head.body.epoch,
+        group,
+        epoch,
         commit_hash: &hash,
         sender: &sender.id,
         client_id: &id,
@@ -147,6 +175,15 @@ async fn drain(sock: &mut common::Socket) -> Vec<ServerFrame> {
     out
 }
 
+fn send_frame(conv: ConversationId, id: u8, envelope: Vec<u8>) -> String {
+    ClientFrame::Send {
+        conversation: conv,
+        client_id: ClientMsgId([id; 16]),
+        envelope: Bytes(envelope),
+    }
+    .encode()
+}
+
 #[tokio::test]
 async fn outsiders_and_members_without_the_role_are_refused() {
     let s = common::start().await;
@@ -158,17 +195,11 @@ async fn outsiders_and_members_without_the_role_are_refused() {
     );
     let all = [&alice, &bob, &carol, &dave];
     let conv = group(&s, &alice, &[&bob, &carol], false).await;
-    let head = chain(&s, &alice, conv).await.head().unwrap().clone();
+    let h = head(&s, &alice, conv).await;
 
     // dave is not in the group: every group function refuses him with 403.
     assert_eq!(state(&s, &dave, conv).await.unwrap_err(), 403);
-    let (st, text, _) = commit(
-        &s,
-        &dave,
-        head.propose(dave.id, Action::Rekey, None).unwrap(),
-        &all,
-    )
-    .await;
+    let (st, text, _) = commit(&s, &dave, Some(&h), forge(&h, &dave, Action::Rekey), &all).await;
     assert_eq!(st, 403, "{text}");
     assert!(text.contains("not in that group"), "{text}");
     let wrap = KeyWrap {
@@ -220,15 +251,7 @@ async fn outsiders_and_members_without_the_role_are_refused() {
     );
     let origin = s.own_origin();
     let mut d = s.socket(Some(&dave.cookie), Some(&origin)).await.unwrap();
-    d.send_text(
-        ClientFrame::Send {
-            conversation: conv,
-            client_id: ClientMsgId([1; 16]),
-            envelope: Bytes(vec![1; 300]),
-        }
-        .encode(),
-    )
-    .await;
+    d.send_text(send_frame(conv, 1, vec![1; 300])).await;
     assert!(matches!(
         d.next_frame().await,
         ServerFrame::Error {
@@ -238,10 +261,14 @@ async fn outsiders_and_members_without_the_role_are_refused() {
     ));
 
     // bob is a member but not an admin: no removing, inviting or deleting.
-    let mut body = head
-        .propose(bob.id, Action::Remove { user: carol.id }, None)
-        .unwrap();
-    let (st, text, _) = commit(&s, &bob, body.clone(), &all).await;
+    let (st, text, _) = commit(
+        &s,
+        &bob,
+        Some(&h),
+        forge(&h, &bob, Action::Remove { user: carol.id }),
+        &all,
+    )
+    .await;
     assert_eq!(st, 403, "{text}");
     assert!(text.contains("only admins remove members"), "{text}");
     let inv = token.invite(conv, bob.id, &bob.keys, expires, 5).unwrap();
@@ -266,33 +293,22 @@ async fn outsiders_and_members_without_the_role_are_refused() {
     assert!(res.text().await.unwrap().contains("owner"));
 
     // The owner promotes bob; now bob may remove carol.
-    let mut promote = head
-        .propose(alice.id, Action::Promote { user: bob.id }, None)
+    let body = h
+        .propose(alice.id, Action::Promote { user: bob.id })
         .unwrap();
-    promote
-        .members
-        .iter_mut()
-        .filter(|m| m.user == bob.id)
-        .for_each(|m| m.role = Role::Admin);
-    let (st, text, _) = commit(
-        &s,
-        &alice,
-        head.propose(alice.id, Action::Promote { user: bob.id }, None)
-            .unwrap(),
-        &all,
-    )
-    .await;
+    let (st, text, _) = commit(&s, &alice, Some(&h), body, &all).await;
     assert_eq!(st, 200, "{text}");
-    let head = chain(&s, &alice, conv).await.head().unwrap().clone();
-    body = head
-        .propose(bob.id, Action::Remove { user: carol.id }, None)
-        .unwrap();
+    let h = head(&s, &alice, conv).await;
     let (mut a, mut c) = (
         s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap(),
         s.socket(Some(&carol.cookie), Some(&origin)).await.unwrap(),
     );
-    let (st, text, key) = commit(&s, &bob, body, &all).await;
+    let body = h
+        .propose(bob.id, Action::Remove { user: carol.id })
+        .unwrap();
+    let (st, text, key) = commit(&s, &bob, Some(&h), body, &all).await;
     assert_eq!(st, 200, "{text}");
+    let key = key.unwrap();
     assert!(
         drain(&mut c)
             .await
@@ -302,23 +318,13 @@ async fn outsiders_and_members_without_the_role_are_refused() {
 
     // carol is out: refused everywhere, and a message sent now never reaches her socket.
     assert_eq!(state(&s, &carol, conv).await.unwrap_err(), 403);
-    let chain2 = chain(&s, &alice, conv).await;
-    assert_eq!(chain2.head().unwrap().body.epoch, 2);
-    let sent = seal(
-        &chain2,
-        &key,
-        &alice,
-        ClientMsgId([2; 16]),
-        b"after carol left",
-    );
-    a.send_text(
-        ClientFrame::Send {
-            conversation: conv,
-            client_id: ClientMsgId([2; 16]),
-            envelope: Bytes(sent),
-        }
-        .encode(),
-    )
+    let ch = chain(&s, &alice, conv).await;
+    assert_eq!(ch.current_key_epoch(), Some(2));
+    a.send_text(send_frame(
+        conv,
+        2,
+        seal(&ch, &key, &alice, ClientMsgId([2; 16]), b"after carol left"),
+    ))
     .await;
     assert!(
         drain(&mut a)
@@ -327,15 +333,7 @@ async fn outsiders_and_members_without_the_role_are_refused() {
             .any(|f| matches!(f, ServerFrame::Ack { .. }))
     );
     assert!(drain(&mut c).await.is_empty(), "carol is sent nothing");
-    c.send_text(
-        ClientFrame::Send {
-            conversation: conv,
-            client_id: ClientMsgId([3; 16]),
-            envelope: Bytes(vec![1; 300]),
-        }
-        .encode(),
-    )
-    .await;
+    c.send_text(send_frame(conv, 3, vec![1; 300])).await;
     assert!(matches!(
         c.next_frame().await,
         ServerFrame::Error {
@@ -344,26 +342,11 @@ async fn outsiders_and_members_without_the_role_are_refused() {
         }
     ));
 
-    // A message sealed under the old epoch (the key carol holds) is refused as stale.
-    let old = seal(
-        &chain(&s, &bob, conv).await,
-        &key,
-        &bob,
-        ClientMsgId([4; 16]),
-        b"x",
-    );
-    let mut stale = old.clone();
+    // A message sealed under an older epoch (a key carol holds) is refused as stale.
+    let mut stale = seal(&ch, &key, &bob, ClientMsgId([4; 16]), b"x");
     stale[1..9].copy_from_slice(&1u64.to_be_bytes());
     let mut b = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
-    b.send_text(
-        ClientFrame::Send {
-            conversation: conv,
-            client_id: ClientMsgId([4; 16]),
-            envelope: Bytes(stale),
-        }
-        .encode(),
-    )
-    .await;
+    b.send_text(send_frame(conv, 4, stale)).await;
     assert!(matches!(
         b.next_frame().await,
         ServerFrame::Error {
@@ -383,12 +366,13 @@ async fn commits_that_do_not_verify_are_refused() {
     );
     let all = [&alice, &bob, &carol];
     let conv = group(&s, &alice, &[&bob], false).await;
-    let head = chain(&s, &alice, conv).await.head().unwrap().clone();
-    let add = head
+    let h = head(&s, &alice, conv).await;
+    let add = h
         .propose(
             alice.id,
-            Action::Add { user: carol.id },
-            Some(member(&carol)),
+            Action::Add {
+                member: member(&carol),
+            },
         )
         .unwrap();
 
@@ -406,20 +390,23 @@ async fn commits_that_do_not_verify_are_refused() {
     // Not following the head.
     let mut off = add.clone();
     off.prev = [7; 32];
-    assert_eq!(commit(&s, &alice, off, &all).await.0, 403);
+    assert_eq!(commit(&s, &alice, Some(&h), off, &all).await.0, 403);
     // Naming carol with keys that are not hers.
-    let mut wrong = add.clone();
-    wrong
-        .members
-        .iter_mut()
-        .filter(|m| m.user == carol.id)
-        .for_each(|m| m.signing = bob.session.identity.signing);
-    let (st, text, _) = commit(&s, &alice, wrong, &all).await;
+    let mut wrong_member = member(&carol);
+    wrong_member.signing = bob.session.identity.signing;
+    let wrong = h
+        .propose(
+            alice.id,
+            Action::Add {
+                member: wrong_member,
+            },
+        )
+        .unwrap();
+    let (st, text, _) = commit(&s, &alice, Some(&h), wrong, &all).await;
     assert_eq!(st, 403, "{text}");
     // Wraps that do not cover the roster.
     let mut body = add.clone();
-    let key = EpochKey::generate().unwrap();
-    body.key = Some(key.commitment_bytes().unwrap());
+    body.key = Some(EpochKey::generate().unwrap().commitment_bytes().unwrap());
     body.wraps = wraps_hash(&[]);
     let c = body.sign(&alice.keys).unwrap();
     let res = s
@@ -430,13 +417,9 @@ async fn commits_that_do_not_verify_are_refused() {
         )
         .await;
     assert_eq!(res.status(), 400);
-    // The real one passes; the same epoch twice is a conflict.
-    assert_eq!(commit(&s, &alice, add.clone(), &all).await.0, 200);
-    assert_eq!(
-        commit(&s, &alice, add, &all).await.0,
-        409,
-        "someone else's change came first"
-    );
+    // The real one passes; the same epoch again is a conflict (the browser retries).
+    assert_eq!(commit(&s, &alice, Some(&h), add.clone(), &all).await.0, 200);
+    assert_eq!(commit(&s, &alice, Some(&h), add, &all).await.0, 409);
 }
 
 #[tokio::test]
@@ -457,13 +440,14 @@ async fn keys_reach_only_the_verified_roster() {
     .unwrap();
     use sea_orm::ConnectionTrait;
     db.execute_unprepared(&format!(
-        "INSERT INTO members (conversation_id, user_id, last_read, role) VALUES ({}, '{}', 0, 'member')",
+        "INSERT INTO members (conversation_id, user_id, last_read, role, since, history) VALUES ({}, '{}', 0, 'member', 0, true)",
         conv.0, mallory.id
     ))
     .await
     .unwrap();
     // Mallory can now fetch the chain, but it does not name her: she is owed nothing, and
-    // bob's browser (the hand-over logic) wraps nothing for her.
+    // although the server asks for a key for her, bob's browser (the hand-over check)
+    // refuses to wrap one.
     let st = state(&s, &mallory, conv)
         .await
         .expect("the server lets her in");
@@ -471,27 +455,25 @@ async fn keys_reach_only_the_verified_roster() {
     let ch = Chain::verify(st.commits.into_iter().map(|c| c.commit).collect()).unwrap();
     assert!(ch.entitled(&mallory.id).is_empty());
     let bst = state(&s, &bob, conv).await.unwrap();
-    let wrapped: BTreeSet<(u64, UserId)> =
-        bst.wrapped.iter().map(|w| (w.epoch, w.recipient)).collect();
-    assert!(ch.missing(&[0].into(), &wrapped).is_empty());
+    assert!(
+        bst.wanted.iter().any(|w| w.recipient == mallory.id),
+        "the server asks"
+    );
+    assert!(
+        bst.wanted.iter().all(|w| !ch.owed(&w.recipient, w.epoch)),
+        "no browser gives"
+    );
+
     // Bob opens his own wrap; the key matches the signed commitment.
     let w = &bst.keys[0];
-    keys::unwrap_checked(
-        w,
-        &ch.head().unwrap().body,
-        &bob.keys,
-        &alice.session.identity.agreement,
-    )
-    .unwrap();
-
-    // A message whose signature does not verify is rejected by readers.
     let key = keys::unwrap_checked(
         w,
-        &ch.head().unwrap().body,
+        &ch.at(0).unwrap().body,
         &bob.keys,
         &alice.session.identity.agreement,
     )
     .unwrap();
+    // A message whose signature does not verify is rejected by readers.
     let id = ClientMsgId([5; 16]);
     let mut env = seal(&ch, &key, &alice, id, b"signed by alice");
     let n = env.len();
@@ -540,48 +522,41 @@ async fn invites_and_the_everyone_room() {
         200
     );
 
-    let join = |u: &'static str| u; // names for the messages below
-    for (joiner, expect) in [(&dave, 200u16), (&eve, 404)] {
-        let res = s
-            .call(
-                "invite_preview",
-                Some(&joiner.cookie),
-                json!({ "id": token.id() }),
-            )
-            .await;
-        if expect == 404 {
-            assert_eq!(
-                res.status(),
-                404,
-                "{}: the single use is spent",
-                join("eve")
-            );
-            continue;
-        }
-        let preview: protocol::api::group::InvitePreview = res.json().await.unwrap();
-        let ch = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect()).unwrap();
-        let mut body = ch
-            .head()
-            .unwrap()
-            .propose(joiner.id, Action::Join, Some(member(joiner)))
-            .unwrap();
-        body.invite = Some(
-            token
-                .prove(preview.invite, &joiner.id, &joiner.session.identity.signing)
-                .unwrap(),
-        );
-        let (st, text, _) = commit(&s, joiner, body, &all).await;
-        assert_eq!(st, expect, "{text}");
-    }
-    assert!(
-        chain(&s, &dave, conv)
-            .await
-            .head()
-            .unwrap()
-            .body
-            .member(&dave.id)
-            .is_some()
+    // dave joins with the single use; eve finds it used up.
+    let res = s
+        .call(
+            "invite_preview",
+            Some(&dave.cookie),
+            json!({ "id": token.id() }),
+        )
+        .await;
+    let preview: protocol::api::group::InvitePreview = res.json().await.unwrap();
+    let ch = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect()).unwrap();
+    let h = ch.head().unwrap();
+    let mut body = h
+        .propose(
+            dave.id,
+            Action::Join {
+                member: member(&dave),
+            },
+        )
+        .unwrap();
+    body.invite = Some(
+        token
+            .prove(preview.invite, &dave.id, &dave.session.identity.signing)
+            .unwrap(),
     );
+    let (st, text, _) = commit(&s, &dave, Some(h), body, &all).await;
+    assert_eq!(st, 200, "{text}");
+    assert!(head(&s, &dave, conv).await.roster.get(&dave.id).is_some());
+    let res = s
+        .call(
+            "invite_preview",
+            Some(&eve.cookie),
+            json!({ "id": token.id() }),
+        )
+        .await;
+    assert_eq!(res.status(), 404, "the single use is spent");
 
     // The Everyone room: one room, open to every account without an invite.
     let room: ConversationId = s
@@ -599,7 +574,7 @@ async fn invites_and_the_everyone_room() {
     assert_eq!(room, again);
     let closed = genesis(room, member(&alice), vec![], settings(true, false));
     assert_eq!(
-        commit(&s, &alice, closed, &all).await.0,
+        commit(&s, &alice, None, closed, &all).await.0,
         403,
         "the Everyone room must be open"
     );
@@ -612,25 +587,36 @@ async fn invites_and_the_everyone_room() {
             ..settings(true, true)
         },
     );
-    assert_eq!(commit(&s, &alice, open, &all).await.0, 200);
-    let head = state(&s, &bob, room)
-        .await
-        .expect("any account may read the room's chain");
-    let ch = Chain::verify(head.commits.into_iter().map(|c| c.commit).collect()).unwrap();
-    let body = ch
-        .head()
-        .unwrap()
-        .propose(bob.id, Action::Join, Some(member(&bob)))
+    assert_eq!(commit(&s, &alice, None, open, &all).await.0, 200);
+    let h = head(&s, &bob, room).await;
+    let body = h
+        .propose(
+            bob.id,
+            Action::Join {
+                member: member(&bob),
+            },
+        )
         .unwrap();
-    let (st, text, _) = commit(&s, &bob, body, &all).await;
+    let (st, text, _) = commit(&s, &bob, Some(&h), body, &all).await;
     assert_eq!(st, 200, "{text}");
+    // Joining a room that shares its history keeps the key: bob is owed it, and alice's
+    // browser is asked to hand it over.
+    let ast = state(&s, &alice, room).await.unwrap();
+    assert!(
+        ast.wanted
+            .iter()
+            .any(|w| w.recipient == bob.id && w.epoch == 0)
+    );
     // Other groups are not open.
     let conv2 = group(&s, &alice, &[], false).await;
-    let ch2 = chain(&s, &alice, conv2).await;
-    let body = ch2
-        .head()
-        .unwrap()
-        .propose(eve.id, Action::Join, Some(member(&eve)))
+    let h2 = head(&s, &alice, conv2).await;
+    let body = h2
+        .propose(
+            eve.id,
+            Action::Join {
+                member: member(&eve),
+            },
+        )
         .unwrap();
-    assert_eq!(commit(&s, &eve, body, &all).await.0, 403);
+    assert_eq!(commit(&s, &eve, Some(&h2), body, &all).await.0, 403);
 }

@@ -30,10 +30,13 @@ pub async fn everyone_room() -> Result<ConversationId, ApiError> {
 }
 
 #[leptos::server(prefix = "/api", endpoint = "group_state", input = Json)]
-pub async fn fetch_group(conversation: ConversationId) -> Result<GroupState, ApiError> {
+pub async fn fetch_group(
+    conversation: ConversationId,
+    after: Option<u64>,
+) -> Result<GroupState, ApiError> {
     async {
         let (backend, me) = server::authorised().await?;
-        backend.group_state(&me, conversation).await
+        backend.group_state(&me, conversation, after).await
     }
     .await
     .map_err(server::fail)

@@ -4,45 +4,49 @@
 use super::keyring::Keyring;
 use crate::ApiError;
 use crate::api;
-use protocol::api::group::{CommitRequest, GroupState, NewWrap};
+use protocol::api::group::{CommitRequest, GroupState, NewWrap, WrapSlot};
 use protocol::api::{MessageContent, Person};
-use protocol::crypto::group::commit::genesis;
 use protocol::crypto::group::invite::InviteToken;
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
+use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
-    Action, Chain, CommitBody, EpochKey, KeyWrap, Member, Settings, verify_next,
+    Action, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Role, Roster, Settings, genesis,
 };
 use protocol::crypto::identity::PublicIdentity;
 use protocol::frames::StoredMessage;
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
 /// One group as this browser has verified it.
+#[derive(Clone)]
 pub struct GroupCtx {
     pub id: ConversationId,
     pub chain: Chain,
     /// The server's time of each commit, by epoch.
     pub at: Vec<i64>,
     pub keys: BTreeMap<u64, EpochKey>,
-    pub wrapped: BTreeSet<(u64, UserId)>,
+    /// Keys the server says members lack (checked against the chain before handing over).
+    pub wanted: Vec<WrapSlot>,
     pub everyone: bool,
 }
 
 impl GroupCtx {
-    pub fn settings(&self) -> Option<&Settings> {
-        self.chain.head().map(|h| &h.body.settings)
+    pub fn head(&self) -> Option<&Head> {
+        self.chain.head()
     }
-    pub fn members(&self) -> &[Member] {
-        self.chain
-            .head()
-            .map(|h| h.body.members.as_slice())
+    pub fn settings(&self) -> Option<&Settings> {
+        self.head().map(|h| &h.settings)
+    }
+    pub fn members(&self) -> Vec<Member> {
+        self.head()
+            .map(|h| h.roster.members().cloned().collect())
             .unwrap_or_default()
     }
-    /// True when this browser cannot read the newest epoch yet.
+    /// True when this browser cannot read the current key's messages yet.
     pub fn waiting(&self) -> bool {
         self.chain
             .current_key_epoch()
@@ -72,6 +76,15 @@ fn conflict(e: &ApiError) -> bool {
     matches!(e, ApiError::Conflict(_))
 }
 
+/// A person as a newcomer to a group, with the keys this browser sees for them.
+pub fn as_member(p: &Person) -> Member {
+    Member {
+        user: p.id,
+        signing: p.identity.signing,
+        role: Role::Member,
+    }
+}
+
 impl Groups {
     pub fn new(ring: Arc<Keyring>) -> Self {
         Self {
@@ -96,20 +109,30 @@ impl Groups {
         Member {
             user: self.ring.me.id,
             signing: self.ring.identity.signing,
-            role: protocol::crypto::group::Role::Member,
+            role: Role::Member,
         }
     }
 
-    /// Fetches a group, verifies its chain from the first commit, opens this browser's
-    /// key wraps (each checked against its signed commitment) and hands over keys that
-    /// other verified members are owed.
+    /// Fetches what is new in a group (everything, the first time), verifies each new
+    /// commit against the chain so far, opens this browser's key wraps (each checked
+    /// against its signed commitment) and hands over keys other verified members are owed.
     pub async fn load(
         &self,
         conv: ConversationId,
         people: &[Person],
     ) -> Result<Rc<GroupCtx>, ApiError> {
-        let state = api::fetch_group(conv).await?;
-        let ctx = Rc::new(self.verify(state, people)?);
+        let known = self.get(conv);
+        let after = known.as_ref().and_then(|c| c.head().map(|h| h.epoch));
+        let state = api::fetch_group(conv, after).await?;
+        let ctx = match self.update(known.as_deref(), state, people) {
+            Ok(ctx) => ctx,
+            // Something did not line up with what this browser had: start over.
+            Err(_) if known.is_some() => {
+                self.update(None, api::fetch_group(conv, None).await?, people)?
+            }
+            Err(e) => return Err(e),
+        };
+        let ctx = Rc::new(ctx);
         self.loaded.borrow_mut().insert(conv, ctx.clone());
         if let Err(e) = self.hand_over(&ctx, people).await {
             leptos::logging::warn!("key hand-over failed: {e}");
@@ -117,67 +140,70 @@ impl Groups {
         Ok(ctx)
     }
 
-    fn verify(&self, state: GroupState, people: &[Person]) -> Result<GroupCtx, ApiError> {
-        let at = state.commits.iter().map(|c| c.at).collect();
-        let chain = if state.commits.is_empty() {
-            Chain::default()
-        } else {
-            Chain::verify(state.commits.into_iter().map(|c| c.commit).collect()).map_err(|e| {
+    fn update(
+        &self,
+        known: Option<&GroupCtx>,
+        state: GroupState,
+        people: &[Person],
+    ) -> Result<GroupCtx, ApiError> {
+        let mut ctx = known.cloned().unwrap_or_else(|| GroupCtx {
+            id: state.id,
+            chain: Chain::default(),
+            at: Vec::new(),
+            keys: BTreeMap::new(),
+            wanted: Vec::new(),
+            everyone: state.everyone,
+        });
+        for c in state.commits {
+            ctx.chain.push(c.commit).map_err(|e| {
                 ApiError::Local(format!(
                     "This group's history of changes does not verify: {e}"
                 ))
-            })?
-        };
-        let mut keys = BTreeMap::new();
+            })?;
+            ctx.at.push(c.at);
+        }
         for w in &state.keys {
-            let (Some(commit), Some(from)) =
-                (chain.at(w.epoch), identity(&self.ring, people, &w.sender))
-            else {
-                continue;
-            };
-            if w.recipient != self.ring.me.id {
+            if ctx.keys.contains_key(&w.epoch) || w.recipient != self.ring.me.id {
                 continue;
             }
+            let (Some(commit), Some(from)) = (
+                ctx.chain.at(w.epoch),
+                identity(&self.ring, people, &w.sender),
+            ) else {
+                continue;
+            };
             match keys::unwrap_checked(w, &commit.body, &self.ring.keys, &from.agreement) {
                 Ok(k) => {
-                    keys.insert(w.epoch, k);
+                    ctx.keys.insert(w.epoch, k);
                 }
                 Err(e) => leptos::logging::warn!("a group key was refused: {e}"),
             }
         }
-        Ok(GroupCtx {
-            id: state.id,
-            chain,
-            at,
-            keys,
-            wrapped: state
-                .wrapped
-                .iter()
-                .map(|w| (w.epoch, w.recipient))
-                .collect(),
-            everyone: state.everyone,
-        })
+        ctx.wanted = state.wanted;
+        Ok(ctx)
     }
 
-    /// Wraps the keys this browser holds for verified members who lack them (someone who
-    /// joined while nobody holding them was online, or a new member of a group that
-    /// shares its history). Only members of the verified roster, with the keys it names.
+    /// Wraps the keys this browser holds for members who lack them (someone who joined
+    /// while nobody holding them was online, or a newcomer to a group that shares its
+    /// history): only members of the verified roster, owed that key by the chain, with
+    /// the keys the roster names.
     async fn hand_over(&self, ctx: &GroupCtx, people: &[Person]) -> Result<(), ApiError> {
-        let held: BTreeSet<u64> = ctx.keys.keys().copied().collect();
+        let Some(head) = ctx.head() else {
+            return Ok(());
+        };
         let mut wraps = Vec::new();
-        for (epoch, user) in ctx.chain.missing(&held, &ctx.wrapped) {
-            let (Some(member), Some(to)) = (
-                ctx.members().iter().find(|m| m.user == user),
+        for slot in &ctx.wanted {
+            let (epoch, user) = (slot.epoch, slot.recipient);
+            let (Some(key), Some(member), Some(to)) = (
+                ctx.keys.get(&epoch),
+                head.roster.get(&user),
                 identity(&self.ring, people, &user),
             ) else {
                 continue;
             };
-            if member.signing != to.signing {
-                continue; // their published keys are not the ones they were added with
-            }
-            let Some(key) = ctx.keys.get(&epoch) else {
+            if !ctx.chain.owed(&user, epoch) || member.signing != to.signing {
                 continue;
-            };
+            }
             let wrap = keys::wrap(key, ctx.id, epoch, &user, &to.agreement, &self.ring.keys)?;
             wraps.push(KeyWrap {
                 epoch,
@@ -192,18 +218,23 @@ impl Groups {
         Ok(())
     }
 
-    /// Signs `body` with a fresh epoch key wrapped for every member (none for a leave),
-    /// checks it as every other browser will, and sends it.
+    /// Signs `body`, with a fresh epoch key wrapped for every member of the new roster if
+    /// the change starts one, checks it as every other browser will, and sends it.
     async fn submit(
         &self,
-        prev: Option<&Chain>,
+        head: Option<&Head>,
         mut body: CommitBody,
         people: &[Person],
     ) -> Result<(), ApiError> {
+        let roster: Roster = match (&body.action, head) {
+            (Action::Create { members }, _) => members.clone().into(),
+            (action, Some(h)) => h.roster_after(&body.author, action)?,
+            (_, None) => return Err(ApiError::NotFound("No such group.".into())),
+        };
         let mut wraps = Vec::new();
-        if body.action != Action::Leave {
+        if head.is_none() || needs_key(&body.action, &body.settings) {
             let key = EpochKey::generate()?;
-            for m in &body.members {
+            for m in roster.members() {
                 let to = identity(&self.ring, people, &m.user)
                     .filter(|id| id.signing == m.signing)
                     .ok_or_else(|| {
@@ -230,7 +261,10 @@ impl Groups {
             .collect();
         body.wraps = wraps_hash(&pairs);
         let commit = body.sign(&self.ring.keys)?;
-        verify_next(prev.and_then(Chain::head), &commit)?;
+        match head {
+            None => Head::genesis(&commit)?,
+            Some(h) => h.apply(&commit)?,
+        };
         api::group_commit(CommitRequest { commit, wraps }).await
     }
 
@@ -242,47 +276,37 @@ impl Groups {
         people: &[Person],
     ) -> Result<ConversationId, ApiError> {
         let id = api::new_group().await?;
-        let others = with
-            .iter()
-            .map(|p| Member {
-                user: p.id,
-                signing: p.identity.signing,
-                role: protocol::crypto::group::Role::Member,
-            })
-            .collect();
-        let body = genesis(id, self.me_as_member(), others, settings);
+        let body = genesis(
+            id,
+            self.me_as_member(),
+            with.iter().map(as_member).collect(),
+            settings,
+        );
         self.submit(None, body, people).await?;
         self.load(id, people).await?;
         Ok(id)
     }
 
-    /// Makes a change to a group, retrying once on a fresh head if someone else changed
-    /// it at the same moment.
+    /// Makes a change to a group, retrying on a fresh head if someone else changed it at
+    /// the same moment.
     pub async fn change(
         &self,
         conv: ConversationId,
         action: Action,
         settings: Option<Settings>,
-        newcomer: Option<&Person>,
         people: &[Person],
     ) -> Result<(), ApiError> {
-        let newcomer = newcomer.map(|p| Member {
-            user: p.id,
-            signing: p.identity.signing,
-            role: protocol::crypto::group::Role::Member,
-        });
         let mut tries = 0;
         loop {
             let ctx = self.load(conv, people).await?;
             let head = ctx
-                .chain
                 .head()
                 .ok_or_else(|| ApiError::NotFound("No such group.".into()))?;
-            let mut body = head.propose(self.me(), action.clone(), newcomer.clone())?;
+            let mut body = head.propose(self.me(), action.clone())?;
             if let Some(s) = &settings {
                 body.settings = s.clone();
             }
-            match self.submit(Some(&ctx.chain), body, people).await {
+            match self.submit(Some(head), body, people).await {
                 Err(e) if conflict(&e) && tries < 2 => tries += 1,
                 Err(e) => return Err(e),
                 Ok(()) => {
@@ -302,7 +326,7 @@ impl Groups {
         let id = api::everyone_room().await?;
         for _ in 0..3 {
             let ctx = self.load(id, people).await?;
-            let res = match ctx.chain.head() {
+            let res = match ctx.head() {
                 None => {
                     let settings = Settings {
                         name: "Everyone".into(),
@@ -318,10 +342,15 @@ impl Groups {
                     )
                     .await
                 }
-                Some(h) if h.body.member(&self.me()).is_some() => return Ok(id),
+                Some(h) if h.roster.get(&self.me()).is_some() => return Ok(id),
                 Some(h) => {
-                    let body = h.propose(self.me(), Action::Join, Some(self.me_as_member()))?;
-                    self.submit(Some(&ctx.chain), body, people).await
+                    let body = h.propose(
+                        self.me(),
+                        Action::Join {
+                            member: self.me_as_member(),
+                        },
+                    )?;
+                    self.submit(Some(h), body, people).await
                 }
             };
             match res {
@@ -351,18 +380,24 @@ impl Groups {
         let head = chain
             .head()
             .ok_or_else(|| ApiError::NotFound("No such group.".into()))?;
-        if head.body.member(&self.me()).is_some() {
+        if head.roster.get(&self.me()).is_some() {
             return Ok(conv);
         }
-        let mut body = head.propose(self.me(), Action::Join, Some(self.me_as_member()))?;
+        let mut body = head.propose(
+            self.me(),
+            Action::Join {
+                member: self.me_as_member(),
+            },
+        )?;
         body.invite = Some(token.prove(preview.invite, &self.me(), &self.ring.identity.signing)?);
-        self.submit(Some(&chain), body, people).await?;
+        self.submit(Some(head), body, people).await?;
         self.load(conv, people).await?;
         Ok(conv)
     }
 
-    /// Seals a text for the group's newest epoch; starts a new epoch first if the newest
-    /// has no key (someone left).
+    /// Seals a text under the group's current key. Without one (someone left) or without
+    /// this browser holding it (nobody has handed it over yet), starts a new key first, so
+    /// sending never waits for another member to come online.
     pub async fn seal_text(
         &self,
         conv: ConversationId,
@@ -374,8 +409,8 @@ impl Groups {
             Some(c) => c,
             None => self.load(conv, people).await?,
         };
-        if ctx.chain.current_key_epoch().is_none() {
-            self.change(conv, Action::Rekey, None, None, people).await?;
+        if ctx.chain.current_key_epoch().is_none() || ctx.waiting() {
+            self.change(conv, Action::Rekey, None, people).await?;
             ctx = self
                 .get(conv)
                 .ok_or_else(|| ApiError::Local("The group vanished.".into()))?;

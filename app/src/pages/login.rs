@@ -30,10 +30,10 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="lede">"Private chat for everyone on this network."</p>
                 <TransportWarning/>
                 <label>"Username"
-                    <input name="username" autocomplete="username" autocapitalize="none" required bind:value=username/>
+                    <input disabled=move || !ready.get() name="username" autocomplete="username" autocapitalize="none" required bind:value=username/>
                 </label>
                 <label>"Password"
-                    <input type="password" name="password" autocomplete="current-password" required bind:value=password/>
+                    <input disabled=move || !ready.get() type="password" name="password" autocomplete="current-password" required bind:value=password/>
                 </label>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>

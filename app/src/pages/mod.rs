@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// False during server rendering and until the page has hydrated: forms stay disabled
 /// until then, so nothing is submitted the browser's native way (with the password in a
-/// URL).
+/// URL), and nothing typed is lost when hydration sets the fields from their signals.
 pub fn hydrated() -> ReadSignal<bool> {
     let (ready, set_ready) = signal(false);
     Effect::new(move |_| set_ready.set(true));

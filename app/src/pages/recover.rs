@@ -41,17 +41,17 @@ pub fn RecoverPage() -> impl IntoView {
                 <p class="lede">"Forgot your password? Your recovery key opens your account and its history again."</p>
                 <TransportWarning/>
                 <label>"Username"
-                    <input name="username" autocomplete="username" autocapitalize="none" required bind:value=username/>
+                    <input disabled=move || !ready.get() name="username" autocomplete="username" autocapitalize="none" required bind:value=username/>
                 </label>
                 <label>"Recovery key"
-                    <input name="recovery" autocomplete="off" autocapitalize="characters" spellcheck="false" required
+                    <input disabled=move || !ready.get() name="recovery" autocomplete="off" autocapitalize="characters" spellcheck="false" required
                         placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX" bind:value=key/>
                 </label>
                 <label>"New password"
-                    <input type="password" autocomplete="new-password" required bind:value=password/>
+                    <input disabled=move || !ready.get() type="password" autocomplete="new-password" required bind:value=password/>
                 </label>
                 <label>"Repeat new password"
-                    <input type="password" autocomplete="new-password" required bind:value=confirm/>
+                    <input disabled=move || !ready.get() type="password" autocomplete="new-password" required bind:value=confirm/>
                 </label>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>

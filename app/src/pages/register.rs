@@ -74,24 +74,24 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="lede">"Create your account. Your password never leaves this device."</p>
                 <TransportWarning/>
                 <label>"Username"
-                    <input name="username" autocomplete="username" autocapitalize="none" required
+                    <input disabled=move || !ready.get() name="username" autocomplete="username" autocapitalize="none" required
                         minlength="3" maxlength="32" bind:value=username/>
                 </label>
                 <label>"Display name"
-                    <input name="display_name" autocomplete="name" required maxlength="64" bind:value=display_name/>
+                    <input disabled=move || !ready.get() name="display_name" autocomplete="name" required maxlength="64" bind:value=display_name/>
                 </label>
                 <label><span>"Email " <span class="hint">"(optional)"</span></span>
-                    <input type="email" name="email" autocomplete="email" bind:value=email/>
+                    <input disabled=move || !ready.get() type="email" name="email" autocomplete="email" bind:value=email/>
                 </label>
                 <label>"Password"
-                    <input type="password" name="password" autocomplete="new-password" required bind:value=password/>
+                    <input disabled=move || !ready.get() type="password" name="password" autocomplete="new-password" required bind:value=password/>
                 </label>
                 <div class="strength" data-score=move || score.get().to_string()>
                     <span class="bar"></span>
                     <span class="label">{move || if password.with(String::is_empty) { "" } else { STRENGTH[score.get().min(4) as usize] }}</span>
                 </div>
                 <label>"Repeat password"
-                    <input type="password" name="confirm" autocomplete="new-password" required bind:value=confirm/>
+                    <input disabled=move || !ready.get() type="password" name="confirm" autocomplete="new-password" required bind:value=confirm/>
                 </label>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>

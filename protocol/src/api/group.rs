@@ -26,7 +26,8 @@ pub struct StoredCommit {
     pub at: i64,
 }
 
-/// Which member holds a wrap of which epoch key (so browsers see who is owed one).
+/// A member who lacks a wrap of an epoch key they are owed (by the server's account; each
+/// browser checks against its own verified chain before handing one over).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct WrapSlot {
     pub epoch: u64,
@@ -38,9 +39,11 @@ pub struct WrapSlot {
 pub struct GroupState {
     pub id: ConversationId,
     pub everyone: bool,
-    /// Oldest first; empty for a group that is reserved but not yet created.
+    /// Oldest first, after the epoch asked for; empty for a group that is reserved but not
+    /// yet created.
     pub commits: Vec<StoredCommit>,
-    pub wrapped: Vec<WrapSlot>,
+    /// Keys members are owed and lack (at most `WANTED_MAX`).
+    pub wanted: Vec<WrapSlot>,
     /// The wraps made for the caller.
     pub keys: Vec<KeyWrap>,
 }
@@ -70,3 +73,4 @@ pub struct InvitePreview {
 /// The longest an invite may stay valid: 30 days.
 pub const INVITE_MAX_MS: i64 = 30 * 24 * 3600 * 1000;
 pub const INVITE_MAX_USES: u32 = 1000;
+pub const WANTED_MAX: usize = 2000;

@@ -69,6 +69,8 @@ pub async fn open_direct(
             user_id: Set(user.to_hex()),
             last_read: Set(0),
             role: Set("member".into()),
+            since: Set(0),
+            history: Set(false),
         })
         .on_conflict(
             OnConflict::columns([members::Column::ConversationId, members::Column::UserId])

@@ -66,9 +66,12 @@ pub mod conversations {
         pub name: Option<String>,
         pub description: Option<String>,
         pub emoji: Option<String>,
-        /// The group's newest epoch: sends sealed under another are refused.
+        /// The epoch of the group's current key: sends sealed under another are refused
+        /// (-1: no usable key, after a leave).
         pub epoch: Option<i64>,
         pub created_by: Option<String>,
+        /// The group's state after its newest commit (`protocol`'s `Head`), as JSON.
+        pub head: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -90,6 +93,9 @@ pub mod members {
         pub last_read: i64,
         /// "owner", "admin" or "member", mirroring the group's verified roster.
         pub role: String,
+        /// For a group: the epoch they joined at, and whether it shared its history then.
+        pub since: i64,
+        pub history: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -169,6 +175,8 @@ pub mod group_commits {
         pub author_id: String,
         /// The signed commit as JSON (public: roster, settings, hashes, signature).
         pub body: String,
+        /// The commit started a key.
+        pub keyed: bool,
         pub created_at: i64,
     }
 

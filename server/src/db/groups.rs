@@ -5,9 +5,9 @@
 use super::entities::{conversations, group_commits, group_keys, members, messages, users};
 use super::now_ms;
 use crate::error::{Error, Result};
-use protocol::api::group::{CommitRequest, GroupState, StoredCommit, WrapSlot};
+use protocol::api::group::{CommitRequest, GroupState, StoredCommit, WANTED_MAX, WrapSlot};
 use protocol::crypto::group::keys::{WRAP_LEN, wraps_hash};
-use protocol::crypto::group::{Action, Commit, KeyWrap, Role, verify_next};
+use protocol::crypto::group::{Action, Commit, Head, KeyWrap, Role, Roster};
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -112,10 +112,18 @@ fn stored(row: group_commits::Model) -> Result<StoredCommit> {
     })
 }
 
-pub async fn commits(db: &impl ConnectionTrait, conv: ConversationId) -> Result<Vec<StoredCommit>> {
-    group_commits::Entity::find()
-        .filter(group_commits::Column::ConversationId.eq(conv.0))
-        .order_by_asc(group_commits::Column::Epoch)
+/// The commits after epoch `after` (all for None), oldest first.
+pub async fn commits(
+    db: &impl ConnectionTrait,
+    conv: ConversationId,
+    after: Option<u64>,
+) -> Result<Vec<StoredCommit>> {
+    let mut q =
+        group_commits::Entity::find().filter(group_commits::Column::ConversationId.eq(conv.0));
+    if let Some(a) = after {
+        q = q.filter(group_commits::Column::Epoch.gt(i64::try_from(a).unwrap_or(i64::MAX)));
+    }
+    q.order_by_asc(group_commits::Column::Epoch)
         .all(db)
         .await?
         .into_iter()
@@ -123,48 +131,44 @@ pub async fn commits(db: &impl ConnectionTrait, conv: ConversationId) -> Result<
         .collect()
 }
 
-pub(super) async fn head(
-    db: &impl ConnectionTrait,
-    conv: ConversationId,
-) -> Result<Option<Commit>> {
-    group_commits::Entity::find()
-        .filter(group_commits::Column::ConversationId.eq(conv.0))
-        .order_by_desc(group_commits::Column::Epoch)
-        .one(db)
-        .await?
-        .map(|r| stored(r).map(|s| s.commit))
+pub(super) fn head_of(row: &conversations::Model) -> Result<Option<Head>> {
+    row.head
+        .as_deref()
+        .map(|h| serde_json::from_str(h).map_err(|_| Error::Corrupt("group head")))
         .transpose()
 }
 
-/// What a member's browser needs: the chain, who holds which wrap, and its own wraps.
-/// The Everyone room's chain is open to every account (to join it); a reserved group's
-/// empty chain to the one who reserved it.
+/// What a member's browser needs: the chain (after the epoch it already has), its own
+/// key wraps, and the keys members are owed but lack. The Everyone room's chain is open
+/// to every account (to join it); a reserved group's empty chain to the one who reserved it.
 pub async fn state(
     db: &DatabaseConnection,
     me: &UserId,
     conv: ConversationId,
+    after: Option<u64>,
 ) -> Result<GroupState> {
     let row = group_row(db, conv).await?;
     let member = role(db, me, conv).await?.is_some();
     let everyone = row.kind == EVERYONE;
-    let commits = commits(db, conv).await?;
-    let reserver = commits.is_empty() && row.created_by.as_deref() == Some(&me.to_hex());
+    let reserver = row.head.is_none() && row.created_by.as_deref() == Some(&me.to_hex());
     if !member && !everyone && !reserver {
         return Err(not_in_group());
     }
-    let (mut wrapped, mut keys) = (Vec::new(), Vec::new());
+    let commits = commits(db, conv, after).await?;
+    let (mut wanted, mut keys) = (Vec::new(), Vec::new());
     if member {
-        for k in group_keys::Entity::find()
+        let wraps = group_keys::Entity::find()
             .filter(group_keys::Column::ConversationId.eq(conv.0))
             .all(db)
-            .await?
-        {
+            .await?;
+        let mut have = BTreeSet::new();
+        for k in wraps {
             let recipient: UserId = k
                 .recipient_id
                 .parse()
                 .map_err(|_| Error::Corrupt("key recipient"))?;
             let epoch = u64::try_from(k.epoch).map_err(|_| Error::Corrupt("key epoch"))?;
-            wrapped.push(WrapSlot { epoch, recipient });
+            have.insert((epoch, recipient));
             if recipient == *me {
                 keys.push(KeyWrap {
                     epoch,
@@ -177,14 +181,49 @@ pub async fn state(
                 });
             }
         }
+        wanted = owed_and_missing(db, conv, &have).await?;
     }
     Ok(GroupState {
         id: conv,
         everyone,
         commits,
-        wrapped,
+        wanted,
         keys,
     })
+}
+
+/// Each member is owed the keys started since they joined, and every earlier one if the
+/// group shared its history then; these are the ones nobody has wrapped for them yet.
+async fn owed_and_missing(
+    db: &DatabaseConnection,
+    conv: ConversationId,
+    have: &BTreeSet<(u64, UserId)>,
+) -> Result<Vec<WrapSlot>> {
+    let keyed: Vec<i64> = group_commits::Entity::find()
+        .select_only()
+        .column(group_commits::Column::Epoch)
+        .filter(group_commits::Column::ConversationId.eq(conv.0))
+        .filter(group_commits::Column::Keyed.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for m in members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .all(db)
+        .await?
+    {
+        let Ok(recipient) = m.user_id.parse::<UserId>() else {
+            continue;
+        };
+        for e in keyed.iter().filter(|e| m.history || **e >= m.since) {
+            let epoch = *e as u64;
+            if !have.contains(&(epoch, recipient)) && out.len() < WANTED_MAX {
+                out.push(WrapSlot { epoch, recipient });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The outcome of a stored commit: who to tell (members before and after).
@@ -205,16 +244,16 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
     let txn = db.begin().await?;
     let row = group_row(&txn, conv).await?;
     let everyone = row.kind == EVERYONE;
-    let head = head(&txn, conv).await?;
+    let head = head_of(&row)?;
     let my_role = role(&txn, me, conv).await?;
     match (&head, &b.action) {
-        (None, Action::Create) => {
+        (None, Action::Create { members }) => {
             let mine = row.created_by.as_deref() == Some(&me.to_hex());
             if !(everyone || mine) {
                 return Err(Error::Forbidden("That group was reserved by someone else."));
             }
             // Only the Everyone room is open, and it starts with its creator alone.
-            if b.settings.open != everyone || (everyone && b.members.len() != 1) {
+            if b.settings.open != everyone || (everyone && members.len() != 1) {
                 return Err(Error::Refused(
                     "Only the Everyone room is open to all.".into(),
                 ));
@@ -225,28 +264,31 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
                 "That group has not been created yet.".into(),
             ));
         }
-        (Some(_), Action::Join) => {}
+        (Some(h), _) if b.epoch <= h.epoch => {
+            // Someone else's change landed first: the browser fetches the new head and retries.
+            return Err(Error::Conflict(
+                "The group changed meanwhile; please try again.".into(),
+            ));
+        }
+        (Some(_), Action::Join { .. }) => {}
         (Some(_), _) if my_role.is_none() => return Err(not_in_group()),
         (Some(_), _) => {}
     }
-    if head.as_ref().is_some_and(|h| b.epoch <= h.body.epoch) {
-        // Someone else's change landed first: the browser fetches the new head and retries.
-        return Err(Error::Conflict(
-            "The group changed meanwhile; please try again.".into(),
-        ));
+    let next = match &head {
+        None => Head::genesis(&commit),
+        Some(h) => h.apply(&commit),
     }
-    verify_next(head.as_ref(), &commit).map_err(|e| Error::Refused(e.to_string()))?;
-    check_identities(&txn, head.as_ref(), &commit).await?;
+    .map_err(|e| Error::Refused(e.to_string()))?;
+    let old = head.as_ref().map(|h| h.roster.clone()).unwrap_or_default();
+    check_identities(&txn, &old, &next.roster).await?;
     if let Some(proof) = &b.invite {
         super::invites::consume(&txn, conv, &proof.invite).await?;
     }
-    check_wraps(
-        &commit,
-        &wraps
-            .iter()
-            .map(|w| (w.recipient, w.wrap.clone()))
-            .collect::<Vec<_>>(),
-    )?;
+    let pairs: Vec<(UserId, Bytes)> = wraps
+        .iter()
+        .map(|w| (w.recipient, w.wrap.clone()))
+        .collect();
+    check_wraps(&commit, &next.roster, &pairs)?;
 
     let epoch =
         i64::try_from(b.epoch).map_err(|_| Error::BadRequest("Epoch out of range.".into()))?;
@@ -255,6 +297,7 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         epoch: Set(epoch),
         author_id: Set(me.to_hex()),
         body: Set(serde_json::to_string(&commit).map_err(|_| Error::Corrupt("commit json"))?),
+        keyed: Set(b.key.is_some()),
         created_at: Set(now_ms()),
     })
     .on_conflict(
@@ -283,7 +326,11 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         .exec_without_returning(&txn)
         .await?;
     }
-    let notify = mirror_roster(&txn, &commit).await?;
+    let notify = mirror_roster(&txn, conv, &old, &next, epoch).await?;
+    let key_epoch = next
+        .key_epoch
+        .and_then(|e| i64::try_from(e).ok())
+        .unwrap_or(-1);
     conversations::Entity::update_many()
         .col_expr(
             conversations::Column::Name,
@@ -297,7 +344,11 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
             conversations::Column::Emoji,
             Expr::value(b.settings.emoji.clone()),
         )
-        .col_expr(conversations::Column::Epoch, Expr::value(epoch))
+        .col_expr(conversations::Column::Epoch, Expr::value(key_epoch))
+        .col_expr(
+            conversations::Column::Head,
+            Expr::value(serde_json::to_string(&next).map_err(|_| Error::Corrupt("head json"))?),
+        )
         .filter(conversations::Column::Id.eq(conv.0))
         .exec(&txn)
         .await?;
@@ -307,16 +358,10 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
 
 /// Everyone newly named in the roster must be an account whose published Ed25519 key is
 /// the one the commit names (or no browser could check their signatures).
-async fn check_identities(
-    txn: &impl ConnectionTrait,
-    head: Option<&Commit>,
-    commit: &Commit,
-) -> Result<()> {
-    let added: Vec<_> = commit
-        .body
-        .members
-        .iter()
-        .filter(|m| head.is_none_or(|h| h.body.member(&m.user).is_none()))
+async fn check_identities(txn: &impl ConnectionTrait, old: &Roster, new: &Roster) -> Result<()> {
+    let added: Vec<_> = new
+        .members()
+        .filter(|m| old.get(&m.user).is_none())
         .collect();
     let ids: Vec<String> = added.iter().map(|m| m.user.to_hex()).collect();
     let found: BTreeMap<String, Vec<u8>> = users::Entity::find()
@@ -336,13 +381,13 @@ async fn check_identities(
     Ok(())
 }
 
-/// The wraps must cover exactly the new roster (none for a leave) and match the hash the
-/// commit signs.
-fn check_wraps(commit: &Commit, wraps: &[(UserId, Bytes)]) -> Result<()> {
+/// The wraps must cover exactly the new roster when the commit starts a key (none
+/// otherwise) and match the hash the commit signs.
+fn check_wraps(commit: &Commit, roster: &Roster, wraps: &[(UserId, Bytes)]) -> Result<()> {
     let b = &commit.body;
     let recipients: BTreeSet<UserId> = wraps.iter().map(|w| w.0).collect();
     let expected: BTreeSet<UserId> = if b.key.is_some() {
-        b.members.iter().map(|m| m.user).collect()
+        roster.members().map(|m| m.user).collect()
     } else {
         BTreeSet::new()
     };
@@ -358,26 +403,18 @@ fn check_wraps(commit: &Commit, wraps: &[(UserId, Bytes)]) -> Result<()> {
     Ok(())
 }
 
-/// Makes `members` match the commit's roster; returns everyone before and after.
-async fn mirror_roster(txn: &impl ConnectionTrait, commit: &Commit) -> Result<Vec<UserId>> {
-    let conv = commit.body.group;
-    let old: BTreeMap<String, String> = members::Entity::find()
-        .filter(members::Column::ConversationId.eq(conv.0))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.role))
-        .collect();
-    let new: BTreeMap<String, &'static str> = commit
-        .body
-        .members
-        .iter()
-        .map(|m| (m.user.to_hex(), role_name(m.role)))
-        .collect();
+/// Makes `members` match the new roster; returns everyone before and after.
+async fn mirror_roster(
+    txn: &impl ConnectionTrait,
+    conv: ConversationId,
+    old: &Roster,
+    next: &Head,
+    epoch: i64,
+) -> Result<Vec<UserId>> {
     let gone: Vec<String> = old
-        .keys()
-        .filter(|u| !new.contains_key(*u))
-        .cloned()
+        .members()
+        .filter(|m| next.roster.get(&m.user).is_none())
+        .map(|m| m.user.to_hex())
         .collect();
     if !gone.is_empty() {
         members::Entity::delete_many()
@@ -395,23 +432,26 @@ async fn mirror_roster(txn: &impl ConnectionTrait, commit: &Commit) -> Result<Ve
         .one(txn)
         .await?
         .flatten();
-    for (user, role) in &new {
-        match old.get(user) {
-            Some(r) if r == role => {}
+    for m in next.roster.members() {
+        let role = role_name(m.role);
+        match old.get(&m.user) {
+            Some(o) if o.role == m.role => {}
             Some(_) => {
                 members::Entity::update_many()
-                    .col_expr(members::Column::Role, Expr::value(*role))
+                    .col_expr(members::Column::Role, Expr::value(role))
                     .filter(members::Column::ConversationId.eq(conv.0))
-                    .filter(members::Column::UserId.eq(user.clone()))
+                    .filter(members::Column::UserId.eq(m.user.to_hex()))
                     .exec(txn)
                     .await?;
             }
             None => {
                 members::Entity::insert(members::ActiveModel {
                     conversation_id: Set(conv.0),
-                    user_id: Set(user.clone()),
+                    user_id: Set(m.user.to_hex()),
                     last_read: Set(newest.unwrap_or(0)),
-                    role: Set((*role).into()),
+                    role: Set(role.into()),
+                    since: Set(epoch),
+                    history: Set(next.settings.history),
                 })
                 .exec_without_returning(txn)
                 .await?;
@@ -419,9 +459,9 @@ async fn mirror_roster(txn: &impl ConnectionTrait, commit: &Commit) -> Result<Ve
         }
     }
     Ok(old
-        .keys()
-        .chain(new.keys())
-        .filter_map(|u| u.parse().ok())
+        .members()
+        .chain(next.roster.members())
+        .map(|m| m.user)
         .collect::<BTreeSet<UserId>>()
         .into_iter()
         .collect())
@@ -442,9 +482,8 @@ pub async fn give_keys(
     }
     let txn = db.begin().await?;
     role(&txn, me, conv).await?.ok_or_else(not_in_group)?;
-    let head_epoch = head(&txn, conv)
-        .await?
-        .map(|h| h.body.epoch)
+    let head_epoch = head_of(&group_row(&txn, conv).await?)?
+        .map(|h| h.epoch)
         .ok_or_else(not_in_group)?;
     let recipients: BTreeSet<UserId> = wraps.iter().map(|w| w.recipient).collect();
     let members: BTreeSet<UserId> = members::Entity::find()

@@ -2,7 +2,7 @@
 //! server holds the invite's public key and id, never the secret in the link.
 
 use super::entities::{invites, members};
-use super::groups::{commits, head};
+use super::groups::{commits, group_row, head_of};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InvitePreview};
@@ -44,12 +44,11 @@ pub async fn create(db: &DatabaseConnection, me: &UserId, invite: Invite) -> Res
     if admin.is_none() {
         return Err(Error::Forbidden("Only the group's admins can invite."));
     }
-    let head = head(db, conv)
-        .await?
-        .ok_or(Error::Corrupt("group without commits"))?;
+    let head =
+        head_of(&group_row(db, conv).await?)?.ok_or(Error::Corrupt("group without commits"))?;
     let signing = head
-        .body
-        .member(me)
+        .roster
+        .get(me)
         .ok_or(Error::Forbidden("Only the group's admins can invite."))?
         .signing;
     invite
@@ -86,7 +85,7 @@ pub async fn preview(db: &DatabaseConnection, id: &str) -> Result<InvitePreview>
     let (row, invite) = valid(db, id).await?;
     Ok(InvitePreview {
         invite,
-        commits: commits(db, ConversationId(row.conversation_id)).await?,
+        commits: commits(db, ConversationId(row.conversation_id), None).await?,
     })
 }
 

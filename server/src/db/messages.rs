@@ -65,7 +65,9 @@ pub async fn send(
         .await?
         .and_then(|c| c.epoch);
     if let Some(epoch) = epoch
-        && protocol::crypto::group::message::epoch_of(envelope.as_slice()) != Some(epoch as u64)
+        && (epoch < 0
+            || protocol::crypto::group::message::epoch_of(envelope.as_slice())
+                != Some(epoch as u64))
     {
         return Err(Error::Stale);
     }

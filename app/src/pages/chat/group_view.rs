@@ -164,7 +164,7 @@ fn member_actions(
         .into_iter()
         .map(|(label, action)| {
             view! { <button class="ghost small" disabled=move || busy.get()
-            on:click=move |_| chat.change_group(action.clone(), None, None, busy)>{label}</button> }
+            on:click=move |_| chat.change_group(action.clone(), None, busy)>{label}</button> }
         })
         .collect_view()
 }
@@ -223,7 +223,7 @@ fn AddPeople(in_group: BTreeSet<UserId>, busy: RwSignal<bool>) -> impl IntoView 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(user) = pick.get_untracked().parse::<UserId>() {
-            chat.change_group(Action::Add { user }, None, Some(user), busy);
+            chat.add_member(user, busy);
         }
     };
     view! {
@@ -294,7 +294,7 @@ fn GroupSettings(g: GroupView, busy: RwSignal<bool>) -> impl IntoView {
         match settings_from(name, description, emoji, history, open) {
             Ok(s) => {
                 problem.set(None);
-                chat.change_group(Action::Settings, Some(s), None, busy)
+                chat.change_group(Action::Settings, Some(s), busy)
             }
             Err(e) => problem.set(Some(e)),
         }
@@ -324,7 +324,7 @@ fn LeaveOrDelete(g: GroupView, busy: RwSignal<bool>) -> impl IntoView {
         <div class="danger">
             <Show when=move || !owner && !everyone>
                 <button class="ghost" disabled=move || busy.get()
-                    on:click=move |_| chat.change_group(Action::Leave, None, None, busy)>"Leave group"</button>
+                    on:click=move |_| chat.change_group(Action::Leave, None, busy)>"Leave group"</button>
             </Show>
             <Show when=move || owner && !everyone>
                 <p class="hint">"To leave, make someone else the owner first."</p>

@@ -219,13 +219,7 @@ impl Chat {
     }
 
     /// A membership or settings change to the open group.
-    pub fn change_group(
-        &self,
-        action: Action,
-        settings: Option<Settings>,
-        newcomer: Option<UserId>,
-        busy: RwSignal<bool>,
-    ) {
+    pub fn change_group(&self, action: Action, settings: Option<Settings>, busy: RwSignal<bool>) {
         let (Some(groups), Some(conv)) = (self.groups.get_value(), self.current.get_untracked())
         else {
             return;
@@ -233,11 +227,8 @@ impl Chat {
         let this = *self;
         self.run(busy, async move {
             let people = this.people.get_untracked();
-            let newcomer = newcomer.and_then(|u| people.iter().find(|p| p.id == u).cloned());
             let leaving = action == Action::Leave;
-            groups
-                .change(conv, action, settings, newcomer.as_ref(), &people)
-                .await?;
+            groups.change(conv, action, settings, &people).await?;
             if leaving {
                 this.conversations.update(|cs| cs.retain(|c| c.id != conv));
                 this.current.set(None);
@@ -248,6 +239,17 @@ impl Chat {
             this.refresh_conversations();
             Ok(())
         });
+    }
+
+    /// Adds someone from the people list to the open group.
+    pub fn add_member(&self, user: UserId, busy: RwSignal<bool>) {
+        let person = self
+            .people
+            .with_untracked(|ps| ps.iter().find(|p| p.id == user).cloned());
+        if let Some(p) = person {
+            let member = crate::client::group::as_member(&p);
+            self.change_group(Action::Add { member }, None, busy);
+        }
     }
 
     /// Joins a group with an invite code or link, then opens it.

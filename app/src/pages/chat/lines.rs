@@ -66,7 +66,7 @@ impl Chat {
             return false;
         };
         groups.get(m.conversation).is_some_and(|ctx| {
-            ctx.chain.head().is_some_and(|h| h.body.epoch >= epoch)
+            ctx.chain.head().is_some_and(|h| h.epoch >= epoch)
                 && !ctx.chain.entitled(&me).contains(&epoch)
         })
     }
@@ -118,9 +118,9 @@ impl Chat {
         let a = self.name_of(&c.body.author);
         let n = |u: &UserId| self.name_of(u);
         Some(match &c.body.action {
-            Action::Create => format!("{a} created “{}”", c.body.settings.name),
-            Action::Add { user } => format!("{a} added {}", n(user)),
-            Action::Join => format!("{a} joined"),
+            Action::Create { .. } => format!("{a} created “{}”", c.body.settings.name),
+            Action::Add { member } => format!("{a} added {}", n(&member.user)),
+            Action::Join { .. } => format!("{a} joined"),
             Action::Remove { user } => format!("{a} removed {}", n(user)),
             Action::Leave => format!("{a} left"),
             Action::Promote { user } => format!("{a} made {} an admin", n(user)),

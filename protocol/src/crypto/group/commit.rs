@@ -1,7 +1,13 @@
 //! Membership commits: what they say, how they are signed and hashed.
 //!
+//! A commit names the change (who was added, removed, promoted…) and the hash of the
+//! whole roster after it, not the roster itself, so the chain grows by a few hundred bytes
+//! per change however large the group (`rules::Head` replays it).
+//!
 //! signed bytes = lp(`hearth/v1/commit`, JSON of the body)
 //! hash         = SHA-256(lp(`hearth/v1/commit-hash`, signed bytes, signature))
+//! roster hash  = SHA-256(lp(`hearth/v1/roster`, then user ‖ Ed25519 key ‖ role for each
+//!                member in user order; role: 0 member, 1 admin, 2 owner))
 //!
 //! The JSON is this crate's own serialisation of the parsed body (fields in declaration
 //! order, no maps, no floats), so the signer and every verifier produce the same bytes
@@ -10,12 +16,13 @@
 use super::invite::JoinProof;
 use crate::bytes::{Bytes, fixed};
 use crate::crypto::identity::IdentityKeys;
-use crate::crypto::{VERSION, length_prefixed};
+use crate::crypto::length_prefixed;
 use crate::error::{ProtocolError, Result};
 use crate::ids::{ConversationId, UserId};
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// Ordered: a member < an admin < the owner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -35,14 +42,79 @@ pub struct Member {
     pub role: Role,
 }
 
+/// Everyone in a group after some commit, by user id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Member>", into = "Vec<Member>")]
+pub struct Roster(BTreeMap<UserId, Member>);
+
+impl From<Vec<Member>> for Roster {
+    fn from(v: Vec<Member>) -> Self {
+        Roster(v.into_iter().map(|m| (m.user, m)).collect())
+    }
+}
+
+impl From<Roster> for Vec<Member> {
+    fn from(r: Roster) -> Self {
+        r.0.into_values().collect()
+    }
+}
+
+impl Roster {
+    pub fn get(&self, user: &UserId) -> Option<&Member> {
+        self.0.get(user)
+    }
+    pub fn role_of(&self, user: &UserId) -> Option<Role> {
+        self.get(user).map(|m| m.role)
+    }
+    pub fn members(&self) -> impl Iterator<Item = &Member> {
+        self.0.values()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub(super) fn insert(&mut self, m: Member) {
+        self.0.insert(m.user, m);
+    }
+    pub(super) fn remove(&mut self, user: &UserId) {
+        self.0.remove(user);
+    }
+    pub(super) fn set_role(&mut self, user: &UserId, role: Role) {
+        if let Some(m) = self.0.get_mut(user) {
+            m.role = role;
+        }
+    }
+
+    pub fn hash(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        let label = b"hearth/v1/roster";
+        h.update((label.len() as u32).to_be_bytes());
+        h.update(label);
+        for m in self.0.values() {
+            let role = [match m.role {
+                Role::Member => 0u8,
+                Role::Admin => 1,
+                Role::Owner => 2,
+            }];
+            for part in [&m.user.0[..], &m.signing[..], &role[..]] {
+                h.update((part.len() as u32).to_be_bytes());
+                h.update(part);
+            }
+        }
+        h.finalize().into()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub name: String,
     pub description: String,
     /// One emoji, shown as the group's avatar.
     pub emoji: String,
-    /// New members may read what was said before they joined (older keys are wrapped for
-    /// them); otherwise they read only what comes after.
+    /// New members may read what was said before they joined (older keys are handed to
+    /// them, and adding someone keeps the key); otherwise they read only what comes after.
     pub history: bool,
     /// Anyone on the server may join without an invite (only the Everyone room).
     pub open: bool,
@@ -52,13 +124,18 @@ pub struct Settings {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
-    Create,
+    /// The first roster: the creator as owner and the first members.
+    Create {
+        members: Vec<Member>,
+    },
     /// An admin adds someone.
     Add {
-        user: UserId,
+        member: Member,
     },
     /// Someone adds themselves, with an invite (or to an open group).
-    Join,
+    Join {
+        member: Member,
+    },
     Remove {
         user: UserId,
     },
@@ -81,6 +158,16 @@ pub enum Action {
     Rekey,
 }
 
+impl Action {
+    /// Someone brought in by this change.
+    pub fn newcomer(&self) -> Option<&Member> {
+        match self {
+            Action::Add { member } | Action::Join { member } => Some(member),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitBody {
     pub version: u8,
@@ -92,9 +179,10 @@ pub struct CommitBody {
     pub author: UserId,
     pub action: Action,
     pub settings: Settings,
-    /// Sorted by user id, each once.
-    pub members: Vec<Member>,
-    /// Commitment to this epoch's key (see `keys`); none for `Leave`.
+    /// Hash of the roster after this commit.
+    #[serde(with = "fixed")]
+    pub roster: [u8; 32],
+    /// Commitment to the key this commit starts (see `keys`), if it starts one.
     pub key: Option<Bytes>,
     /// Hash of the key wraps that came with the commit (see `keys::wraps_hash`).
     #[serde(with = "fixed")]
@@ -124,14 +212,6 @@ impl CommitBody {
         })
     }
 
-    pub fn member(&self, user: &UserId) -> Option<&Member> {
-        self.members.iter().find(|m| m.user == *user)
-    }
-
-    pub fn role_of(&self, user: &UserId) -> Option<Role> {
-        self.member(user).map(|m| m.role)
-    }
-
     /// The key commitment as an array, if present and well-formed.
     pub fn key_commitment(&self) -> Option<[u8; 32]> {
         self.key.as_ref().and_then(|k| k.as_slice().try_into().ok())
@@ -153,99 +233,5 @@ impl Commit {
             &Signature::from_bytes(&self.signature),
         )
         .map_err(|_| ProtocolError::BadSignature)
-    }
-
-    /// A new commit body following this one, with the same roster and settings.
-    pub fn next(&self, author: UserId, action: Action) -> Result<CommitBody> {
-        Ok(CommitBody {
-            version: VERSION,
-            group: self.body.group,
-            epoch: self.body.epoch + 1,
-            prev: self.hash()?,
-            author,
-            action,
-            settings: self.body.settings.clone(),
-            members: self.body.members.clone(),
-            key: None,
-            wraps: [0; 32],
-            invite: None,
-        })
-    }
-}
-
-impl Commit {
-    /// The body of `author`'s next commit with the roster changed as `action` says;
-    /// `newcomer` is who an `Add` or `Join` brings in. The key and wraps are filled in by
-    /// the caller; `rules::verify_next` decides whether the change is allowed.
-    pub fn propose(
-        &self,
-        author: UserId,
-        action: Action,
-        newcomer: Option<Member>,
-    ) -> Result<CommitBody> {
-        let mut b = self.next(author, action.clone())?;
-        let set_role = |b: &mut CommitBody, user: UserId, role: Role| {
-            b.members
-                .iter_mut()
-                .filter(|m| m.user == user)
-                .for_each(|m| m.role = role)
-        };
-        match action {
-            Action::Add { .. } | Action::Join => {
-                let m = newcomer.ok_or(ProtocolError::Invalid("Nobody to add.".into()))?;
-                b.members.retain(|x| x.user != m.user);
-                b.members.push(Member {
-                    role: Role::Member,
-                    ..m
-                });
-                b.members.sort_by_key(|m| m.user);
-            }
-            Action::Remove { user } => b.members.retain(|m| m.user != user),
-            Action::Leave => b.members.retain(|m| m.user != author),
-            Action::Promote { user } => set_role(&mut b, user, Role::Admin),
-            Action::Demote { user } => set_role(&mut b, user, Role::Member),
-            Action::Transfer { user } => {
-                set_role(&mut b, user, Role::Owner);
-                set_role(&mut b, author, Role::Admin);
-            }
-            Action::Create | Action::Settings | Action::Rekey => {}
-        }
-        Ok(b)
-    }
-}
-
-/// The first commit of a group: the creator as owner, plus the first members.
-pub fn genesis(
-    group: ConversationId,
-    creator: Member,
-    others: Vec<Member>,
-    settings: Settings,
-) -> CommitBody {
-    let mut members: Vec<Member> = others
-        .into_iter()
-        .filter(|m| m.user != creator.user)
-        .map(|m| Member {
-            role: Role::Member,
-            ..m
-        })
-        .collect();
-    members.push(Member {
-        role: Role::Owner,
-        ..creator
-    });
-    members.sort_by_key(|m| m.user);
-    members.dedup_by_key(|m| m.user);
-    CommitBody {
-        version: VERSION,
-        group,
-        epoch: 0,
-        prev: [0; 32],
-        author: creator.user,
-        action: Action::Create,
-        settings,
-        members,
-        key: None,
-        wraps: [0; 32],
-        invite: None,
     }
 }

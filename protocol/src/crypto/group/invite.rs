@@ -59,7 +59,9 @@ impl InviteToken {
 
     /// Reads a code (or the part of a link after `#`).
     pub fn parse(text: &str) -> Result<Self> {
+        // A whole link (`…/#join=CODE`) works as well as the code.
         let code = text.rsplit('#').next().unwrap_or(text);
+        let code = code.trim().strip_prefix("join=").unwrap_or(code);
         base32::decode::<15>(code)
             .map(|t| Self(*t))
             .ok_or_else(|| ProtocolError::Invalid("That is not an invite code.".into()))

@@ -6,13 +6,16 @@
 //! signature = Ed25519 over lp(`hearth/v1/gmsg`, group, epoch, commit hash, sender,
 //!             client id, kind, salt, ciphertext), checked strictly against the sender's
 //!             key in that epoch's roster.
+//!
+//! `epoch` is the epoch that started the key in use (a join to a group that shares its
+//! history keeps the key, so it can be older than the newest commit).
 //! envelope  = version (1) ‖ epoch (8, BE) ‖ salt (32) ‖ ciphertext ‖ signature (64).
 //!
 //! The commit hash is not sent: each reader takes it from their own verified chain, so a
 //! message sealed on a forked or withheld epoch does not open.
 
+use super::chain::Chain;
 use super::keys::EpochKey;
-use super::rules::Chain;
 use crate::crypto::identity::IdentityKeys;
 use crate::crypto::{VERSION, aes_open, aes_seal, hkdf, length_prefixed, random_array};
 use crate::error::{ProtocolError, Result};
@@ -126,9 +129,10 @@ pub fn open(
 ) -> std::result::Result<Zeroizing<Vec<u8>>, Unreadable> {
     let epoch = epoch_of(envelope).ok_or(Unreadable::Broken)?;
     // An epoch this browser has not verified yet (its commit may be on the way).
-    let commit = chain.at(epoch).ok_or(Unreadable::NoKey(epoch))?;
     let hash = chain.hash_at(epoch).ok_or(Unreadable::NoKey(epoch))?;
-    let member = commit.body.member(sender).ok_or(Unreadable::NotVerified)?;
+    let signing = chain
+        .member_at(epoch, sender)
+        .ok_or(Unreadable::NotVerified)?;
     let place = Place {
         group,
         epoch,
@@ -139,7 +143,7 @@ pub fn open(
     let (salt, rest) = envelope[9..].split_at(32);
     let (ct, sig) = rest.split_at(rest.len() - SIG);
     let sig: [u8; 64] = sig.try_into().map_err(|_| Unreadable::Broken)?;
-    VerifyingKey::from_bytes(&member.signing)
+    VerifyingKey::from_bytes(&signing)
         .map_err(|_| Unreadable::NotVerified)?
         .verify_strict(&place.signed(salt, ct), &Signature::from_bytes(&sig))
         .map_err(|_| Unreadable::NotVerified)?;
