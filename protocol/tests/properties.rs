@@ -71,6 +71,15 @@ proptest! {
         let _ = pad::unpad(&bytes);
         let key = WrapKey::from_bytes([0; 32]);
         let _ = unwrap_keys(&bytes, &key, &UserId([0; 16]), &KdfParams::DEFAULT);
+        // Group structures from a client: parsing, checking a first commit, opening a
+        // group message or a key wrap, reading an invite code.
+        use protocol::crypto::group::{Chain, Commit, Head, message};
+        if let Ok(c) = serde_json::from_str::<Commit>(&text) {
+            let _ = Head::genesis(&c);
+        }
+        let _ = message::epoch_of(&bytes);
+        let _ = message::open(&Chain::default(), |_| None, protocol::ConversationId(1), &UserId([0; 16]), &protocol::ClientMsgId([0; 16]), &bytes);
+        let _ = protocol::crypto::group::invite::InviteToken::parse(&text);
     }
 }
 
@@ -83,6 +92,8 @@ fn secret_types_zeroize_on_drop() {
     zeroizes::<protocol::crypto::kdf::AuthSecret>();
     zeroizes::<WrapKey>();
     zeroizes::<protocol::crypto::envelope::DirectionKey>();
+    zeroizes::<protocol::crypto::group::EpochKey>();
+    zeroizes::<protocol::crypto::group::invite::InviteToken>();
     zeroizes::<x25519_dalek::StaticSecret>();
     zeroizes::<ed25519_dalek::SigningKey>();
 }
