@@ -4,7 +4,7 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
-use protocol::api::group::{CommitRequest, GroupState, InvitePreview};
+use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
@@ -90,6 +90,14 @@ pub trait Backend: Send + Sync + 'static {
         wraps: Vec<KeyWrap>,
     ) -> Result<(), ApiError>;
     async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError>;
+    /// A group's usable invites, for its admins.
+    async fn list_invites(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+    ) -> Result<Vec<InviteInfo>, ApiError>;
+    /// Withdraws an invite (an admin of its group).
+    async fn revoke_invite(&self, me: &Profile, id: String) -> Result<(), ApiError>;
     /// The invite and group chain behind an invite id (derived from the link's secret).
     async fn invite_preview(&self, me: &Profile, id: String) -> Result<InvitePreview, ApiError>;
     /// Deletes a group (its owner only).

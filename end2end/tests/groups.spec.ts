@@ -119,6 +119,17 @@ test('history closed or open for new members; keys handed over by a member who c
   await expect(lee.locator('p.event', { hasText: 'You joined' })).toBeVisible();
   await expect(lee.locator('.message.warn', { hasText: 'Sent before you joined' })).toHaveCount(1);
   await expect(jon.locator('p.event', { hasText: 'Lee joined' })).toBeVisible();
+  // The admin sees the invite's use and withdraws it; the code then stops working.
+  const row = jon.locator('.invite-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('1 of 10 used');
+  await row.getByRole('button', { name: 'Withdraw' }).click();
+  await expect(row).toHaveCount(0);
+  await moe.getByRole('button', { name: 'Join with a code' }).click();
+  await moe.getByLabel('Invite code').fill(closedCode);
+  await moe.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(moe.getByText('That invite has expired, been used up or withdrawn.')).toBeVisible();
+  await moe.locator('section[aria-label="Join a group"]').getByRole('button', { name: 'Close' }).click();
   await send(jon, 'after lee (closed)');
   await expect(lee.locator('.message', { hasText: 'after lee (closed)' })).toBeVisible();
   expect(await lee.content()).not.toContain('before lee (closed)');
@@ -126,18 +137,30 @@ test('history closed or open for new members; keys handed over by a member who c
   // History open, and every member offline when mo joins by link: mo waits for the key.
   await createGroup(jon, 'Open room', ['kay'], true);
   await send(jon, 'before mo (open)');
+  // Adding lee keeps the key (history is shared); jon's browser hands it over at once, and
+  // lee's messages under the kept key are verified as his.
+  await jon.locator('.thread-head button.presence').click();
+  await jon.getByLabel('Person to add').selectOption({ label: 'Lee (@lee)' });
+  await jon.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(jon.locator('p.event', { hasText: 'You added Lee' })).toBeVisible();
+  await jon.locator('.thread-head button.presence').click();
+  await openGroup(lee, 'Open room');
+  await expect(lee.locator('.message', { hasText: 'before mo (open)' })).toBeVisible();
+  await send(lee, 'lee in the open room');
+  await expect(jon.locator('.message', { hasText: 'lee in the open room' }).locator('.sender')).toHaveText('Lee');
   const openCode = await makeInvite(jon);
-  await Promise.all([jonCtx.close(), kayCtx.close()]);
+  await Promise.all([jonCtx.close(), kayCtx.close(), lee.context().close()]);
   await moe.goto(`/#join=${openCode}`);
   await moe.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(moe.locator('.thread-head .title')).toHaveText('Open room');
-  await expect(moe.locator('.message.warn', { hasText: 'Waiting for keys' })).toHaveCount(1);
+  await expect(moe.locator('.message.warn', { hasText: 'Waiting for keys' })).toHaveCount(2);
   await send(moe, 'mo is here');
 
   // kay comes online: her browser hands the old key over, and mo reads the history.
   const kay2 = await (await browser.newContext()).newPage();
   await login(kay2, 'kay', PW);
   await expect(moe.locator('.message', { hasText: 'before mo (open)' })).toBeVisible();
+  await expect(moe.locator('.message', { hasText: 'lee in the open room' }).locator('.sender')).toHaveText('Lee');
   await expect(moe.locator('.message.warn')).toHaveCount(0);
   await openGroup(kay2, 'Open room');
   await expect(kay2.locator('.message', { hasText: 'mo is here' }).locator('.sender')).toHaveText('Moe');

@@ -83,6 +83,7 @@ fn main() {
     let place = Place {
         group,
         epoch: 0,
+        sender_epoch: 0,
         commit_hash: &hash,
         sender: &people[0].0,
         client_id: &id,

@@ -357,6 +357,7 @@ fn messages_are_signed_and_bound_to_their_epoch() {
     let place = Place {
         group: G,
         epoch: 0,
+        sender_epoch: 0,
         commit_hash: &hash,
         sender: &bob.id,
         client_id: &id,
@@ -416,4 +417,70 @@ fn a_chain_grows_by_the_change_not_the_roster() {
     assert!(sizes[1..].iter().all(|s| *s < 1200), "{sizes:?}");
     assert_eq!(chain.head().unwrap().roster.len(), 53);
     all.clear();
+}
+
+#[test]
+fn a_newcomer_to_a_group_that_shares_history_sends_under_the_kept_key() {
+    let (alice, bob, carol, _) = start(true);
+    let dave = User::new(4);
+    let all = [&alice, &bob, &carol, &dave];
+    // Genesis started key 0 (alice made it; the test keeps a copy by re-sealing below).
+    let key = EpochKey::generate().unwrap();
+    let mut body = genesis(
+        G,
+        alice.member(),
+        vec![bob.member(), carol.member()],
+        settings(true),
+    );
+    body.key = Some(key.commitment_bytes().unwrap());
+    let mut chain = Chain::verify(vec![body.sign(&alice.keys).unwrap()]).unwrap();
+    change(
+        &mut chain,
+        &alice,
+        Action::Add {
+            member: dave.member(),
+        },
+        &all,
+    )
+    .unwrap();
+    assert_eq!(chain.current_key_epoch(), Some(0), "the key is kept");
+    let hash = chain.hash_at(0).unwrap();
+    let id = ClientMsgId([8; 16]);
+    let seal_as = |sender_epoch: u64, who: &User| {
+        let place = Place {
+            group: G,
+            epoch: 0,
+            sender_epoch,
+            commit_hash: &hash,
+            sender: &who.id,
+            client_id: &id,
+        };
+        message::seal(&key, &place, &who.keys, b"hi all").unwrap()
+    };
+    let have = |_| Some(key.clone());
+    // dave, a member since epoch 1, sends under key 0: verified.
+    let env = seal_as(1, &dave);
+    assert_eq!(
+        &message::open(&chain, have, G, &dave.id, &id, &env).unwrap()[..],
+        b"hi all"
+    );
+    // Claiming an epoch before he joined fails; so does one the reader has not seen yet.
+    assert_eq!(
+        message::open(&chain, have, G, &dave.id, &id, &seal_as(0, &dave)),
+        Err(Unreadable::NotVerified)
+    );
+    assert_eq!(
+        message::open(&chain, have, G, &dave.id, &id, &seal_as(5, &dave)),
+        Err(Unreadable::NoKey(0))
+    );
+    // After carol's removal (a new key), key 0 no longer counts for later sender epochs.
+    change(&mut chain, &alice, Action::Remove { user: carol.id }, &all).unwrap();
+    assert_eq!(
+        message::open(&chain, have, G, &carol.id, &id, &seal_as(2, &carol)),
+        Err(Unreadable::NotVerified)
+    );
+    assert_eq!(
+        message::open(&chain, have, G, &dave.id, &id, &seal_as(2, &dave)),
+        Err(Unreadable::NotVerified)
+    );
 }

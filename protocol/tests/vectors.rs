@@ -271,6 +271,7 @@ fn group_commit_wrap_and_message() {
     let place = Place {
         group,
         epoch: 0,
+        sender_epoch: 0,
         commit_hash: &hash,
         sender: &alice,
         client_id: &client_id,

@@ -8,7 +8,7 @@ use crate::hub::Hub;
 use app::backend::NewSession;
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
-use protocol::api::group::{CommitRequest, GroupState, InvitePreview};
+use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
     Session,
@@ -420,6 +420,20 @@ impl Backend for Hearth {
 
     async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError> {
         Ok(db::invites::create(&self.db, &me.id, invite).await?)
+    }
+
+    async fn list_invites(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+    ) -> Result<Vec<InviteInfo>, ApiError> {
+        Ok(db::invites::list(&self.db, &me.id, conversation).await?)
+    }
+
+    async fn revoke_invite(&self, me: &Profile, id: String) -> Result<(), ApiError> {
+        let conv = db::invites::revoke(&self.db, &me.id, &id).await?;
+        tracing::info!(conversation = conv.0, "invite withdrawn");
+        Ok(())
     }
 
     async fn invite_preview(&self, _me: &Profile, id: String) -> Result<InvitePreview, ApiError> {

@@ -152,6 +152,7 @@ fn seal(chain: &Chain, key: &EpochKey, sender: &User, id: ClientMsgId, text: &[u
     let place = Place {
         group,
         epoch,
+        sender_epoch: chain.head().unwrap().epoch,
         commit_hash: &hash,
         sender: &sender.id,
         client_id: &id,
@@ -557,6 +558,69 @@ async fn invites_and_the_everyone_room() {
         )
         .await;
     assert_eq!(res.status(), 404, "the single use is spent");
+
+    // Admins list and withdraw invites; members can do neither.
+    let token2 = InviteToken::generate().unwrap();
+    let inv2 = token2
+        .invite(conv, alice.id, &alice.keys, now + 3_600_000, 5)
+        .unwrap();
+    assert_eq!(
+        s.call(
+            "create_invite",
+            Some(&alice.cookie),
+            json!({ "invite": inv2 })
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = s
+        .call(
+            "list_invites",
+            Some(&bob.cookie),
+            json!({ "conversation": conv }),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let list: Vec<protocol::api::group::InviteInfo> = s
+        .call(
+            "list_invites",
+            Some(&alice.cookie),
+            json!({ "conversation": conv }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        vec![token2.id()],
+        "the spent one is not listed"
+    );
+    let res = s
+        .call(
+            "revoke_invite",
+            Some(&bob.cookie),
+            json!({ "id": token2.id() }),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = s
+        .call(
+            "revoke_invite",
+            Some(&alice.cookie),
+            json!({ "id": token2.id() }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = s
+        .call(
+            "invite_preview",
+            Some(&eve.cookie),
+            json!({ "id": token2.id() }),
+        )
+        .await;
+    assert_eq!(res.status(), 404, "withdrawn");
 
     // The Everyone room: one room, open to every account without an invite.
     let room: ConversationId = s

@@ -5,7 +5,7 @@ use super::server;
 use crate::ApiError;
 use leptos::server_fn::codec::Json;
 use protocol::ConversationId;
-use protocol::api::group::{CommitRequest, GroupState, InvitePreview};
+use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::crypto::group::KeyWrap;
 use protocol::crypto::group::invite::Invite;
 
@@ -87,6 +87,26 @@ pub async fn delete_group(conversation: ConversationId) -> Result<(), ApiError> 
     async {
         let (backend, me) = server::authorised().await?;
         backend.delete_group(&me, conversation).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "list_invites", input = Json)]
+pub async fn list_invites(conversation: ConversationId) -> Result<Vec<InviteInfo>, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.list_invites(&me, conversation).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "revoke_invite", input = Json)]
+pub async fn revoke_invite(id: String) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.revoke_invite(&me, id).await
     }
     .await
     .map_err(server::fail)

@@ -128,7 +128,18 @@ impl Groups {
             Ok(ctx) => ctx,
             // Something did not line up with what this browser had: start over.
             Err(_) if known.is_some() => {
-                self.update(None, api::fetch_group(conv, None).await?, people)?
+                let fresh = self.update(None, api::fetch_group(conv, None).await?, people)?;
+                let old = known
+                    .as_ref()
+                    .and_then(|k| k.head().map(|h| (h.epoch, h.hash)));
+                if let Some((epoch, hash)) = old
+                    && fresh.chain.hash_at(epoch) != Some(hash)
+                {
+                    return Err(ApiError::Local(
+                        "This group's history changed under you: do not trust it.".into(),
+                    ));
+                }
+                fresh
             }
             Err(e) => return Err(e),
         };
@@ -154,6 +165,7 @@ impl Groups {
             wanted: Vec::new(),
             everyone: state.everyone,
         });
+        let before = ctx.head().map(|h| (h.epoch, h.hash));
         for c in state.commits {
             ctx.chain.push(c.commit).map_err(|e| {
                 ApiError::Local(format!(
@@ -178,6 +190,20 @@ impl Groups {
                 }
                 Err(e) => leptos::logging::warn!("a group key was refused: {e}"),
             }
+        }
+        // The chain must be the group asked for, and (fetched again from the start) must
+        // extend what this browser had verified: the server cannot swap in another fork.
+        if ctx.head().is_some_and(|h| h.group != state.id) {
+            return Err(ApiError::Local(
+                "The server sent another group's history.".into(),
+            ));
+        }
+        if let Some((epoch, hash)) = before
+            && ctx.chain.hash_at(epoch) != Some(hash)
+        {
+            return Err(ApiError::Local(
+                "This group's history changed under you: do not trust it.".into(),
+            ));
         }
         ctx.wanted = state.wanted;
         Ok(ctx)
@@ -427,9 +453,11 @@ impl Groups {
             .hash_at(epoch)
             .ok_or_else(|| ApiError::Local("This group has no key yet.".into()))?;
         let me = self.me();
+        let sender_epoch = ctx.head().map(|h| h.epoch).unwrap_or(epoch);
         let place = Place {
             group: conv,
             epoch,
+            sender_epoch,
             commit_hash: &hash,
             sender: &me,
             client_id: &client_id,

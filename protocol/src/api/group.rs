@@ -74,3 +74,14 @@ pub struct InvitePreview {
 pub const INVITE_MAX_MS: i64 = 30 * 24 * 3600 * 1000;
 pub const INVITE_MAX_USES: u32 = 1000;
 pub const WANTED_MAX: usize = 2000;
+
+/// An invite as its group's admins see it (the code itself is never stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInfo {
+    pub id: String,
+    pub by: UserId,
+    /// Milliseconds since the Unix epoch.
+    pub expires: i64,
+    pub used: u32,
+    pub uses: u32,
+}

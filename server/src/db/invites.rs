@@ -5,7 +5,8 @@ use super::entities::{invites, members};
 use super::groups::{commits, group_row, head_of};
 use super::now_ms;
 use crate::error::{Error, Result};
-use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InvitePreview};
+use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InviteInfo, InvitePreview};
+use protocol::crypto::group::Role;
 use protocol::crypto::group::invite::Invite;
 use protocol::{ConversationId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -112,4 +113,65 @@ pub(super) async fn consume(
         return Err(used_up());
     }
     Ok(())
+}
+
+fn admin_of(me: &UserId) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(members::Column::ConversationId)
+        .from(members::Entity)
+        .and_where(members::Column::UserId.eq(me.to_hex()))
+        .and_where(members::Column::Role.is_in(["admin", "owner"]))
+        .to_owned()
+}
+
+/// The group's invites still usable, for its admins (checked in the query).
+pub async fn list(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<Vec<InviteInfo>> {
+    if super::groups::role(db, me, conv)
+        .await?
+        .is_none_or(|r| r < Role::Admin)
+    {
+        return Err(Error::Forbidden("Only the group's admins see its invites."));
+    }
+    invites::Entity::find()
+        .filter(invites::Column::ConversationId.eq(conv.0))
+        .filter(invites::Column::ConversationId.in_subquery(admin_of(me)))
+        .filter(invites::Column::ExpiresAt.gt(now_ms()))
+        .filter(Expr::col(invites::Column::Uses).lt(Expr::col(invites::Column::MaxUses)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(InviteInfo {
+                by: r
+                    .created_by
+                    .parse()
+                    .map_err(|_| Error::Corrupt("invite author"))?,
+                id: r.id,
+                expires: r.expires_at,
+                used: u32::try_from(r.uses).unwrap_or(0),
+                uses: u32::try_from(r.max_uses).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// Withdraws an invite of a group where `me` is an admin (checked in the delete itself).
+pub async fn revoke(db: &DatabaseConnection, me: &UserId, id: &str) -> Result<ConversationId> {
+    let row = invites::Entity::find_by_id(id.to_owned())
+        .filter(invites::Column::ConversationId.in_subquery(admin_of(me)))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound(
+            "No such invite among the groups you administer.",
+        ))?;
+    invites::Entity::delete_many()
+        .filter(invites::Column::Id.eq(row.id))
+        .filter(invites::Column::ConversationId.in_subquery(admin_of(me)))
+        .exec(db)
+        .await?;
+    Ok(ConversationId(row.conversation_id))
 }

@@ -5,6 +5,7 @@ use super::state::{Chat, Panel};
 use crate::client::browser;
 use leptos::prelude::*;
 use protocol::UserId;
+use protocol::api::group::InviteInfo;
 use protocol::crypto::group::{Action, Role, Settings};
 use std::collections::BTreeSet;
 
@@ -36,8 +37,8 @@ fn PanelHead(title: &'static str) -> impl IntoView {
     let chat = expect_context::<Chat>();
     view! {
         <header class="thread-head">
-            <button class="ghost back" on:click=move |_| chat.panel.set(Panel::None) aria-label="Close">"‹"</button>
             <h2>{title}</h2>
+            <button class="ghost close" on:click=move |_| chat.panel.set(Panel::None) aria-label="Close">"×"</button>
         </header>
     }
 }
@@ -245,6 +246,12 @@ fn Invite(busy: RwSignal<bool>) -> impl IntoView {
     let valid = RwSignal::new("86400000".to_string());
     let uses = RwSignal::new("10".to_string());
     let code = RwSignal::new(None::<String>);
+    let active = RwSignal::new(Vec::<InviteInfo>::new());
+    // The list again whenever a new code was made (and once at first).
+    Effect::new(move |_| {
+        code.track();
+        chat.load_invites(active);
+    });
     let make = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let ms = valid.get_untracked().parse().unwrap_or(86_400_000);
@@ -270,13 +277,44 @@ fn Invite(busy: RwSignal<bool>) -> impl IntoView {
             let copy = link.clone();
             view! {
                 <div class="invite" role="status">
-                    <p>"Share this link or code with the people you invite:"</p>
+                    <p>"Share this link or code with the people you invite. It is shown only now."</p>
                     <code class="invite-link">{link}</code>
                     <code class="invite-code">{c}</code>
                     <button class="ghost small" on:click=move |_| browser::copy(&copy)>"Copy link"</button>
                 </div>
             }
         })}
+        <Show when=move || !active.with(Vec::is_empty)>
+            <ul class="invites" aria-label="Active invites">
+                <For each=move || active.get() key=|i| (i.id.clone(), i.used) let:i>
+                    {
+                        let id = i.id.clone();
+                        let by = chat.name_of(&i.by);
+                        view! {
+                            <li class="invite-row">
+                                <span>{format!("By {by} · {} of {} used · until {}", i.used, i.uses, when(i.expires))}</span>
+                                <button class="ghost small" disabled=move || busy.get()
+                                    on:click=move |_| chat.revoke_invite(id.clone(), active, busy)>"Withdraw"</button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// A date and time in the browser's own format.
+fn when(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        String::new()
     }
 }
 

@@ -6,6 +6,7 @@ use crate::api;
 use crate::client::group::GroupCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol::api::group::InviteInfo;
 use protocol::crypto::group::{Action, Member, Role, Settings};
 use protocol::frames::ClientFrame;
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
@@ -198,8 +199,31 @@ impl Chat {
         });
     }
 
+    /// Refuses to put someone into a group under keys that differ from the ones pinned
+    /// for them (the server could have swapped them): compare safety numbers first.
+    fn check_pins(&self, users: &[UserId]) -> bool {
+        let changed: Vec<String> = self.changed.with_untracked(|c| {
+            users
+                .iter()
+                .filter(|u| c.contains_key(u))
+                .map(|u| self.name_of(u))
+                .collect()
+        });
+        if changed.is_empty() {
+            return true;
+        }
+        self.error.set(Some(format!(
+            "The keys of {} changed since you last saw them: compare safety numbers (or accept the new keys) first.",
+            changed.join(", ")
+        )));
+        false
+    }
+
     /// Creates a group with the chosen people and opens it.
     pub fn create_group(&self, settings: Settings, with: Vec<UserId>, busy: RwSignal<bool>) {
+        if !self.check_pins(&with) {
+            return;
+        }
         let Some(groups) = self.groups.get_value() else {
             return;
         };
@@ -243,6 +267,9 @@ impl Chat {
 
     /// Adds someone from the people list to the open group.
     pub fn add_member(&self, user: UserId, busy: RwSignal<bool>) {
+        if !self.check_pins(&[user]) {
+            return;
+        }
         let person = self
             .people
             .with_untracked(|ps| ps.iter().find(|p| p.id == user).cloned());
@@ -263,6 +290,7 @@ impl Chat {
             let id = groups.join_with(&code, &people).await?;
             this.conversations.set(api::conversations().await?);
             this.join_code.set(String::new());
+            this.error.set(None);
             this.select(id);
             Ok(())
         });
@@ -302,6 +330,32 @@ impl Chat {
             let invite = token.invite(conv, ring.me.id, &ring.keys, expires, uses)?;
             api::create_invite(invite).await?;
             out.set(Some(token.to_code().to_string()));
+            Ok(())
+        });
+    }
+}
+
+impl Chat {
+    /// The open group's usable invites, into `out` (for its admins).
+    pub fn load_invites(&self, out: RwSignal<Vec<InviteInfo>>) {
+        let Some(conv) = self.current.get_untracked() else {
+            return;
+        };
+        let this = *self;
+        spawn_local(async move {
+            match api::list_invites(conv).await {
+                Ok(list) => out.set(list),
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// Withdraws an invite, then lists the rest again.
+    pub fn revoke_invite(&self, id: String, out: RwSignal<Vec<InviteInfo>>, busy: RwSignal<bool>) {
+        let this = *self;
+        self.run(busy, async move {
+            api::revoke_invite(id).await?;
+            this.load_invites(out);
             Ok(())
         });
     }

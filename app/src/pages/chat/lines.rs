@@ -46,7 +46,7 @@ impl Line {
 
 impl Chat {
     /// A person's display name, "You" for the user.
-    pub(super) fn name_of(&self, user: &UserId) -> String {
+    pub fn name_of(&self, user: &UserId) -> String {
         if self.me.get_untracked() == Some(*user) {
             return "You".into();
         }

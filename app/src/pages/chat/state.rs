@@ -297,7 +297,11 @@ impl Chat {
         }
         let (conv, id) = (m.conversation, m.id);
         self.raw.update_value(|raw| {
-            if !raw.iter().any(|r| r.id == m.id) {
+            // The same (sender, client id) twice is a replay, whatever id the server gave it.
+            if !raw
+                .iter()
+                .any(|r| r.id == m.id || (r.sender == m.sender && r.client_id == m.client_id))
+            {
                 raw.push(m);
                 raw.sort_by_key(|r| r.id);
             }

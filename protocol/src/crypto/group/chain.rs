@@ -20,6 +20,8 @@ struct Span {
 struct EpochInfo {
     keyed: bool,
     history: bool,
+    /// The key in use after this commit.
+    key_epoch: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -77,6 +79,7 @@ impl Chain {
         self.epochs.push(EpochInfo {
             keyed: next.body.key.is_some(),
             history: head.settings.history,
+            key_epoch: head.key_epoch,
         });
         self.hashes.push(head.hash);
         self.commits.push(next);
@@ -138,6 +141,11 @@ impl Chain {
         (0..self.commits.len() as u64)
             .filter(|e| self.owed(user, *e))
             .collect()
+    }
+
+    /// The key in use after the commit of `epoch`.
+    pub fn key_epoch_at(&self, epoch: u64) -> Option<u64> {
+        self.epochs.get(usize::try_from(epoch).ok()?)?.key_epoch
     }
 
     /// The epoch messages are sealed under now (none after a leave, until a new key).

@@ -23,7 +23,7 @@ use crate::ids::{ClientMsgId, ConversationId, UserId};
 use ed25519_dalek::{Signature, VerifyingKey};
 use zeroize::{Zeroize, Zeroizing};
 
-const HEADER: usize = 1 + 8 + 32;
+const HEADER: usize = 1 + 8 + 8 + 32;
 const SIG: usize = 64;
 const KIND: &[u8] = b"message";
 
@@ -31,7 +31,10 @@ const KIND: &[u8] = b"message";
 #[derive(Clone, Copy, Debug)]
 pub struct Place<'a> {
     pub group: ConversationId,
+    /// The epoch that started the key.
     pub epoch: u64,
+    /// The newest commit the sender had seen (at least `epoch`).
+    pub sender_epoch: u64,
     pub commit_hash: &'a [u8; 32],
     pub sender: &'a UserId,
     pub client_id: &'a ClientMsgId,
@@ -44,6 +47,7 @@ impl Place<'_> {
             &[VERSION],
             &self.group.0.to_be_bytes(),
             &self.epoch.to_be_bytes(),
+            &self.sender_epoch.to_be_bytes(),
             self.commit_hash,
             &self.sender.0,
             &self.client_id.0,
@@ -55,6 +59,7 @@ impl Place<'_> {
             b"hearth/v1/gmsg",
             &self.group.0.to_be_bytes(),
             &self.epoch.to_be_bytes(),
+            &self.sender_epoch.to_be_bytes(),
             self.commit_hash,
             &self.sender.0,
             &self.client_id.0,
@@ -103,7 +108,15 @@ pub fn seal_with_salt(
     k.zeroize();
     let ct = ct?;
     let sig = signer.sign(&place.signed(&salt, &ct));
-    Ok([&[VERSION][..], &place.epoch.to_be_bytes(), &salt, &ct, &sig].concat())
+    Ok([
+        &[VERSION][..],
+        &place.epoch.to_be_bytes(),
+        &place.sender_epoch.to_be_bytes(),
+        &salt,
+        &ct,
+        &sig,
+    ]
+    .concat())
 }
 
 /// Why a group message cannot be shown as from its sender.
@@ -128,19 +141,29 @@ pub fn open(
     envelope: &[u8],
 ) -> std::result::Result<Zeroizing<Vec<u8>>, Unreadable> {
     let epoch = epoch_of(envelope).ok_or(Unreadable::Broken)?;
-    // An epoch this browser has not verified yet (its commit may be on the way).
+    let sender_epoch =
+        u64::from_be_bytes(envelope[9..17].try_into().map_err(|_| Unreadable::Broken)?);
+    // Commits this browser has not verified yet (they may be on the way): wait.
     let hash = chain.hash_at(epoch).ok_or(Unreadable::NoKey(epoch))?;
+    if chain.head().is_none_or(|h| h.epoch < sender_epoch) {
+        return Err(Unreadable::NoKey(epoch));
+    }
+    // The sender was a member then, and this key was still the current one.
+    if chain.key_epoch_at(sender_epoch) != Some(epoch) {
+        return Err(Unreadable::NotVerified);
+    }
     let signing = chain
-        .member_at(epoch, sender)
+        .member_at(sender_epoch, sender)
         .ok_or(Unreadable::NotVerified)?;
     let place = Place {
         group,
         epoch,
+        sender_epoch,
         commit_hash: &hash,
         sender,
         client_id,
     };
-    let (salt, rest) = envelope[9..].split_at(32);
+    let (salt, rest) = envelope[17..].split_at(32);
     let (ct, sig) = rest.split_at(rest.len() - SIG);
     let sig: [u8; 64] = sig.try_into().map_err(|_| Unreadable::Broken)?;
     VerifyingKey::from_bytes(&signing)

@@ -172,9 +172,11 @@ impl Head {
         let roster: Roster = members.clone().into();
         ensure(roster.len() <= MAX_MEMBERS, "too many members")?;
         ensure(
-            roster.members().filter(|m| m.role == Role::Owner).count() == 1
-                && roster.role_of(&b.author) == Some(Role::Owner),
-            "the creator is the one owner",
+            roster.role_of(&b.author) == Some(Role::Owner)
+                && roster
+                    .members()
+                    .all(|m| m.user == b.author || m.role == Role::Member),
+            "the creator is the one owner and everyone else starts as a member",
         )?;
         let signer = roster
             .get(&b.author)
