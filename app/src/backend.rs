@@ -89,6 +89,15 @@ pub trait Backend: Send + Sync + 'static {
         conversation: ConversationId,
         wraps: Vec<KeyWrap>,
     ) -> Result<(), ApiError>;
+    /// Throws away a key wrap made for the user that did not open (so it is handed over
+    /// again by someone else).
+    async fn drop_key(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+        epoch: u64,
+        sender: UserId,
+    ) -> Result<(), ApiError>;
     async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError>;
     /// A group's usable invites, for its admins.
     async fn list_invites(

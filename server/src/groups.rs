@@ -46,6 +46,23 @@ impl Hearth {
         Ok(())
     }
 
+    pub async fn drop_key(
+        &self,
+        me: &UserId,
+        conv: ConversationId,
+        epoch: u64,
+        sender: UserId,
+    ) -> Result<()> {
+        let members = db::groups::drop_key(&self.db, me, conv, epoch, &sender).await?;
+        tracing::warn!(
+            conversation = conv.0,
+            epoch,
+            "a member refused a key wrap that did not open"
+        );
+        self.group_changed(conv, &members);
+        Ok(())
+    }
+
     pub async fn delete(&self, me: &UserId, conv: ConversationId) -> Result<()> {
         let was = db::groups::delete(&self.db, me, conv).await?;
         tracing::info!(conversation = conv.0, "group deleted");

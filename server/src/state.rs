@@ -422,6 +422,16 @@ impl Backend for Hearth {
         Ok(db::invites::create(&self.db, &me.id, invite).await?)
     }
 
+    async fn drop_key(
+        &self,
+        me: &Profile,
+        conversation: ConversationId,
+        epoch: u64,
+        sender: UserId,
+    ) -> Result<(), ApiError> {
+        Ok(Hearth::drop_key(self, &me.id, conversation, epoch, sender).await?)
+    }
+
     async fn list_invites(
         &self,
         me: &Profile,

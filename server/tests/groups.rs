@@ -684,3 +684,68 @@ async fn invites_and_the_everyone_room() {
         .unwrap();
     assert_eq!(commit(&s, &eve, Some(&h2), body, &all).await.0, 403);
 }
+
+#[tokio::test]
+async fn a_bad_wrap_is_thrown_away_and_the_key_asked_for_again() {
+    let s = common::start().await;
+    let (alice, bob, carol, eve) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+        s.register("carol", "pw").await,
+        s.register("eve", "pw").await,
+    );
+    let all = [&alice, &bob, &carol];
+    let conv = group(&s, &alice, &[&bob], true).await;
+    let h = head(&s, &alice, conv).await;
+    let body = h
+        .propose(
+            alice.id,
+            Action::Add {
+                member: member(&carol),
+            },
+        )
+        .unwrap();
+    assert_eq!(commit(&s, &alice, Some(&h), body, &all).await.0, 200);
+    let wanted = |st: GroupState| {
+        st.wanted
+            .iter()
+            .any(|w| w.recipient == carol.id && w.epoch == 0)
+    };
+    assert!(
+        wanted(state(&s, &alice, conv).await.unwrap()),
+        "carol is owed the kept key"
+    );
+
+    // bob fills carol's slot with garbage: nobody is asked any more...
+    let junk = KeyWrap {
+        epoch: 0,
+        sender: bob.id,
+        recipient: carol.id,
+        wrap: Bytes(vec![7; keys::WRAP_LEN]),
+    };
+    let res = s
+        .call(
+            "give_keys",
+            Some(&bob.cookie),
+            json!({ "conversation": conv, "wraps": [junk] }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(!wanted(state(&s, &alice, conv).await.unwrap()));
+    // ...until carol's browser, which cannot open it, throws it away.
+    let drop = json!({ "conversation": conv, "epoch": 0, "sender": bob.id });
+    assert_eq!(
+        s.call("drop_key", Some(&eve.cookie), drop.clone())
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        s.call("drop_key", Some(&carol.cookie), drop).await.status(),
+        200
+    );
+    assert!(
+        wanted(state(&s, &alice, conv).await.unwrap()),
+        "asked for again"
+    );
+}

@@ -111,3 +111,17 @@ pub async fn revoke_invite(id: String) -> Result<(), ApiError> {
     .await
     .map_err(server::fail)
 }
+
+#[leptos::server(prefix = "/api", endpoint = "drop_key", input = Json)]
+pub async fn drop_key(
+    conversation: ConversationId,
+    epoch: u64,
+    sender: protocol::UserId,
+) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.drop_key(&me, conversation, epoch, sender).await
+    }
+    .await
+    .map_err(server::fail)
+}

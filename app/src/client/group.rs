@@ -31,6 +31,9 @@ pub struct GroupCtx {
     pub keys: BTreeMap<u64, EpochKey>,
     /// Keys the server says members lack (checked against the chain before handing over).
     pub wanted: Vec<WrapSlot>,
+    /// Wraps for this browser that did not open (epoch, sender): thrown away, so an honest
+    /// member hands the key over again.
+    pub refused: Vec<(u64, UserId)>,
     pub everyone: bool,
 }
 
@@ -124,7 +127,7 @@ impl Groups {
         let known = self.get(conv);
         let after = known.as_ref().and_then(|c| c.head().map(|h| h.epoch));
         let state = api::fetch_group(conv, after).await?;
-        let ctx = match self.update(known.as_deref(), state, people) {
+        let mut ctx = match self.update(known.as_deref(), state, people) {
             Ok(ctx) => ctx,
             // Something did not line up with what this browser had: start over.
             Err(_) if known.is_some() => {
@@ -143,6 +146,11 @@ impl Groups {
             }
             Err(e) => return Err(e),
         };
+        for (epoch, sender) in std::mem::take(&mut ctx.refused) {
+            if let Err(e) = api::drop_key(conv, epoch, sender).await {
+                leptos::logging::warn!("could not throw away a bad key wrap: {e}");
+            }
+        }
         let ctx = Rc::new(ctx);
         self.loaded.borrow_mut().insert(conv, ctx.clone());
         if let Err(e) = self.hand_over(&ctx, people).await {
@@ -163,6 +171,7 @@ impl Groups {
             at: Vec::new(),
             keys: BTreeMap::new(),
             wanted: Vec::new(),
+            refused: Vec::new(),
             everyone: state.everyone,
         });
         let before = ctx.head().map(|h| (h.epoch, h.hash));
@@ -188,7 +197,10 @@ impl Groups {
                 Ok(k) => {
                     ctx.keys.insert(w.epoch, k);
                 }
-                Err(e) => leptos::logging::warn!("a group key was refused: {e}"),
+                Err(e) => {
+                    leptos::logging::warn!("a group key was refused: {e}");
+                    ctx.refused.push((w.epoch, w.sender));
+                }
             }
         }
         // The chain must be the group asked for, and (fetched again from the start) must

@@ -528,6 +528,33 @@ pub async fn give_keys(
     Ok(recipients.into_iter().collect())
 }
 
+/// Deletes a wrap made for `me` that did not open or did not match its commit, so the
+/// key counts as missing again and an honest member hands it over; returns the members
+/// to tell.
+pub async fn drop_key(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+    epoch: u64,
+    sender: &UserId,
+) -> Result<Vec<UserId>> {
+    role(db, me, conv).await?.ok_or_else(not_in_group)?;
+    group_keys::Entity::delete_many()
+        .filter(group_keys::Column::ConversationId.eq(conv.0))
+        .filter(group_keys::Column::Epoch.eq(i64::try_from(epoch).unwrap_or(-1)))
+        .filter(group_keys::Column::RecipientId.eq(me.to_hex()))
+        .filter(group_keys::Column::SenderId.eq(sender.to_hex()))
+        .exec(db)
+        .await?;
+    Ok(members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.user_id.parse().ok())
+        .collect())
+}
+
 /// Deletes a group, if `me` owns it (checked in the delete itself); returns who was in it.
 pub async fn delete(
     db: &DatabaseConnection,

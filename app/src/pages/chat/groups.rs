@@ -236,7 +236,7 @@ impl Chat {
                 .cloned()
                 .collect();
             let id = groups.create(settings, &chosen, &people).await?;
-            this.conversations.set(api::conversations().await?);
+            this.set_conversations(api::conversations().await?);
             this.select(id);
             Ok(())
         });
@@ -288,7 +288,7 @@ impl Chat {
         self.run(busy, async move {
             let people = this.people.get_untracked();
             let id = groups.join_with(&code, &people).await?;
-            this.conversations.set(api::conversations().await?);
+            this.set_conversations(api::conversations().await?);
             this.join_code.set(String::new());
             this.error.set(None);
             this.select(id);

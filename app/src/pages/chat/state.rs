@@ -162,7 +162,7 @@ impl Chat {
         // Verify every group once, which also hands over keys to members who joined while
         // nobody holding them was online.
         let convs = api::conversations().await?;
-        self.conversations.set(convs.clone());
+        self.set_conversations(convs.clone());
         for c in convs.iter().filter(|c| c.group.is_some()) {
             if self.current.get_untracked() != Some(c.id) {
                 self.load_group(c.id).await;
@@ -172,14 +172,28 @@ impl Chat {
     }
 
     pub(super) fn refresh_conversations(&self) {
-        let conversations = self.conversations;
         let this = *self;
         spawn_local(async move {
             match api::conversations().await {
-                Ok(cs) => conversations.set(cs),
+                Ok(cs) => this.set_conversations(cs),
                 Err(e) => this.report(e),
             }
         });
+    }
+
+    /// Replaces the sidebar's list with a fresh one from the server, keeping direct
+    /// conversations opened meanwhile (a list fetched a moment earlier lacks them; direct
+    /// conversations never go away, groups the user left are removed explicitly).
+    pub(super) fn set_conversations(&self, mut list: Vec<ConversationSummary>) {
+        let opened: Vec<ConversationSummary> = self.conversations.with_untracked(|cs| {
+            cs.iter()
+                .filter(|c| c.peer.is_some() && !list.iter().any(|n| n.id == c.id))
+                .cloned()
+                .collect()
+        });
+        list.extend(opened);
+        list.sort_by_key(|c| std::cmp::Reverse(c.last_message));
+        self.conversations.set(list);
     }
 
     pub fn stop(&self) {
@@ -374,7 +388,7 @@ impl Chat {
                 (Ok(people), Ok(convs)) => {
                     this.review(&people);
                     this.people.set(people);
-                    this.conversations.set(convs);
+                    this.set_conversations(convs);
                 }
                 (Err(e), _) | (_, Err(e)) => this.report(e),
             }
@@ -438,7 +452,7 @@ impl Chat {
         let this = *self;
         spawn_local(async move {
             match api::conversations().await {
-                Ok(cs) => this.conversations.set(cs),
+                Ok(cs) => this.set_conversations(cs),
                 Err(e) => return this.report(e),
             }
             if let Some(id) = this.current.get_untracked() {
