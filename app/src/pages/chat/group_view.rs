@@ -325,6 +325,7 @@ fn GroupSettings(g: GroupView, busy: RwSignal<bool>) -> impl IntoView {
     let description = RwSignal::new(g.settings.description.clone());
     let emoji = RwSignal::new(g.settings.emoji.clone());
     let history = RwSignal::new(g.settings.history);
+    let was_shared = g.settings.history;
     let problem = RwSignal::new(None::<String>);
     let open = g.settings.open;
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -345,6 +346,9 @@ fn GroupSettings(g: GroupView, busy: RwSignal<bool>) -> impl IntoView {
                 <label>"Description"<textarea rows="2" maxlength="280" bind:value=description></textarea></label>
                 <EmojiField value=emoji/>
                 <label class="check"><input type="checkbox" bind:checked=history/>"New members can read earlier messages"</label>
+                <Show when=move || history.get() && !was_shared>
+                    <p class="hint">"Everyone who joins from now on will be able to read everything said so far, also what was said while this was off."</p>
+                </Show>
                 {move || problem.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get()>"Save"</button>
             </form>

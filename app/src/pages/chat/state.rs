@@ -192,6 +192,12 @@ impl Chat {
                 .collect()
         });
         list.extend(opened);
+        // The open conversation is being read: a list fetched before its read mark moved
+        // must not bring its unread count back.
+        let open = self.current.get_untracked();
+        list.iter_mut()
+            .filter(|c| Some(c.id) == open)
+            .for_each(|c| c.unread = 0);
         list.sort_by_key(|c| std::cmp::Reverse(c.last_message));
         self.conversations.set(list);
     }
