@@ -27,6 +27,36 @@ fn direct_key(a: &UserId, b: &UserId) -> String {
     format!("{lo}:{hi}")
 }
 
+/// The conversation with a unique key (a direct pair, the Everyone room), made on first
+/// use; two callers at once still end up with one.
+pub(super) async fn keyed(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    key: &str,
+) -> Result<conversations::Model> {
+    let find = || conversations::Entity::find().filter(conversations::Column::DirectKey.eq(key));
+    if let Some(c) = find().one(db).await? {
+        return Ok(c);
+    }
+    conversations::Entity::insert(conversations::ActiveModel {
+        kind: Set(kind.into()),
+        direct_key: Set(Some(key.into())),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(conversations::Column::DirectKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    find()
+        .one(db)
+        .await?
+        .ok_or(Error::Corrupt("keyed conversation vanished"))
+}
+
 /// The direct conversation between two people, made on first use. The unique direct key
 /// means two browsers opening it at once still end up with one conversation.
 pub async fn open_direct(
@@ -39,30 +69,8 @@ pub async fn open_direct(
             "A direct conversation needs another person.".into(),
         ));
     }
-    let key = direct_key(me, peer);
-    let find =
-        || conversations::Entity::find().filter(conversations::Column::DirectKey.eq(key.clone()));
-    if let Some(c) = find().one(db).await? {
-        return Ok(ConversationId(c.id));
-    }
     let txn = db.begin().await?;
-    conversations::Entity::insert(conversations::ActiveModel {
-        kind: Set("direct".into()),
-        direct_key: Set(Some(key.clone())),
-        created_at: Set(now_ms()),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::column(conversations::Column::DirectKey)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    let c = find()
-        .one(&txn)
-        .await?
-        .ok_or(Error::Corrupt("direct conversation vanished"))?;
+    let c = keyed(&txn, "direct", &direct_key(me, peer)).await?;
     for user in [me, peer] {
         members::Entity::insert(members::ActiveModel {
             conversation_id: Set(c.id),

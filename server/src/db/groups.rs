@@ -55,29 +55,11 @@ pub async fn reserve(db: &DatabaseConnection, me: &UserId) -> Result<Conversatio
 
 /// The Everyone room's id, reserved on first use (its unique key makes it one room).
 pub async fn everyone(db: &DatabaseConnection) -> Result<ConversationId> {
-    let find =
-        || conversations::Entity::find().filter(conversations::Column::DirectKey.eq(EVERYONE));
-    if let Some(c) = find().one(db).await? {
-        return Ok(ConversationId(c.id));
-    }
-    conversations::Entity::insert(conversations::ActiveModel {
-        kind: Set(EVERYONE.into()),
-        direct_key: Set(Some(EVERYONE.into())),
-        created_at: Set(now_ms()),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::column(conversations::Column::DirectKey)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    let c = find()
-        .one(db)
-        .await?
-        .ok_or(Error::Corrupt("everyone room vanished"))?;
-    Ok(ConversationId(c.id))
+    Ok(ConversationId(
+        super::conversations::keyed(db, EVERYONE, EVERYONE)
+            .await?
+            .id,
+    ))
 }
 
 pub(super) async fn group_row(

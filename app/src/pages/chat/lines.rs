@@ -66,8 +66,7 @@ impl Chat {
             return false;
         };
         groups.get(m.conversation).is_some_and(|ctx| {
-            ctx.chain.head().is_some_and(|h| h.epoch >= epoch)
-                && !ctx.chain.entitled(&me).contains(&epoch)
+            ctx.chain.head().is_some_and(|h| h.epoch >= epoch) && !ctx.chain.owed(&me, epoch)
         })
     }
 

@@ -164,7 +164,9 @@ impl Chat {
         let convs = api::conversations().await?;
         self.set_conversations(convs.clone());
         for c in convs.iter().filter(|c| c.group.is_some()) {
-            if self.current.get_untracked() != Some(c.id) {
+            // The Everyone room was just loaded (and its keys handed over) by the join.
+            let loaded = groups.get(c.id).is_some();
+            if !loaded && self.current.get_untracked() != Some(c.id) {
                 self.load_group(c.id).await;
             }
         }

@@ -158,16 +158,6 @@ pub enum Action {
     Rekey,
 }
 
-impl Action {
-    /// Someone brought in by this change.
-    pub fn newcomer(&self) -> Option<&Member> {
-        match self {
-            Action::Add { member } | Action::Join { member } => Some(member),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitBody {
     pub version: u8,
