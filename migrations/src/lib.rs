@@ -6,6 +6,7 @@ mod m20261122_000001_spine;
 mod m20261122_000002_key_pins;
 mod m20261122_000003_recovery;
 mod m20261122_000004_groups;
+mod m20261122_000005_files;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_key_pins::Migration),
             Box::new(m20261122_000003_recovery::Migration),
             Box::new(m20261122_000004_groups::Migration),
+            Box::new(m20261122_000005_files::Migration),
         ]
     }
 }

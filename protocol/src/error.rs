@@ -34,6 +34,9 @@ pub enum ProtocolError {
     BadFrame(String),
     #[error("{0}")]
     Invalid(String),
+    /// An encrypted file that does not open: cut short, reordered, altered or too long.
+    #[error("the file cannot be decrypted: {0}")]
+    File(&'static str),
 }
 
 pub type Result<T, E = ProtocolError> = std::result::Result<T, E>;

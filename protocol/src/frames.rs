@@ -2,7 +2,7 @@
 
 use crate::bytes::Bytes;
 use crate::error::{ProtocolError, Result};
-use crate::ids::{ClientMsgId, ConversationId, MessageId, UserId};
+use crate::ids::{ClientMsgId, ConversationId, FileId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The frame version this build speaks.
@@ -21,6 +21,10 @@ pub enum ClientFrame {
         conversation: ConversationId,
         client_id: ClientMsgId,
         envelope: Bytes,
+        /// Uploaded files whose keys the envelope carries: deleting the message deletes
+        /// them. The server learns only that the message has files, never what they are.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<FileId>,
     },
     /// Replay every message after `after` in the user's conversations (after a reconnect).
     Resume { after: MessageId },
@@ -169,6 +173,7 @@ mod tests {
             conversation: ConversationId(3),
             client_id: ClientMsgId([1; 16]),
             envelope: Bytes(vec![1, 2, 3]),
+            files: vec![],
         };
         let text = f.encode();
         assert!(text.starts_with(r#"{"v":1,"type":"send""#), "{text}");

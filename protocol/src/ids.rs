@@ -73,7 +73,12 @@ macro_rules! hex_id {
     };
 }
 
+/// An uploaded encrypted file, named at random by the server.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub [u8; 16]);
+
 hex_id!(UserId);
+hex_id!(FileId);
 hex_id!(ClientMsgId);
 
 impl fmt::Display for ConversationId {

@@ -14,4 +14,4 @@ pub mod validate;
 
 pub use bytes::Bytes;
 pub use error::ProtocolError;
-pub use ids::{ClientMsgId, ConversationId, MessageId, UserId};
+pub use ids::{ClientMsgId, ConversationId, FileId, MessageId, UserId};

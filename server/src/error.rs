@@ -28,6 +28,9 @@ pub enum Error {
     Stale,
     #[error("not found")]
     NotFound(&'static str),
+    /// Over the upload size limit or the user's quota (413).
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(&'static str),
 }
@@ -36,7 +39,9 @@ impl Error {
     /// What the person at the browser is told.
     pub fn user_message(&self) -> String {
         match self {
-            Error::BadRequest(m) | Error::Conflict(m) | Error::Refused(m) => m.clone(),
+            Error::BadRequest(m) | Error::Conflict(m) | Error::Refused(m) | Error::TooLarge(m) => {
+                m.clone()
+            }
             Error::Stale => "The group changed; the message will be sealed again.".to_string(),
             Error::Unauthorized(m) | Error::Forbidden(m) | Error::NotFound(m) => (*m).to_string(),
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
@@ -67,7 +72,7 @@ impl From<Error> for app::ApiError {
         }
         let msg = e.user_message();
         match e {
-            Error::BadRequest(_) => app::ApiError::BadRequest(msg),
+            Error::BadRequest(_) | Error::TooLarge(_) => app::ApiError::BadRequest(msg),
             Error::Conflict(_) | Error::Stale => app::ApiError::Conflict(msg),
             Error::Refused(_) => app::ApiError::Forbidden(msg),
             Error::Unauthorized(_) => app::ApiError::Unauthorized(msg),
@@ -75,6 +80,34 @@ impl From<Error> for app::ApiError {
             Error::NotFound(_) => app::ApiError::NotFound(msg),
             _ => app::ApiError::Internal(msg),
         }
+    }
+}
+
+impl Error {
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode as S;
+        match self {
+            Error::BadRequest(_) => S::BAD_REQUEST,
+            Error::Conflict(_) | Error::Stale => S::CONFLICT,
+            Error::Unauthorized(_) => S::UNAUTHORIZED,
+            Error::Forbidden(_) | Error::Refused(_) => S::FORBIDDEN,
+            Error::NotFound(_) => S::NOT_FOUND,
+            Error::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
+            Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
+                S::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+}
+
+/// For the plain HTTP routes (files): the status, and `{"error": message}` for the user.
+impl axum::response::IntoResponse for Error {
+    fn into_response(self) -> axum::response::Response {
+        if self.is_internal() {
+            tracing::error!("{self}");
+        }
+        let body = serde_json::json!({ "error": self.user_message() });
+        (self.status(), axum::Json(body)).into_response()
     }
 }
 

@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use clap::Parser;
+use server::files::FileStore;
 use server::{auth::ServerSecret, config::Config, db, hub::Hub, net, router, state::Hearth};
 use std::sync::Arc;
 
@@ -36,16 +37,26 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("opening the database")?;
 
-    // 6. Shared state and routes.
+    // 6. The upload folder; uploads left over from a crash or abandoned are removed.
+    let files = FileStore::open(config.uploads_path(), config.max_upload, config.quota)
+        .context("opening the upload folder")?;
+
+    // 7. Shared state and routes.
     let state = Arc::new(Hearth {
         db,
         hub: Arc::new(Hub::default()),
         secret,
         secure_cookies: config.secure_cookies,
+        files,
     });
+    let swept = server::files::sweep::sweep(&state).await?;
+    if swept > 0 {
+        tracing::info!(removed = swept, "removed orphaned uploads");
+    }
+    server::files::sweep::spawn(state.clone());
     let app = router::build(state, &config.site);
 
-    // 7. Listen, and say where.
+    // 8. Listen, and say where.
     let listener = tokio::net::TcpListener::bind((config.addr, config.port))
         .await
         .with_context(|| format!("listening on {}:{}", config.addr, config.port))?;
@@ -63,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
     );
     tracing::info!(%bound, "listening");
 
-    // 8. Serve until Ctrl-C or SIGTERM.
+    // 9. Serve until Ctrl-C or SIGTERM.
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await?;

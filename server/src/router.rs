@@ -31,6 +31,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
     let options = leptos_options(site);
     let routes = generate_route_list(App);
     let backend: SharedBackend = state.clone();
+    let state_for_files = state.clone();
     let pages = Router::new()
         .leptos_routes_with_context(
             &options,
@@ -47,6 +48,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         .route("/ws", get(crate::socket::upgrade))
         .with_state(state);
     socket
+        .merge(crate::files::routes(state_for_files))
         .merge(pages)
         .layer(axum::middleware::map_response(error_status))
         .layer(SetResponseHeaderLayer::overriding(

@@ -160,7 +160,10 @@ async fn handle(state: &Hearth, user: &UserId, text: &str) -> Vec<ServerFrame> {
             conversation,
             client_id,
             envelope,
-        } => match db::messages::send(&state.db, user, conversation, client_id, envelope).await {
+            files,
+        } => match db::messages::send(&state.db, user, conversation, client_id, envelope, &files)
+            .await
+        {
             Ok(sent) => {
                 let m = &sent.message;
                 let ack = ServerFrame::Ack {

@@ -30,6 +30,7 @@ pub struct Hearth {
     pub hub: Arc<Hub>,
     pub secret: ServerSecret,
     pub secure_cookies: bool,
+    pub files: crate::files::FileStore,
 }
 
 impl Hearth {

@@ -181,6 +181,7 @@ fn send_frame(conv: ConversationId, id: u8, envelope: Vec<u8>) -> String {
         conversation: conv,
         client_id: ClientMsgId([id; 16]),
         envelope: Bytes(envelope),
+        files: vec![],
     }
     .encode()
 }

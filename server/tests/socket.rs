@@ -72,6 +72,7 @@ async fn limits_bad_frames_and_repeated_ids() {
         conversation: conv.id,
         client_id: id,
         envelope: Bytes(vec![1; 300]),
+        files: vec![],
     }
     .encode();
     a1.send_text(send.clone()).await;
@@ -125,6 +126,7 @@ async fn limits_bad_frames_and_repeated_ids() {
             conversation: conv.id,
             client_id: id,
             envelope: Bytes(vec![1; 10]),
+            files: vec![],
         }
         .encode(),
     )

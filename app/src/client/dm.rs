@@ -74,20 +74,17 @@ impl Dm {
         Ok(k)
     }
 
-    /// Encrypts a text for `peer`; returns the new client message id and the envelope.
-    pub fn seal_text(
+    /// Encrypts a message for `peer`; returns the new client message id and the envelope.
+    pub fn seal(
         &self,
         conversation: ConversationId,
         peer: &Person,
-        text: &str,
+        content: &MessageContent,
     ) -> Result<(ClientMsgId, Vec<u8>), ProtocolError> {
         let dir = self.direction(conversation, peer, self.me())?;
         let key = self.key(&dir, peer)?;
         let id = ClientMsgId::random()?;
-        let padded = MessageContent::Text {
-            text: text.to_string(),
-        }
-        .to_padded()?;
+        let padded = content.to_padded()?;
         Ok((id, envelope::seal(&key, &dir, &id, &padded)?))
     }
 

@@ -433,14 +433,14 @@ impl Groups {
         Ok(conv)
     }
 
-    /// Seals a text under the group's current key. Without one (someone left) or without
+    /// Seals a message under the group's current key. Without one (someone left) or without
     /// this browser holding it (nobody has handed it over yet), starts a new key first, so
     /// sending never waits for another member to come online.
-    pub async fn seal_text(
+    pub async fn seal(
         &self,
         conv: ConversationId,
         client_id: ClientMsgId,
-        text: &str,
+        content: &MessageContent,
         people: &[Person],
     ) -> Result<Vec<u8>, ApiError> {
         let mut ctx = match self.get(conv) {
@@ -474,10 +474,7 @@ impl Groups {
             sender: &me,
             client_id: &client_id,
         };
-        let padded = MessageContent::Text {
-            text: text.to_string(),
-        }
-        .to_padded()?;
+        let padded = content.to_padded()?;
         Ok(message::seal(key, &place, &self.ring.keys, &padded)?)
     }
 

@@ -2,11 +2,12 @@
 //! envelope. The server sees everything here except `MessageContent`.
 
 use crate::bytes::Bytes;
+use crate::crypto::file::FileKey;
 use crate::crypto::identity::PublicIdentity;
 use crate::crypto::kdf::{AuthSecret, KdfParams, Salt};
 use crate::error::{ProtocolError, Result};
 use crate::frames::StoredMessage;
-use crate::ids::{ConversationId, MessageId, UserId};
+use crate::ids::{ConversationId, FileId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
 pub mod group;
@@ -117,7 +118,78 @@ pub const HISTORY_PAGE: u32 = 50;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageContent {
-    Text { text: String },
+    Text {
+        text: String,
+    },
+    /// A file: everything needed to fetch, decrypt and show it.
+    File(FileMeta),
+}
+
+/// A file as its message describes it. The server holds only the encrypted blob.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMeta {
+    pub id: FileId,
+    pub key: FileKey,
+    pub name: String,
+    /// The type the sender's browser reported; only allow-listed image types are ever
+    /// shown inline, so a wrong one cannot do harm.
+    pub mime: String,
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<Thumb>,
+}
+
+/// A small preview of an image, made and encrypted by the sender's browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thumb {
+    pub mime: String,
+    /// The full image's size in pixels, so the viewer can lay it out before it loads.
+    pub width: u32,
+    pub height: u32,
+    pub data: Bytes,
+}
+
+/// The largest thumbnail a message carries (it must fit a frame with room to spare).
+pub const THUMB_MAX: usize = 24 * 1024;
+
+/// Image types shown inline: raster formats browsers decode safely. Never SVG, which can
+/// carry script.
+pub const INLINE_IMAGES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+impl FileMeta {
+    /// The name to save under: no folders, no control characters, not empty, not huge.
+    pub fn safe_name(&self) -> String {
+        let cleaned: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .take(200)
+            .collect();
+        let trimmed = cleaned.trim().trim_start_matches('.');
+        if trimmed.is_empty() {
+            "file".into()
+        } else {
+            trimmed.to_string()
+        }
+    }
+
+    /// True when the file may be shown as an image.
+    pub fn inline_image(&self) -> bool {
+        INLINE_IMAGES.contains(&self.mime.as_str())
+    }
+
+    /// The thumbnail, if it is an allow-listed image of a sane size.
+    pub fn safe_thumb(&self) -> Option<&Thumb> {
+        self.thumb
+            .as_ref()
+            .filter(|t| INLINE_IMAGES.contains(&t.mime.as_str()) && t.data.len() <= THUMB_MAX)
+    }
 }
 
 impl MessageContent {
@@ -146,5 +218,44 @@ mod tests {
         assert_eq!(p.len(), 256);
         assert_eq!(MessageContent::from_padded(&p).unwrap(), c);
         assert!(MessageContent::from_padded(&crate::crypto::pad::pad(b"{}").unwrap()).is_err());
+    }
+
+    fn file(name: &str, mime: &str) -> FileMeta {
+        FileMeta {
+            id: FileId([1; 16]),
+            key: FileKey([2; 32]),
+            name: name.into(),
+            mime: mime.into(),
+            size: 3,
+            thumb: Some(Thumb {
+                mime: "image/svg+xml".into(),
+                width: 1,
+                height: 1,
+                data: Bytes(vec![0; 10]),
+            }),
+        }
+    }
+
+    #[test]
+    fn file_content_round_trips_and_is_made_safe() {
+        let c = MessageContent::File(file("../../etc/passwd\u{0}", "image/png"));
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(
+            json.starts_with(r#"{"kind":"file","id":"01010101"#),
+            "{json}"
+        );
+        assert_eq!(
+            MessageContent::from_padded(&c.to_padded().unwrap()).unwrap(),
+            c
+        );
+        let MessageContent::File(f) = c else {
+            unreachable!()
+        };
+        assert_eq!(f.safe_name(), "_.._etc_passwd_");
+        assert!(f.inline_image());
+        assert!(f.safe_thumb().is_none(), "an SVG thumbnail is never shown");
+        assert_eq!(file("  ", "x").safe_name(), "file");
+        assert_eq!(file(".bashrc", "x").safe_name(), "bashrc");
+        assert!(!file("a.svg", "image/svg+xml").inline_image());
     }
 }

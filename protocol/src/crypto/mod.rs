@@ -3,6 +3,7 @@
 
 pub mod base32;
 pub mod envelope;
+pub mod file;
 pub mod group;
 pub mod identity;
 pub mod kdf;

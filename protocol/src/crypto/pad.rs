@@ -10,12 +10,17 @@ const MIN_BUCKET: usize = 256;
 
 /// The Padmé bucket for a length.
 pub fn padme(len: usize) -> usize {
+    padme_u64(len as u64) as usize
+}
+
+/// Padmé over u64, for file sizes beyond a 32-bit `usize` (wasm32).
+pub fn padme_u64(len: u64) -> u64 {
     if len < 2 {
         return len;
     }
-    let e = usize::BITS - 1 - len.leading_zeros(); // floor(log2 len)
+    let e = u64::BITS - 1 - len.leading_zeros(); // floor(log2 len)
     let s = u32::BITS - e.leading_zeros(); // floor(log2 e) + 1
-    let mask = (1usize << (e - s)) - 1;
+    let mask = (1u64 << (e - s)) - 1;
     (len + mask) & !mask
 }
 

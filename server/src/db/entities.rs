@@ -233,3 +233,28 @@ pub mod invites {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod files {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "files")]
+    pub struct Model {
+        /// A random `FileId` in hex: also the blob's file name on disk.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub owner_id: String,
+        pub conversation_id: i64,
+        pub message_id: Option<i64>,
+        /// The declared blob size, and the bytes received so far.
+        pub size: i64,
+        pub received: i64,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -50,6 +50,7 @@ pub async fn send(
     conv: ConversationId,
     client_id: ClientMsgId,
     envelope: Bytes,
+    files: &[protocol::FileId],
 ) -> Result<Sent> {
     if envelope.is_empty() || envelope.len() > MAX_ENVELOPE {
         return Err(Error::BadRequest(
@@ -92,6 +93,10 @@ pub async fn send(
         .one(&txn)
         .await?
         .ok_or(Error::Corrupt("message vanished"))?;
+    // A repeated client id carried its files the first time.
+    if res == 1 && row.conversation_id == conv.0 {
+        super::files::attach(&txn, me, conv, MessageId(row.id), files).await?;
+    }
     txn.commit().await?;
     if row.conversation_id != conv.0 {
         return Err(Error::BadRequest(

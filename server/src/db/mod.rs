@@ -3,6 +3,7 @@
 
 pub mod conversations;
 pub mod entities;
+pub mod files;
 pub mod groups;
 pub mod invites;
 pub mod messages;

@@ -10,6 +10,7 @@ use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, derive_master};
 use protocol::crypto::random_array;
 use protocol::crypto::wrap::wrap_keys;
 use protocol::frames::ServerFrame;
+use server::files::FileStore;
 use server::{auth::ServerSecret, db, hub::Hub, router, state::Hearth};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub state: Arc<Hearth>,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
 }
@@ -33,8 +35,9 @@ pub async fn start() -> TestServer {
         hub: Arc::new(Hub::default()),
         secret,
         secure_cookies: false,
+        files: FileStore::open(dir.path().join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
     });
-    let app = router::build(state, dir.path());
+    let app = router::build(state.clone(), dir.path());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -42,6 +45,7 @@ pub async fn start() -> TestServer {
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
     TestServer {
         addr,
+        state,
         dir,
         http: reqwest::Client::new(),
     }

@@ -1,15 +1,16 @@
 //! The chat page's group actions: loading and verifying, sending, membership changes.
 
-use super::state::{Chat, Line, Panel};
+use super::state::{Chat, Line, Outgoing, Panel};
 use crate::ApiError;
 use crate::api;
 use crate::client::group::GroupCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol::api::MessageContent;
 use protocol::api::group::InviteInfo;
 use protocol::crypto::group::{Action, Member, Role, Settings};
 use protocol::frames::ClientFrame;
-use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
+use protocol::{Bytes, ClientMsgId, ConversationId, FileId, UserId};
 use std::rc::Rc;
 
 /// A member as the members panel shows them.
@@ -109,15 +110,28 @@ impl Chat {
         });
     }
 
-    pub(super) fn send_group(&self, conv: ConversationId, text: String) -> bool {
+    pub(super) fn send_group(
+        &self,
+        conv: ConversationId,
+        content: MessageContent,
+        files: Vec<FileId>,
+    ) -> bool {
         let Ok(client_id) = ClientMsgId::random() else {
             return false;
         };
-        self.lines
-            .update(|ls| ls.push(Line::pending(client_id, text.clone())));
-        self.scroll_to_end.update(|n| *n += 1);
+        if self.current.get_untracked() == Some(conv) {
+            self.lines
+                .update(|ls| ls.push(Line::pending(client_id, content.clone())));
+            self.scroll_to_end.update(|n| *n += 1);
+        }
         self.outbox.update_value(|o| {
-            o.insert(client_id, (conv, text, 0));
+            let out = Outgoing {
+                conv,
+                content,
+                files,
+                tries: 0,
+            };
+            o.insert(client_id, out);
         });
         self.seal_and_send(client_id);
         true
@@ -125,7 +139,7 @@ impl Chat {
 
     /// Seals (again) a queued group message for the group's newest epoch and sends it.
     fn seal_and_send(&self, client_id: ClientMsgId) {
-        let Some((conv, text, _)) = self.outbox.with_value(|o| o.get(&client_id).cloned()) else {
+        let Some(out) = self.outbox.with_value(|o| o.get(&client_id).cloned()) else {
             return;
         };
         let (Some(groups), Some(socket)) = (self.groups.get_value(), self.socket.get_value())
@@ -135,13 +149,17 @@ impl Chat {
         let this = *self;
         spawn_local(async move {
             let people = this.people.get_untracked();
-            match groups.seal_text(conv, client_id, &text, &people).await {
+            match groups
+                .seal(out.conv, client_id, &out.content, &people)
+                .await
+            {
                 Ok(envelope) => socket.send(
                     client_id,
                     ClientFrame::Send {
-                        conversation: conv,
+                        conversation: out.conv,
                         client_id,
                         envelope: Bytes(envelope),
+                        files: out.files,
                     },
                 ),
                 Err(e) => {
@@ -159,7 +177,10 @@ impl Chat {
     /// The server refused a send sealed for an epoch that is no longer the newest: verify
     /// the group again and seal once more (a few times at most).
     pub(super) fn reseal(&self, client_id: ClientMsgId) {
-        let Some((conv, _, tries)) = self.outbox.with_value(|o| o.get(&client_id).cloned()) else {
+        let Some((conv, tries)) = self
+            .outbox
+            .with_value(|o| o.get(&client_id).map(|e| (e.conv, e.tries)))
+        else {
             return;
         };
         if tries >= 3 {
@@ -172,7 +193,7 @@ impl Chat {
         }
         self.outbox.update_value(|o| {
             if let Some(e) = o.get_mut(&client_id) {
-                e.2 += 1;
+                e.tries += 1;
             }
         });
         let this = *self;

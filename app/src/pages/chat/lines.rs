@@ -3,7 +3,7 @@
 use super::state::{Chat, Line};
 use crate::client::browser;
 use leptos::prelude::*;
-use protocol::api::MessageContent;
+use protocol::api::{FileMeta, MessageContent};
 use protocol::crypto::group::message::Unreadable;
 use protocol::crypto::group::{Action, Commit};
 use protocol::frames::StoredMessage;
@@ -11,8 +11,10 @@ use protocol::{ClientMsgId, UserId};
 
 impl Line {
     /// The user's own message, shown at once and marked as sending.
-    pub fn pending(client_id: ClientMsgId, text: String) -> Self {
+    pub fn pending(client_id: ClientMsgId, content: MessageContent) -> Self {
+        let (text, file) = split(content);
         Line {
+            file,
             client_id,
             id: None,
             mine: true,
@@ -40,7 +42,21 @@ impl Line {
             sender: None,
             event: true,
             warn: false,
+            file: None,
         }
+    }
+}
+
+/// A line of the app's own (a warning in place of a message).
+fn note(text: &str) -> MessageContent {
+    MessageContent::Text { text: text.into() }
+}
+
+/// A message's text and the file it carries.
+fn split(content: MessageContent) -> (String, Option<FileMeta>) {
+    match content {
+        MessageContent::Text { text } => (text, None),
+        MessageContent::File(f) => (String::new(), Some(f)),
     }
 }
 
@@ -72,32 +88,39 @@ impl Chat {
 
     fn line_for(&self, group: bool, m: &StoredMessage) -> Line {
         let mine = self.me.get_untracked() == Some(m.sender);
-        let (text, warn) = if group {
+        let (content, warn) = if group {
             match self.groups.get_value().map(|g| g.open(m)) {
-                Some(Ok(MessageContent::Text { text })) => (text, false),
+                Some(Ok(content)) => (content, false),
                 Some(Err(Unreadable::NoKey(e))) if self.before_joining(m, e) => (
-                    "🔒 Sent before you joined: this group keeps earlier messages to those who were there.".into(),
+                    note(
+                        "🔒 Sent before you joined: this group keeps earlier messages to those who were there.",
+                    ),
                     true,
                 ),
                 Some(Err(Unreadable::NoKey(_))) => (
-                    "🔒 Waiting for keys: a member's browser will hand them over when one comes online.".into(),
+                    note(
+                        "🔒 Waiting for keys: a member's browser will hand them over when one comes online.",
+                    ),
                     true,
                 ),
                 Some(Err(Unreadable::NotVerified)) => (
-                    "⚠ Not verified: this message's signature does not match its sender, so it is not shown.".into(),
+                    note(
+                        "⚠ Not verified: this message's signature does not match its sender, so it is not shown.",
+                    ),
                     true,
                 ),
-                _ => ("⚠ This message could not be decrypted.".into(), true),
+                _ => (note("⚠ This message could not be decrypted."), true),
             }
         } else {
             match self
                 .peer(m.conversation)
                 .and_then(|p| self.dm.get_value().map(|dm| dm.open(&p, m)))
             {
-                Some(Ok(MessageContent::Text { text })) => (text, false),
-                _ => ("⚠ This message could not be decrypted.".into(), true),
+                Some(Ok(content)) => (content, false),
+                _ => (note("⚠ This message could not be decrypted."), true),
             }
         };
+        let (text, file) = split(content);
         Line {
             client_id: m.client_id,
             id: Some(m.id),
@@ -109,6 +132,7 @@ impl Chat {
             sender: (group && !mine && !warn).then(|| self.name_of(&m.sender)),
             event: false,
             warn,
+            file,
         }
     }
 

@@ -9,10 +9,10 @@ use crate::client::keyring::{self, Keyring};
 use crate::client::socket::{Handlers, Socket};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::{ConversationSummary, Person};
+use protocol::api::{ConversationSummary, FileMeta, MessageContent, Person};
 use protocol::crypto::pins::{Pins, Seen};
 use protocol::frames::{ClientFrame, ErrorCode, ServerFrame, StoredMessage};
-use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
+use protocol::{Bytes, ClientMsgId, ConversationId, FileId, MessageId, UserId};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -33,6 +33,17 @@ pub struct Line {
     pub event: bool,
     /// Could not be shown as written: not verified, not decryptable or waiting for keys.
     pub warn: bool,
+    /// The file it carries.
+    pub file: Option<FileMeta>,
+}
+
+/// A group message waiting for its acknowledgement, and how often it was sealed again.
+#[derive(Clone)]
+pub(super) struct Outgoing {
+    pub conv: ConversationId,
+    pub content: MessageContent,
+    pub files: Vec<FileId>,
+    pub tries: u8,
 }
 
 /// What the right-hand pane shows besides the open conversation.
@@ -76,8 +87,7 @@ pub struct Chat {
     /// ones, which keys arriving later may open), so a new message costs one decryption.
     pub(super) decoded: StoredValue<HashMap<MessageId, Line>, LocalStorage>,
     /// Group sends not yet acknowledged: sealed again if the group moves to a new epoch.
-    pub(super) outbox:
-        StoredValue<BTreeMap<ClientMsgId, (ConversationId, String, u8)>, LocalStorage>,
+    pub(super) outbox: StoredValue<BTreeMap<ClientMsgId, Outgoing>, LocalStorage>,
     pub(super) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
 }
 
@@ -580,11 +590,7 @@ impl Chat {
     /// Encrypts and sends a text to the open conversation.
     pub fn send(&self, text: String) -> bool {
         let text = text.trim().to_string();
-        let (Some(conv), Some(dm), Some(socket)) = (
-            self.current.get_untracked(),
-            self.dm.get_value(),
-            self.socket.get_value(),
-        ) else {
+        let Some(conv) = self.current.get_untracked() else {
             return false;
         };
         if text.is_empty() {
@@ -594,8 +600,21 @@ impl Chat {
             self.error.set(Some("That message is too long.".into()));
             return false;
         }
+        self.send_content(conv, MessageContent::Text { text }, vec![])
+    }
+
+    /// Encrypts and sends a message (and the files it carries) to a conversation.
+    pub(super) fn send_content(
+        &self,
+        conv: ConversationId,
+        content: MessageContent,
+        files: Vec<FileId>,
+    ) -> bool {
+        let (Some(dm), Some(socket)) = (self.dm.get_value(), self.socket.get_value()) else {
+            return false;
+        };
         if self.is_group(conv) {
-            return self.send_group(conv, text);
+            return self.send_group(conv, content, files);
         }
         let Some(peer) = self.peer(conv) else {
             return false;
@@ -610,10 +629,12 @@ impl Chat {
             )));
             return false;
         }
-        match dm.seal_text(conv, &peer, &text) {
+        match dm.seal(conv, &peer, &content) {
             Ok((client_id, envelope)) => {
-                self.lines
-                    .update(|ls| ls.push(Line::pending(client_id, text)));
+                if self.current.get_untracked() == Some(conv) {
+                    self.lines
+                        .update(|ls| ls.push(Line::pending(client_id, content)));
+                }
                 self.scroll_to_end.update(|n| *n += 1);
                 socket.send(
                     client_id,
@@ -621,6 +642,7 @@ impl Chat {
                         conversation: conv,
                         client_id,
                         envelope: Bytes(envelope),
+                        files,
                     },
                 );
                 true

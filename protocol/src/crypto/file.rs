@@ -1,0 +1,299 @@
+//! Encrypted files: an age-style stream, sealed and opened piece by piece so neither the
+//! browser nor the server ever holds a whole file (docs/PROTOCOL.md, "Files").
+//!
+//! ```text
+//! blob        = header ‖ chunk₀ ‖ … ‖ chunkₙ
+//! header      = version 1 ‖ log2 chunk size 16 ‖ nonce (32) ‖ commitment (32)
+//! commitment  = HKDF-SHA256(ikm = file key, info = "hearth/v1/file/commit")
+//! payload key = HKDF-SHA256(ikm = file key, salt = nonce, info = "hearth/v1/file/payload")
+//! chunkᵢ      = AES-256-GCM(payload key, i as 11-byte big-endian ‖ last, plainᵢ) ‖ tag
+//! ```
+//! The plaintext is the file followed by zeros up to Padmé(size), so the blob shows only
+//! a size bucket. Every chunk holds 64 KiB but the last, which holds 1..=64 KiB (none
+//! only for an empty file). The counter stops reordering and dropping, the last flag
+//! stops truncation, and the opener refuses any byte after the last chunk.
+
+use super::{hkdf, random_array, redacted_debug};
+use crate::bytes::fixed;
+use crate::error::{ProtocolError, Result};
+use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::{AeadInOut, KeyInit, Tag};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+pub const FILE_VERSION: u8 = 1;
+const CHUNK_LOG2: u8 = 16;
+/// Plaintext bytes per chunk.
+pub const CHUNK: usize = 1 << CHUNK_LOG2;
+const TAG: usize = 16;
+/// Header bytes before the first chunk.
+pub const HEADER: usize = 2 + 32 + 32;
+/// Chunks sealed per call to [`Sealer::seal_next`]: 4 MiB of plaintext, one upload piece.
+pub const SEGMENT_CHUNKS: usize = 64;
+
+/// The random key of one file; it travels inside the (encrypted) message.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FileKey(#[serde(with = "fixed")] pub [u8; 32]);
+redacted_debug!(FileKey);
+
+impl FileKey {
+    pub fn random() -> Result<Self> {
+        Ok(Self(random_array()?))
+    }
+
+    fn commitment(&self) -> Result<[u8; 32]> {
+        Ok(*hkdf::<32>(None, &self.0, &[b"hearth/v1/file/commit"])?)
+    }
+
+    fn cipher(&self, nonce: &[u8; 32]) -> Result<Aes256Gcm> {
+        let key = hkdf::<32>(Some(nonce), &self.0, &[b"hearth/v1/file/payload"])?;
+        Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| ProtocolError::Encrypt)
+    }
+}
+
+/// The plaintext length once padded: Padmé of the file size.
+pub fn padded_len(size: u64) -> u64 {
+    super::pad::padme_u64(size)
+}
+
+/// The size of the encrypted blob for a file of `size` bytes: what an upload declares.
+pub fn blob_len(size: u64) -> u64 {
+    let padded = padded_len(size);
+    let chunks = padded.div_ceil(CHUNK as u64).max(1);
+    HEADER as u64 + padded + chunks * TAG as u64
+}
+
+fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
+    let mut n = [0u8; 12];
+    n[3..11].copy_from_slice(&counter.to_be_bytes());
+    n[11] = u8::from(last);
+    n
+}
+
+/// Seals a file of known size, one segment (up to [`SEGMENT_CHUNKS`] chunks) at a time.
+pub struct Sealer {
+    cipher: Aes256Gcm,
+    header: Option<Vec<u8>>,
+    size: u64,
+    padded: u64,
+    /// Position in the padded plaintext.
+    pos: u64,
+    counter: u64,
+    finished: bool,
+}
+
+impl Sealer {
+    pub fn new(key: &FileKey, size: u64) -> Result<Self> {
+        Self::with_nonce(key, size, random_array()?)
+    }
+
+    /// With a chosen header nonce: for test vectors only; a real file takes a random one.
+    pub fn with_nonce(key: &FileKey, size: u64, nonce: [u8; 32]) -> Result<Self> {
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(&[FILE_VERSION, CHUNK_LOG2]);
+        header.extend_from_slice(&nonce);
+        header.extend_from_slice(&key.commitment()?);
+        Ok(Self {
+            cipher: key.cipher(&nonce)?,
+            header: Some(header),
+            size,
+            padded: padded_len(size),
+            pos: 0,
+            counter: 0,
+            finished: false,
+        })
+    }
+
+    pub fn blob_len(&self) -> u64 {
+        blob_len(self.size)
+    }
+
+    /// True once the last chunk has been sealed.
+    pub fn done(&self) -> bool {
+        self.finished
+    }
+
+    fn segment_end(&self) -> u64 {
+        (self.pos + (SEGMENT_CHUNKS * CHUNK) as u64).min(self.padded)
+    }
+
+    /// The byte range of the file the next segment seals (empty where only padding is
+    /// left): read exactly these bytes and pass them to [`Sealer::seal_next`].
+    pub fn next_range(&self) -> (u64, u64) {
+        (self.pos.min(self.size), self.segment_end().min(self.size))
+    }
+
+    /// Seals the next segment from the file bytes [`Sealer::next_range`] named; the first
+    /// segment starts with the header.
+    pub fn seal_next(&mut self, file_bytes: &[u8]) -> Result<Vec<u8>> {
+        let (start, end) = self.next_range();
+        if self.finished || file_bytes.len() as u64 != end - start {
+            return Err(ProtocolError::Invalid(
+                "the file changed while it was being encrypted".into(),
+            ));
+        }
+        let seg_end = self.segment_end();
+        let plain_len = (seg_end - self.pos) as usize;
+        let chunks = plain_len.div_ceil(CHUNK).max(1);
+        let header = self.header.take().unwrap_or_default();
+        let mut out = Vec::with_capacity(header.len() + plain_len + chunks * TAG);
+        out.extend_from_slice(&header);
+        let mut plain = file_bytes.to_vec();
+        plain.resize(plain_len, 0);
+        for (i, piece) in plain
+            .chunks(CHUNK)
+            .chain(plain.is_empty().then_some(&[][..]))
+            .enumerate()
+        {
+            let last = self.pos + piece.len() as u64 == self.padded && i + 1 == chunks;
+            let at = out.len();
+            out.extend_from_slice(piece);
+            let tag = self
+                .cipher
+                .encrypt_inout_detached(
+                    &chunk_nonce(self.counter, last).into(),
+                    b"",
+                    (&mut out[at..]).into(),
+                )
+                .map_err(|_| ProtocolError::Encrypt)?;
+            out.extend_from_slice(&tag);
+            self.counter += 1;
+            self.pos += piece.len() as u64;
+            self.finished = last;
+        }
+        plain.zeroize();
+        Ok(out)
+    }
+}
+
+/// Opens a blob as it streams in: feed it any pieces with [`Opener::push`], then call
+/// [`Opener::finish`]. Only the file's own bytes come out, never the padding.
+pub struct Opener {
+    key: FileKey,
+    cipher: Option<Aes256Gcm>,
+    size: u64,
+    padded: u64,
+    buf: Vec<u8>,
+    pos: u64,
+    counter: u64,
+}
+
+impl Opener {
+    /// `size` is the file size the message states; the blob must match it exactly.
+    pub fn new(key: &FileKey, size: u64) -> Self {
+        Self {
+            key: key.clone(),
+            cipher: None,
+            size,
+            padded: padded_len(size),
+            buf: Vec::new(),
+            pos: 0,
+            counter: 0,
+        }
+    }
+
+    fn header(&mut self) -> Result<()> {
+        if self.cipher.is_some() || self.buf.len() < HEADER {
+            return Ok(());
+        }
+        if self.buf[0] != FILE_VERSION || self.buf[1] != CHUNK_LOG2 {
+            return Err(ProtocolError::File(
+                "it is not a Hearth file of a known version",
+            ));
+        }
+        let nonce: [u8; 32] = self.buf[2..34]
+            .try_into()
+            .map_err(|_| ProtocolError::Decrypt)?;
+        let commitment = self.key.commitment()?;
+        if !bool::from(commitment.ct_eq(&self.buf[34..HEADER])) {
+            return Err(ProtocolError::File(
+                "it was not sealed with this message's key",
+            ));
+        }
+        self.cipher = Some(self.key.cipher(&nonce)?);
+        self.buf.drain(..HEADER);
+        Ok(())
+    }
+
+    /// Opens the chunk at `buf[off..off + len]`, appending its file bytes to `out`.
+    fn open_chunk(&mut self, off: usize, len: usize, last: bool, out: &mut Vec<u8>) -> Result<()> {
+        let cipher = self.cipher.as_ref().ok_or(ProtocolError::Decrypt)?;
+        let plain_len = len - TAG;
+        let (ct, tag) = self.buf[off..off + len].split_at_mut(plain_len);
+        let tag = Tag::<Aes256Gcm>::try_from(&*tag).map_err(|_| ProtocolError::Decrypt)?;
+        cipher
+            .decrypt_inout_detached(
+                &chunk_nonce(self.counter, last).into(),
+                b"",
+                ct.into(),
+                &tag,
+            )
+            .map_err(|_| {
+                ProtocolError::File("a part of it is missing, out of order, cut off or altered")
+            })?;
+        // Only the file's bytes go out; the padding after them must be zeros.
+        let keep = self.size.saturating_sub(self.pos).min(plain_len as u64) as usize;
+        out.extend_from_slice(&ct[..keep]);
+        if ct[keep..].iter().any(|&b| b != 0) {
+            return Err(ProtocolError::File("its padding is not empty"));
+        }
+        ct.zeroize();
+        self.counter += 1;
+        self.pos += plain_len as u64;
+        Ok(())
+    }
+
+    /// Takes the next bytes of the blob; returns the file bytes they completed.
+    pub fn push(&mut self, data: &[u8]) -> Result<Vec<u8>> {
+        self.buf.extend_from_slice(data);
+        self.header()?;
+        let mut out = Vec::new();
+        let mut off = 0;
+        // A full chunk is known not to be the last only once more bytes follow it.
+        while self.cipher.is_some() && self.buf.len() - off > CHUNK + TAG {
+            if self.pos + CHUNK as u64 >= self.padded {
+                return Err(ProtocolError::File("it has bytes after its end"));
+            }
+            self.open_chunk(off, CHUNK + TAG, false, &mut out)?;
+            off += CHUNK + TAG;
+        }
+        // One move per push, not one per chunk.
+        self.buf.drain(..off);
+        Ok(out)
+    }
+
+    /// The end of the blob: opens the last chunk and checks nothing is missing.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        self.header()?;
+        let cut = ProtocolError::File("it was cut off before its end");
+        if self.cipher.is_none() || self.buf.len() < TAG {
+            return Err(cut);
+        }
+        let plain_len = (self.buf.len() - TAG) as u64;
+        if self.pos + plain_len != self.padded {
+            return Err(if self.pos + plain_len > self.padded {
+                ProtocolError::File("it has bytes after its end")
+            } else {
+                cut
+            });
+        }
+        if plain_len == 0 && self.counter > 0 {
+            return Err(cut);
+        }
+        let mut out = Vec::new();
+        let len = self.buf.len();
+        self.open_chunk(0, len, true, &mut out)?;
+        Ok(out)
+    }
+}
+
+impl Drop for Opener {
+    fn drop(&mut self) {
+        self.buf.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests;
