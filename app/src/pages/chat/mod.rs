@@ -1,5 +1,6 @@
 //! The chat page: conversations and people on the left, the open conversation on the right.
 
+mod files;
 mod group_view;
 mod groups;
 mod lines;

@@ -89,6 +89,13 @@ pub struct Chat {
     /// Group sends not yet acknowledged: sealed again if the group moves to a new epoch.
     pub(super) outbox: StoredValue<BTreeMap<ClientMsgId, Outgoing>, LocalStorage>,
     pub(super) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
+    /// Files on their way up, in every conversation.
+    pub uploads: RwSignal<Vec<super::files::Upload>>,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(super) next_upload: StoredValue<u64>,
+    /// Files being downloaded and decrypted, with percent done.
+    pub downloads: RwSignal<HashMap<FileId, u8>>,
+    pub viewer: RwSignal<Option<super::files::Viewer>>,
 }
 
 impl Chat {
@@ -116,6 +123,10 @@ impl Chat {
             decoded: StoredValue::new_local(HashMap::new()),
             outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
+            uploads: RwSignal::new(Vec::new()),
+            next_upload: StoredValue::new(0),
+            downloads: RwSignal::new(HashMap::new()),
+            viewer: RwSignal::new(None),
         }
     }
 

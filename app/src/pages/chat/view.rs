@@ -1,6 +1,7 @@
 //! The chat page's components.
 
 use super::Chat;
+use super::files::{Attachment, ImageViewer, Uploads};
 use super::group_view::{GroupMembers, JoinGroup, NewGroup};
 use super::state::Panel;
 use crate::KeyringSignal;
@@ -184,6 +185,7 @@ pub fn Thread() -> impl IntoView {
     };
     let form_open = Memo::new(move |_| matches!(chat.panel.get(), Panel::NewGroup | Panel::Join));
     let draft = RwSignal::new(String::new());
+    let dropping = RwSignal::new(false);
     let peer = move || {
         let id = chat.current.get()?;
         let peer_id = chat.conversations.with(|cs| {
@@ -227,7 +229,25 @@ pub fn Thread() -> impl IntoView {
         }
     };
     view! {
-        <section class="thread" aria-live="polite">
+        <section class="thread" aria-live="polite" class:dropping=move || dropping.get()
+            on:dragover=move |ev| {
+                // Accepting the drag is what makes the drop land here instead of opening the file.
+                if chat.current.get_untracked().is_some() {
+                    ev.prevent_default();
+                    dropping.set(true);
+                }
+            }
+            on:dragleave=move |_| dropping.set(false)
+            on:drop=move |ev| {
+                dropping.set(false);
+                if chat.current.get_untracked().is_none() {
+                    return;
+                }
+                ev.prevent_default();
+                #[cfg(feature = "hydrate")]
+                chat.send_files(crate::client::files::list(ev.data_transfer().and_then(|d| d.files())));
+            }>
+            <ImageViewer/>
             <Show when=move || chat.panel.get() == Panel::NewGroup><NewGroup/></Show>
             <Show when=move || chat.panel.get() == Panel::Join><JoinGroup/></Show>
             <Show when=move || chat.current.get().is_some() || form_open.get()
@@ -311,9 +331,12 @@ pub fn Thread() -> impl IntoView {
                             view! { <p class="event">{l.text.clone()}</p> }.into_any()
                         } else {
                             view! {
-                                <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn>
+                                <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn class:has-file=l.file.is_some()>
                                     {l.sender.clone().map(|s| view! { <span class="sender">{s}</span> })}
-                                    <p class="text">{l.text.clone()}</p>
+                                    {match l.file.clone() {
+                                        Some(meta) => view! { <Attachment meta/> }.into_any(),
+                                        None => view! { <p class="text">{l.text.clone()}</p> }.into_any(),
+                                    }}
                                     <span class="time">{if l.pending { "sending…".to_string() } else { clock(l.at) }}</span>
                                 </div>
                             }.into_any()
@@ -323,8 +346,36 @@ pub fn Thread() -> impl IntoView {
                 {move || chat.error.get().map(|e| view! {
                     <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
                 })}
+                <Uploads/>
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
-                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key></textarea>
+                    <label class="attach" title="Send files">
+                        <span aria-hidden="true">"📎"</span>
+                        <input type="file" multiple class="visually-hidden" aria-label="Send files"
+                            on:change=move |ev| {
+                                #[cfg(feature = "hydrate")]
+                                {
+                                    use wasm_bindgen::JsCast;
+                                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                        chat.send_files(crate::client::files::list(input.files()));
+                                        input.set_value("");
+                                    }
+                                }
+                                let _ = ev;
+                            }/>
+                    </label>
+                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key
+                        on:paste=move |ev| {
+                            // Pasted files (a screenshot) are sent; pasted text is left to the textarea.
+                            #[cfg(feature = "hydrate")]
+                            {
+                                let files = crate::client::files::list(ev.clipboard_data().and_then(|d| d.files()));
+                                if !files.is_empty() {
+                                    ev.prevent_default();
+                                    chat.send_files(files);
+                                }
+                            }
+                            let _ = ev;
+                        }></textarea>
                     <button type="submit" aria-label="Send">"Send"</button>
                 </form>
                 </Show>

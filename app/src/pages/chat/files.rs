@@ -1,0 +1,311 @@
+//! Files in a conversation: sending with progress and cancel, file cards and image
+//! thumbnails, downloads, and the image viewer.
+
+use super::state::Chat;
+use crate::client::files::{human_size, icon};
+use leptos::prelude::*;
+use protocol::api::FileMeta;
+use protocol::{ConversationId, FileId};
+
+/// A file on its way up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upload {
+    pub key: u64,
+    pub conv: ConversationId,
+    pub name: String,
+    pub size: u64,
+    pub sent: u64,
+    /// Milliseconds since the upload started, at the last progress report.
+    pub elapsed: f64,
+}
+
+impl Upload {
+    fn percent(&self) -> u64 {
+        (self.sent * 100).checked_div(self.size.max(1)).unwrap_or(0).min(100)
+    }
+
+    fn speed(&self) -> String {
+        if self.elapsed < 200.0 {
+            return String::new();
+        }
+        let per_s = (self.sent as f64 / (self.elapsed / 1000.0)) as u64;
+        format!("{}/s", human_size(per_s))
+    }
+}
+
+/// The image viewer: the full image once it is downloaded and decrypted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Viewer {
+    pub meta: FileMeta,
+    pub url: Option<String>,
+    pub error: Option<String>,
+}
+
+#[cfg(feature = "hydrate")]
+impl Chat {
+    /// Seals, uploads and sends each file to the open conversation, one message each.
+    pub fn send_files(&self, files: Vec<web_sys::File>) {
+        use crate::client::files;
+        use leptos::task::spawn_local;
+        use protocol::api::MessageContent;
+        let Some(conv) = self.current.get_untracked() else {
+            return;
+        };
+        for file in files {
+            let key = self.next_upload.get_value() + 1;
+            self.next_upload.set_value(key);
+            let (name, size, mime) = (file.name(), file.size() as u64, file.type_());
+            self.uploads.update(|u| {
+                u.push(Upload {
+                    key,
+                    conv,
+                    name: name.clone(),
+                    size,
+                    sent: 0,
+                    elapsed: 0.0,
+                })
+            });
+            let this = *self;
+            let started = js_sys::Date::now();
+            spawn_local(async move {
+                let thumb = files::thumbnail(&file).await;
+                let progress = |sent: u64| {
+                    this.uploads.update(|us| {
+                        if let Some(u) = us.iter_mut().find(|u| u.key == key) {
+                            u.sent = sent;
+                            u.elapsed = js_sys::Date::now() - started;
+                        }
+                    })
+                };
+                let cancelled = || !this.uploads.with_untracked(|us| us.iter().any(|u| u.key == key));
+                let res = files::upload(&file, conv, progress, cancelled).await;
+                let was_cancelled = cancelled();
+                this.uploads.update(|us| us.retain(|u| u.key != key));
+                match res {
+                    Ok((id, file_key)) => {
+                        let meta = FileMeta {
+                            id,
+                            key: file_key,
+                            name,
+                            mime,
+                            size,
+                            thumb,
+                        };
+                        this.send_content(conv, MessageContent::File(meta), vec![id]);
+                    }
+                    Err(_) if was_cancelled => {}
+                    Err(e) => this.error.set(Some(format!("“{name}” was not sent: {e}"))),
+                }
+            });
+        }
+    }
+
+    async fn decrypt(&self, meta: &FileMeta, mime: &str) -> Result<web_sys::Blob, crate::ApiError> {
+        let this = *self;
+        let id = meta.id;
+        let total = protocol::crypto::file::blob_len(meta.size).max(1);
+        this.downloads.update(|d| {
+            d.insert(id, 0);
+        });
+        let res = crate::client::files::fetch_file(&meta.id, &meta.key, meta.size, mime, |got| {
+            let pct = (got * 100 / total).min(100) as u8;
+            if this.downloads.with_untracked(|d| d.get(&id) != Some(&pct)) {
+                this.downloads.update(|d| {
+                    d.insert(id, pct);
+                });
+            }
+        })
+        .await;
+        this.downloads.update(|d| {
+            d.remove(&id);
+        });
+        res
+    }
+
+    /// Downloads, decrypts and saves a file under its own name.
+    pub fn download(&self, meta: FileMeta) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            match this.decrypt(&meta, "application/octet-stream").await {
+                Ok(blob) => crate::client::files::save(&blob, &meta.safe_name()),
+                Err(e) => this.error.set(Some(format!("“{}” could not be downloaded: {e}", meta.safe_name()))),
+            }
+        });
+    }
+
+    /// Opens an image in the viewer, full size.
+    pub fn view_image(&self, meta: FileMeta) {
+        if !meta.inline_image() {
+            return self.download(meta);
+        }
+        self.viewer.set(Some(Viewer {
+            meta: meta.clone(),
+            url: None,
+            error: None,
+        }));
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let res = this.decrypt(&meta, &meta.mime).await;
+            let still_open = this.viewer.with_untracked(|v| v.as_ref().is_some_and(|v| v.meta.id == meta.id));
+            let (url, error) = match res {
+                Ok(blob) => (crate::client::files::blob_url(&blob), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            if !still_open {
+                if let Some(u) = url {
+                    crate::client::files::revoke(&u);
+                }
+                return;
+            }
+            this.viewer.update(|v| {
+                if let Some(v) = v {
+                    v.url = url;
+                    v.error = error;
+                }
+            });
+        });
+    }
+}
+
+impl Chat {
+    pub fn cancel_upload(&self, key: u64) {
+        self.uploads.update(|us| us.retain(|u| u.key != key));
+    }
+
+    pub fn close_viewer(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(url) = self.viewer.with_untracked(|v| v.as_ref().and_then(|v| v.url.clone())) {
+            crate::client::files::revoke(&url);
+        }
+        self.viewer.set(None);
+    }
+
+    fn download_label(&self, id: FileId) -> Option<String> {
+        self.downloads.with(|d| d.get(&id).map(|p| format!("Decrypting… {p}%")))
+    }
+}
+
+/// A file in a message: an inline thumbnail for images, a card for everything else.
+#[component]
+pub fn Attachment(meta: FileMeta) -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let name = meta.safe_name();
+    let id = meta.id;
+    let size = human_size(meta.size);
+    let thumb = meta.safe_thumb().filter(|_| meta.inline_image()).cloned();
+    #[cfg(feature = "hydrate")]
+    let thumb_url = thumb.as_ref().and_then(|t| crate::client::files::object_url(t.data.as_slice(), &t.mime));
+    #[cfg(not(feature = "hydrate"))]
+    let thumb_url: Option<String> = None;
+    #[cfg(feature = "hydrate")]
+    if let Some(u) = thumb_url.clone() {
+        on_cleanup(move || crate::client::files::revoke(&u));
+    }
+    let (for_save, for_view) = (meta.clone(), meta.clone());
+    let save = move |_| {
+        #[cfg(feature = "hydrate")]
+        chat.download(for_save.clone());
+        let _ = &for_save;
+    };
+    let status = move || chat.download_label(id);
+    match (thumb, thumb_url) {
+        (Some(t), Some(url)) => {
+            // Lay the preview out at the image's shape, at most 320 px wide.
+            let scale = (320.0 / t.width.max(1) as f64).min(240.0 / t.height.max(1) as f64).min(1.0);
+            let (w, h) = ((t.width as f64 * scale).max(40.0) as u32, (t.height as f64 * scale).max(40.0) as u32);
+            view! {
+                <figure class="image">
+                    <button class="thumb" aria-label=format!("Open {name}") on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        chat.view_image(for_view.clone());
+                        let _ = &for_view;
+                    }>
+                        <img src=url alt=name.clone() width=w height=h/>
+                    </button>
+                    <figcaption>
+                        <span class="name">{name.clone()}</span>
+                        <span class="size">{size}</span>
+                        <button class="ghost small" on:click=save aria-label=format!("Download {name}")>
+                            {move || status().unwrap_or_else(|| "Download".into())}
+                        </button>
+                    </figcaption>
+                </figure>
+            }
+            .into_any()
+        }
+        _ => view! {
+            <div class="file-card">
+                <span class="icon" aria-hidden="true">{icon(&meta.mime, &name)}</span>
+                <span class="details">
+                    <span class="name">{name.clone()}</span>
+                    <span class="size">{size}</span>
+                </span>
+                <button class="ghost small" on:click=save aria-label=format!("Download {name}")>
+                    {move || status().unwrap_or_else(|| "Download".into())}
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Uploads under way in the open conversation, with progress, speed and cancel.
+#[component]
+pub fn Uploads() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let here = move || {
+        let conv = chat.current.get();
+        chat.uploads
+            .with(|us| us.iter().filter(|u| Some(u.conv) == conv).cloned().collect::<Vec<_>>())
+    };
+    view! {
+        <ul class="uploads">
+            <For each=here key=|u| (u.key, u.sent) let:u>
+                <li class="upload" role="status">
+                    <span class="name">{u.name.clone()}</span>
+                    <progress max="100" value=u.percent() aria-label=format!("Sending {}", u.name)></progress>
+                    <span class="figures">{format!("{}% · {}", u.percent(), human_size(u.size))}" "{u.speed()}</span>
+                    <button class="ghost small" on:click=move |_| chat.cancel_upload(u.key)
+                        aria-label=format!("Cancel sending {}", u.name)>"Cancel"</button>
+                </li>
+            </For>
+        </ul>
+    }
+}
+
+/// The full-size image over the conversation.
+#[component]
+pub fn ImageViewer() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let close = move || chat.close_viewer();
+    move || {
+        chat.viewer.get().map(|v| {
+            let name = v.meta.safe_name();
+            let alt = name.clone();
+            let (save, url) = (v.meta.clone(), v.url.clone());
+            view! {
+                <div class="viewer" role="dialog" aria-modal="true" aria-label=name.clone()
+                    on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+                    <header>
+                        <span class="name">{name.clone()}</span>
+                        <button class="ghost" on:click=move |_| {
+                            // The decrypted image is at hand: save it rather than fetch again.
+                            #[cfg(feature = "hydrate")]
+                            match &url {
+                                Some(u) => crate::client::files::save_url(u, &save.safe_name()),
+                                None => chat.download(save.clone()),
+                            }
+                            let _ = (&save, &url);
+                        }>"Download"</button>
+                        <button class="ghost" aria-label="Close" autofocus on:click=move |_| close()>"×"</button>
+                    </header>
+                    {match (v.url, v.error) {
+                        (_, Some(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                        (Some(url), None) => view! { <img class="full" src=url alt=alt.clone()/> }.into_any(),
+                        (None, None) => view! { <p class="hint">{move || chat.download_label(v.meta.id).unwrap_or_else(|| "Decrypting…".into())}</p> }.into_any(),
+                    }}
+                </div>
+            }
+        })
+    }
+}
