@@ -251,6 +251,21 @@ async fn wait_until_gone(s: &TestServer, who: &User, id: &str) {
 }
 
 #[tokio::test]
+async fn simultaneous_uploads_all_start() {
+    // Each start reads the quota, then writes: SQLite must queue them, not fail them.
+    let s = common::start().await;
+    let (alice, bob) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+    );
+    let conv = direct(&s, &alice, &bob).await;
+    let starts = (0..12).map(|_| create(&s, &alice, conv, 1000));
+    for res in futures::future::join_all(starts).await {
+        assert_eq!(res.status(), 201);
+    }
+}
+
+#[tokio::test]
 async fn an_upload_that_breaks_off_leaves_nothing_behind() {
     let s = common::start().await;
     let (alice, bob) = (

@@ -55,7 +55,12 @@ mod imp {
         ApiError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")))
     }
 
-    async fn fetch(method: &str, url: &str, body: Option<&JsValue>, json: bool) -> Result<Response, ApiError> {
+    async fn fetch(
+        method: &str,
+        url: &str,
+        body: Option<&JsValue>,
+        json: bool,
+    ) -> Result<Response, ApiError> {
         let init = RequestInit::new();
         init.set_method(method);
         if let Some(b) = body {
@@ -63,7 +68,9 @@ mod imp {
         }
         let req = Request::new_with_str_and_init(url, &init).map_err(js)?;
         if json {
-            req.headers().set("content-type", "application/json").map_err(js)?;
+            req.headers()
+                .set("content-type", "application/json")
+                .map_err(js)?;
         }
         let window = web_sys::window().ok_or_else(|| ApiError::Local("no window".into()))?;
         let res: Response = JsFuture::from(window.fetch_with_request(&req))
@@ -71,6 +78,11 @@ mod imp {
             .map_err(js)?
             .dyn_into()
             .map_err(js)?;
+        checked(res).await
+    }
+
+    /// The response if it succeeded, else the server's error.
+    async fn checked(res: Response) -> Result<Response, ApiError> {
         if res.ok() {
             return Ok(res);
         }
@@ -99,12 +111,33 @@ mod imp {
         JsFuture::from(res.json().map_err(js)?).await.map_err(js)
     }
 
-    async fn read(file: &File, start: u64, end: u64) -> Result<Vec<u8>, ApiError> {
-        let part = file.slice_with_f64_and_f64(start as f64, end as f64).map_err(js)?;
-        let buf = JsFuture::from(part.array_buffer())
-            .await
-            .map_err(|_| ApiError::Local("The file could not be read; was it moved or changed?".into()))?;
-        Ok(Uint8Array::new(&buf).to_vec())
+    /// Starts reading a range of a file; the browser does it while this thread works.
+    fn start_read(file: &File, (start, end): (u64, u64)) -> Result<JsFuture, ApiError> {
+        let part = file
+            .slice_with_f64_and_f64(start as f64, end as f64)
+            .map_err(js)?;
+        Ok(JsFuture::from(part.array_buffer()))
+    }
+
+    /// Starts uploading a sealed segment at `offset`; the answer is awaited later.
+    fn start_put(id: &FileId, offset: u64, segment: &[u8]) -> Result<(JsFuture, u64), ApiError> {
+        let init = RequestInit::new();
+        init.set_method("PUT");
+        init.set_body(&Uint8Array::from(segment));
+        let req = Request::new_with_str_and_init(&format!("/files/{id}?offset={offset}"), &init)
+            .map_err(js)?;
+        let window = web_sys::window().ok_or_else(|| ApiError::Local("no window".into()))?;
+        Ok((
+            JsFuture::from(window.fetch_with_request(&req)),
+            segment.len() as u64,
+        ))
+    }
+
+    /// Waits for an upload started by `start_put`; returns its length.
+    async fn finish_put((put, len): (JsFuture, u64)) -> Result<u64, ApiError> {
+        let res: Response = put.await.map_err(js)?.dyn_into().map_err(js)?;
+        checked(res).await?;
+        Ok(len)
     }
 
     /// Seals and uploads a file. While one segment travels the next is read and sealed.
@@ -118,41 +151,38 @@ mod imp {
         let size = file.size() as u64;
         let key = FileKey::random()?;
         let mut sealer = Sealer::new(&key, size)?;
-        let body = serde_json::json!({ "conversation": conv, "size": sealer.blob_len() }).to_string();
+        let body =
+            serde_json::json!({ "conversation": conv, "size": sealer.blob_len() }).to_string();
         let res = fetch("POST", "/files", Some(&body.into()), true).await?;
         let id = id_of(&json(res).await?)
             .ok_or_else(|| ApiError::Internal("The server gave no file id.".into()))?;
+        // Three stages overlap: the browser reads the segment after the next from disk and
+        // uploads the previous one while this thread seals the next.
         let outcome = async {
-            let mut sent = 0u64;
+            let mut reading = Some(start_read(file, sealer.next_range())?);
             let mut in_flight: Option<(JsFuture, u64)> = None;
-            while !sealer.done() || in_flight.is_some() {
-                let next = if sealer.done() {
-                    None
-                } else {
-                    let (a, b) = sealer.next_range();
-                    let plain = read(file, a, b).await?;
-                    Some(sealer.seal_next(&plain)?)
-                };
-                if let Some((put, len)) = in_flight.take() {
-                    let res: Response = put.await.map_err(js)?.dyn_into().map_err(js)?;
-                    if !res.ok() {
-                        return Err(ApiError::Network(format!("The upload failed ({}).", res.status())));
-                    }
-                    sent += len;
+            let mut sent = 0u64;
+            while let Some(read) = reading.take() {
+                let buf = read.await.map_err(|_| {
+                    ApiError::Local("The file could not be read; was it moved or changed?".into())
+                })?;
+                let plain = Uint8Array::new(&buf).to_vec();
+                if let Some(range) = sealer.range_after_next() {
+                    reading = Some(start_read(file, range)?);
+                }
+                let segment = sealer.seal_next(&plain)?;
+                if let Some(put) = in_flight.take() {
+                    sent += finish_put(put).await?;
                     progress(sent);
                 }
                 if cancelled() {
                     return Err(ApiError::Local("Cancelled.".into()));
                 }
-                if let Some(seg) = next {
-                    let init = RequestInit::new();
-                    init.set_method("PUT");
-                    init.set_body(&Uint8Array::from(&seg[..]));
-                    let url = format!("/files/{id}?offset={sent}");
-                    let req = Request::new_with_str_and_init(&url, &init).map_err(js)?;
-                    let window = web_sys::window().ok_or_else(|| ApiError::Local("no window".into()))?;
-                    in_flight = Some((JsFuture::from(window.fetch_with_request(&req)), seg.len() as u64));
-                }
+                in_flight = Some(start_put(&id, sent, &segment)?);
+            }
+            if let Some(put) = in_flight.take() {
+                sent += finish_put(put).await?;
+                progress(sent);
             }
             Ok(())
         }
@@ -168,7 +198,11 @@ mod imp {
     }
 
     fn id_of(v: &JsValue) -> Option<FileId> {
-        Reflect::get(v, &"id".into()).ok()?.as_string()?.parse().ok()
+        Reflect::get(v, &"id".into())
+            .ok()?
+            .as_string()?
+            .parse()
+            .ok()
     }
 
     fn blob_of(parts: &Array, mime: &str) -> Result<Blob, ApiError> {
@@ -188,7 +222,9 @@ mod imp {
         progress: impl Fn(u64),
     ) -> Result<Blob, ApiError> {
         let res = fetch("GET", &format!("/files/{id}"), None, false).await?;
-        let body = res.body().ok_or_else(|| ApiError::Network("empty answer".into()))?;
+        let body = res
+            .body()
+            .ok_or_else(|| ApiError::Network("empty answer".into()))?;
         let reader: web_sys::ReadableStreamDefaultReader = body
             .get_reader()
             .dyn_into()
@@ -199,10 +235,14 @@ mod imp {
         let (mut pending, mut got) = (0usize, 0u64);
         loop {
             let chunk = JsFuture::from(reader.read()).await.map_err(js)?;
-            if Reflect::get(&chunk, &"done".into()).map_err(js)?.is_truthy() {
+            if Reflect::get(&chunk, &"done".into())
+                .map_err(js)?
+                .is_truthy()
+            {
                 break;
             }
-            let bytes = Uint8Array::new(&Reflect::get(&chunk, &"value".into()).map_err(js)?).to_vec();
+            let bytes =
+                Uint8Array::new(&Reflect::get(&chunk, &"value".into()).map_err(js)?).to_vec();
             got += bytes.len() as u64;
             progress(got);
             let plain = opener.push(&bytes)?;
@@ -227,26 +267,39 @@ mod imp {
             return None;
         }
         let window = web_sys::window()?;
-        let bitmap: web_sys::ImageBitmap = JsFuture::from(window.create_image_bitmap_with_blob(file).ok()?)
-            .await
+        let bitmap: web_sys::ImageBitmap =
+            JsFuture::from(window.create_image_bitmap_with_blob(file).ok()?)
+                .await
+                .ok()?
+                .dyn_into()
+                .ok()?;
+        let (w, h) = (bitmap.width(), bitmap.height());
+        let canvas: web_sys::HtmlCanvasElement = window
+            .document()?
+            .create_element("canvas")
             .ok()?
             .dyn_into()
             .ok()?;
-        let (w, h) = (bitmap.width(), bitmap.height());
-        let canvas: web_sys::HtmlCanvasElement =
-            window.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
         for (max, quality) in [(360.0, 0.75), (240.0, 0.6), (160.0, 0.5)] {
             let scale = (max / w.max(h).max(1) as f64).min(1.0);
-            let (tw, th) = ((w as f64 * scale).round().max(1.0), (h as f64 * scale).round().max(1.0));
+            let (tw, th) = (
+                (w as f64 * scale).round().max(1.0),
+                (h as f64 * scale).round().max(1.0),
+            );
             canvas.set_width(tw as u32);
             canvas.set_height(th as u32);
-            let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+            let ctx: web_sys::CanvasRenderingContext2d =
+                canvas.get_context("2d").ok()??.dyn_into().ok()?;
             // JPEG has no transparency: paint it on white, as most chat apps do.
             ctx.set_fill_style_str("#fff");
             ctx.fill_rect(0.0, 0.0, tw, th);
-            ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, tw, th).ok()?;
+            ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, tw, th)
+                .ok()?;
             let url = canvas
-                .to_data_url_with_type_and_encoder_options("image/jpeg", &JsValue::from_f64(quality))
+                .to_data_url_with_type_and_encoder_options(
+                    "image/jpeg",
+                    &JsValue::from_f64(quality),
+                )
                 .ok()?;
             let data = protocol::bytes::from_b64(url.split_once("base64,")?.1)?;
             if data.len() <= THUMB_MAX {
@@ -300,7 +353,9 @@ mod imp {
 
     /// The files of a file input, a drop or a paste.
     pub fn list(files: Option<web_sys::FileList>) -> Vec<File> {
-        let Some(files) = files else { return Vec::new() };
+        let Some(files) = files else {
+            return Vec::new();
+        };
         (0..files.length()).filter_map(|i| files.get(i)).collect()
     }
 }

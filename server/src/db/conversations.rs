@@ -7,7 +7,7 @@ use protocol::{ConversationId, MessageId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 /// One row of the sidebar, before the peer's profile is attached.
@@ -69,7 +69,7 @@ pub async fn open_direct(
             "A direct conversation needs another person.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     let c = keyed(&txn, "direct", &direct_key(me, peer)).await?;
     for user in [me, peer] {
         members::Entity::insert(members::ActiveModel {

@@ -9,7 +9,7 @@ use protocol::{ConversationId, FileId, MessageId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 /// The most files one message may carry.
@@ -68,7 +68,7 @@ pub async fn create(
             human(max_upload)
         )));
     }
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     members_of(&txn, me, conv).await?;
     let used = used(&txn, me).await?;
     if used.saturating_add(size) > quota {

@@ -12,7 +12,7 @@ use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -223,7 +223,7 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
             "A group change must be signed by you.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     let row = group_row(&txn, conv).await?;
     let everyone = row.kind == EVERYONE;
     let head = head_of(&row)?;
@@ -462,7 +462,7 @@ pub async fn give_keys(
             "Hand over between 1 and 1000 keys at a time.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     role(&txn, me, conv).await?.ok_or_else(not_in_group)?;
     let head_epoch = head_of(&group_row(&txn, conv).await?)?
         .map(|h| h.epoch)
@@ -543,7 +543,7 @@ pub async fn delete(
     me: &UserId,
     conv: ConversationId,
 ) -> Result<Vec<UserId>> {
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     let row = group_row(&txn, conv).await?;
     if row.kind == EVERYONE {
         return Err(Error::Refused(

@@ -9,7 +9,7 @@ use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 /// The largest envelope accepted: a 16 KiB text padded and sealed fits easily.
@@ -57,7 +57,7 @@ pub async fn send(
             "The message is empty or too large.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     let members = members_of(&txn, me, conv).await?;
     // A group message must be sealed under the newest epoch: after a removal nothing new
     // goes out under a key the removed member holds.

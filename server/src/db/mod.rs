@@ -11,7 +11,10 @@ pub mod users;
 
 use crate::error::Result;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// Milliseconds since the Unix epoch.
@@ -20,6 +23,19 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at BEGIN
+/// (IMMEDIATE): a deferred transaction that read first and then writes fails at once with
+/// "database is locked" when another writer got in between, whatever the busy timeout,
+/// while an immediate one waits its turn. PostgreSQL ignores the mode.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?)
 }
 
 /// Connects and migrates. SQLite gets WAL (readers never wait for the writer), a busy

@@ -10,7 +10,7 @@ use protocol::crypto::kdf::{KdfParams, Salt};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 pub use users::Model as User;
@@ -75,7 +75,7 @@ impl User {
 /// is a clear conflict, decided by the unique index so two racing registrations cannot
 /// both win.
 pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     let first = users::Entity::find().count(&txn).await? == 0;
     let model = users::ActiveModel {
         id: Set(u.id.to_hex()),
@@ -274,7 +274,7 @@ pub async fn change_password(
     wrapped_keys: Vec<u8>,
     keep_session: &str,
 ) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     users::Entity::update_many()
         .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
         .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))

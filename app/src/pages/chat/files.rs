@@ -21,7 +21,10 @@ pub struct Upload {
 
 impl Upload {
     fn percent(&self) -> u64 {
-        (self.sent * 100).checked_div(self.size.max(1)).unwrap_or(0).min(100)
+        (self.sent * 100)
+            .checked_div(self.size.max(1))
+            .unwrap_or(0)
+            .min(100)
     }
 
     fn speed(&self) -> String {
@@ -77,7 +80,11 @@ impl Chat {
                         }
                     })
                 };
-                let cancelled = || !this.uploads.with_untracked(|us| us.iter().any(|u| u.key == key));
+                let cancelled = || {
+                    !this
+                        .uploads
+                        .with_untracked(|us| us.iter().any(|u| u.key == key))
+                };
                 let res = files::upload(&file, conv, progress, cancelled).await;
                 let was_cancelled = cancelled();
                 this.uploads.update(|us| us.retain(|u| u.key != key));
@@ -128,7 +135,10 @@ impl Chat {
         leptos::task::spawn_local(async move {
             match this.decrypt(&meta, "application/octet-stream").await {
                 Ok(blob) => crate::client::files::save(&blob, &meta.safe_name()),
-                Err(e) => this.error.set(Some(format!("“{}” could not be downloaded: {e}", meta.safe_name()))),
+                Err(e) => this.error.set(Some(format!(
+                    "“{}” could not be downloaded: {e}",
+                    meta.safe_name()
+                ))),
             }
         });
     }
@@ -146,7 +156,9 @@ impl Chat {
         let this = *self;
         leptos::task::spawn_local(async move {
             let res = this.decrypt(&meta, &meta.mime).await;
-            let still_open = this.viewer.with_untracked(|v| v.as_ref().is_some_and(|v| v.meta.id == meta.id));
+            let still_open = this
+                .viewer
+                .with_untracked(|v| v.as_ref().is_some_and(|v| v.meta.id == meta.id));
             let (url, error) = match res {
                 Ok(blob) => (crate::client::files::blob_url(&blob), None),
                 Err(e) => (None, Some(e.to_string())),
@@ -174,14 +186,18 @@ impl Chat {
 
     pub fn close_viewer(&self) {
         #[cfg(feature = "hydrate")]
-        if let Some(url) = self.viewer.with_untracked(|v| v.as_ref().and_then(|v| v.url.clone())) {
+        if let Some(url) = self
+            .viewer
+            .with_untracked(|v| v.as_ref().and_then(|v| v.url.clone()))
+        {
             crate::client::files::revoke(&url);
         }
         self.viewer.set(None);
     }
 
     fn download_label(&self, id: FileId) -> Option<String> {
-        self.downloads.with(|d| d.get(&id).map(|p| format!("Decrypting… {p}%")))
+        self.downloads
+            .with(|d| d.get(&id).map(|p| format!("Decrypting… {p}%")))
     }
 }
 
@@ -194,7 +210,9 @@ pub fn Attachment(meta: FileMeta) -> impl IntoView {
     let size = human_size(meta.size);
     let thumb = meta.safe_thumb().filter(|_| meta.inline_image()).cloned();
     #[cfg(feature = "hydrate")]
-    let thumb_url = thumb.as_ref().and_then(|t| crate::client::files::object_url(t.data.as_slice(), &t.mime));
+    let thumb_url = thumb
+        .as_ref()
+        .and_then(|t| crate::client::files::object_url(t.data.as_slice(), &t.mime));
     #[cfg(not(feature = "hydrate"))]
     let thumb_url: Option<String> = None;
     #[cfg(feature = "hydrate")]
@@ -211,8 +229,13 @@ pub fn Attachment(meta: FileMeta) -> impl IntoView {
     match (thumb, thumb_url) {
         (Some(t), Some(url)) => {
             // Lay the preview out at the image's shape, at most 320 px wide.
-            let scale = (320.0 / t.width.max(1) as f64).min(240.0 / t.height.max(1) as f64).min(1.0);
-            let (w, h) = ((t.width as f64 * scale).max(40.0) as u32, (t.height as f64 * scale).max(40.0) as u32);
+            let scale = (320.0 / t.width.max(1) as f64)
+                .min(240.0 / t.height.max(1) as f64)
+                .min(1.0);
+            let (w, h) = (
+                (t.width as f64 * scale).max(40.0) as u32,
+                (t.height as f64 * scale).max(40.0) as u32,
+            );
             view! {
                 <figure class="image">
                     <button class="thumb" aria-label=format!("Open {name}") on:click=move |_| {
@@ -255,19 +278,31 @@ pub fn Uploads() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let here = move || {
         let conv = chat.current.get();
-        chat.uploads
-            .with(|us| us.iter().filter(|u| Some(u.conv) == conv).cloned().collect::<Vec<_>>())
+        chat.uploads.with(|us| {
+            us.iter()
+                .filter(|u| Some(u.conv) == conv)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
     view! {
         <ul class="uploads">
-            <For each=here key=|u| (u.key, u.sent) let:u>
+            // Keyed by upload only: the row stays put (its Cancel button too) as figures change.
+            <For each=here key=|u| u.key let:u>
+                {
+                let key = u.key;
+                let now = move || chat.uploads.with(|us| us.iter().find(|x| x.key == key).cloned());
+                view! {
                 <li class="upload" role="status">
                     <span class="name">{u.name.clone()}</span>
-                    <progress max="100" value=u.percent() aria-label=format!("Sending {}", u.name)></progress>
-                    <span class="figures">{format!("{}% · {}", u.percent(), human_size(u.size))}" "{u.speed()}</span>
+                    <progress max="100" value=move || now().map(|n| n.percent()).unwrap_or(0)
+                        aria-label=format!("Sending {}", u.name)></progress>
+                    <span class="figures">{move || now().map(|n| format!("{}% · {} {}", n.percent(), human_size(n.size), n.speed()))}</span>
                     <button class="ghost small" on:click=move |_| chat.cancel_upload(u.key)
                         aria-label=format!("Cancel sending {}", u.name)>"Cancel"</button>
                 </li>
+                }
+                }
             </For>
         </ul>
     }
