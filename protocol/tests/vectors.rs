@@ -305,3 +305,47 @@ fn group_commit_wrap_and_message() {
     };
     check("group.json", FILE, v, out);
 }
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct FileIn {
+    file_key: String,
+    header_nonce: String,
+    /// The plaintext is byte i = (i * 31) mod 251, for i < size: two chunks and padding.
+    size: u64,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct FileOut {
+    blob_len: u64,
+    header_and_first_bytes: String,
+    last_bytes: String,
+    blob_sha256: String,
+}
+
+#[test]
+fn file_stream() {
+    use protocol::crypto::file::{FileKey, Opener, Sealer};
+    use sha2::Digest;
+    const FILE: &str = include_str!("vectors/file.json");
+    let v: Vector<FileIn, FileOut> = serde_json::from_str(FILE).expect("vector json");
+    let i = &v.inputs;
+    let plain: Vec<u8> = (0..i.size).map(|n| (n * 31 % 251) as u8).collect();
+    let key = FileKey(h(&i.file_key));
+    let mut sealer = Sealer::with_nonce(&key, i.size, h(&i.header_nonce)).expect("sealer");
+    let mut blob = Vec::new();
+    while !sealer.done() {
+        let (a, b) = sealer.next_range();
+        blob.extend(sealer.seal_next(&plain[a as usize..b as usize]).expect("seal"));
+    }
+    let mut opener = Opener::new(&key, i.size);
+    let mut opened = opener.push(&blob).expect("open");
+    opened.extend(opener.finish().expect("finish"));
+    assert_eq!(opened, plain);
+    let out = FileOut {
+        blob_len: blob.len() as u64,
+        header_and_first_bytes: hex::encode(&blob[..100]),
+        last_bytes: hex::encode(&blob[blob.len() - 48..]),
+        blob_sha256: hex::encode(sha2::Sha256::digest(&blob)),
+    };
+    check("file.json", FILE, v, out);
+}

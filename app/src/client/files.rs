@@ -162,6 +162,7 @@ mod imp {
             let mut reading = Some(start_read(file, sealer.next_range())?);
             let mut in_flight: Option<(JsFuture, u64)> = None;
             let mut sent = 0u64;
+            let (started, mut sealing) = (js_sys::Date::now(), 0.0);
             while let Some(read) = reading.take() {
                 let buf = read.await.map_err(|_| {
                     ApiError::Local("The file could not be read; was it moved or changed?".into())
@@ -170,7 +171,9 @@ mod imp {
                 if let Some(range) = sealer.range_after_next() {
                     reading = Some(start_read(file, range)?);
                 }
+                let t = js_sys::Date::now();
                 let segment = sealer.seal_next(&plain)?;
+                sealing += js_sys::Date::now() - t;
                 if let Some(put) = in_flight.take() {
                     sent += finish_put(put).await?;
                     progress(sent);
@@ -184,6 +187,7 @@ mod imp {
                 sent += finish_put(put).await?;
                 progress(sent);
             }
+            timing("sent", size, js_sys::Date::now() - started, sealing);
             Ok(())
         }
         .await;
@@ -195,6 +199,19 @@ mod imp {
                 Err(e)
             }
         }
+    }
+
+    /// Figures for the developer console (and the benchmarks): sizes and times only.
+    fn timing(what: &str, bytes: u64, total_ms: f64, crypto_ms: f64) {
+        let mb = bytes as f64 / 1e6;
+        web_sys::console::debug_1(
+            &format!(
+                "hearth: {what} {mb:.1} MB in {total_ms:.0} ms ({:.1} MB/s); crypto {crypto_ms:.0} ms ({:.1} MB/s)",
+                mb / (total_ms / 1000.0).max(1e-3),
+                mb / (crypto_ms / 1000.0).max(1e-3),
+            )
+            .into(),
+        );
     }
 
     fn id_of(v: &JsValue) -> Option<FileId> {
@@ -233,6 +250,7 @@ mod imp {
         let mut blob = blob_of(&Array::new(), mime)?;
         let parts = Array::new();
         let (mut pending, mut got) = (0usize, 0u64);
+        let (started, mut opening) = (js_sys::Date::now(), 0.0);
         loop {
             let chunk = JsFuture::from(reader.read()).await.map_err(js)?;
             if Reflect::get(&chunk, &"done".into())
@@ -245,7 +263,9 @@ mod imp {
                 Uint8Array::new(&Reflect::get(&chunk, &"value".into()).map_err(js)?).to_vec();
             got += bytes.len() as u64;
             progress(got);
+            let t = js_sys::Date::now();
             let plain = opener.push(&bytes)?;
+            opening += js_sys::Date::now() - t;
             pending += plain.len();
             parts.push(&Uint8Array::from(&plain[..]));
             if pending >= 8 << 20 {
@@ -258,7 +278,9 @@ mod imp {
         let last = opener.finish()?;
         parts.unshift(&blob);
         parts.push(&Uint8Array::from(&last[..]));
-        blob_of(&parts, mime)
+        let blob = blob_of(&parts, mime);
+        timing("received", size, js_sys::Date::now() - started, opening);
+        blob
     }
 
     /// A small JPEG preview of an allow-listed image, made here; none if it will not fit.
