@@ -12,6 +12,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name heart
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$SITE/pkg/hearth_bg.wasm" -o "$SITE/pkg/hearth_bg.wasm"
 cp "$ROOT"/style/* "$SITE/style/"
+cp "$ROOT"/web/sw.js "$SITE/sw.js"
 raw=$(stat -c %s "$SITE/pkg/hearth_bg.wasm")
 gz=$(gzip -9c "$SITE/pkg/hearth_bg.wasm" | wc -c)
 say "web client: $SITE (WASM $((raw / 1024)) KiB, $((gz / 1024)) KiB gzipped)"

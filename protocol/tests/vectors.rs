@@ -335,7 +335,11 @@ fn file_stream() {
     let mut blob = Vec::new();
     while !sealer.done() {
         let (a, b) = sealer.next_range();
-        blob.extend(sealer.seal_next(&plain[a as usize..b as usize]).expect("seal"));
+        blob.extend(
+            sealer
+                .seal_next(&plain[a as usize..b as usize])
+                .expect("seal"),
+        );
     }
     let mut opener = Opener::new(&key, i.size);
     let mut opened = opener.push(&blob).expect("open");

@@ -387,4 +387,37 @@ async fn orphans_are_swept() {
     assert!(mine.exists(), "names that are not file ids are left alone");
     // The sent file is not attached to a message yet, but young: it stays.
     assert_eq!(get(&s, &bob, &sent).await.status(), 200);
+
+    // Once a message carries it, deleting the message deletes the file.
+    let origin = s.own_origin();
+    let mut sock = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
+    let frame = ClientFrame::Send {
+        conversation: conv,
+        client_id: ClientMsgId([5; 16]),
+        envelope: Bytes(vec![9; 300]),
+        files: vec![sent.parse().unwrap()],
+    };
+    sock.send_text(frame.encode()).await;
+    let ServerFrame::Ack { id: msg, .. } = sock.next_frame().await else {
+        panic!("ack")
+    };
+    use sea_orm::EntityTrait;
+    server::db::entities::messages::Entity::delete_by_id(msg.0)
+        .exec(&s.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&s, &bob, &sent).await.status(),
+        404,
+        "the row went with the message"
+    );
+    let blob = s.dir.path().join("uploads").join(&sent);
+    std::fs::File::options()
+        .write(true)
+        .open(&blob)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    assert_eq!(server::files::sweep::sweep(&s.state).await.unwrap(), 1);
+    assert!(!blob.exists(), "and the sweeper removed its blob");
 }

@@ -125,17 +125,6 @@ impl Sealer {
         (self.pos.min(self.size), self.segment_end().min(self.size))
     }
 
-    /// The file range of the segment after the next one (none when the next is the
-    /// last), so it can be read while the next one is sealed.
-    pub fn range_after_next(&self) -> Option<(u64, u64)> {
-        let start = self.segment_end();
-        if start >= self.padded {
-            return None;
-        }
-        let end = (start + (SEGMENT_CHUNKS * CHUNK) as u64).min(self.padded);
-        Some((start.min(self.size), end.min(self.size)))
-    }
-
     /// Seals the next segment from the file bytes [`Sealer::next_range`] named; the first
     /// segment starts with the header.
     pub fn seal_next(&mut self, file_bytes: &[u8]) -> Result<Vec<u8>> {

@@ -54,6 +54,10 @@ impl Chat {
         let Some(conv) = self.current.get_untracked() else {
             return;
         };
+        // Checked before uploading, not only before sending, so nothing is left behind.
+        if !self.may_send(conv) {
+            return;
+        }
         for file in files {
             let key = self.next_upload.get_value() + 1;
             self.next_upload.set_value(key);
@@ -107,22 +111,27 @@ impl Chat {
         }
     }
 
-    async fn decrypt(&self, meta: &FileMeta, mime: &str) -> Result<web_sys::Blob, crate::ApiError> {
-        let this = *self;
-        let id = meta.id;
+    fn show_progress(&self, id: FileId, got: u64, total: u64) {
+        let pct = (got * 100 / total).min(100) as u8;
+        if self.downloads.with_untracked(|d| d.get(&id) != Some(&pct)) {
+            self.downloads.update(|d| {
+                d.insert(id, pct);
+            });
+        }
+    }
+
+    /// Runs a download with its progress shown on the file's button.
+    async fn tracked<T>(
+        &self,
+        meta: &FileMeta,
+        work: impl AsyncFnOnce(&dyn Fn(u64)) -> Result<T, crate::ApiError>,
+    ) -> Result<T, crate::ApiError> {
+        let (this, id) = (*self, meta.id);
         let total = protocol::crypto::file::blob_len(meta.size).max(1);
         this.downloads.update(|d| {
             d.insert(id, 0);
         });
-        let res = crate::client::files::fetch_file(&meta.id, &meta.key, meta.size, mime, |got| {
-            let pct = (got * 100 / total).min(100) as u8;
-            if this.downloads.with_untracked(|d| d.get(&id) != Some(&pct)) {
-                this.downloads.update(|d| {
-                    d.insert(id, pct);
-                });
-            }
-        })
-        .await;
+        let res = work(&move |got| this.show_progress(id, got, total)).await;
         this.downloads.update(|d| {
             d.remove(&id);
         });
@@ -133,12 +142,16 @@ impl Chat {
     pub fn download(&self, meta: FileMeta) {
         let this = *self;
         leptos::task::spawn_local(async move {
-            match this.decrypt(&meta, "application/octet-stream").await {
-                Ok(blob) => crate::client::files::save(&blob, &meta.safe_name()),
-                Err(e) => this.error.set(Some(format!(
-                    "“{}” could not be downloaded: {e}",
-                    meta.safe_name()
-                ))),
+            let name = meta.safe_name();
+            let res = this
+                .tracked(&meta, async |progress| {
+                    crate::client::files::download(&meta.id, &meta.key, meta.size, &name, progress)
+                        .await
+                })
+                .await;
+            if let Err(e) = res {
+                this.error
+                    .set(Some(format!("“{name}” could not be downloaded: {e}")));
             }
         });
     }
@@ -155,7 +168,14 @@ impl Chat {
         }));
         let this = *self;
         leptos::task::spawn_local(async move {
-            let res = this.decrypt(&meta, &meta.mime).await;
+            let res = this
+                .tracked(&meta, async |progress| {
+                    crate::client::files::fetch_file(
+                        &meta.id, &meta.key, meta.size, &meta.mime, progress,
+                    )
+                    .await
+                })
+                .await;
             let still_open = this
                 .viewer
                 .with_untracked(|v| v.as_ref().is_some_and(|v| v.meta.id == meta.id));

@@ -141,6 +141,8 @@ impl Chat {
             return Err(ApiError::Unauthorized("Signed in as someone else.".into()));
         }
         self.me.set(Some(me.id));
+        #[cfg(feature = "hydrate")]
+        crate::client::files::register_worker();
         self.ring.set_value(Some(ring.clone()));
         let (people, convs, pins) =
             futures::join!(api::people(), api::conversations(), api::pins());
@@ -614,6 +616,25 @@ impl Chat {
         self.send_content(conv, MessageContent::Text { text }, vec![])
     }
 
+    /// False (with the reason shown) while sending would wait for the user: the keys of a
+    /// verified contact changed and they have not looked yet.
+    pub(super) fn may_send(&self, conv: ConversationId) -> bool {
+        let Some(peer) = self.peer(conv) else {
+            return true;
+        };
+        if self
+            .changed
+            .with_untracked(|c| c.get(&peer.id) == Some(&true))
+        {
+            self.error.set(Some(format!(
+                "{}'s keys changed since you verified them: compare safety numbers again, or accept the new keys, before sending.",
+                peer.display_name
+            )));
+            return false;
+        }
+        true
+    }
+
     /// Encrypts and sends a message (and the files it carries) to a conversation.
     pub(super) fn send_content(
         &self,
@@ -630,14 +651,7 @@ impl Chat {
         let Some(peer) = self.peer(conv) else {
             return false;
         };
-        if self
-            .changed
-            .with_untracked(|c| c.get(&peer.id) == Some(&true))
-        {
-            self.error.set(Some(format!(
-                "{}'s keys changed since you verified them: compare safety numbers again, or accept the new keys, before sending.",
-                peer.display_name
-            )));
+        if !self.may_send(conv) {
             return false;
         }
         match dm.seal(conv, &peer, &content) {
