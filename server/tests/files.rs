@@ -23,6 +23,27 @@ async fn direct(s: &TestServer, a: &User, b: &User) -> ConversationId {
     c.id
 }
 
+/// A server, alice and bob, and their direct conversation.
+async fn pair() -> (TestServer, User, User, ConversationId) {
+    let s = common::start().await;
+    let (alice, bob) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+    );
+    let conv = direct(&s, &alice, &bob).await;
+    (s, alice, bob, conv)
+}
+
+/// Starts an upload that must be accepted; returns its id.
+async fn new_upload(s: &TestServer, who: &User, conv: ConversationId, size: u64) -> String {
+    let res = create(s, who, conv, size).await;
+    assert_eq!(res.status(), 201);
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn seal(file: &[u8]) -> (FileKey, Vec<Vec<u8>>) {
     let key = FileKey::random().unwrap();
     let mut sealer = Sealer::new(&key, file.len() as u64).unwrap();
@@ -188,12 +209,7 @@ async fn members_download_what_was_sent_and_outsiders_get_404() {
 
 #[tokio::test]
 async fn over_the_limit_or_quota_is_refused_before_storing() {
-    let s = common::start().await;
-    let (alice, bob) = (
-        s.register("alice", "pw").await,
-        s.register("bob", "pw").await,
-    );
-    let conv = direct(&s, &alice, &bob).await;
+    let (s, alice, bob, conv) = pair().await;
 
     let (status, msg) = error_of(create(&s, &alice, conv, blob_len((1 << 20) + 1)).await).await;
     assert_eq!(
@@ -216,11 +232,7 @@ async fn over_the_limit_or_quota_is_refused_before_storing() {
     assert_eq!(blobs(&s).len(), 2, "only the accepted uploads exist");
 
     // A body longer than announced is cut off at the limit and the upload is dropped.
-    let res = create(&s, &bob, conv, 1000).await;
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = new_upload(&s, &bob, conv, 1000).await;
     let (status, msg) = error_of(put(&s, &bob, &id, 0, vec![0; 5000]).await).await;
     assert_eq!(
         (status, msg.as_str()),
@@ -231,11 +243,7 @@ async fn over_the_limit_or_quota_is_refused_before_storing() {
 
     // Bad declarations and offsets.
     assert_eq!(create(&s, &bob, conv, 3).await.status(), 400);
-    let res = create(&s, &bob, conv, 1000).await;
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = new_upload(&s, &bob, conv, 1000).await;
     assert_eq!(put(&s, &bob, &id, 10, vec![0; 10]).await.status(), 409);
 }
 
@@ -253,12 +261,7 @@ async fn wait_until_gone(s: &TestServer, who: &User, id: &str) {
 #[tokio::test]
 async fn simultaneous_uploads_all_start() {
     // Each start reads the quota, then writes: SQLite must queue them, not fail them.
-    let s = common::start().await;
-    let (alice, bob) = (
-        s.register("alice", "pw").await,
-        s.register("bob", "pw").await,
-    );
-    let conv = direct(&s, &alice, &bob).await;
+    let (s, alice, _, conv) = pair().await;
     let starts = (0..12).map(|_| create(&s, &alice, conv, 1000));
     for res in futures::future::join_all(starts).await {
         assert_eq!(res.status(), 201);
@@ -267,17 +270,8 @@ async fn simultaneous_uploads_all_start() {
 
 #[tokio::test]
 async fn an_upload_that_breaks_off_leaves_nothing_behind() {
-    let s = common::start().await;
-    let (alice, bob) = (
-        s.register("alice", "pw").await,
-        s.register("bob", "pw").await,
-    );
-    let conv = direct(&s, &alice, &bob).await;
-    let res = create(&s, &alice, conv, 200_000).await;
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (s, alice, _, conv) = pair().await;
+    let id = new_upload(&s, &alice, conv, 200_000).await;
 
     // Announce 200 kB, send 50 kB, hang up.
     let mut tcp = tokio::net::TcpStream::connect(s.addr).await.unwrap();
@@ -312,12 +306,7 @@ async fn an_upload_that_breaks_off_leaves_nothing_behind() {
 
 #[tokio::test]
 async fn tampered_blobs_fail_with_a_clear_error() {
-    let s = common::start().await;
-    let (alice, bob) = (
-        s.register("alice", "pw").await,
-        s.register("bob", "pw").await,
-    );
-    let conv = direct(&s, &alice, &bob).await;
+    let (s, alice, _, conv) = pair().await;
     let file = data(5 * 65536 + 123);
     let (key, segments) = seal(&file);
     let id = upload(&s, &alice, conv, &segments).await;
@@ -349,12 +338,7 @@ async fn tampered_blobs_fail_with_a_clear_error() {
 
 #[tokio::test]
 async fn orphans_are_swept() {
-    let s = common::start().await;
-    let (alice, bob) = (
-        s.register("alice", "pw").await,
-        s.register("bob", "pw").await,
-    );
-    let conv = direct(&s, &alice, &bob).await;
+    let (s, alice, bob, conv) = pair().await;
     let (_, segments) = seal(&data(1000));
     let sent = upload(&s, &alice, conv, &segments).await;
     let cancelled = upload(&s, &alice, conv, &segments).await;
@@ -420,4 +404,101 @@ async fn orphans_are_swept() {
         .unwrap();
     assert_eq!(server::files::sweep::sweep(&s.state).await.unwrap(), 1);
     assert!(!blob.exists(), "and the sweeper removed its blob");
+}
+
+/// The upload socket, as a browser opens it.
+async fn upload_socket(
+    s: &TestServer,
+    who: &User,
+    id: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{}/files/{id}/stream", s.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("cookie", who.cookie.parse().unwrap());
+    req.headers_mut()
+        .insert("origin", s.own_origin().parse().unwrap());
+    tokio_tungstenite::connect_async(req)
+        .await
+        .expect("upload socket")
+        .0
+}
+
+#[tokio::test]
+async fn uploads_over_the_socket_are_acknowledged_and_broken_ones_vanish() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let (s, alice, bob, conv) = pair().await;
+    let file = data(200_000);
+    let (key, segments) = seal(&file);
+    let blob: Vec<u8> = segments.concat();
+
+    // Two pieces, each acknowledged; the last completes the file.
+    let id = new_upload(&s, &alice, conv, blob.len() as u64).await;
+    let mut ws = upload_socket(&s, &alice, &id).await;
+    let (a, b) = blob.split_at(70_000);
+    for (piece, received, complete) in [(a, 70_000, false), (b, blob.len(), true)] {
+        ws.send(Message::binary(piece.to_vec())).await.unwrap();
+        let Some(Ok(Message::Text(ack))) = ws.next().await else {
+            panic!("an acknowledgement")
+        };
+        let ack: Value = serde_json::from_str(ack.as_str()).unwrap();
+        assert_eq!(
+            (ack["received"].as_u64(), ack["complete"].as_bool()),
+            (Some(received as u64), Some(complete))
+        );
+    }
+    let got = get(&s, &bob, &id).await.bytes().await.unwrap();
+    let mut opener = Opener::new(&key, file.len() as u64);
+    let mut out = opener.push(&got).unwrap();
+    out.extend(opener.finish().unwrap());
+    assert_eq!(out, file);
+
+    // A socket from another page, or for someone else's upload, is refused.
+    let id = new_upload(&s, &alice, conv, blob.len() as u64).await;
+    let foreign = {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = format!("ws://{}/files/{id}/stream", s.addr)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut()
+            .insert("cookie", alice.cookie.parse().unwrap());
+        req.headers_mut()
+            .insert("origin", "http://evil.example".parse().unwrap());
+        tokio_tungstenite::connect_async(req).await
+    };
+    assert!(foreign.is_err(), "a foreign origin is refused");
+
+    // Past the announced size: closed with 1009, and the upload is gone.
+    let mut ws = upload_socket(&s, &alice, &id).await;
+    ws.send(Message::binary(vec![0; blob.len() + 1]))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Close(Some(frame)))) = ws.next().await else {
+        panic!("closed")
+    };
+    assert_eq!(u16::from(frame.code), 1009);
+    wait_until_gone(&s, &alice, &id).await;
+
+    // Breaking off half-way leaves nothing behind.
+    let id = new_upload(&s, &alice, conv, blob.len() as u64).await;
+    let mut ws = upload_socket(&s, &alice, &id).await;
+    ws.send(Message::binary(a.to_vec())).await.unwrap();
+    let _ack = ws.next().await;
+    drop(ws);
+    wait_until_gone(&s, &alice, &id).await;
+    for _ in 0..50 {
+        if blobs(&s).len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        blobs(&s).len(),
+        1,
+        "only the finished file remains: {:?}",
+        blobs(&s)
+    );
 }

@@ -174,34 +174,6 @@ mod imp {
     }
 
     /// Starts uploading a sealed segment at `offset`; the answer is awaited later.
-    /// The body is a Blob: Chromium sent 4 MiB typed-array bodies at 17 MiB/s and kept a
-    /// copy of each in the page; Blob bodies went at 110 MiB/s on the same loopback.
-    fn start_put(id: &FileId, offset: u64, segment: &[u8]) -> Result<(JsFuture, u64), ApiError> {
-        let body = blob_of(
-            &Array::of1(&Uint8Array::from(segment)),
-            "application/octet-stream",
-        )?;
-        let init = RequestInit::new();
-        init.set_method("PUT");
-        init.set_body(&body);
-        let req = Request::new_with_str_and_init(&format!("/files/{id}?offset={offset}"), &init)
-            .map_err(js)?;
-        let window = web_sys::window().ok_or_else(|| ApiError::Local("no window".into()))?;
-        Ok((
-            JsFuture::from(window.fetch_with_request(&req)),
-            segment.len() as u64,
-        ))
-    }
-
-    /// Waits for an upload started by `start_put`; returns its length.
-    async fn finish_put((put, len): (JsFuture, u64)) -> Result<u64, ApiError> {
-        let res: Response = put.await.map_err(js)?.dyn_into().map_err(js)?;
-        // Read the answer to the end: an unread body keeps the request (and its copy of
-        // the segment) alive in the browser.
-        json(checked(res).await?).await?;
-        Ok(len)
-    }
-
     /// Seals and uploads a file. While one segment travels the next is read and sealed.
     /// `progress` gets the bytes sent so far; `cancelled` is asked between segments.
     pub async fn upload(
@@ -222,8 +194,9 @@ mod imp {
         let outcome = async {
             let mut reader = Reader::new(SEGMENT_CHUNKS * CHUNK);
             let mut plain = Vec::new();
-            let mut in_flight: Option<(JsFuture, u64)> = None;
-            let mut sent = 0u64;
+            let mut socket = UploadSocket::open(&id).await?;
+            // Bytes sent, and bytes the server has confirmed on disk.
+            let (mut sent, mut confirmed) = (0u64, 0u64);
             let (started, mut sealing, mut waiting_disk, mut waiting_net) =
                 (js_sys::Date::now(), 0.0, 0.0, 0.0);
             while !sealer.done() {
@@ -233,21 +206,21 @@ mod imp {
                 let t = js_sys::Date::now();
                 let segment = sealer.seal_next(&plain)?;
                 sealing += js_sys::Date::now() - t;
-                if let Some(put) = in_flight.take() {
+                // One segment in flight: this one is sealed while the last one travels.
+                if sent > confirmed {
                     let t = js_sys::Date::now();
-                    sent += finish_put(put).await?;
+                    socket.acked(sent).await?;
                     waiting_net += js_sys::Date::now() - t;
-                    progress(sent);
+                    confirmed = sent;
+                    progress(confirmed);
                 }
                 if cancelled() {
                     return Err(ApiError::Local("Cancelled.".into()));
                 }
-                in_flight = Some(start_put(&id, sent, &segment)?);
+                sent += socket.send(&segment)?;
             }
-            if let Some(put) = in_flight.take() {
-                sent += finish_put(put).await?;
-                progress(sent);
-            }
+            socket.acked(sent).await?;
+            progress(sent);
             timing("sent", size, js_sys::Date::now() - started, sealing);
             let wasm = wasm_bindgen::memory()
                 .unchecked_into::<js_sys::WebAssembly::Memory>()
@@ -502,40 +475,69 @@ mod imp {
         has.then(|| nav.service_worker().controller()).flatten()
     }
 
-    /// Messages from a MessagePort, as a stream.
-    struct Port {
-        port: web_sys::MessagePort,
+    /// What a port or socket receives, as a stream: each message's data, and `null` once
+    /// it closed or failed.
+    struct Inbox {
         rx: futures::channel::mpsc::UnboundedReceiver<JsValue>,
-        _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+        _handlers: Vec<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>>,
     }
 
-    impl Port {
-        fn new(port: web_sys::MessagePort) -> Self {
+    impl Inbox {
+        fn listen(target: &web_sys::EventTarget) -> Self {
             let (tx, rx) = futures::channel::mpsc::unbounded();
-            let on_message =
-                wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                    move |e: web_sys::MessageEvent| {
-                        let _ = tx.unbounded_send(e.data());
-                    },
-                );
-            port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            let handlers = ["message", "close", "error"]
+                .into_iter()
+                .map(|kind| {
+                    let tx = tx.clone();
+                    let handler = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+                        move |e: web_sys::Event| {
+                            let data = e
+                                .dyn_ref::<web_sys::MessageEvent>()
+                                .map_or(JsValue::NULL, |m| m.data());
+                            let _ = tx.unbounded_send(data);
+                        },
+                    );
+                    let _ = target
+                        .add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+                    handler
+                })
+                .collect();
             Self {
-                port,
                 rx,
-                _on_message: on_message,
+                _handlers: handlers,
             }
         }
 
-        /// The type of the next message; None when waiting longer than `ms`.
-        async fn next(&mut self, ms: u32) -> Option<String> {
+        /// The next message's data; None after `ms` without one, or once closed.
+        async fn next(&mut self, ms: u32) -> Option<JsValue> {
             use futures::{FutureExt, StreamExt};
             let timeout = gloo_timers::future::TimeoutFuture::new(ms).fuse();
             let next = self.rx.next().fuse();
             futures::pin_mut!(timeout, next);
             futures::select! {
-                m = next => m.and_then(|m| Reflect::get(&m, &"type".into()).ok()?.as_string()),
+                m = next => m.filter(|m| !m.is_null()),
                 _ = timeout => None,
             }
+        }
+    }
+
+    /// The page's end of a channel to the service worker.
+    struct Port {
+        port: web_sys::MessagePort,
+        inbox: Inbox,
+    }
+
+    impl Port {
+        fn new(port: web_sys::MessagePort) -> Self {
+            let inbox = Inbox::listen(&port);
+            port.start();
+            Self { port, inbox }
+        }
+
+        /// The type of the next message; None when waiting longer than `ms`.
+        async fn next(&mut self, ms: u32) -> Option<String> {
+            let m = self.inbox.next(ms).await?;
+            Reflect::get(&m, &"type".into()).ok()?.as_string()
         }
 
         fn send(&self, msg: &JsValue, transfer: Option<&JsValue>) {
@@ -545,6 +547,84 @@ mod imp {
                     .post_message_with_transferable(msg, &Array::of1(t)),
                 None => self.port.post_message(msg),
             };
+        }
+    }
+
+    /// The socket a file is uploaded over (see the server's `files::stream`): each
+    /// segment goes straight from WASM memory and is acknowledged once it is on disk.
+    struct UploadSocket {
+        ws: web_sys::WebSocket,
+        inbox: Inbox,
+    }
+
+    impl UploadSocket {
+        async fn open(id: &FileId) -> Result<Self, ApiError> {
+            let loc = web_sys::window()
+                .ok_or_else(|| ApiError::Local("no window".into()))?
+                .location();
+            let scheme = if loc.protocol().map_err(js)? == "https:" {
+                "wss"
+            } else {
+                "ws"
+            };
+            let url = format!("{scheme}://{}/files/{id}/stream", loc.host().map_err(js)?);
+            let ws = web_sys::WebSocket::new(&url).map_err(js)?;
+            ws.set_binary_type(web_sys::BinaryType::Arraybuffer);
+            let inbox = Inbox::listen(&ws);
+            let (tx, rx) = futures::channel::oneshot::channel::<bool>();
+            let tx = std::cell::Cell::new(Some(tx));
+            let opened = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+                move |e: web_sys::Event| {
+                    if let Some(tx) = tx.take() {
+                        let _ = tx.send(e.type_() == "open");
+                    }
+                },
+            );
+            for kind in ["open", "error", "close"] {
+                let _ = ws.add_event_listener_with_callback(kind, opened.as_ref().unchecked_ref());
+            }
+            let ok = rx.await.unwrap_or(false);
+            for kind in ["open", "error", "close"] {
+                let _ =
+                    ws.remove_event_listener_with_callback(kind, opened.as_ref().unchecked_ref());
+            }
+            if !ok {
+                return Err(ApiError::Network(
+                    "The upload connection could not be opened.".into(),
+                ));
+            }
+            Ok(Self { ws, inbox })
+        }
+
+        fn send(&self, segment: &[u8]) -> Result<u64, ApiError> {
+            self.ws.send_with_u8_array(segment).map_err(js)?;
+            Ok(segment.len() as u64)
+        }
+
+        /// Waits for the acknowledgement of `expect` bytes in all.
+        async fn acked(&mut self, expect: u64) -> Result<(), ApiError> {
+            let lost = || {
+                ApiError::Network(
+                    "The upload connection was lost; please send the file again.".into(),
+                )
+            };
+            let ack = self.inbox.next(120_000).await.ok_or_else(lost)?;
+            let received = ack
+                .as_string()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| v["received"].as_u64())
+                .ok_or_else(lost)?;
+            if received == expect {
+                Ok(())
+            } else {
+                Err(lost())
+            }
+        }
+    }
+
+    impl Drop for UploadSocket {
+        fn drop(&mut self) {
+            let _ = self.ws.close();
         }
     }
 

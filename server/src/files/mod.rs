@@ -8,8 +8,11 @@
 //!   that breaks off, or runs past the announced size, throws the whole upload away.
 //! - `GET /files/{id}`: the blob, streamed; 404 for anyone not in its conversation.
 //! - `DELETE /files/{id}`: cancels an upload no message carries yet.
+//! - `GET /files/{id}/stream` (WebSocket): the same as the PUTs, one binary message per
+//!   segment, each acknowledged; what browsers use (see `stream`).
 
 mod store;
+mod stream;
 pub mod sweep;
 
 pub use store::FileStore;
@@ -31,6 +34,7 @@ pub fn routes(state: Arc<Hearth>) -> Router {
     Router::new()
         .route("/files", post(create))
         .route("/files/{id}", put(upload).get(download).delete(cancel))
+        .route("/files/{id}/stream", axum::routing::get(stream::upgrade))
         .with_state(state)
 }
 

@@ -49,14 +49,7 @@ impl FileStore {
     /// Appends a request body at `offset`, refusing to go past `size`; returns the new
     /// length. A body that breaks off is an error, and the caller throws the upload away.
     pub async fn append(&self, id: &FileId, offset: u64, size: u64, body: Body) -> Result<u64> {
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(self.partial(id))
-            .await?;
-        // After a crash the file may hold more than the database recorded: cut it back.
-        file.set_len(offset).await?;
-        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
-        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(offset)).await?;
+        let mut file = self.open_at(id, offset).await?;
         let mut at = offset;
         let mut stream = body.into_data_stream();
         while let Some(piece) = stream.next().await {
@@ -72,6 +65,23 @@ impl FileStore {
         }
         file.flush().await?;
         Ok(at)
+    }
+
+    /// The partial blob, cut back to `offset` (after a crash it may hold more than the
+    /// database recorded) and ready to append at it.
+    pub async fn open_at(
+        &self,
+        id: &FileId,
+        offset: u64,
+    ) -> Result<tokio::io::BufWriter<tokio::fs::File>> {
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(self.partial(id))
+            .await?;
+        file.set_len(offset).await?;
+        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
+        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(offset)).await?;
+        Ok(file)
     }
 
     /// Moves a fully received blob into place, on disk before it is renamed.
