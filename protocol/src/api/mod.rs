@@ -156,14 +156,21 @@ pub const THUMB_MAX: usize = 24 * 1024;
 /// carry script.
 pub const INLINE_IMAGES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
+/// Direction overrides and invisible formatting characters: they make "photo" + U+202E + "gpj.exe"
+/// read as "photoexe.jpg".
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
 impl FileMeta {
-    /// The name to save under: no folders, no control characters, not empty, not huge.
+    /// The name to save under: no folders, no control characters, no direction tricks,
+    /// not empty, not huge.
     pub fn safe_name(&self) -> String {
         let cleaned: String = self
             .name
             .chars()
             .map(|c| {
-                if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                if c.is_control() || invisible(c) || "/\\:*?\"<>|".contains(c) {
                     '_'
                 } else {
                     c
@@ -255,6 +262,10 @@ mod tests {
         assert!(f.inline_image());
         assert!(f.safe_thumb().is_none(), "an SVG thumbnail is never shown");
         assert_eq!(file("  ", "x").safe_name(), "file");
+        assert_eq!(
+            file("invoice\u{202E}gpj.exe", "x").safe_name(),
+            "invoice_gpj.exe"
+        );
         assert_eq!(file(".bashrc", "x").safe_name(), "bashrc");
         assert!(!file("a.svg", "image/svg+xml").inline_image());
     }

@@ -53,9 +53,13 @@ impl FileKey {
     }
 }
 
+/// Sizes are capped here (1 PiB) so no arithmetic on a size a message claims can
+/// overflow; a blob can never match a larger claim, so it just does not open.
+pub const MAX_SIZE: u64 = 1 << 50;
+
 /// The plaintext length once padded: Padmé of the file size.
 pub fn padded_len(size: u64) -> u64 {
-    super::pad::padme_u64(size)
+    super::pad::padme_u64(size.min(MAX_SIZE))
 }
 
 /// The size of the encrypted blob for a file of `size` bytes: what an upload declares.

@@ -2,7 +2,7 @@
 //! upload belongs to its owner, a download needs membership of the file's conversation.
 
 use super::conversations::members_of;
-use super::entities::{files, members};
+use super::entities::{files, members, users};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::{ConversationId, FileId, MessageId, UserId};
@@ -70,6 +70,12 @@ pub async fn create(
     }
     let txn = super::write_txn(db).await?;
     members_of(&txn, me, conv).await?;
+    // Two uploads starting at once must not both fit under the quota: lock the owner's
+    // row (PostgreSQL; SQLite's immediate transaction already holds the write lock).
+    users::Entity::find_by_id(me.to_hex())
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let used = used(&txn, me).await?;
     if used.saturating_add(size) > quota {
         return Err(Error::TooLarge(format!(
@@ -200,15 +206,13 @@ pub async fn expire(db: &DatabaseConnection, idle_ms: i64, unsent_ms: i64) -> Re
                 )
                 .add(files::Column::UpdatedAt.lt(now - unsent_ms)),
         );
-    let ids: Vec<String> = files::Entity::find()
-        .select_only()
-        .column(files::Column::Id)
-        .filter(stale.clone())
-        .into_tuple()
-        .all(db)
+    // Only the rows this statement deleted: a file a message claimed in the meantime
+    // keeps its row, and so its blob.
+    let gone = files::Entity::delete_many()
+        .filter(stale)
+        .exec_with_returning(db)
         .await?;
-    files::Entity::delete_many().filter(stale).exec(db).await?;
-    Ok(ids.iter().filter_map(|i| i.parse().ok()).collect())
+    Ok(gone.iter().filter_map(|f| f.id.parse().ok()).collect())
 }
 
 /// Which of these ids still have a row.

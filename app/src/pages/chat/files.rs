@@ -20,11 +20,10 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// `sent` counts encrypted bytes, so it is measured against the blob's length.
     fn percent(&self) -> u64 {
-        (self.sent * 100)
-            .checked_div(self.size.max(1))
-            .unwrap_or(0)
-            .min(100)
+        let total = protocol::crypto::file::blob_len(self.size).max(1);
+        (self.sent.saturating_mul(100) / total).min(100)
     }
 
     fn speed(&self) -> String {

@@ -158,3 +158,15 @@ fn the_sealer_refuses_a_file_that_changed() {
     assert!(s.done());
     assert!(s.seal_next(&[]).is_err(), "nothing after the last chunk");
 }
+
+#[test]
+fn an_absurd_claimed_size_neither_panics_nor_opens() {
+    let key = FileKey::random().unwrap();
+    let blob = seal(&key, &data(10));
+    for size in [u64::MAX, MAX_SIZE + 1, 1 << 60] {
+        let mut o = Opener::new(&key, size);
+        let res = o.push(&blob).and_then(|_| o.finish());
+        assert!(matches!(res, Err(ProtocolError::File(_))), "{size}");
+        assert!(blob_len(size) > MAX_SIZE, "no overflow for {size}");
+    }
+}
