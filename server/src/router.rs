@@ -51,6 +51,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         .merge(crate::files::routes(state_for_files))
         .merge(pages)
         .layer(axum::middleware::map_response(error_status))
+        .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

@@ -32,10 +32,7 @@ pub fn origin_allowed(headers: &HeaderMap) -> bool {
     let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else {
         return false;
     };
-    let origin_host = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
-    origin_host.is_some_and(|h| h.eq_ignore_ascii_case(host))
+    crate::csrf::same_host(origin, host)
 }
 
 pub async fn upgrade(

@@ -407,3 +407,36 @@ async fn sessions_expire_after_thirty_days() {
         401
     );
 }
+
+#[tokio::test]
+async fn a_cross_site_request_is_refused_and_changes_nothing() {
+    let s = common::start().await;
+    let (reg, _) = s.registration("mallory", "pw").await;
+    let body = serde_json::json!({ "registration": reg });
+    for (header, value) in [
+        ("origin", "http://evil.example".to_string()),
+        ("referer", "http://evil.example/page".to_string()),
+    ] {
+        let res = s
+            .http
+            .post(s.url("/api/register"))
+            .header(header, value)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}");
+        let msg: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(msg["error"], "Cross-site requests are refused.");
+    }
+    // Nothing was stored: the same registration from the site itself goes through.
+    let res = s
+        .http
+        .post(s.url("/api/register"))
+        .header("origin", s.own_origin())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
