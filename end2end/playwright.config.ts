@@ -1,15 +1,33 @@
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 // One server for the run, with its own temporary data folder; its log goes to a file the
-// tests read (to check that no secret is ever logged).
+// tests read (to check that no secret is ever logged). It serves HTTPS as it does by
+// default, with its own CA, which Chromium trusts the way a person's device would: the
+// CA certificate is in the browser's certificate store (an NSS database under a HOME of
+// its own), not waved through with ignoreHTTPSErrors.
 const port = Number(process.env.HEARTH_TEST_PORT ?? 3917);
-const dataDir = process.env.HEARTH_TEST_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
-process.env.HEARTH_TEST_DATA = dataDir;
+const httpsPort = port + 1;
 const bin = process.env.HEARTH_BIN ?? '../target/debug/hearth';
 const site = process.env.HEARTH_SITE ?? '../target/site';
+
+// This file is evaluated again in every worker: set up once, pass the paths on by env.
+if (!process.env.HEARTH_TEST_DATA) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
+  const home = path.join(dataDir, 'browser-home');
+  const nss = path.join(home, '.pki', 'nssdb');
+  fs.mkdirSync(nss, { recursive: true });
+  const ca = path.join(dataDir, 'ca.pem');
+  fs.writeFileSync(ca, execFileSync(bin, ['--data', dataDir, 'ca']));
+  execFileSync('certutil', ['-d', `sql:${nss}`, '-N', '--empty-password']);
+  execFileSync('certutil', ['-d', `sql:${nss}`, '-A', '-t', 'C,,', '-n', 'Hearth test CA', '-i', ca]);
+  process.env.HEARTH_TEST_DATA = dataDir;
+  process.env.HEARTH_TEST_HOME = home;
+}
+const dataDir = process.env.HEARTH_TEST_DATA!;
 
 export default defineConfig({
   testDir: './tests',
@@ -18,16 +36,18 @@ export default defineConfig({
   workers: 1,
   reporter: 'list',
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: `https://127.0.0.1:${httpsPort}`,
     launchOptions: {
       executablePath: '/usr/bin/chromium',
+      env: { ...process.env, HOME: process.env.HEARTH_TEST_HOME! },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
              '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
   webServer: {
-    command: `"${bin}" --addr 127.0.0.1 --port ${port} --data "${dataDir}" --site "${site}" > "${dataDir}/server.log" 2>&1`,
-    url: `http://127.0.0.1:${port}/login`,
+    command: `"${bin}" --addr 127.0.0.1 --port ${port} --https-port ${httpsPort} --data "${dataDir}" --site "${site}" > "${dataDir}/server.log" 2>&1`,
+    // The trust page on the plain port answers once the server is up.
+    url: `http://127.0.0.1:${port}/`,
     timeout: 60_000,
     reuseExistingServer: false,
   },

@@ -3,11 +3,11 @@
 # Playwright in real Chromium against a real server.
 source "$(dirname "$0")/env.sh"
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji"; then
-  say "installing Chromium, ChromeDriver and the emoji font (Debian packages)"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v certutil >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji"; then
+  say "installing Chromium, ChromeDriver, NSS tools (to trust the test CA) and the emoji font (Debian packages)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver libnss3-tools fonts-noto-color-emoji >/dev/null
 fi
 
 "$ROOT/scripts/build-web.sh"

@@ -8,7 +8,7 @@ use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview}
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
 };
-use protocol::api::{PasswordChange, RecoveryWrap};
+use protocol::api::{PasswordChange, RecoveryWrap, TotpEnrolment, TotpStatus};
 use protocol::crypto::group::KeyWrap;
 use protocol::crypto::group::invite::Invite;
 use protocol::crypto::identity::PublicIdentity;
@@ -23,7 +23,26 @@ pub type NewSession = (Session, String);
 pub trait Backend: Send + Sync + 'static {
     async fn login_params(&self, username: String) -> Result<LoginParams, ApiError>;
     async fn register(&self, reg: Registration) -> Result<NewSession, ApiError>;
-    async fn login(&self, username: String, secret: AuthSecret) -> Result<NewSession, ApiError>;
+    /// Checks the password (its auth secret) and, for accounts with two-step login, the
+    /// code (or a recovery code); `SecondFactor` asks for one.
+    async fn login(
+        &self,
+        username: String,
+        secret: AuthSecret,
+        totp: Option<String>,
+    ) -> Result<NewSession, ApiError>;
+    async fn totp_status(&self, me: &Profile) -> Result<TotpStatus, ApiError>;
+    /// Starts an enrolment: a new secret, not in force until confirmed.
+    async fn totp_begin(&self, me: &Profile) -> Result<TotpEnrolment, ApiError>;
+    /// Confirms with a code from the new secret; returns the recovery codes (once).
+    async fn totp_confirm(&self, me: &Profile, code: String) -> Result<Vec<String>, ApiError>;
+    /// Turns two-step login off: the password and a code again.
+    async fn totp_disable(
+        &self,
+        me: &Profile,
+        secret: AuthSecret,
+        code: String,
+    ) -> Result<(), ApiError>;
     /// Ends the request's session; returns the Set-Cookie value that clears the cookie.
     async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError>;
     /// The user whose session cookie the request carries.

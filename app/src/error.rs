@@ -20,6 +20,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Internal(String),
+    /// The password was right; a code from the authenticator app is needed too.
+    #[error("{0}")]
+    SecondFactor(String),
     #[error("Could not reach Hearth: {0}")]
     Network(String),
     /// A failure in this browser (crypto, storage) before anything was sent.
@@ -33,7 +36,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => 400,
             ApiError::Unauthorized(_) => 401,
-            ApiError::Forbidden(_) => 403,
+            ApiError::Forbidden(_) | ApiError::SecondFactor(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
             ApiError::Internal(_) | ApiError::Local(_) => 500,

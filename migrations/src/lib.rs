@@ -7,6 +7,7 @@ mod m20261122_000002_key_pins;
 mod m20261122_000003_recovery;
 mod m20261122_000004_groups;
 mod m20261122_000005_files;
+mod m20261129_000006_totp;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_recovery::Migration),
             Box::new(m20261122_000004_groups::Migration),
             Box::new(m20261122_000005_files::Migration),
+            Box::new(m20261129_000006_totp::Migration),
         ]
     }
 }

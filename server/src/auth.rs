@@ -16,12 +16,58 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 pub const COOKIE: &str = "hearth_session";
-/// Sessions last 30 days from their creation; logout ends them at once.
-pub const SESSION_DAYS: i64 = 30;
+/// The cookie's name over HTTPS. Browsers accept a `__Host-` cookie only if it is Secure,
+/// has Path=/ and no Domain, so a page on another port or subdomain of the LAN cannot
+/// plant or overwrite it.
+pub const SECURE_COOKIE: &str = "__Host-hearth_session";
+
+/// How long sessions last. Both come from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Ended after this long unused.
+    pub idle: std::time::Duration,
+    /// Ended this long after the login, used or not.
+    pub max: std::time::Duration,
+    /// Served over HTTPS (directly or by a proxy): Secure, `__Host-` cookies.
+    pub secure: bool,
+}
+
+impl SessionPolicy {
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure { SECURE_COOKIE } else { COOKIE }
+    }
+
+    /// Set-Cookie for a new session: HttpOnly (no script can read it), SameSite=Strict
+    /// (no other site can send it), Secure over HTTPS; it expires with the session.
+    pub fn cookie(&self, token: &str) -> String {
+        let max_age = self.max.as_secs();
+        let secure = if self.secure { "; Secure" } else { "" };
+        let name = self.cookie_name();
+        format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+    }
+
+    pub fn clear(&self) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let name = self.cookie_name();
+        format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+    }
+
+    /// The session token from a Cookie header, if any. Over HTTPS only the `__Host-`
+    /// cookie counts.
+    pub fn token<'a>(&self, header: &'a str) -> Option<&'a str> {
+        let name = self.cookie_name();
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty() && v.len() < 128)
+    }
+}
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC takes keys of any length, so this cannot fail.
     let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
     for p in parts {
@@ -59,6 +105,11 @@ impl ServerSecret {
         let fresh = random_array::<32>().map_err(|e| Error::Config(e.to_string()))?;
         write_private(path, &fresh)?;
         Ok(Self(Zeroizing::new(fresh)))
+    }
+
+    /// A key for one purpose, named by `label`, from the server secret.
+    pub fn derive(&self, label: &[u8]) -> zeroize::Zeroizing<[u8; 32]> {
+        Zeroizing::new(hmac(self.0.as_ref(), &[label]))
     }
 
     /// A stable salt for a username that has no account, so the login form answers the
@@ -107,29 +158,6 @@ pub fn hash_token(token: &str) -> String {
         .collect()
 }
 
-/// The session token from a Cookie header, if any.
-pub fn token_from_cookies(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v)
-        .filter(|v| !v.is_empty() && v.len() < 128)
-}
-
-/// Set-Cookie for a new session: HttpOnly (no script can read it), SameSite=Strict (no
-/// other site can send it), Secure when served over HTTPS.
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    let max_age = SESSION_DAYS * 24 * 3600;
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
-}
-
-pub fn clear_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,14 +175,32 @@ mod tests {
 
     #[test]
     fn cookies() {
-        assert_eq!(
-            token_from_cookies("a=b; hearth_session=xyz; c=d"),
-            Some("xyz")
-        );
-        assert_eq!(token_from_cookies("hearth_session="), None);
-        assert_eq!(token_from_cookies("other=1"), None);
-        let c = session_cookie("t", true);
+        let day = std::time::Duration::from_secs(86_400);
+        let plain = SessionPolicy {
+            idle: day,
+            max: day * 90,
+            secure: false,
+        };
+        assert_eq!(plain.token("a=b; hearth_session=xyz; c=d"), Some("xyz"));
+        assert_eq!(plain.token("hearth_session="), None);
+        assert_eq!(plain.token("other=1"), None);
+        let c = plain.cookie("t");
+        assert!(c.starts_with("hearth_session=t;") && !c.contains("Secure"));
+        assert!(c.contains("Max-Age=7776000"));
+
+        let https = SessionPolicy {
+            secure: true,
+            ..plain
+        };
+        let c = https.cookie("t");
+        assert!(c.starts_with("__Host-hearth_session=t; Path=/;"));
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
+        assert!(!c.contains("Domain"));
+        // Over HTTPS a cookie without the prefix (which any http:// page on the LAN
+        // could have set) is not a session.
+        assert_eq!(https.token("hearth_session=xyz"), None);
+        assert_eq!(https.token("__Host-hearth_session=xyz"), Some("xyz"));
+        assert!(https.clear().contains("Max-Age=0") && https.clear().contains("Secure"));
     }
 
     #[test]

@@ -12,6 +12,9 @@ use std::path::PathBuf;
     about = "Private, end-to-end encrypted chat for your local network"
 )]
 pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on; 0.0.0.0 means every network interface (the LAN can reach it).
     #[arg(long, env = "HEARTH_ADDR", default_value = "0.0.0.0")]
     pub addr: IpAddr,
@@ -34,14 +37,49 @@ pub struct Config {
     #[arg(long, env = "HEARTH_SITE", default_value = "target/site")]
     pub site: PathBuf,
 
-    /// Mark the session cookie Secure. Set when Hearth is reached over HTTPS (directly or
-    /// behind a proxy); browsers drop Secure cookies on plain http://.
+    /// Mark the session cookie Secure (and name it with the __Host- prefix) although
+    /// Hearth itself serves plain HTTP: set it behind a proxy that serves HTTPS. With
+    /// Hearth's own HTTPS it is always on.
     #[arg(long, env = "HEARTH_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
     /// The largest file anyone may send: bytes, or a size such as 500MB or 2GiB.
     #[arg(long, env = "HEARTH_MAX_UPLOAD", default_value = "2GiB", value_parser = parse_size)]
     pub max_upload: u64,
+
+    /// Port for HTTPS. With HTTPS on, the plain-HTTP port (--port) shows the "trust this
+    /// server" page and redirects everything else here.
+    #[arg(long, env = "HEARTH_HTTPS_PORT", default_value_t = 8443)]
+    pub https_port: u16,
+
+    /// Serve plain HTTP only (no certificate authority, no HTTPS port), e.g. behind a
+    /// proxy that terminates TLS. Messages stay end-to-end encrypted, but browsers refuse
+    /// service workers and installing the app, and an active attacker on the network
+    /// could swap the app itself.
+    #[arg(long, env = "HEARTH_NO_TLS", default_value_t = false)]
+    pub no_tls: bool,
+
+    /// Your own certificate (PEM, leaf first, chain after) instead of Hearth's local
+    /// certificate authority; give --tls-key with it.
+    #[arg(
+        long,
+        env = "HEARTH_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "no_tls"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "HEARTH_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// A session ends after this long without use: 30d, 12h, 90m.
+    #[arg(long, env = "HEARTH_SESSION_IDLE", default_value = "30d", value_parser = parse_duration)]
+    pub session_idle: std::time::Duration,
+
+    /// A session ends this long after its login, used or not.
+    #[arg(long, env = "HEARTH_SESSION_MAX", default_value = "90d", value_parser = parse_duration)]
+    pub session_max: std::time::Duration,
 
     /// How much each person may keep stored in the files they sent (encrypted size,
     /// about the files' own size); same units as --max-upload.
@@ -68,7 +106,43 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{s:?} is too large"))
 }
 
+/// "90d", "12h", "30m", "45s" (a bare number counts seconds).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let num: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration"))?;
+    let secs = match unit.trim() {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("{s:?}: unknown unit (use s, m, h or d)")),
+    };
+    let total = num
+        .checked_mul(secs)
+        .ok_or_else(|| format!("{s:?} is too long"))?;
+    if total == 0 {
+        return Err("a session must last longer than nothing".into());
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
+/// What the binary can do besides serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Print the local certificate authority's certificate (PEM), making it if needed:
+    /// for putting it on devices by other means (device management, a test browser).
+    Ca,
+}
+
 impl Config {
+    pub fn tls_path(&self) -> PathBuf {
+        self.data.join("tls")
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
@@ -97,5 +171,16 @@ mod tests {
         assert!(parse_size("2 parsecs").is_err());
         assert!(parse_size("-1").is_err());
         assert!(parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn durations_parse() {
+        use super::parse_duration;
+        assert_eq!(parse_duration("90d").unwrap().as_secs(), 90 * 86_400);
+        assert_eq!(parse_duration("12h").unwrap().as_secs(), 43_200);
+        assert_eq!(parse_duration("45").unwrap().as_secs(), 45);
+        assert!(parse_duration("0d").is_err());
+        assert!(parse_duration("3 fortnights").is_err());
+        assert!(parse_duration("99999999999999999d").is_err());
     }
 }

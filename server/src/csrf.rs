@@ -38,7 +38,15 @@ pub fn allowed(headers: &HeaderMap) -> bool {
     }
 }
 
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(mut req: Request, next: Next) -> Response {
+    // HTTP/2 carries the host in the URI (":authority"), not in a Host header; put it
+    // where this check, the socket's and the trust page look.
+    if !req.headers().contains_key(header::HOST) {
+        let authority = req.uri().authority().map(|a| a.as_str().to_owned());
+        if let Some(v) = authority.and_then(|a| a.parse().ok()) {
+            req.headers_mut().insert(header::HOST, v);
+        }
+    }
     let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes && !allowed(req.headers()) {
         let body = serde_json::json!({ "error": "Cross-site requests are refused." });

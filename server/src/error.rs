@@ -28,6 +28,9 @@ pub enum Error {
     Stale,
     #[error("not found")]
     NotFound(&'static str),
+    /// The password was right; the account also needs a code from its authenticator.
+    #[error("second factor needed")]
+    SecondFactor,
     /// Over the upload size limit or the user's quota (413).
     #[error("too large: {0}")]
     TooLarge(String),
@@ -43,6 +46,7 @@ impl Error {
                 m.clone()
             }
             Error::Stale => "The group changed; the message will be sealed again.".to_string(),
+            Error::SecondFactor => "Enter the code from your authenticator app.".to_string(),
             Error::Unauthorized(m) | Error::Forbidden(m) | Error::NotFound(m) => (*m).to_string(),
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 "Something went wrong on the server; please try again.".to_string()
@@ -78,6 +82,7 @@ impl From<Error> for app::ApiError {
             Error::Unauthorized(_) => app::ApiError::Unauthorized(msg),
             Error::Forbidden(_) => app::ApiError::Forbidden(msg),
             Error::NotFound(_) => app::ApiError::NotFound(msg),
+            Error::SecondFactor => app::ApiError::SecondFactor(msg),
             _ => app::ApiError::Internal(msg),
         }
     }
@@ -92,6 +97,7 @@ impl Error {
             Error::Unauthorized(_) => S::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Refused(_) => S::FORBIDDEN,
             Error::NotFound(_) => S::NOT_FOUND,
+            Error::SecondFactor => S::FORBIDDEN,
             Error::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 S::INTERNAL_SERVER_ERROR

@@ -9,9 +9,13 @@ pub mod error;
 pub mod files;
 pub mod groups;
 pub mod hub;
+pub mod limit;
 pub mod net;
 pub mod router;
+pub mod serve;
 pub mod socket;
 pub mod state;
+pub mod tls;
+pub mod totp;
 
 pub use error::{Error, Result};

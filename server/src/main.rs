@@ -2,8 +2,12 @@
 
 use anyhow::Context as _;
 use clap::Parser;
+use server::auth::{ServerSecret, SessionPolicy};
+use server::config::{Command, Config};
 use server::files::FileStore;
-use server::{auth::ServerSecret, config::Config, db, hub::Hub, net, router, state::Hearth};
+use server::limit::Limits;
+use server::tls::{self, ca::Authority};
+use server::{db, hub::Hub, net, router, serve, state::Hearth};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -16,13 +20,20 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
 
-    // 2. Configuration from flags and environment.
+    // 2. Configuration from flags and environment; one TLS provider for the process.
     let config = Config::parse();
+    tls::install_provider();
 
     // 3. The data folder, and the server secret inside it.
     std::fs::create_dir_all(&config.data)
         .with_context(|| format!("creating {}", config.data.display()))?;
     let secret = ServerSecret::load_or_create(&config.secret_path())?;
+    if let Some(Command::Ca) = config.command {
+        let names = tls::current_names(config.addr, &tls::host_name());
+        let ca = Authority::load_or_create(&config.tls_path(), &tls::host_name(), &names)?;
+        print!("{}", ca.pem);
+        return Ok(());
+    }
 
     // 4. The web client must have been built.
     let wasm = config.site.join("pkg/hearth_bg.wasm");
@@ -41,13 +52,30 @@ async fn main() -> anyhow::Result<()> {
     let files = FileStore::open(config.uploads_path(), config.max_upload, config.quota)
         .context("opening the upload folder")?;
 
-    // 7. Shared state and routes.
+    // 7. HTTPS: the local certificate authority (made on first start), the admin's own
+    //    certificate, or none.
+    let (rustls, ca) = if config.no_tls {
+        (None, None)
+    } else if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
+        (Some(tls::own(cert, key).await?), None)
+    } else {
+        let (ca, rustls) = tls::local(&config.tls_path(), config.addr).await?;
+        tls::watch(ca.clone(), rustls.clone(), config.addr);
+        (Some(rustls), Some(ca))
+    };
+
+    // 8. Shared state and routes.
     let state = Arc::new(Hearth {
         db,
         hub: Arc::new(Hub::default()),
         secret,
-        secure_cookies: config.secure_cookies,
+        sessions: SessionPolicy {
+            idle: config.session_idle,
+            max: config.session_max,
+            secure: rustls.is_some() || config.secure_cookies,
+        },
         files,
+        limits: Arc::new(Limits::default()),
     });
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {
@@ -56,29 +84,52 @@ async fn main() -> anyhow::Result<()> {
     server::files::sweep::spawn(state.clone());
     let app = router::build(state, &config.site);
 
-    // 8. Listen, and say where.
-    let listener = tokio::net::TcpListener::bind((config.addr, config.port))
+    // 9. Listen, and say where.
+    let http = tokio::net::TcpListener::bind((config.addr, config.port))
         .await
         .with_context(|| format!("listening on {}:{}", config.addr, config.port))?;
-    let bound = listener.local_addr()?;
-    let urls = net::lan_urls(bound, "http");
+    let http_at = http.local_addr()?;
+    let Some(rustls) = rustls else {
+        let urls = net::lan_urls(http_at, "http");
+        println!("Hearth is running. Open it from any device on this network:");
+        print_urls(&urls);
+        println!(
+            "Plain HTTP: messages stay end-to-end encrypted, but an active attacker on the LAN could swap the app, and phones cannot install it."
+        );
+        tracing::info!(%http_at, "listening");
+        // 10. Serve until Ctrl-C or SIGTERM.
+        serve::plain(http, app, shutdown()).await?;
+        return Ok(());
+    };
+    let https = std::net::TcpListener::bind((config.addr, config.https_port))
+        .with_context(|| format!("listening on {}:{}", config.addr, config.https_port))?;
+    let https_at = https.local_addr()?;
     println!("Hearth is running. Open it from any device on this network:");
-    for url in &urls {
+    for url in net::lan_urls(https_at, "https") {
+        println!("  {url}");
+    }
+    if let Some(ca) = &ca {
+        println!(
+            "First time on a device? Open this to trust the server ({}):",
+            ca.name()
+        );
+        print_urls(&net::lan_urls(http_at, "http"));
+    }
+    tracing::info!(%http_at, %https_at, "listening");
+    let plain_app = router::secured(tls::trust::routes(ca, https_at.port()));
+
+    // 10. Serve until Ctrl-C or SIGTERM.
+    serve::both(http, plain_app, https, app, rustls, shutdown()).await?;
+    Ok(())
+}
+
+fn print_urls(urls: &[String]) {
+    for url in urls {
         println!("  {url}");
     }
     if let Some(code) = urls.first().and_then(|u| net::qr(u)) {
         println!("{code}");
     }
-    println!(
-        "Plain HTTP: messages stay end-to-end encrypted, but an active attacker on the LAN could swap the app."
-    );
-    tracing::info!(%bound, "listening");
-
-    // 9. Serve until Ctrl-C or SIGTERM.
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
-    Ok(())
 }
 
 async fn shutdown() {

@@ -47,11 +47,22 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
     let socket = Router::new()
         .route("/ws", get(crate::socket::upgrade))
         .with_state(state);
-    socket
+    let limits = state_for_files.limits.clone();
+    let app = socket
         .merge(crate::files::routes(state_for_files))
         .merge(pages)
         .layer(axum::middleware::map_response(error_status))
-        .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            crate::limit::guard,
+        ))
+        .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site));
+    secured(app)
+}
+
+/// The security headers every response carries, on either port.
+pub fn secured(router: Router) -> Router {
+    router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

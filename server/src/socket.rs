@@ -158,9 +158,12 @@ async fn handle(state: &Hearth, user: &UserId, text: &str) -> Vec<ServerFrame> {
             client_id,
             envelope,
             files,
-        } => match db::messages::send(&state.db, user, conversation, client_id, envelope, &files)
-            .await
-        {
+        } => match {
+            // Over the rate, a send waits its turn (this socket reads nothing meanwhile):
+            // a flood is slowed to the limit and nothing is lost.
+            state.limits.sends.pace(&user.to_hex()).await;
+            db::messages::send(&state.db, user, conversation, client_id, envelope, &files).await
+        } {
             Ok(sent) => {
                 let m = &sent.message;
                 let ack = ServerFrame::Ack {

@@ -13,7 +13,7 @@ use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
     Session,
 };
-use protocol::api::{PasswordChange, RecoveryWrap};
+use protocol::api::{PasswordChange, RecoveryWrap, TotpEnrolment, TotpStatus};
 use protocol::crypto::group::KeyWrap;
 use protocol::crypto::group::invite::Invite;
 use protocol::crypto::identity::PublicIdentity;
@@ -29,27 +29,30 @@ pub struct Hearth {
     pub db: DatabaseConnection,
     pub hub: Arc<Hub>,
     pub secret: ServerSecret,
-    pub secure_cookies: bool,
+    pub sessions: auth::SessionPolicy,
     pub files: crate::files::FileStore,
+    pub limits: Arc<crate::limit::Limits>,
 }
 
 impl Hearth {
     /// The signed-in user for a request's cookies.
     pub async fn user_from_headers(&self, headers: &HeaderMap) -> Result<UserId> {
-        let token = Self::token(headers).ok_or(Error::Unauthorized("Please log in."))?;
+        let token = self
+            .token(headers)
+            .ok_or(Error::Unauthorized("Please log in."))?;
         Ok(self.session_profile(token).await?.id)
     }
 
-    fn token(headers: &HeaderMap) -> Option<&str> {
+    fn token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
         headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(auth::token_from_cookies)
+            .find_map(|c| self.sessions.token(c))
     }
 
     async fn session_profile(&self, token: &str) -> Result<Profile> {
-        db::users::session_user(&self.db, &auth::hash_token(token))
+        db::users::session_user(&self.db, &auth::hash_token(token), &self.sessions)
             .await?
             .ok_or(Error::Unauthorized(
                 "Your session has ended; please log in again.",
@@ -67,7 +70,7 @@ impl Hearth {
             identity: user.identity()?,
             wrapped_keys: user.wrapped_keys.clone().into(),
         };
-        Ok((session, auth::session_cookie(&token, self.secure_cookies)))
+        Ok((session, self.sessions.cookie(&token)))
     }
 
     async fn do_register(&self, reg: Registration) -> Result<(Session, String)> {
@@ -121,17 +124,25 @@ impl Hearth {
         self.start_session(&user).await
     }
 
-    async fn do_login(&self, username: &str, secret: &AuthSecret) -> Result<(Session, String)> {
+    async fn do_login(
+        &self,
+        username: &str,
+        secret: &AuthSecret,
+        totp: Option<&str>,
+    ) -> Result<(Session, String)> {
         let bad = Error::Unauthorized("Wrong username or password.");
         let Ok(username) = validate::username(username) else {
             return Err(bad);
         };
         let Some(user) = db::users::by_username(&self.db, &username).await? else {
+            // The same work as for a real account, so timing does not tell them apart.
+            let _ = auth::verify(&self.secret.fake_salt(&username).0, &[0; 32], secret);
             return Err(bad);
         };
         if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
             return Err(bad);
         }
+        self.totp_gate(&user.user_id()?, totp).await?;
         self.start_session(&user).await
     }
 
@@ -221,19 +232,43 @@ impl Backend for Hearth {
         &self,
         username: String,
         secret: AuthSecret,
+        totp: Option<String>,
     ) -> Result<(Session, String), ApiError> {
-        Ok(self.do_login(&username, &secret).await?)
+        Ok(self.do_login(&username, &secret, totp.as_deref()).await?)
+    }
+
+    async fn totp_status(&self, me: &Profile) -> Result<TotpStatus, ApiError> {
+        Ok(Hearth::totp_status(self, &me.id).await?)
+    }
+
+    async fn totp_begin(&self, me: &Profile) -> Result<TotpEnrolment, ApiError> {
+        Ok(Hearth::totp_begin(self, &me.id, &me.username).await?)
+    }
+
+    async fn totp_confirm(&self, me: &Profile, code: String) -> Result<Vec<String>, ApiError> {
+        Ok(Hearth::totp_confirm(self, &me.id, &code).await?)
+    }
+
+    async fn totp_disable(
+        &self,
+        me: &Profile,
+        secret: AuthSecret,
+        code: String,
+    ) -> Result<(), ApiError> {
+        Ok(Hearth::totp_disable(self, &me.id, &secret, &code).await?)
     }
 
     async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError> {
-        if let Some(token) = Self::token(headers) {
+        if let Some(token) = self.token(headers) {
             db::users::delete_session(&self.db, &auth::hash_token(token)).await?;
         }
-        Ok(auth::clear_cookie(self.secure_cookies))
+        Ok(self.sessions.clear())
     }
 
     async fn authenticate(&self, headers: &HeaderMap) -> Result<Profile, ApiError> {
-        let token = Self::token(headers).ok_or(Error::Unauthorized("Please log in."))?;
+        let token = self
+            .token(headers)
+            .ok_or(Error::Unauthorized("Please log in."))?;
         Ok(self.session_profile(token).await?)
     }
 
@@ -322,7 +357,9 @@ impl Backend for Hearth {
         if change.wrapped_keys.len() != WRAPPED_LEN {
             return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
         }
-        let token = Self::token(headers).ok_or(Error::Unauthorized("Please log in."))?;
+        let token = self
+            .token(headers)
+            .ok_or(Error::Unauthorized("Please log in."))?;
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
         db::users::change_password(
             &self.db,

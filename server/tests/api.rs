@@ -384,28 +384,49 @@ async fn recovery_key_restores_the_account() {
 }
 
 #[tokio::test]
-async fn sessions_expire_after_thirty_days() {
+async fn sessions_end_when_idle_or_too_old() {
     use sea_orm::{ConnectionTrait, Database};
     let s = common::start().await;
     let finn = s.register("finn", "pw").await;
-    assert_eq!(
-        s.call("me", Some(&finn.cookie), json!({})).await.status(),
-        200
-    );
-    // Age the session in the database itself, as 31 days would.
+    let gail = s.register("gail", "pw").await;
+    let me = |c: &str| {
+        let c = c.to_string();
+        let s = &s;
+        async move { s.call("me", Some(&c), json!({})).await.status() }
+    };
+    assert_eq!(me(&finn.cookie).await, 200);
+    assert_eq!(me(&gail.cookie).await, 200);
+    // Age the sessions in the database itself, as time would. The test server's policy
+    // is the default: 30 days idle, 90 days in all.
     let db = Database::connect(format!(
         "sqlite://{}",
         s.dir.path().join("hearth.db").display()
     ))
     .await
     .unwrap();
-    db.execute_unprepared("UPDATE sessions SET created_at = created_at - 31 * 24 * 3600 * 1000")
-        .await
-        .unwrap();
-    assert_eq!(
-        s.call("me", Some(&finn.cookie), json!({})).await.status(),
-        401
-    );
+    let day = 24 * 3600 * 1000;
+    // Used yesterday, logged in 89 days ago: still on.
+    db.execute_unprepared(&format!(
+        "UPDATE sessions SET created_at = created_at - 89 * {day}, last_seen = last_seen - {day}"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(me(&finn.cookie).await, 200);
+    // Finn: unused for 31 days. Gail: used yesterday, but logged in 91 days ago.
+    db.execute_unprepared(&format!(
+        "UPDATE sessions SET last_seen = last_seen - 31 * {day} WHERE user_id = '{}'",
+        finn.id.to_hex()
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE sessions SET created_at = created_at - 2 * {day}, last_seen = last_seen - {day} WHERE user_id = '{}'",
+        gail.id.to_hex()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(me(&finn.cookie).await, 401, "idle too long");
+    assert_eq!(me(&gail.cookie).await, 401, "past the absolute lifetime");
 }
 
 #[tokio::test]

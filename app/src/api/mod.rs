@@ -15,7 +15,9 @@ use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
 
 mod group;
+mod totp;
 pub use group::*;
+pub use totp::*;
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -80,10 +82,17 @@ pub async fn register(registration: Registration) -> Result<Session, ApiError> {
     .map_err(server::fail)
 }
 
+/// `totp`: the authenticator's code (or a recovery code) when the account asks for one.
 #[server(prefix = "/api", endpoint = "login", input = Json)]
-pub async fn login(username: String, auth_secret: AuthSecret) -> Result<Session, ApiError> {
+pub async fn login(
+    username: String,
+    auth_secret: AuthSecret,
+    #[server(default)] totp: Option<String>,
+) -> Result<Session, ApiError> {
     async {
-        let (session, cookie) = server::backend()?.login(username, auth_secret).await?;
+        let (session, cookie) = server::backend()?
+            .login(username, auth_secret, totp)
+            .await?;
         server::set_cookie(&cookie)?;
         Ok(session)
     }

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use protocol::api::{PasswordChange, Profile, RecoverySetup, Registration, Session};
 use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
-use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
+use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, WrapKey, derive_master};
 use protocol::crypto::pins::Pins;
 use protocol::crypto::random_array;
 use protocol::crypto::recovery::RecoveryKey;
@@ -176,21 +176,44 @@ pub async fn recover(
 
 /// Logs in: the server's salt and parameters (checked against the floor), Argon2id, the
 /// auth secret to the server, then the wrapped keys back and unwrapped here.
-pub async fn login(username: String, password: String) -> Result<Arc<Keyring>, ApiError> {
+/// A password's secrets for an account, derived once (Argon2 takes seconds) and kept
+/// while the login page asks for the second factor.
+#[derive(Clone)]
+pub struct Unlocked {
+    username: String,
+    auth_secret: AuthSecret,
+    wrap_key: WrapKey,
+}
+
+pub async fn unlock(username: String, password: String) -> Result<Unlocked, ApiError> {
     let username = username.trim().to_lowercase();
     let params = api::prelogin(username.clone()).await?;
     params.kdf.check()?;
     browser::yield_to_paint().await;
     let (auth_secret, wrap_key) = derive_master(&password, &params.salt, params.kdf)?.split()?;
-    let session = api::login(username, auth_secret).await?;
+    Ok(Unlocked {
+        username,
+        auth_secret,
+        wrap_key,
+    })
+}
+
+/// Logs in with unlocked secrets and, if the account asks for it, a code.
+pub async fn finish(u: Unlocked, totp: Option<String>) -> Result<Arc<Keyring>, ApiError> {
+    let session = api::login(u.username.clone(), u.auth_secret.clone(), totp).await?;
     let keys = unwrap_keys(
         session.wrapped_keys.as_slice(),
-        &wrap_key,
+        &u.wrap_key,
         &session.me.id,
         &session.kdf,
     )
     .map_err(|_| ApiError::Local("Your keys could not be unlocked with this password.".into()))?;
     Keyring::from_session(session, keys)
+}
+
+/// The auth secret a password gives for `username` (to confirm a sensitive change).
+pub async fn auth_secret(username: String, password: String) -> Result<AuthSecret, ApiError> {
+    Ok(unlock(username, password).await?.auth_secret.clone())
 }
 
 /// Makes new identity keys (the password is checked again by the server), re-seals the

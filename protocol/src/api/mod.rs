@@ -80,6 +80,23 @@ pub struct Session {
     pub wrapped_keys: Bytes,
 }
 
+/// The second factor as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpStatus {
+    pub enabled: bool,
+    /// Unused recovery codes.
+    pub recovery_left: u32,
+}
+
+/// A started enrolment: the secret for the authenticator app, as a QR code (SVG the
+/// server drew), as the `otpauth://` link inside it, and as text to type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrolment {
+    pub secret: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
 /// Someone in the people list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {

@@ -54,12 +54,7 @@ macro_rules! redacted_debug {
 pub(crate) use redacted_debug;
 
 /// AES-256-GCM seal with a 12-byte nonce and associated data.
-pub(crate) fn aes_seal(
-    key: &[u8; 32],
-    nonce: &[u8; 12],
-    aad: &[u8],
-    msg: &[u8],
-) -> Result<Vec<u8>> {
+pub fn aes_seal(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], msg: &[u8]) -> Result<Vec<u8>> {
     use aes_gcm::aead::{Aead, Payload};
     use aes_gcm::{Aes256Gcm, KeyInit};
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| ProtocolError::Encrypt)?;
@@ -69,7 +64,7 @@ pub(crate) fn aes_seal(
 }
 
 /// AES-256-GCM open; any change to key, nonce, data or associated data fails.
-pub(crate) fn aes_open(
+pub fn aes_open(
     key: &[u8; 32],
     nonce: &[u8; 12],
     aad: &[u8],

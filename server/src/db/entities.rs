@@ -162,6 +162,28 @@ pub mod recovery {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod totp {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "totp")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub sealed: Vec<u8>,
+        pub enabled: bool,
+        pub last_step: i64,
+        /// Hex HMACs of the unused recovery codes, space-separated.
+        pub recovery: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod group_commits {
     use sea_orm::entity::prelude::*;
 

@@ -164,7 +164,11 @@ pub async fn create_session(
 }
 
 /// The user a session token hash belongs to, refreshing the session's last use.
-pub async fn session_user(db: &DatabaseConnection, token_hash: &str) -> Result<Option<User>> {
+pub async fn session_user(
+    db: &DatabaseConnection,
+    token_hash: &str,
+    policy: &crate::auth::SessionPolicy,
+) -> Result<Option<User>> {
     let Some(session) = sessions::Entity::find_by_id(token_hash.to_owned())
         .one(db)
         .await?
@@ -172,7 +176,10 @@ pub async fn session_user(db: &DatabaseConnection, token_hash: &str) -> Result<O
         return Ok(None);
     };
     let now = now_ms();
-    if now - session.created_at > crate::auth::SESSION_DAYS * 24 * 3600 * 1000 {
+    let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+    if now.saturating_sub(session.created_at) > ms(policy.max)
+        || now.saturating_sub(session.last_seen) > ms(policy.idle)
+    {
         // Expired: the cookie's Max-Age says the same, but a copied cookie must not outlive it.
         delete_session(db, token_hash).await?;
         return Ok(None);

@@ -10,8 +10,10 @@ use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, derive_master};
 use protocol::crypto::random_array;
 use protocol::crypto::wrap::wrap_keys;
 use protocol::frames::ServerFrame;
+use server::auth::{ServerSecret, SessionPolicy};
 use server::files::FileStore;
-use server::{auth::ServerSecret, db, hub::Hub, router, state::Hearth};
+use server::limit::Limits;
+use server::{db, hub::Hub, router, serve, state::Hearth};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,32 +25,92 @@ pub struct TestServer {
     pub state: Arc<Hearth>,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
+    /// "http", or "https" for `start_tls`.
+    pub scheme: &'static str,
+}
+
+pub const DAY: Duration = Duration::from_secs(86_400);
+
+fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -> Arc<Hearth> {
+    let secret = ServerSecret::load_or_create(&dir.join("server.secret")).expect("secret");
+    Arc::new(Hearth {
+        db,
+        hub: Arc::new(Hub::default()),
+        secret,
+        sessions: SessionPolicy {
+            idle: 30 * DAY,
+            max: 90 * DAY,
+            secure,
+        },
+        files: FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
+        limits: Arc::new(Limits::default()),
+    })
+}
+
+async fn database(dir: &std::path::Path) -> sea_orm::DatabaseConnection {
+    let url = format!("sqlite://{}", dir.join("hearth.db").display());
+    db::connect(&url).await.expect("database")
 }
 
 pub async fn start() -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("hearth.db").display());
-    let db = db::connect(&url).await.expect("database");
-    let secret = ServerSecret::load_or_create(&dir.path().join("server.secret")).expect("secret");
-    let state = Arc::new(Hearth {
-        db,
-        hub: Arc::new(Hub::default()),
-        secret,
-        secure_cookies: false,
-        files: FileStore::open(dir.path().join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
-    });
+    let state = state(dir.path(), database(dir.path()).await, false);
     let app = router::build(state.clone(), dir.path());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    tokio::spawn(serve::plain(listener, app, std::future::pending()));
     TestServer {
         addr,
         state,
         dir,
         http: reqwest::Client::new(),
+        scheme: "http",
     }
+}
+
+/// The server as `hearth` runs it by default: HTTPS with a certificate from its own CA
+/// (which the returned client trusts, as a device that installed it would), and the
+/// trust page on the plain port, whose address is the second value.
+pub async fn start_tls() -> (TestServer, SocketAddr, String) {
+    server::tls::install_provider();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = state(dir.path(), database(dir.path()).await, true);
+    let app = router::build(state.clone(), dir.path());
+    let (ca, rustls) = server::tls::local(&dir.path().join("tls"), "127.0.0.1".parse().unwrap())
+        .await
+        .expect("tls");
+    let secure = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = secure.local_addr().expect("addr");
+    let http = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let http_addr = http.local_addr().expect("addr");
+    let ca_pem = ca.pem.clone();
+    let plain = router::secured(server::tls::trust::routes(Some(ca), addr.port()));
+    tokio::spawn(serve::both(
+        http,
+        plain,
+        secure,
+        app,
+        rustls,
+        std::future::pending(),
+    ));
+    let root = reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("ca");
+    let client = reqwest::Client::builder()
+        .add_root_certificate(root)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let s = TestServer {
+        addr,
+        state,
+        dir,
+        http: client,
+        scheme: "https",
+    };
+    (s, http_addr, ca_pem)
 }
 
 pub struct User {
@@ -60,7 +122,7 @@ pub struct User {
 
 impl TestServer {
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}://{}{path}", self.scheme, self.addr)
     }
 
     pub async fn call(
@@ -163,7 +225,7 @@ impl TestServer {
     }
 
     pub fn own_origin(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 }
 

@@ -5,6 +5,7 @@ mod group_view;
 mod groups;
 mod lines;
 mod state;
+mod two_step;
 mod view;
 
 use crate::KeyringSignal;

@@ -392,6 +392,7 @@ fn Account() -> impl IntoView {
         <details class="account">
             <summary>"Account"</summary>
             <ChangePassword/>
+            <super::two_step::TwoStep/>
             <RotateKeys/>
         </details>
     }

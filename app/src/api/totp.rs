@@ -1,0 +1,48 @@
+//! Two-step login server functions: thin wrappers like the others in `api`.
+
+#[cfg(feature = "ssr")]
+use super::server;
+use crate::ApiError;
+use leptos::server_fn::codec::Json;
+use protocol::api::{TotpEnrolment, TotpStatus};
+use protocol::crypto::kdf::AuthSecret;
+
+#[leptos::server(prefix = "/api", endpoint = "totp_status", input = Json)]
+pub async fn two_step_status() -> Result<TotpStatus, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.totp_status(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "totp_begin", input = Json)]
+pub async fn totp_begin() -> Result<TotpEnrolment, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.totp_begin(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "totp_confirm", input = Json)]
+pub async fn totp_confirm(code: String) -> Result<Vec<String>, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.totp_confirm(&me, code).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "totp_disable", input = Json)]
+pub async fn totp_disable(auth_secret: AuthSecret, code: String) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.totp_disable(&me, auth_secret, code).await
+    }
+    .await
+    .map_err(server::fail)
+}

@@ -1,0 +1,266 @@
+//! Rate limits for the doors people knock on: login (and the other password and code
+//! checks), registration and prelogin, per address and per account; and sends on the
+//! socket, per user. Refusals are 429 with Retry-After.
+//!
+//! Each limit is a keyed GCRA bucket: `burst` tries at once, then one more every
+//! `every`. Failed logins are what count (a person who types their password right
+//! twenty times a day is never slowed); registrations count when they succeed.
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One kind of limit over many keys (addresses, accounts, users).
+pub struct Limiter {
+    every: Duration,
+    burst: u32,
+    /// Per key, the "theoretical arrival time": when its bucket will be full again.
+    tat: Mutex<HashMap<String, Instant>>,
+}
+
+impl Limiter {
+    pub fn new(burst: u32, every: Duration) -> Self {
+        Self {
+            every,
+            burst: burst.max(1),
+            tat: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+        // A panic elsewhere while holding the lock leaves plain data; keep going.
+        self.tat.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `key` may try now; if not, how long until it may.
+    pub fn check(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        let Some(&tat) = self.map().get(key) else {
+            return Ok(());
+        };
+        let window = self.every * self.burst;
+        let used = tat.saturating_duration_since(now);
+        if used + self.every > window {
+            Err(used + self.every - window)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts one try for `key`.
+    pub fn hit(&self, key: &str, now: Instant) {
+        let mut map = self.map();
+        // Forget keys whose buckets are full again, so the map stays as small as the
+        // set of addresses and accounts that are actually being refused.
+        if map.len() > 10_000 {
+            map.retain(|_, t| *t > now);
+        }
+        let tat = map.get(key).copied().unwrap_or(now).max(now) + self.every;
+        map.insert(key.to_owned(), tat);
+    }
+
+    /// Waits until `key` may go, then counts it: for the socket, where a message must
+    /// be slowed, not lost.
+    pub async fn pace(&self, key: &str) {
+        while let Err(wait) = self.take(key, Instant::now()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// `check`, then `hit` if allowed: for limits where every try counts.
+    pub fn take(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        self.check(key, now)?;
+        self.hit(key, now);
+        Ok(())
+    }
+}
+
+/// Every limit the server keeps.
+pub struct Limits {
+    /// Failed password (or recovery key, or second-factor) checks per address.
+    pub failures_by_address: Limiter,
+    /// The same per account name, so spreading over addresses does not help.
+    pub failures_by_account: Limiter,
+    /// Accounts made per address.
+    pub registrations: Limiter,
+    /// Prelogin lookups per address (they cost a database query each).
+    pub prelogins: Limiter,
+    /// Messages sent on the socket per user.
+    pub sends: Limiter,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            failures_by_address: Limiter::new(10, Duration::from_secs(60)),
+            failures_by_account: Limiter::new(10, Duration::from_secs(60)),
+            registrations: Limiter::new(30, Duration::from_secs(30)),
+            prelogins: Limiter::new(60, Duration::from_secs(1)),
+            sends: Limiter::new(60, Duration::from_millis(100)),
+        }
+    }
+}
+
+/// What a request to an API path is, for the limits.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Door {
+    /// Checks a secret: a 401 answer counts as a failure.
+    Secret,
+    Register,
+    Prelogin,
+}
+
+fn door(path: &str) -> Option<Door> {
+    match path.strip_prefix("/api/")? {
+        "login" | "recovery_keys" | "recover" | "change_password" | "rotate_identity"
+        | "totp_confirm" | "totp_disable" => Some(Door::Secret),
+        "register" => Some(Door::Register),
+        "prelogin" => Some(Door::Prelogin),
+        _ => None,
+    }
+}
+
+pub fn too_many(wait: Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let body = serde_json::json!({
+        "error": format!("Too many attempts. Please wait {secs} seconds and try again."),
+    });
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+/// The address a request came from (the peer; Hearth serves a LAN, not behind proxies
+/// that would make every peer the same).
+fn address(req: &Request) -> IpAddr {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// The account a login-like request names, lower-cased, from its (small) JSON body.
+fn account(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let name = v.get("username")?.as_str()?;
+    Some(name.trim().to_lowercase().chars().take(64).collect())
+}
+
+/// Most request bodies on these doors are a few hundred bytes; registration carries keys.
+const DOOR_BODY: usize = 64 * 1024;
+
+pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) -> Response {
+    let Some(door) = door(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let now = Instant::now();
+    let ip = address(&req).to_string();
+    match door {
+        Door::Prelogin => match limits.prelogins.take(&ip, now) {
+            Ok(()) => next.run(req).await,
+            Err(wait) => too_many(wait),
+        },
+        Door::Register => {
+            if let Err(wait) = limits.registrations.check(&ip, now) {
+                return too_many(wait);
+            }
+            let res = next.run(req).await;
+            if res.status().is_success() {
+                limits.registrations.hit(&ip, Instant::now());
+            }
+            res
+        }
+        Door::Secret => {
+            let (parts, body) = req.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, DOOR_BODY).await else {
+                let body = serde_json::json!({ "error": "That request is too large." });
+                return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
+            };
+            let name = account(&bytes);
+            let mut wait = limits.failures_by_address.check(&ip, now).err();
+            if let Some(Err(w)) = name
+                .as_ref()
+                .map(|n| limits.failures_by_account.check(n, now))
+            {
+                wait = Some(wait.map_or(w, |x| x.max(w)));
+            }
+            if let Some(wait) = wait {
+                tracing::warn!(%ip, "refused: too many failed logins");
+                return too_many(wait);
+            }
+            let res = next
+                .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await;
+            if res.status() == StatusCode::UNAUTHORIZED {
+                let now = Instant::now();
+                limits.failures_by_address.hit(&ip, now);
+                if let Some(n) = &name {
+                    limits.failures_by_account.hit(n, now);
+                }
+            }
+            res
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_one_per_interval() {
+        let l = Limiter::new(3, Duration::from_secs(10));
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(l.take("a", t0).is_ok());
+        }
+        let wait = l.take("a", t0).unwrap_err();
+        assert_eq!(wait, Duration::from_secs(10));
+        // Other keys are untouched.
+        assert!(l.take("b", t0).is_ok());
+        // Nearly ten seconds later, still no; at ten, one more.
+        assert!(l.take("a", t0 + Duration::from_secs(9)).is_err());
+        assert!(l.take("a", t0 + Duration::from_secs(10)).is_ok());
+        assert!(l.take("a", t0 + Duration::from_secs(10)).is_err());
+        // After a long quiet spell the whole burst is back, no more.
+        let later = t0 + Duration::from_secs(3600);
+        for _ in 0..3 {
+            assert!(l.take("a", later).is_ok());
+        }
+        assert!(l.take("a", later).is_err());
+    }
+
+    #[test]
+    fn check_does_not_count() {
+        let l = Limiter::new(1, Duration::from_secs(1));
+        let t0 = Instant::now();
+        for _ in 0..5 {
+            assert!(l.check("a", t0).is_ok());
+        }
+        l.hit("a", t0);
+        assert!(l.check("a", t0).is_err());
+    }
+
+    #[test]
+    fn doors_and_accounts() {
+        assert_eq!(door("/api/login"), Some(Door::Secret));
+        assert_eq!(door("/api/register"), Some(Door::Register));
+        assert_eq!(door("/api/prelogin"), Some(Door::Prelogin));
+        assert_eq!(door("/api/people"), None);
+        assert_eq!(door("/login"), None);
+        assert_eq!(
+            account(br#"{"username":"  Alice "}"#).as_deref(),
+            Some("alice")
+        );
+        assert_eq!(account(b"not json"), None);
+        let res = too_many(Duration::from_millis(1500));
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "2");
+    }
+}

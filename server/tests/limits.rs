@@ -1,0 +1,84 @@
+//! Rate limits: repeated failures are answered 429 with Retry-After, per address and per
+//! account, and a refused attempt never reaches the password check.
+
+mod common;
+
+use serde_json::json;
+use std::net::IpAddr;
+
+fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip.parse::<IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn login_from(
+    s: &common::TestServer,
+    client: &reqwest::Client,
+    user: &str,
+    auth: &impl serde::Serialize,
+) -> reqwest::Response {
+    client
+        .post(s.url("/api/login"))
+        .json(&json!({ "username": user, "auth_secret": auth }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_eleventh_rapid_failed_login_gets_429() {
+    let s = common::start().await;
+    s.register("ivan", "right password").await;
+    s.register("jane", "her password").await;
+    let params = s.prelogin("ivan").await;
+    let (bad, _) = common::secrets(&params, "wrong password");
+    let (good, _) = common::secrets(&params, "right password");
+    for i in 1..=10 {
+        assert_eq!(s.login("ivan", &bad).await.status(), 401, "attempt {i}");
+    }
+    let res = s.login("ivan", &bad).await;
+    assert_eq!(res.status(), 429);
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    assert!(res.text().await.unwrap().contains("Too many attempts"));
+    // Refused before the check: even the right password waits.
+    assert_eq!(s.login("ivan", &good).await.status(), 429);
+
+    // Another address is held back for ivan's account too...
+    let other = client_from("127.0.0.2");
+    assert_eq!(login_from(&s, &other, "ivan", &good).await.status(), 429);
+    // ...but may log in to an account nobody has been hammering.
+    let jp = s.prelogin("jane").await;
+    let (jane, _) = common::secrets(&jp, "her password");
+    assert_eq!(login_from(&s, &other, "jane", &jane).await.status(), 200);
+    // The hammering address is held back for every account.
+    assert_eq!(s.login("jane", &jane).await.status(), 429);
+}
+
+#[tokio::test]
+async fn successful_logins_are_not_limited_and_prelogin_floods_are() {
+    let s = common::start().await;
+    s.register("kim", "kim's password").await;
+    let params = s.prelogin("kim").await;
+    let (good, _) = common::secrets(&params, "kim's password");
+    for _ in 0..15 {
+        assert_eq!(s.login("kim", &good).await.status(), 200);
+    }
+    let mut refused = None;
+    for i in 0..80 {
+        let res = s.call("prelogin", None, json!({ "username": "kim" })).await;
+        if res.status() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+            refused = Some(i);
+            break;
+        }
+        assert_eq!(res.status(), 200);
+    }
+    assert!(refused.is_some_and(|i| i >= 55), "refused at {refused:?}");
+}

@@ -1,0 +1,162 @@
+//! Two-step login against a real server: enrol with a confirmed code, log in with a
+//! code (each code once) or a recovery code (each once), turn off with password + code.
+
+mod common;
+
+use protocol::api::{TotpEnrolment, TotpStatus};
+use serde_json::json;
+use server::totp::{STEP, code_at, now};
+
+async fn login(
+    s: &common::TestServer,
+    user: &str,
+    auth: &impl serde::Serialize,
+    code: Option<&str>,
+) -> reqwest::Response {
+    s.call(
+        "login",
+        None,
+        json!({ "username": user, "auth_secret": auth, "totp": code }),
+    )
+    .await
+}
+
+async fn status(s: &common::TestServer, cookie: &str) -> TotpStatus {
+    let res = s.call("totp_status", Some(cookie), json!({})).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn enrol_log_in_with_codes_once_and_turn_off() {
+    let s = common::start().await;
+    let lee = s.register("lee", "lee's password").await;
+    let st = status(&s, &lee.cookie).await;
+    assert!(!st.enabled);
+
+    let res = s.call("totp_begin", Some(&lee.cookie), json!({})).await;
+    assert_eq!(res.status(), 200);
+    let e: TotpEnrolment = res.json().await.unwrap();
+    assert!(e.uri.starts_with("otpauth://totp/Hearth:lee?secret=") && e.qr_svg.contains("<svg"));
+    let secret = totp_rs::Secret::try_from_base32(&e.secret)
+        .unwrap()
+        .as_bytes()
+        .to_vec();
+    assert_eq!(secret.len(), 20);
+    let at = |offset: u64| code_at(&secret, 6, now() + offset);
+
+    // Until confirmed, nothing changes at login.
+    let params = s.prelogin("lee").await;
+    let (auth, _) = common::secrets(&params, "lee's password");
+    assert_eq!(login(&s, "lee", &auth, None).await.status(), 200);
+
+    let wrong = if at(0) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let res = s
+        .call("totp_confirm", Some(&lee.cookie), json!({ "code": wrong }))
+        .await;
+    assert_eq!(res.status(), 401);
+    let res = s
+        .call("totp_confirm", Some(&lee.cookie), json!({ "code": at(0) }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let codes: Vec<String> = res.json().await.unwrap();
+    assert_eq!(codes.len(), 10);
+    let st = status(&s, &lee.cookie).await;
+    assert_eq!(
+        st,
+        TotpStatus {
+            enabled: true,
+            recovery_left: 10
+        }
+    );
+    // A second enrolment cannot quietly replace the first.
+    assert_eq!(
+        s.call("totp_begin", Some(&lee.cookie), json!({}))
+            .await
+            .status(),
+        409
+    );
+
+    // The password alone: asked for the code (403), no session.
+    let res = login(&s, "lee", &auth, None).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.headers().get("set-cookie").is_none());
+    assert!(res.text().await.unwrap().contains("authenticator"));
+    // A wrong password with a right code is still just a wrong password.
+    let (bad, _) = common::secrets(&params, "not it");
+    assert_eq!(login(&s, "lee", &bad, Some(&at(STEP))).await.status(), 401);
+    // The code that confirmed the enrolment was used: replayed, it is refused.
+    assert_eq!(login(&s, "lee", &auth, Some(&at(0))).await.status(), 401);
+    // The next step's code works (one step of drift either way), once.
+    let res = login(&s, "lee", &auth, Some(&at(STEP))).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("set-cookie").is_some());
+    assert_eq!(
+        login(&s, "lee", &auth, Some(&at(STEP))).await.status(),
+        401,
+        "replayed"
+    );
+    // Two steps away is too far.
+    assert_eq!(
+        login(&s, "lee", &auth, Some(&at(3 * STEP))).await.status(),
+        401
+    );
+
+    // A recovery code, typed loosely, works once.
+    let loose = codes[0].to_lowercase().replace('-', " ");
+    assert_eq!(login(&s, "lee", &auth, Some(&loose)).await.status(), 200);
+    assert_eq!(login(&s, "lee", &auth, Some(&codes[0])).await.status(), 401);
+    let st = status(&s, &lee.cookie).await;
+    assert_eq!(st.recovery_left, 9);
+
+    // Turning it off needs the password and a code.
+    let off = |a: &protocol::crypto::kdf::AuthSecret, c: &str| {
+        let body = json!({ "auth_secret": a, "code": c });
+        let cookie = lee.cookie.clone();
+        let s = &s;
+        async move { s.call("totp_disable", Some(&cookie), body).await.status() }
+    };
+    assert_eq!(off(&bad, &codes[1]).await, 401, "wrong password");
+    assert_eq!(off(&auth, "123").await, 401, "no code");
+    assert_eq!(off(&auth, &codes[1]).await, 200);
+    assert_eq!(login(&s, "lee", &auth, None).await.status(), 200);
+    let st = status(&s, &lee.cookie).await;
+    assert!(!st.enabled);
+}
+
+#[tokio::test]
+async fn the_secret_is_not_stored_in_clear() {
+    use sea_orm::{ConnectionTrait, Database};
+    let s = common::start().await;
+    let mo = s.register("moe", "pw").await;
+    let e: TotpEnrolment = s
+        .call("totp_begin", Some(&mo.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = totp_rs::Secret::try_from_base32(&e.secret)
+        .unwrap()
+        .as_bytes()
+        .to_vec();
+    let db = Database::connect(format!(
+        "sqlite://{}",
+        s.dir.path().join("hearth.db").display()
+    ))
+    .await
+    .unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT sealed FROM totp",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed: Vec<u8> = row.try_get("", "sealed").unwrap();
+    assert!(!sealed.windows(secret.len()).any(|w| w == secret.as_slice()));
+}
