@@ -23,19 +23,37 @@ use std::sync::Arc;
 /// The signed-in user's keys, shared by every page.
 pub type KeyringSignal = RwSignal<Option<Arc<Keyring>>>;
 
+/// The Content-Security-Policy: no plugins, no framing, connections and everything else
+/// only to this origin. Scripts: this origin's files, the WebAssembly, and on a page the
+/// inline hydration script carrying that response's `nonce`; nothing else inline.
+pub fn csp(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; media-src 'self' blob:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+         form-action 'self'"
+    )
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // Only scripts carrying this response's nonce, or loaded from this origin, may run:
-    // an injected inline script is refused. (The HTTP header adds the rest of the policy.)
-    let csp = leptos::nonce::use_nonce().map(|nonce| {
-        format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'")
-    });
+    // The page's own policy names its nonce; the server's default for other responses
+    // has none (so an injected inline script is refused everywhere).
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(v) = http::HeaderValue::from_str(&csp(Some(&nonce))) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
-                {csp.map(|content| view! { <meta http-equiv="Content-Security-Policy" content=content/> })}
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -51,7 +51,8 @@ impl Limiter {
         }
     }
 
-    /// Counts one try for `key`.
+    /// Counts one try for `key`. A bucket never runs further ahead than one full burst,
+    /// so however hard someone hammers, it is full again `every * burst` after they stop.
     pub fn hit(&self, key: &str, now: Instant) {
         let mut map = self.map();
         // Forget keys whose buckets are full again, so the map stays as small as the
@@ -59,8 +60,21 @@ impl Limiter {
         if map.len() > 10_000 {
             map.retain(|_, t| *t > now);
         }
-        let tat = map.get(key).copied().unwrap_or(now).max(now) + self.every;
-        map.insert(key.to_owned(), tat);
+        let ahead = map.get(key).copied().unwrap_or(now).max(now) + self.every;
+        map.insert(key.to_owned(), ahead.min(now + self.every * self.burst));
+    }
+
+    /// Gives back a try counted by `take` (it turned out not to be a failure).
+    pub fn refund(&self, key: &str) {
+        let mut map = self.map();
+        if let Some(t) = map.get_mut(key) {
+            *t = t.checked_sub(self.every).unwrap_or(*t);
+        }
+    }
+
+    /// True if `key` has no tries counted that are not yet forgiven.
+    pub fn is_clean(&self, key: &str, now: Instant) -> bool {
+        self.map().get(key).is_none_or(|t| *t <= now)
     }
 
     /// Waits until `key` may go, then counts it: for the socket, where a message must
@@ -166,42 +180,51 @@ pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) 
             Ok(()) => next.run(req).await,
             Err(wait) => too_many(wait),
         },
+        // Every try takes its slot before the handler runs (so a burst of parallel
+        // requests cannot all slip past the check) and gets it back if it was no failure.
         Door::Register => {
-            if let Err(wait) = limits.registrations.check(&ip, now) {
+            if let Err(wait) = limits.registrations.take(&ip, now) {
                 return too_many(wait);
             }
             let res = next.run(req).await;
-            if res.status().is_success() {
-                limits.registrations.hit(&ip, Instant::now());
+            if !res.status().is_success() {
+                limits.registrations.refund(&ip);
             }
             res
         }
         Door::Secret => {
             let (parts, body) = req.into_parts();
             let Ok(bytes) = axum::body::to_bytes(body, DOOR_BODY).await else {
-                let body = serde_json::json!({ "error": "That request is too large." });
-                return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
+                let body = serde_json::json!({ "error": "That request could not be read, or is too large." });
+                return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
             };
             let name = account(&bytes);
-            let mut wait = limits.failures_by_address.check(&ip, now).err();
-            if let Some(Err(w)) = name
-                .as_ref()
-                .map(|n| limits.failures_by_account.check(n, now))
-            {
-                wait = Some(wait.map_or(w, |x| x.max(w)));
-            }
-            if let Some(wait) = wait {
-                tracing::warn!(%ip, "refused: too many failed logins");
+            // An address with no failures of its own is not held back by failures on
+            // the account from elsewhere: otherwise anyone could lock anyone out.
+            let clean = limits.failures_by_address.is_clean(&ip, now);
+            if let Err(wait) = limits.failures_by_address.take(&ip, now) {
+                tracing::warn!(%ip, "refused: too many failed logins from this address");
                 return too_many(wait);
+            }
+            let mut counted = None;
+            if let Some(n) = name {
+                match limits.failures_by_account.take(&n, now) {
+                    Ok(()) => counted = Some(n),
+                    Err(wait) if !clean => {
+                        limits.failures_by_address.refund(&ip);
+                        tracing::warn!(%ip, "refused: too many failed logins for this account");
+                        return too_many(wait);
+                    }
+                    Err(_) => {}
+                }
             }
             let res = next
                 .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await;
-            if res.status() == StatusCode::UNAUTHORIZED {
-                let now = Instant::now();
-                limits.failures_by_address.hit(&ip, now);
-                if let Some(n) = &name {
-                    limits.failures_by_account.hit(n, now);
+            if res.status() != StatusCode::UNAUTHORIZED {
+                limits.failures_by_address.refund(&ip);
+                if let Some(n) = &counted {
+                    limits.failures_by_account.refund(n);
                 }
             }
             res

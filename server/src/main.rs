@@ -32,6 +32,7 @@ async fn main() -> anyhow::Result<()> {
         let names = tls::current_names(config.addr, &tls::host_name());
         let ca = Authority::load_or_create(&config.tls_path(), &tls::host_name(), &names)?;
         print!("{}", ca.pem);
+        eprintln!("{}: SHA-256 {}", ca.name(), tls::ca::fingerprint(&ca.der));
         return Ok(());
     }
 
@@ -112,6 +113,10 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "First time on a device? Open this to trust the server ({}):",
             ca.name()
+        );
+        println!(
+            "  (its certificate's SHA-256: {})",
+            tls::ca::fingerprint(&ca.der)
         );
         print_urls(&net::lan_urls(http_at, "http"));
     }

@@ -12,13 +12,6 @@ use std::path::Path;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// No plugins, no framing, connections only to this origin. Scripts are further limited by
-/// the per-response nonce policy the page itself carries (`app::shell`); 'unsafe-inline'
-/// here only lets that nonce'd hydration script through this header's policy.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src 'self'; \
-    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
 pub fn leptos_options(site: &Path) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("hearth")
@@ -63,9 +56,11 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
 /// The security headers every response carries, on either port.
 pub fn secured(router: Router) -> Router {
     router
-        .layer(SetResponseHeaderLayer::overriding(
+        // Pages set their own, naming their script's nonce; everything else gets this.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
+            HeaderValue::from_str(&app::csp(None))
+                .unwrap_or(HeaderValue::from_static("default-src 'none'")),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -58,10 +58,11 @@ pub async fn both(
     let plain_stop = async move {
         let _ = rx2.wait_for(|s| *s).await;
     };
-    let (a, b) = tokio::join!(
+    // If either fails (a port taken away), stop rather than serve half a Hearth.
+    let both = tokio::try_join!(
         plain(http, plain_app, plain_stop),
         https(secure, app, tls, handle)
     );
     drop(rx);
-    a.and(b)
+    both.map(|_| ())
 }

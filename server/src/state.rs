@@ -502,6 +502,9 @@ impl Backend for Hearth {
         conversation: ConversationId,
         before: Option<MessageId>,
     ) -> Result<HistoryPage, ApiError> {
+        if before.is_some_and(|b| b.0 <= 0) {
+            return Err(Error::BadRequest("Message ids start at 1.".into()).into());
+        }
         let (messages, more) =
             db::messages::history(&self.db, &me.id, conversation, before, HISTORY_PAGE as u64)
                 .await?;

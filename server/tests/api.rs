@@ -461,3 +461,41 @@ async fn a_cross_site_request_is_refused_and_changes_nothing() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn pages_allow_only_their_own_nonced_script() {
+    let s = common::start().await;
+    let policy = |res: &reqwest::Response| {
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let page = s.http.get(s.url("/login")).send().await.unwrap();
+    let p = policy(&page);
+    let html = page.text().await.unwrap();
+    let script_src = p
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{p}");
+    assert!(p.contains("frame-ancestors 'none'") && p.contains("object-src 'none'"));
+    // The nonce in the header is the one on the page's inline script, and changes.
+    let nonce = script_src
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+    let again = policy(&s.http.get(s.url("/login")).send().await.unwrap());
+    assert_ne!(again, p);
+    // Everything else: no inline script at all.
+    let api = policy(&s.call("me", None, json!({})).await);
+    let script_src = api
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert_eq!(script_src.trim(), "script-src 'self' 'wasm-unsafe-eval'");
+}

@@ -50,15 +50,35 @@ async fn the_eleventh_rapid_failed_login_gets_429() {
     // Refused before the check: even the right password waits.
     assert_eq!(s.login("ivan", &good).await.status(), 429);
 
-    // Another address is held back for ivan's account too...
+    // An address that has not failed is not locked out of ivan's account by someone
+    // else's guessing (else anyone could lock anyone out)...
     let other = client_from("127.0.0.2");
+    assert_eq!(login_from(&s, &other, "ivan", &good).await.status(), 200);
+    // ...but once it fails there too, the account's limit holds it back.
+    assert_eq!(login_from(&s, &other, "ivan", &bad).await.status(), 401);
     assert_eq!(login_from(&s, &other, "ivan", &good).await.status(), 429);
-    // ...but may log in to an account nobody has been hammering.
+    // It may still log in to an account nobody has been hammering.
     let jp = s.prelogin("jane").await;
     let (jane, _) = common::secrets(&jp, "her password");
     assert_eq!(login_from(&s, &other, "jane", &jane).await.status(), 200);
     // The hammering address is held back for every account.
     assert_eq!(s.login("jane", &jane).await.status(), 429);
+}
+
+#[tokio::test]
+async fn parallel_guesses_cannot_slip_past_the_limit() {
+    let s = common::start().await;
+    s.register("lou", "lou's password").await;
+    let params = s.prelogin("lou").await;
+    let (bad, _) = common::secrets(&params, "guess");
+    let all = futures::future::join_all((0..40).map(|_| s.login("lou", &bad))).await;
+    let wrong = all.iter().filter(|r| r.status() == 401).count();
+    let limited = all.iter().filter(|r| r.status() == 429).count();
+    assert_eq!(
+        (wrong, limited),
+        (10, 30),
+        "only ten guesses reach the password check"
+    );
 }
 
 #[tokio::test]

@@ -2,8 +2,7 @@
 //! each device; it signs the server's certificate, which is re-issued whenever the
 //! server's names or addresses change.
 //!
-//! The CA is name-constrained to names a LAN server can have (localhost, `.local`, the
-//! host's name, private and link-local address ranges, and whatever public address the
+//! The CA is name-constrained to names a LAN server can have (localhost, `.local`, private and link-local address ranges, and whatever public address the
 //! server had when the CA was made). Installing a root certificate is a big thing to ask
 //! of people; with the constraint, someone who steals the data folder can impersonate
 //! this server, but not a bank.
@@ -97,14 +96,14 @@ impl Authority {
             });
         }
         let tag = hex(&protocol::crypto::random_array::<3>()?);
-        let mut dns = vec!["localhost".to_string(), "local".to_string()];
+        // Not the bare host name: a machine called "dev" or "app" would get a CA that
+        // may sign for a whole public top-level domain. `<host>.local` is under "local".
+        let dns = vec!["localhost".to_string(), "local".to_string()];
         let mut ips: Vec<String> = PRIVATE.iter().map(|s| s.to_string()).collect();
         for n in names {
             match n.parse::<IpAddr>() {
                 Ok(ip) if !permitted_ip(&ips, ip) => ips.push(format!("{ip}/{}", full(ip))),
-                Ok(_) => {}
-                Err(_) if !permitted_dns(&dns, n) => dns.push(n.clone()),
-                Err(_) => {}
+                Ok(_) | Err(_) => {}
             }
         }
         let info = CaInfo {
@@ -279,6 +278,16 @@ fn serial() -> Result<SerialNumber> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 fingerprint as certificate dialogs show it ("AB:CD:…").
+pub fn fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    let hex: Vec<String> = sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    hex.join(":")
 }
 
 /// The DER inside a one-certificate PEM.

@@ -71,14 +71,6 @@ async fn redirect(State(t): State<Trust>, headers: HeaderMap, uri: Uri) -> Redir
     Redirect::permanent(&https_url(&t, &headers, path))
 }
 
-fn fingerprint(der: &[u8]) -> String {
-    let hex: Vec<String> = Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect();
-    hex.join(":")
-}
-
 fn download(bytes: Vec<u8>, mime: &'static str, name: &'static str) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
@@ -194,7 +186,7 @@ async fn page(State(t): State<Trust>, headers: HeaderMap) -> Response {
     let url = https_url(&t, &headers, "/");
     let html = include_str!("trust.html")
         .replace("{{name}}", &escape(ca.name()))
-        .replace("{{fingerprint}}", &fingerprint(&ca.der))
+        .replace("{{fingerprint}}", &super::ca::fingerprint(&ca.der))
         .replace("{{qr}}", &qr_svg(&url))
         .replace("{{url}}", &escape(&url));
     Html(html).into_response()

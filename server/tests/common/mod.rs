@@ -55,7 +55,7 @@ async fn database(dir: &std::path::Path) -> sea_orm::DatabaseConnection {
 pub async fn start() -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = state(dir.path(), database(dir.path()).await, false);
-    let app = router::build(state.clone(), dir.path());
+    let app = router::build(state.clone(), &dir.path().join("site"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -77,7 +77,7 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
     server::tls::install_provider();
     let dir = tempfile::tempdir().expect("tempdir");
     let state = state(dir.path(), database(dir.path()).await, true);
-    let app = router::build(state.clone(), dir.path());
+    let app = router::build(state.clone(), &dir.path().join("site"));
     let (ca, rustls) = server::tls::local(&dir.path().join("tls"), "127.0.0.1".parse().unwrap())
         .await
         .expect("tls");

@@ -41,7 +41,6 @@ fn constrained_to_lan_names() {
     let ca = Authority::load_or_create(dir.path(), "box", &names(&["box", "203.0.113.9"])).unwrap();
     for ok in [
         "localhost",
-        "box",
         "box.local",
         "hearth.local",
         "192.168.0.1",
@@ -57,6 +56,8 @@ fn constrained_to_lan_names() {
     for no in [
         "example.com",
         "bank.com",
+        "box",
+        "app.box",
         "xbox",
         "local.evil.com",
         "8.8.8.8",
