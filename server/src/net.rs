@@ -40,6 +40,17 @@ pub fn qr(url: &str) -> Option<String> {
     )
 }
 
+/// A QR code of `text` as an SVG at least `size` pixels square (empty if too long).
+pub fn qr_svg(text: &str, size: u32) -> String {
+    qrcode::QrCode::new(text.as_bytes())
+        .map(|c| {
+            c.render::<qrcode::render::svg::Color>()
+                .min_dimensions(size, size)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,17 +168,6 @@ pub fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn qr_svg(url: &str) -> String {
-    qrcode::QrCode::new(url.as_bytes())
-        .map(|c| {
-            c.render::<qrcode::render::svg::Color>()
-                .min_dimensions(180, 180)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default()
-}
-
 async fn page(State(t): State<Trust>, headers: HeaderMap) -> Response {
     let Some(ca) = &t.ca else {
         return StatusCode::NOT_FOUND.into_response();
@@ -187,7 +176,7 @@ async fn page(State(t): State<Trust>, headers: HeaderMap) -> Response {
     let html = include_str!("trust.html")
         .replace("{{name}}", &escape(ca.name()))
         .replace("{{fingerprint}}", &super::ca::fingerprint(&ca.der))
-        .replace("{{qr}}", &qr_svg(&url))
+        .replace("{{qr}}", &crate::net::qr_svg(&url, 180))
         .replace("{{url}}", &escape(&url));
     Html(html).into_response()
 }

@@ -34,13 +34,10 @@ impl Hearth {
         )
         .await?;
         let uri = super::uri(secret.as_ref(), account);
-        let qr_svg = qrcode::QrCode::new(uri.as_bytes())
-            .map(|c| {
-                c.render::<qrcode::render::svg::Color>()
-                    .min_dimensions(200, 200)
-                    .build()
-            })
-            .map_err(|_| Error::Corrupt("QR code"))?;
+        let qr_svg = crate::net::qr_svg(&uri, 200);
+        if qr_svg.is_empty() {
+            return Err(Error::Corrupt("QR code"));
+        }
         Ok(TotpEnrolment {
             secret: super::base32(secret.as_ref()),
             uri,
