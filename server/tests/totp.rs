@@ -160,3 +160,29 @@ async fn the_secret_is_not_stored_in_clear() {
     let sealed: Vec<u8> = row.try_get("", "sealed").unwrap();
     assert!(!sealed.windows(secret.len()).any(|w| w == secret.as_slice()));
 }
+
+/// Many people turning it on at once (and writing other things meanwhile) all succeed:
+/// SQLite writers wait their turn instead of failing with "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn enrolments_at_the_same_time_all_succeed() {
+    let s = std::sync::Arc::new(common::start().await);
+    let mut people = Vec::new();
+    for i in 0..12 {
+        people.push(s.register(&format!("par{i}"), "pw").await);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for p in people {
+        let s = s.clone();
+        tasks.spawn(async move {
+            let mut statuses = Vec::new();
+            for _ in 0..3 {
+                let res = s.call("totp_begin", Some(&p.cookie), json!({})).await;
+                statuses.push(res.status().as_u16());
+            }
+            statuses
+        });
+    }
+    while let Some(statuses) = tasks.join_next().await {
+        assert_eq!(statuses.unwrap(), [200, 200, 200]);
+    }
+}

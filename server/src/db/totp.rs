@@ -8,7 +8,7 @@ use protocol::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 pub use totp::Model as Totp;
@@ -24,7 +24,7 @@ pub async fn enabled(db: &DatabaseConnection, user: &UserId) -> Result<Option<To
 
 /// Starts (or restarts) an enrolment with a new sealed secret; refused while one is on.
 pub async fn begin(db: &DatabaseConnection, user: &UserId, sealed: Vec<u8>) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = super::write_txn(db).await?;
     if totp::Entity::find_by_id(user.to_hex())
         .one(&txn)
         .await?
