@@ -32,8 +32,11 @@ pub trait Backend: Send + Sync + 'static {
         totp: Option<String>,
     ) -> Result<NewSession, ApiError>;
     async fn totp_status(&self, me: &Profile) -> Result<TotpStatus, ApiError>;
-    /// Starts an enrolment: a new secret, not in force until confirmed.
-    async fn totp_begin(&self, me: &Profile) -> Result<TotpEnrolment, ApiError>;
+    /// Starts an enrolment after checking the password again (a stolen cookie must not
+    /// be enough to bind someone else's authenticator): a new secret, not in force
+    /// until confirmed.
+    async fn totp_begin(&self, me: &Profile, secret: AuthSecret)
+    -> Result<TotpEnrolment, ApiError>;
     /// Confirms with a code from the new secret; returns the recovery codes (once).
     async fn totp_confirm(&self, me: &Profile, code: String) -> Result<Vec<String>, ApiError>;
     /// Turns two-step login off: the password and a code again.
@@ -81,11 +84,13 @@ pub trait Backend: Send + Sync + 'static {
         secret: AuthSecret,
     ) -> Result<RecoveryWrap, ApiError>;
     /// Sets a new password with the recovery key (in `change.old_auth_secret`), ends every
-    /// session and starts a new one.
+    /// session and starts a new one. An account with two-step login needs its code (or a
+    /// recovery code) here too; `SecondFactor` asks for one.
     async fn recover(
         &self,
         username: String,
         change: PasswordChange,
+        totp: Option<String>,
     ) -> Result<NewSession, ApiError>;
     /// Reserves a conversation id for a group the user is about to create.
     async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError>;

@@ -35,14 +35,20 @@ test('over HTTPS: turn on two-step login, log in with a code (each once), chat',
   const umaCtx = await browser.newContext();
   const tess = await tessCtx.newPage();
   const uma = await umaCtx.newPage();
-  await register(tess, 'tess', 'Tess Durbey', PW);
+  const recoveryKey = await register(tess, 'tess', 'Tess Durbey', PW);
   await register(uma, 'uma', 'Uma Thurman', 'uma password 1 2 3');
   expect(tess.url()).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
   // A secure context: what the PWA and the streamed downloads need.
   expect(await tess.evaluate(() => window.isSecureContext)).toBe(true);
 
   await openAccount(tess);
-  await tess.getByRole('button', { name: 'Turn on two-step login' }).click();
+  // It takes the password again (a borrowed, logged-in browser is not enough).
+  const twoStep = tess.locator('.two-step');
+  await twoStep.getByLabel('Password').fill('not my password');
+  await twoStep.getByRole('button', { name: 'Turn on two-step login' }).click();
+  await expect(twoStep.locator('.error')).toContainText('password is wrong');
+  await twoStep.getByLabel('Password').fill(PW);
+  await twoStep.getByRole('button', { name: 'Turn on two-step login' }).click();
   const secretText = (await tess.locator('.totp-secret').textContent()) ?? '';
   expect(secretText).toMatch(/^[A-Z2-7]{32}$/);
   await expect(tess.locator('.two-step .qr svg')).toBeVisible();
@@ -56,6 +62,7 @@ test('over HTTPS: turn on two-step login, log in with a code (each once), chat',
   await tess.getByLabel('Code from the app').fill(first);
   await tess.getByRole('button', { name: 'Confirm' }).click();
   await expect(tess.locator('.recovery-codes li')).toHaveCount(10);
+  const recoveryCodes = await tess.locator('.recovery-codes li').allTextContents();
   await tess.getByRole('button', { name: 'I have saved them' }).click();
   await expect(tess.locator('.two-step')).toContainText('10 recovery codes left');
 
@@ -85,6 +92,26 @@ test('over HTTPS: turn on two-step login, log in with a code (each once), chat',
   await expect(uma.locator('.message', { hasText: 'Hello from behind two locks' })).toBeVisible();
   await send(uma, 'Hi Tess!');
   await expect(again.locator('.message:not(.mine)', { hasText: 'Hi Tess!' })).toBeVisible();
+
+  // "Forgot password": the recovery key replaces the password, not the second factor.
+  const lostCtx = await browser.newContext();
+  const lost = await lostCtx.newPage();
+  await lost.goto('/recover');
+  const NEW = 'copper lantern thistle 8816';
+  await lost.getByLabel('Username').fill('tess');
+  await lost.getByLabel('Recovery key').fill(recoveryKey);
+  await lost.getByLabel('New password', { exact: true }).fill(NEW);
+  await lost.getByLabel('Repeat new password').fill(NEW);
+  await lost.getByRole('button', { name: 'Restore my account' }).click();
+  const lostCode = lost.getByLabel('Authentication code');
+  await expect(lostCode).toBeVisible({ timeout: 60_000 });
+  await expect(lost).toHaveURL(/\/recover$/);
+  await lostCode.fill(recoveryCodes[0]);
+  await lost.getByRole('button', { name: 'Continue' }).click();
+  await expect(lost).toHaveURL(/\/$/, { timeout: 60_000 });
+  await lost.locator('li.conversation[data-peer="uma"] button').click();
+  await expect(lost.locator('.message', { hasText: 'Hi Tess!' })).toBeVisible();
+  await lostCtx.close();
 
   // The session cookie is host-only, Secure and HttpOnly.
   const cookies = await againCtx.cookies();

@@ -241,8 +241,12 @@ impl Backend for Hearth {
         Ok(Hearth::totp_status(self, &me.id).await?)
     }
 
-    async fn totp_begin(&self, me: &Profile) -> Result<TotpEnrolment, ApiError> {
-        Ok(Hearth::totp_begin(self, &me.id, &me.username).await?)
+    async fn totp_begin(
+        &self,
+        me: &Profile,
+        secret: AuthSecret,
+    ) -> Result<TotpEnrolment, ApiError> {
+        Ok(Hearth::totp_begin(self, &me.id, &me.username, &secret).await?)
     }
 
     async fn totp_confirm(&self, me: &Profile, code: String) -> Result<Vec<String>, ApiError> {
@@ -396,6 +400,7 @@ impl Backend for Hearth {
         &self,
         username: String,
         change: PasswordChange,
+        totp: Option<String>,
     ) -> Result<NewSession, ApiError> {
         let user = self
             .recovery_account(&username, &change.old_auth_secret)
@@ -405,6 +410,8 @@ impl Backend for Hearth {
             return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
         }
         let id = user.user_id()?;
+        // The recovery key stands in for the password, not for the second factor.
+        self.totp_gate(&id, totp.as_deref()).await?;
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
         let verifier = auth::verifier(&verifier_salt, &change.auth_secret);
         // Every session ends: whoever had the old password is logged out.

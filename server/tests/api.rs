@@ -292,25 +292,13 @@ async fn password_change() {
 
 #[tokio::test]
 async fn recovery_key_restores_the_account() {
-    use protocol::Bytes;
-    use protocol::api::{PasswordChange, RecoverySetup, RecoveryWrap, Session};
-    use protocol::crypto::kdf::{KdfParams, Salt};
+    use protocol::api::{RecoveryWrap, Session};
     use protocol::crypto::recovery::RecoveryKey;
-    use protocol::crypto::wrap::{unwrap_for_recovery, wrap_for_recovery, wrap_keys};
+    use protocol::crypto::wrap::unwrap_for_recovery;
     let s = common::start().await;
-    let (mut reg, keys) = s.registration("erin", "old pass").await;
-    let rk = RecoveryKey::generate().unwrap();
+    let (erin, rk) = s.register_with_recovery("erin", "old pass").await;
     let (rauth, rwrap) = rk.split().unwrap();
-    let user = reg.identity.user;
-    reg.recovery = Some(RecoverySetup {
-        auth_secret: rauth.clone(),
-        wrapped_keys: Bytes(wrap_for_recovery(&keys, &rwrap, &user).unwrap()),
-    });
-    let res = s
-        .call("register", None, json!({ "registration": reg }))
-        .await;
-    assert_eq!(res.status(), 200);
-    let old_cookie = common::session_cookie(&res);
+    let (keys, user, old_cookie) = (erin.keys, erin.id, erin.cookie);
 
     // A wrong key and an unknown user get the same answer.
     let (wrong, _) = RecoveryKey::generate().unwrap().split().unwrap();
@@ -351,19 +339,7 @@ async fn recovery_key_restores_the_account() {
     let opened = unwrap_for_recovery(found.wrapped_keys.as_slice(), &rwrap, &found.user).unwrap();
     assert!(keys.public(user).matches(&opened));
 
-    let salt = Salt([5; 16]);
-    let kdf = KdfParams::FLOOR;
-    let (new_auth, new_wrap) = derive_master("new pass", &salt, kdf)
-        .unwrap()
-        .split()
-        .unwrap();
-    let change = PasswordChange {
-        old_auth_secret: rauth,
-        salt,
-        kdf,
-        auth_secret: new_auth.clone(),
-        wrapped_keys: Bytes(wrap_keys(&opened, &new_wrap, &user, &kdf).unwrap()),
-    };
+    let (change, new_auth) = common::recovery_change(&rk, &opened, &user, "new pass");
     let res = s
         .call(
             "recover",

@@ -7,26 +7,30 @@ use protocol::api::{ConversationSummary, HistoryPage};
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, ServerFrame};
 use protocol::{Bytes, ClientMsgId, MessageId};
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Error, Message};
+
+/// The HTTP status a refused upgrade got.
+async fn refused(s: &common::TestServer, cookie: Option<&str>, origin: Option<&str>) -> u16 {
+    match s.socket(cookie, origin).await {
+        Err(Error::Http(res)) => res.status().as_u16(),
+        Err(e) => panic!("refused without an HTTP answer: {e}"),
+        Ok(_) => panic!("accepted"),
+    }
+}
 
 #[tokio::test]
 async fn foreign_origin_or_no_session_is_refused() {
     let s = common::start().await;
     let alice = s.register("alice", "pw one").await;
     let origin = s.own_origin();
-    assert!(
-        s.socket(Some(&alice.cookie), Some("http://evil.example"))
-            .await
-            .is_err()
-    );
-    assert!(s.socket(Some(&alice.cookie), None).await.is_err());
-    assert!(s.socket(None, Some(&origin)).await.is_err());
-    assert!(
-        s.socket(Some("hearth_session=forged"), Some(&origin))
-            .await
-            .is_err()
-    );
+    // Each is refused at the upgrade with the status that says why.
+    let (a, evil) = (Some(alice.cookie.as_str()), Some("http://evil.example"));
+    assert_eq!(refused(&s, a, evil).await, 403);
+    assert_eq!(refused(&s, a, None).await, 403);
+    assert_eq!(refused(&s, None, Some(&origin)).await, 401);
+    let forged = Some("hearth_session=forged");
+    assert_eq!(refused(&s, forged, Some(&origin)).await, 401);
     assert!(s.socket(Some(&alice.cookie), Some(&origin)).await.is_ok());
 }
 

@@ -21,6 +21,23 @@ async fn login(
     .await
 }
 
+async fn begin(
+    s: &common::TestServer,
+    cookie: &str,
+    auth: &protocol::crypto::kdf::AuthSecret,
+) -> reqwest::Response {
+    s.call("totp_begin", Some(cookie), json!({ "auth_secret": auth }))
+        .await
+}
+
+/// The raw secret an authenticator app would take from the enrolment.
+fn secret_of(e: &TotpEnrolment) -> Vec<u8> {
+    totp_rs::Secret::try_from_base32(&e.secret)
+        .unwrap()
+        .as_bytes()
+        .to_vec()
+}
+
 async fn status(s: &common::TestServer, cookie: &str) -> TotpStatus {
     let res = s.call("totp_status", Some(cookie), json!({})).await;
     assert_eq!(res.status(), 200);
@@ -34,14 +51,17 @@ async fn enrol_log_in_with_codes_once_and_turn_off() {
     let st = status(&s, &lee.cookie).await;
     assert!(!st.enabled);
 
-    let res = s.call("totp_begin", Some(&lee.cookie), json!({})).await;
+    // It takes the password again: a stolen cookie alone cannot bind an authenticator.
+    let lee_auth = s.auth_secret("lee", "lee's password").await;
+    let (bad, _) = common::secrets(&s.prelogin("lee").await, "not it");
+    let res = begin(&s, &lee.cookie, &bad).await;
+    assert_eq!(res.status(), 401);
+    assert!(!status(&s, &lee.cookie).await.enabled);
+    let res = begin(&s, &lee.cookie, &lee_auth).await;
     assert_eq!(res.status(), 200);
     let e: TotpEnrolment = res.json().await.unwrap();
     assert!(e.uri.starts_with("otpauth://totp/Hearth:lee?secret=") && e.qr_svg.contains("<svg"));
-    let secret = totp_rs::Secret::try_from_base32(&e.secret)
-        .unwrap()
-        .as_bytes()
-        .to_vec();
+    let secret = secret_of(&e);
     assert_eq!(secret.len(), 20);
     let at = |offset: u64| code_at(&secret, 6, now() + offset);
 
@@ -74,12 +94,7 @@ async fn enrol_log_in_with_codes_once_and_turn_off() {
         }
     );
     // A second enrolment cannot quietly replace the first.
-    assert_eq!(
-        s.call("totp_begin", Some(&lee.cookie), json!({}))
-            .await
-            .status(),
-        409
-    );
+    assert_eq!(begin(&s, &lee.cookie, &lee_auth).await.status(), 409);
 
     // The password alone: asked for the code (403), no session.
     let res = login(&s, "lee", &auth, None).await;
@@ -133,16 +148,9 @@ async fn the_secret_is_not_stored_in_clear() {
     use sea_orm::{ConnectionTrait, Database};
     let s = common::start().await;
     let mo = s.register("moe", "pw").await;
-    let e: TotpEnrolment = s
-        .call("totp_begin", Some(&mo.cookie), json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let secret = totp_rs::Secret::try_from_base32(&e.secret)
-        .unwrap()
-        .as_bytes()
-        .to_vec();
+    let auth = s.auth_secret("moe", "pw").await;
+    let e: TotpEnrolment = begin(&s, &mo.cookie, &auth).await.json().await.unwrap();
+    let secret = secret_of(&e);
     let db = Database::connect(format!(
         "sqlite://{}",
         s.dir.path().join("hearth.db").display()
@@ -171,12 +179,13 @@ async fn enrolments_at_the_same_time_all_succeed() {
         people.push(s.register(&format!("par{i}"), "pw").await);
     }
     let mut tasks = tokio::task::JoinSet::new();
-    for p in people {
+    for (i, p) in people.into_iter().enumerate() {
         let s = s.clone();
+        let auth = s.auth_secret(&format!("par{i}"), "pw").await;
         tasks.spawn(async move {
             let mut statuses = Vec::new();
             for _ in 0..3 {
-                let res = s.call("totp_begin", Some(&p.cookie), json!({})).await;
+                let res = begin(&s, &p.cookie, &auth).await;
                 statuses.push(res.status().as_u16());
             }
             statuses
@@ -185,4 +194,52 @@ async fn enrolments_at_the_same_time_all_succeed() {
     while let Some(statuses) = tasks.join_next().await {
         assert_eq!(statuses.unwrap(), [200, 200, 200]);
     }
+}
+
+/// The recovery key stands in for a forgotten password, not for the second factor: with
+/// two-step login on, "forgot password" asks for a code too (or a recovery code).
+#[tokio::test]
+async fn recovery_key_needs_the_second_factor_too() {
+    let s = common::start().await;
+    let (nia, rk) = s.register_with_recovery("nia", "nia's password").await;
+    let auth = s.auth_secret("nia", "nia's password").await;
+    let e: TotpEnrolment = begin(&s, &nia.cookie, &auth).await.json().await.unwrap();
+    let secret = secret_of(&e);
+    let at = |offset: u64| code_at(&secret, 6, now() + offset);
+    let res = s
+        .call("totp_confirm", Some(&nia.cookie), json!({ "code": at(0) }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let codes: Vec<String> = res.json().await.unwrap();
+
+    let (change, new_auth) = common::recovery_change(&rk, &nia.keys, &nia.id, "new words");
+    let recover = |code: Option<String>| {
+        let body = json!({ "username": "nia", "change": change.clone(), "totp": code });
+        let s = &s;
+        async move { s.call("recover", None, body).await }
+    };
+    let res = recover(None).await;
+    assert_eq!(res.status(), 403, "asks for the code");
+    assert!(res.headers().get("set-cookie").is_none());
+    assert_eq!(recover(Some("000000".into())).await.status(), 401);
+    // Nothing changed so far: the old session and password still work.
+    assert_eq!(
+        s.call("me", Some(&nia.cookie), json!({})).await.status(),
+        200
+    );
+    assert_eq!(login(&s, "nia", &auth, Some(&codes[0])).await.status(), 200);
+    let res = recover(Some(at(STEP))).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("set-cookie").is_some());
+    // Every old session ended; the new password (with a code) is the way in now.
+    assert_eq!(
+        s.call("me", Some(&nia.cookie), json!({})).await.status(),
+        401
+    );
+    assert_eq!(login(&s, "nia", &auth, Some(&codes[1])).await.status(), 401);
+    assert_eq!(login(&s, "nia", &new_auth, None).await.status(), 403);
+    assert_eq!(
+        login(&s, "nia", &new_auth, Some(&codes[1])).await.status(),
+        200
+    );
 }

@@ -223,9 +223,13 @@ pub async fn recovery_keys(
 }
 
 #[server(prefix = "/api", endpoint = "recover", input = Json)]
-pub async fn recover(username: String, change: PasswordChange) -> Result<Session, ApiError> {
+pub async fn recover(
+    username: String,
+    change: PasswordChange,
+    totp: Option<String>,
+) -> Result<Session, ApiError> {
     async {
-        let (session, cookie) = server::backend()?.recover(username, change).await?;
+        let (session, cookie) = server::backend()?.recover(username, change, totp).await?;
         server::set_cookie(&cookie)?;
         Ok(session)
     }

@@ -18,10 +18,10 @@ pub async fn two_step_status() -> Result<TotpStatus, ApiError> {
 }
 
 #[leptos::server(prefix = "/api", endpoint = "totp_begin", input = Json)]
-pub async fn totp_begin() -> Result<TotpEnrolment, ApiError> {
+pub async fn totp_begin(auth_secret: AuthSecret) -> Result<TotpEnrolment, ApiError> {
     async {
         let (backend, me) = server::authorised().await?;
-        backend.totp_begin(&me).await
+        backend.totp_begin(&me, auth_secret).await
     }
     .await
     .map_err(server::fail)

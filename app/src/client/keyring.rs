@@ -138,13 +138,24 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
     ))
 }
 
-/// "Forgot password": the recovery key opens the second wrap of the keys, a new password
-/// wraps them again, and the server ends every old session.
-pub async fn recover(
+/// A recovery prepared in the browser (the new password's Argon2 done once), kept while
+/// the page asks for the second factor.
+#[derive(Clone)]
+pub struct Recovering {
+    username: String,
+    user: UserId,
+    wrapped: Vec<u8>,
+    recovery_wrap: WrapKey,
+    change: PasswordChange,
+}
+
+/// "Forgot password", first half: the recovery key proves itself to the server, opens the
+/// keys' recovery wrap here, and the keys are wrapped under the new password.
+pub async fn prepare_recovery(
     username: String,
     key: String,
     new_password: String,
-) -> Result<Arc<Keyring>, ApiError> {
+) -> Result<Recovering, ApiError> {
     let username = username.trim().to_lowercase();
     let recovery_key = RecoveryKey::parse(&key)?;
     if browser::password_score(&new_password, &[&username]) < 3 {
@@ -163,14 +174,29 @@ pub async fn recover(
     let kdf = KdfParams::DEFAULT;
     let (auth_secret, wrap_key) = derive_master(&new_password, &salt, kdf)?.split()?;
     let wrapped_keys = wrap_keys(&keys, &wrap_key, &found.user, &kdf)?.into();
-    let change = PasswordChange {
-        old_auth_secret: recovery_auth,
-        salt,
-        kdf,
-        auth_secret,
-        wrapped_keys,
-    };
-    let session = api::recover(username, change).await?;
+    Ok(Recovering {
+        username,
+        user: found.user,
+        wrapped: found.wrapped_keys.0,
+        recovery_wrap,
+        change: PasswordChange {
+            old_auth_secret: recovery_auth,
+            salt,
+            kdf,
+            auth_secret,
+            wrapped_keys,
+        },
+    })
+}
+
+/// Second half: the new password is set (with a code if the account asks for one) and
+/// the keys come into this tab.
+pub async fn finish_recovery(
+    r: Recovering,
+    totp: Option<String>,
+) -> Result<Arc<Keyring>, ApiError> {
+    let keys = unwrap_for_recovery(&r.wrapped, &r.recovery_wrap, &r.user)?;
+    let session = api::recover(r.username, r.change, totp).await?;
     Keyring::from_session(session, keys)
 }
 

@@ -1,4 +1,4 @@
-use super::{TransportWarning, enter, hydrated};
+use super::{CodeField, SecondStep, TransportWarning, enter, hydrated};
 use crate::KeyringSignal;
 use crate::client::keyring;
 use leptos::ev::SubmitEvent;
@@ -15,33 +15,15 @@ pub fn LoginPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    // Set once the password checked out and the account wants a code too.
-    let unlocked = StoredValue::new_local(None::<keyring::Unlocked>);
-    let needs_code = RwSignal::new(false);
-    let code = RwSignal::new(String::new());
+    let second = SecondStep::<keyring::Unlocked>::new();
+    let needs_code = second.needs_code;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         let (name, pass) = (username.get_untracked(), password.get_untracked());
-        let typed = code.get_untracked();
-        let kept = unlocked.get_value();
-        let action = async move {
-            let u = match kept {
-                Some(u) => u,
-                None => keyring::unlock(name, pass).await?,
-            };
-            let totp = Some(typed).filter(|c| !c.trim().is_empty());
-            match keyring::finish(u.clone(), totp).await {
-                Err(crate::ApiError::SecondFactor(m)) => {
-                    unlocked.set_value(Some(u));
-                    needs_code.set(true);
-                    Err(crate::ApiError::SecondFactor(m))
-                }
-                other => other,
-            }
-        };
+        let action = second.run(move || keyring::unlock(name, pass), keyring::finish);
         enter(ring, navigate.clone(), busy, error, action);
     };
     view! {
@@ -56,12 +38,7 @@ pub fn LoginPage() -> impl IntoView {
                 <label>"Password"
                     <input disabled=move || !ready.get() || needs_code.get() type="password" name="password" autocomplete="current-password" required bind:value=password/>
                 </label>
-                <Show when=move || needs_code.get()>
-                    <label>"Authentication code"
-                        <input name="totp" autocomplete="one-time-code" inputmode="numeric" autocapitalize="characters"
-                            placeholder="123456 or a recovery code" required autofocus bind:value=code/>
-                    </label>
-                </Show>
+                <CodeField needs_code code=second.code/>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>
                     {move || match (busy.get(), needs_code.get()) {

@@ -57,3 +57,72 @@ pub fn enter(
         }
     });
 }
+
+/// Where the server wants a second factor (login, "forgot password"): the first try does
+/// the slow part once (Argon2) and keeps its result; when the answer is `SecondFactor`
+/// the code field appears, and the next try finishes with what was kept and the code.
+pub struct SecondStep<P: 'static> {
+    kept: StoredValue<Option<P>, LocalStorage>,
+    pub needs_code: RwSignal<bool>,
+    pub code: RwSignal<String>,
+}
+
+// By hand: a derive would ask `P: Copy`, but only handles are copied.
+impl<P> Clone for SecondStep<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P> Copy for SecondStep<P> {}
+
+impl<P: Clone + 'static> SecondStep<P> {
+    pub fn new() -> Self {
+        Self {
+            kept: StoredValue::new_local(None),
+            needs_code: RwSignal::new(false),
+            code: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The whole try: `prepare` unless kept from last time, then `finish` with the code.
+    pub fn run<Prep, Fin>(
+        self,
+        prepare: impl FnOnce() -> Prep + 'static,
+        finish: impl FnOnce(P, Option<String>) -> Fin + 'static,
+    ) -> impl Future<Output = Result<Arc<Keyring>, ApiError>> + 'static
+    where
+        Prep: Future<Output = Result<P, ApiError>>,
+        Fin: Future<Output = Result<Arc<Keyring>, ApiError>>,
+    {
+        let kept = self.kept.get_value();
+        let typed = self.code.get_untracked();
+        async move {
+            let p = match kept {
+                Some(p) => p,
+                None => prepare().await?,
+            };
+            let code = Some(typed).filter(|c| !c.trim().is_empty());
+            match finish(p.clone(), code).await {
+                Err(ApiError::SecondFactor(m)) => {
+                    self.kept.set_value(Some(p));
+                    self.needs_code.set(true);
+                    Err(ApiError::SecondFactor(m))
+                }
+                other => other,
+            }
+        }
+    }
+}
+
+/// The code field, shown once the server asked for it.
+#[component]
+pub fn CodeField(needs_code: RwSignal<bool>, code: RwSignal<String>) -> impl IntoView {
+    view! {
+        <Show when=move || needs_code.get()>
+            <label>"Authentication code"
+                <input name="totp" autocomplete="one-time-code" inputmode="numeric" autocapitalize="characters"
+                    placeholder="123456 or a recovery code" required autofocus bind:value=code/>
+            </label>
+        </Show>
+    }
+}

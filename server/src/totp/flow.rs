@@ -24,8 +24,15 @@ impl Hearth {
         })
     }
 
-    /// A new secret, kept (sealed) until a code from it confirms the enrolment.
-    pub async fn totp_begin(&self, me: &UserId, account: &str) -> Result<TotpEnrolment> {
+    /// A new secret, kept (sealed) until a code from it confirms the enrolment. The
+    /// password is checked again first.
+    pub async fn totp_begin(
+        &self,
+        me: &UserId,
+        account: &str,
+        password: &AuthSecret,
+    ) -> Result<TotpEnrolment> {
+        self.check_password(me, password).await?;
         let secret = zeroize::Zeroizing::new(super::new_secret()?);
         db::totp::begin(
             &self.db,
@@ -92,18 +99,23 @@ impl Hearth {
 
     /// Turns the second factor off: needs the password and a code (or recovery code).
     pub async fn totp_disable(&self, me: &UserId, secret: &AuthSecret, code: &str) -> Result<()> {
-        let user = db::users::by_id(&self.db, me)
-            .await?
-            .ok_or(Error::NotFound("No such account."))?;
-        if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
-            return Err(Error::Unauthorized("The password is wrong."));
-        }
+        self.check_password(me, secret).await?;
         if db::totp::enabled(&self.db, me).await?.is_none() {
             return Err(Error::Conflict("Two-step login is not on.".into()));
         }
         self.totp_gate(me, Some(code)).await?;
         db::totp::remove(&self.db, me).await?;
         tracing::info!(user = %me, "two-step login turned off");
+        Ok(())
+    }
+
+    async fn check_password(&self, me: &UserId, secret: &AuthSecret) -> Result<()> {
+        let user = db::users::by_id(&self.db, me)
+            .await?
+            .ok_or(Error::NotFound("No such account."))?;
+        if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
+            return Err(Error::Unauthorized("The password is wrong."));
+        }
         Ok(())
     }
 }

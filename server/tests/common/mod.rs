@@ -170,6 +170,11 @@ impl TestServer {
 
     pub async fn register(&self, username: &str, password: &str) -> User {
         let (reg, keys) = self.registration(username, password).await;
+        self.submit_registration(reg, keys).await
+    }
+
+    async fn submit_registration(&self, reg: Registration, keys: IdentityKeys) -> User {
+        let username = reg.username.clone();
         let res = self
             .call("register", None, serde_json::json!({ "registration": reg }))
             .await;
@@ -182,6 +187,31 @@ impl TestServer {
             session,
             keys,
         }
+    }
+
+    /// Registers with a recovery key (as the browser does by default) and returns it.
+    pub async fn register_with_recovery(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (User, protocol::crypto::recovery::RecoveryKey) {
+        use protocol::api::RecoverySetup;
+        use protocol::crypto::recovery::RecoveryKey;
+        use protocol::crypto::wrap::wrap_for_recovery;
+        let (mut reg, keys) = self.registration(username, password).await;
+        let rk = RecoveryKey::generate().unwrap();
+        let (rauth, rwrap) = rk.split().unwrap();
+        let user = reg.identity.user;
+        reg.recovery = Some(RecoverySetup {
+            auth_secret: rauth,
+            wrapped_keys: protocol::Bytes(wrap_for_recovery(&keys, &rwrap, &user).unwrap()),
+        });
+        (self.submit_registration(reg, keys).await, rk)
+    }
+
+    /// The auth secret of a registered user's password, as the browser derives it.
+    pub async fn auth_secret(&self, username: &str, password: &str) -> AuthSecret {
+        secrets(&self.prelogin(username).await, password).0
     }
 
     pub async fn socket(
@@ -238,6 +268,31 @@ pub fn secrets(
         .unwrap()
         .split()
         .unwrap()
+}
+
+/// What "forgot password" sends: the recovery key's proof and the keys wrapped under a
+/// new password (whose auth secret is returned too).
+pub fn recovery_change(
+    rk: &protocol::crypto::recovery::RecoveryKey,
+    keys: &IdentityKeys,
+    user: &UserId,
+    new_password: &str,
+) -> (protocol::api::PasswordChange, AuthSecret) {
+    let (rauth, _) = rk.split().unwrap();
+    let salt = Salt([5; 16]);
+    let kdf = KdfParams::FLOOR;
+    let (new_auth, new_wrap) = derive_master(new_password, &salt, kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    let change = protocol::api::PasswordChange {
+        old_auth_secret: rauth,
+        salt,
+        kdf,
+        auth_secret: new_auth.clone(),
+        wrapped_keys: protocol::Bytes(wrap_keys(keys, &new_wrap, user, &kdf).unwrap()),
+    };
+    (change, new_auth)
 }
 
 pub fn session_cookie(res: &reqwest::Response) -> String {

@@ -56,9 +56,16 @@ pub fn TwoStep() -> impl IntoView {
             busy.set(false);
         });
     };
-    let begin = move |_| {
-        run(Box::pin(async {
-            Ok(Step::Enrolling(api::totp_begin().await?))
+    let begin = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let p = password.get_untracked();
+        let Some(ring) = chat.ring.get_value() else {
+            return;
+        };
+        let name = ring.me.username.clone();
+        run(Box::pin(async move {
+            let secret = keyring::auth_secret(name, p).await?;
+            Ok(Step::Enrolling(api::totp_begin(secret).await?))
         }))
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
@@ -85,8 +92,15 @@ pub fn TwoStep() -> impl IntoView {
         match step.get() {
         Step::Loading => view! { <p class="hint">"…"</p> }.into_any(),
         Step::Off => view! {
-            <p class="hint">"Ask for a code from an authenticator app (on your phone) at every login, as well as the password."</p>
-            <button type="button" on:click=begin disabled=move || busy.get()>"Turn on two-step login"</button>
+            <form aria-label="Turn on two-step login" on:submit=begin>
+                <p class="hint">"Ask for a code from an authenticator app (on your phone) at every login, as well as the password."</p>
+                <label>"Password"
+                    <input type="password" autocomplete="current-password" required bind:value=password/>
+                </label>
+                <button type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() { "Checking…" } else { "Turn on two-step login" }}
+                </button>
+            </form>
         }.into_any(),
         Step::Enrolling(e) => view! {
             <form aria-label="Confirm two-step login" on:submit=confirm>
