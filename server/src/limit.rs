@@ -159,6 +159,22 @@ fn address(req: &Request) -> IpAddr {
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
+/// Whose bucket an address fills: an IPv4 address, or an IPv6 address's /64, since one
+/// device may take any number of addresses in its network's /64 (privacy extensions
+/// alone rotate them).
+fn bucket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 /// The account a login-like request names, lower-cased, from its (small) JSON body.
 fn account(body: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -174,7 +190,7 @@ pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) 
         return next.run(req).await;
     };
     let now = Instant::now();
-    let ip = address(&req).to_string();
+    let ip = bucket(address(&req));
     match door {
         Door::Prelogin => match limits.prelogins.take(&ip, now) {
             Ok(()) => next.run(req).await,
@@ -235,6 +251,16 @@ pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_addresses_share_their_64() {
+        let b = |s: &str| bucket(s.parse().unwrap());
+        assert_eq!(b("192.168.1.5"), "192.168.1.5");
+        assert_eq!(b("::ffff:192.168.1.5"), "192.168.1.5");
+        assert_eq!(b("fd00:1:2:3::1"), b("fd00:1:2:3:aaaa:bbbb:cccc:dddd"));
+        assert_eq!(b("fd00:1:2:3::1"), "fd00:1:2:3::/64");
+        assert_ne!(b("fd00:1:2:3::1"), b("fd00:1:2:4::1"));
+    }
 
     #[test]
     fn a_burst_then_one_per_interval() {

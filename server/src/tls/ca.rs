@@ -52,6 +52,10 @@ struct CaInfo {
 struct LeafInfo {
     names: Vec<String>,
     not_after: i64,
+    /// The issuing CA's fingerprint: a CA made anew (its files deleted) must not leave
+    /// a certificate from the old one in use, which browsers trusting the new would refuse.
+    #[serde(default)]
+    issuer: String,
 }
 
 pub struct Authority {
@@ -159,10 +163,12 @@ impl Authority {
             self.dir.join("server.json"),
         );
         let now = OffsetDateTime::now_utc();
+        let ca_print = fingerprint(&self.der);
         if let Ok(info) = read(&info_path).map(|s| serde_json::from_str::<LeafInfo>(&s)) {
             let fresh = info.as_ref().is_ok_and(|i| {
                 names.iter().all(|n| i.names.contains(n))
                     && i.not_after - now.unix_timestamp() > RENEW_DAYS * 86_400
+                    && i.issuer == ca_print
             });
             if fresh {
                 if let (Ok(c), Ok(k)) = (read(&cert_path), read(&key_path)) {
@@ -196,6 +202,7 @@ impl Authority {
         let info = LeafInfo {
             names: names.clone(),
             not_after: params.not_after.unix_timestamp(),
+            issuer: ca_print,
         };
         std::fs::write(&info_path, serde_json::to_vec(&info).unwrap_or_default())?;
         tracing::info!(names = ?names, "issued the server certificate");

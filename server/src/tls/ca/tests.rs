@@ -23,6 +23,14 @@ fn issues_reuses_and_reissues() {
     let again = Authority::load_or_create(dir.path(), "other", &[]).unwrap();
     assert_eq!(again.pem, ca.pem);
     assert_eq!(again.der, pem_to_der(&ca.pem).unwrap());
+    assert_eq!(again.server_cert(&names(&["10.0.0.7"])).unwrap().0, c3);
+    // A CA made anew (its files deleted) re-issues even for the same names.
+    for f in ["ca.pem", "ca-key.pem", "ca.json"] {
+        std::fs::remove_file(dir.path().join(f)).unwrap();
+    }
+    let new = Authority::load_or_create(dir.path(), "box", &names(&["box"])).unwrap();
+    assert_ne!(new.der, ca.der);
+    assert_ne!(new.server_cert(&names(&["10.0.0.7"])).unwrap().0, c3);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
