@@ -26,6 +26,15 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         files: Vec<FileId>,
     },
+    /// Deletes the user's own message for everyone: the server keeps a tombstone without
+    /// ciphertext, drops its files, and removes the edits of it (which only the sender
+    /// can name, their targets being encrypted).
+    Delete {
+        conversation: ConversationId,
+        message: MessageId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        edits: Vec<MessageId>,
+    },
     /// Replay every message after `after` in the user's conversations (after a reconnect).
     Resume { after: MessageId },
     /// The user has read a conversation up to a message.
@@ -37,7 +46,11 @@ pub enum ClientFrame {
     Ping,
 }
 
-/// A stored message as the server hands it out: the envelope is opaque to it.
+/// The most edits one `Delete` names.
+pub const DELETE_EDITS_MAX: usize = 100;
+
+/// A stored message as the server hands it out: the envelope is opaque to it; an empty
+/// one is a message its sender deleted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredMessage {
     pub id: MessageId,
@@ -91,6 +104,13 @@ pub enum ServerFrame {
     /// A group gained a commit or key wraps (or was deleted): fetch its state again.
     GroupChanged {
         conversation: ConversationId,
+    },
+    /// A message its sender deleted (show it as deleted), and its edits (gone).
+    Deleted {
+        conversation: ConversationId,
+        message: MessageId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        edits: Vec<MessageId>,
     },
     Pong,
     Error {

@@ -193,6 +193,25 @@ async fn handle(state: &Hearth, user: &UserId, text: &str) -> Vec<ServerFrame> {
                 Err(e) => vec![failed(e, None)],
             }
         }
+        ClientFrame::Delete {
+            conversation,
+            message,
+            edits,
+        } => match db::messages::delete(&state.db, user, conversation, message, &edits).await {
+            Ok(gone) => {
+                for f in &gone.files {
+                    state.files.remove(f).await;
+                }
+                let frame = ServerFrame::Deleted {
+                    conversation,
+                    message,
+                    edits,
+                };
+                state.hub.send_to(&gone.members, &frame);
+                vec![]
+            }
+            Err(e) => vec![failed(e, None)],
+        },
         ClientFrame::Read {
             conversation,
             up_to,

@@ -502,3 +502,92 @@ async fn uploads_over_the_socket_are_acknowledged_and_broken_ones_vanish() {
         blobs(&s)
     );
 }
+
+/// A sender deletes their message for everyone: the row keeps its place without its
+/// ciphertext, its edits go, the file it carried goes (row and blob), the members are
+/// told. Nobody else can delete it, and a delete naming someone else's row changes nothing.
+#[tokio::test]
+async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
+    use protocol::MessageId;
+    use protocol::api::HistoryPage;
+    let (s, alice, bob, conv) = pair().await;
+    let (_, segments) = seal(&data(1000));
+    let id = upload(&s, &alice, conv, &segments).await;
+    let fid: FileId = id.parse().unwrap();
+    let origin = s.own_origin();
+    let mut a = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
+    let mut b = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
+    let send = async |sock: &mut common::Socket, n: u8, files: Vec<FileId>| -> MessageId {
+        let frame = ClientFrame::Send {
+            conversation: conv,
+            client_id: ClientMsgId([n; 16]),
+            envelope: Bytes(vec![n; 300]),
+            files,
+        };
+        sock.send_text(frame.encode()).await;
+        loop {
+            if let ServerFrame::Ack { id, .. } = sock.next_frame().await {
+                return id;
+            }
+        }
+    };
+    let m1 = send(&mut a, 1, vec![fid]).await;
+    let e1 = send(&mut a, 2, vec![]).await;
+    let b1 = send(&mut b, 3, vec![]).await;
+    let history = async || -> HistoryPage {
+        s.call(
+            "history",
+            Some(&bob.cookie),
+            json!({ "conversation": conv, "before": null }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap()
+    };
+    let before = history().await;
+    assert_eq!(before.messages.len(), 3);
+
+    let delete = |message: MessageId, edits: Vec<MessageId>| {
+        ClientFrame::Delete {
+            conversation: conv,
+            message,
+            edits,
+        }
+        .encode()
+    };
+    // Bob cannot delete Alice's message; Alice cannot take Bob's along with hers.
+    b.send_text(delete(m1, vec![])).await;
+    let refused = |f: ServerFrame| matches!(f, ServerFrame::Error { .. });
+    loop {
+        let f = b.next_frame().await;
+        if !matches!(f, ServerFrame::Message(_)) {
+            assert!(refused(f));
+            break;
+        }
+    }
+    a.send_text(delete(m1, vec![b1])).await;
+    loop {
+        let f = a.next_frame().await;
+        if !matches!(f, ServerFrame::Message(_)) {
+            assert!(refused(f));
+            break;
+        }
+    }
+    assert_eq!(history().await, before, "nothing changed");
+    assert_eq!(get(&s, &bob, &id).await.status(), 200);
+
+    a.send_text(delete(m1, vec![e1])).await;
+    let told = loop {
+        if let ServerFrame::Deleted { message, edits, .. } = b.next_frame().await {
+            break (message, edits);
+        }
+    };
+    assert_eq!(told, (m1, vec![e1]));
+    let after = history().await;
+    let ids: Vec<MessageId> = after.messages.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![b1, m1], "newest first, the edit gone");
+    assert!(after.messages[1].envelope.is_empty());
+    assert_eq!(get(&s, &bob, &id).await.status(), 404);
+    assert!(!blobs(&s).contains(&id), "the blob is gone");
+}

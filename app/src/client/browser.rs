@@ -80,6 +80,36 @@ pub fn reload() {
     }
 }
 
+/// Moves the keyboard focus to the first element matching `selector`.
+pub fn focus(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
+
+/// Asks the browser's own yes/no question (false where there is no browser).
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().is_some_and(|w| w.confirm_with_message(question).unwrap_or(false))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        false
+    }
+}
+
 const JOIN_KEY: &str = "hearth.join";
 
 /// Keeps an invite code from the address (`/#join=CODE`) in this tab's storage and takes

@@ -140,7 +140,27 @@ pub enum MessageContent {
     },
     /// A file: everything needed to fetch, decrypt and show it.
     File(FileMeta),
+    /// A text answering an earlier message, which readers quote from their own copy (the
+    /// quoted words are not repeated here, so deleting the original deletes them).
+    Reply {
+        target: MessageId,
+        text: String,
+    },
+    /// A new text for the sender's own earlier message; readers ignore edits of others'.
+    Edit {
+        target: MessageId,
+        text: String,
+    },
+    /// One person's reaction to a message, added (`on`) or taken back.
+    React {
+        target: MessageId,
+        emoji: String,
+        on: bool,
+    },
 }
+
+/// The longest reaction: one emoji, however many code points it is made of.
+pub const REACTION_MAX: usize = 32;
 
 /// A file as its message describes it. The server holds only the encrypted blob.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +237,37 @@ impl FileMeta {
 }
 
 impl MessageContent {
+    /// The message an event points at (none for a message of its own).
+    pub fn target(&self) -> Option<MessageId> {
+        match self {
+            Self::Text { .. } | Self::File(_) => None,
+            Self::Reply { target, .. } => Some(*target),
+            Self::Edit { target, .. } | Self::React { target, .. } => Some(*target),
+        }
+    }
+
+    /// True for what shows as a message of its own (text, file, reply); false for edits and
+    /// reactions, which change another.
+    pub fn is_message(&self) -> bool {
+        matches!(self, Self::Text { .. } | Self::File(_) | Self::Reply { .. })
+    }
+
+    /// Sizes a reader accepts: texts up to the limit, a reaction one short grapheme run
+    /// without control characters.
+    pub fn is_sane(&self) -> bool {
+        match self {
+            Self::Text { text } | Self::Reply { text, .. } | Self::Edit { text, .. } => {
+                text.len() <= crate::validate::MESSAGE_TEXT_MAX
+            }
+            Self::File(_) => true,
+            Self::React { emoji, .. } => {
+                !emoji.is_empty()
+                    && emoji.len() <= REACTION_MAX
+                    && !emoji.chars().any(|c| c.is_control() || c.is_whitespace())
+            }
+        }
+    }
+
     /// JSON, padded to a size bucket.
     pub fn to_padded(&self) -> Result<Vec<u8>> {
         let json = serde_json::to_vec(self).map_err(|_| ProtocolError::Encrypt)?;
@@ -225,7 +276,12 @@ impl MessageContent {
 
     pub fn from_padded(padded: &[u8]) -> Result<Self> {
         let json = crate::crypto::pad::unpad(padded)?;
-        serde_json::from_slice(json).map_err(|_| ProtocolError::Malformed("message content"))
+        let content: Self = serde_json::from_slice(json)
+            .map_err(|_| ProtocolError::Malformed("message content"))?;
+        if !content.is_sane() {
+            return Err(ProtocolError::Malformed("message content"));
+        }
+        Ok(content)
     }
 }
 
@@ -242,6 +298,54 @@ mod tests {
         assert_eq!(p.len(), 256);
         assert_eq!(MessageContent::from_padded(&p).unwrap(), c);
         assert!(MessageContent::from_padded(&crate::crypto::pad::pad(b"{}").unwrap()).is_err());
+    }
+
+    #[test]
+    fn events_round_trip_and_odd_reactions_are_refused() {
+        let target = MessageId(7);
+        for c in [
+            MessageContent::Reply {
+                target,
+                text: "yes".into(),
+            },
+            MessageContent::Edit {
+                target,
+                text: "fixed".into(),
+            },
+            MessageContent::React {
+                target,
+                emoji: "👍🏽".into(),
+                on: true,
+            },
+            MessageContent::React {
+                target,
+                emoji: "👨‍👩‍👧‍👦".into(),
+                on: false,
+            },
+        ] {
+            assert_eq!(c.target(), Some(target));
+            assert_eq!(
+                MessageContent::from_padded(&c.to_padded().unwrap()).unwrap(),
+                c
+            );
+        }
+        let json = serde_json::to_string(&MessageContent::Edit {
+            target,
+            text: "x".into(),
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"kind":"edit","target":7,"text":"x"}"#);
+        for emoji in ["", "a b", "\u{7}", &"😀".repeat(9)] {
+            let c = MessageContent::React {
+                target,
+                emoji: emoji.into(),
+                on: true,
+            };
+            assert!(
+                MessageContent::from_padded(&c.to_padded().unwrap()).is_err(),
+                "{emoji:?}"
+            );
+        }
     }
 
     fn file(name: &str, mime: &str) -> FileMeta {

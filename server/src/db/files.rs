@@ -191,6 +191,16 @@ pub async fn attach(
     Ok(())
 }
 
+/// Deletes the rows of the files these messages carried; returns their ids (whose blobs
+/// can then go).
+pub async fn detach(txn: &impl ConnectionTrait, messages: &[i64]) -> Result<Vec<FileId>> {
+    let gone = files::Entity::delete_many()
+        .filter(files::Column::MessageId.is_in(messages.iter().copied()))
+        .exec_with_returning(txn)
+        .await?;
+    Ok(gone.iter().filter_map(|f| f.id.parse().ok()).collect())
+}
+
 /// Rows no message will claim: uploads idle for `idle_ms`, and complete files no message
 /// carried within `unsent_ms`. Deletes them and returns their ids.
 pub async fn expire(db: &DatabaseConnection, idle_ms: i64, unsent_ms: i64) -> Result<Vec<FileId>> {

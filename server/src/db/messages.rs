@@ -6,10 +6,10 @@ use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::frames::StoredMessage;
 use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 /// The largest envelope accepted: a 16 KiB text padded and sealed fits easily.
@@ -108,6 +108,61 @@ pub async fn send(
         members,
         fresh: res == 1,
     })
+}
+
+/// What a delete did: the members to tell, and the files whose blobs can go.
+pub struct Deleted {
+    pub members: Vec<UserId>,
+    pub files: Vec<protocol::FileId>,
+}
+
+/// Deletes `me`'s own message `message` in `conv` for everyone: its row keeps its place
+/// (id, sender, time) with the ciphertext gone, the files it carried are deleted, and so
+/// are the rows of `edits`. All or nothing: an id that is not `me`'s in `conv` refuses
+/// the lot.
+pub async fn delete(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+    message: MessageId,
+    edits: &[MessageId],
+) -> Result<Deleted> {
+    let mut edits: Vec<i64> = edits.iter().map(|i| i.0).collect();
+    edits.sort_unstable();
+    edits.dedup();
+    if edits.len() > protocol::frames::DELETE_EDITS_MAX || edits.contains(&message.0) {
+        return Err(Error::BadRequest("That delete names odd messages.".into()));
+    }
+    let theirs = || Error::Forbidden("You can delete only your own messages.");
+    let txn = super::write_txn(db).await?;
+    let members = members_of(&txn, me, conv).await?;
+    let own = || {
+        Condition::all()
+            .add(messages::Column::ConversationId.eq(conv.0))
+            .add(messages::Column::SenderId.eq(me.to_hex()))
+    };
+    let res = messages::Entity::update_many()
+        .col_expr(messages::Column::Envelope, Expr::value(Vec::<u8>::new()))
+        .filter(own().add(messages::Column::Id.eq(message.0)))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        // Dropped uncommitted: nothing changes.
+        return Err(theirs());
+    }
+    if !edits.is_empty() {
+        let res = messages::Entity::delete_many()
+            .filter(own().add(messages::Column::Id.is_in(edits.clone())))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != edits.len() as u64 {
+            return Err(theirs());
+        }
+    }
+    edits.push(message.0);
+    let files = super::files::detach(&txn, &edits).await?;
+    txn.commit().await?;
+    Ok(Deleted { members, files })
 }
 
 /// A page of history, newest first, before `before` (or from the newest).

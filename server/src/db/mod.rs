@@ -51,6 +51,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
+                // A deleted message's ciphertext is overwritten, not left in free pages.
+                .pragma("secure_delete", "ON")
                 .foreign_keys(true)
                 .create_if_missing(true)
         });

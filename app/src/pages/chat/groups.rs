@@ -119,7 +119,7 @@ impl Chat {
         let Ok(client_id) = ClientMsgId::random() else {
             return false;
         };
-        if self.current.get_untracked() == Some(conv) {
+        if self.current.get_untracked() == Some(conv) && content.is_message() {
             self.lines
                 .update(|ls| ls.push(Line::pending(client_id, content.clone())));
             self.scroll_to_end.update(|n| *n += 1);

@@ -21,9 +21,28 @@ impl Line {
             text,
             at: browser::now_ms(),
             pending: true,
+            ..Line::blank()
+        }
+    }
+
+    /// Nothing in particular: the base the others start from.
+    pub(super) fn blank() -> Self {
+        Line {
+            client_id: ClientMsgId([0; 16]),
+            id: None,
+            mine: false,
+            text: String::new(),
+            at: 0,
+            pending: false,
             sender: None,
             event: false,
             warn: false,
+            file: None,
+            reply: None,
+            edited: false,
+            deleted: false,
+            reactions: Vec::new(),
+            edits: Vec::new(),
         }
     }
 
@@ -34,15 +53,10 @@ impl Line {
         id[8..].copy_from_slice(&epoch.to_be_bytes());
         Line {
             client_id: ClientMsgId(id),
-            id: None,
-            mine: false,
             text,
             at,
-            pending: false,
-            sender: None,
             event: true,
-            warn: false,
-            file: None,
+            ..Line::blank()
         }
     }
 }
@@ -53,10 +67,13 @@ fn note(text: &str) -> MessageContent {
 }
 
 /// A message's text and the file it carries.
-fn split(content: MessageContent) -> (String, Option<FileMeta>) {
+pub(super) fn split(content: MessageContent) -> (String, Option<FileMeta>) {
     match content {
-        MessageContent::Text { text } => (text, None),
+        MessageContent::Text { text }
+        | MessageContent::Reply { text, .. }
+        | MessageContent::Edit { text, .. } => (text, None),
         MessageContent::File(f) => (String::new(), Some(f)),
+        MessageContent::React { emoji, .. } => (emoji, None),
     }
 }
 
@@ -86,9 +103,10 @@ impl Chat {
         })
     }
 
-    fn line_for(&self, group: bool, m: &StoredMessage) -> Line {
-        let mine = self.me.get_untracked() == Some(m.sender);
-        let (content, warn) = if group {
+    /// A stored message opened: its content, or a note in its place and true when it
+    /// could not be shown as written.
+    pub(super) fn decode(&self, group: bool, m: &StoredMessage) -> (MessageContent, bool) {
+        if group {
             match self.groups.get_value().map(|g| g.open(m)) {
                 Some(Ok(content)) => (content, false),
                 Some(Err(Unreadable::NoKey(e))) if self.before_joining(m, e) => (
@@ -119,20 +137,6 @@ impl Chat {
                 Some(Ok(content)) => (content, false),
                 _ => (note("⚠ This message could not be decrypted."), true),
             }
-        };
-        let (text, file) = split(content);
-        Line {
-            client_id: m.client_id,
-            id: Some(m.id),
-            mine,
-            text,
-            at: m.at,
-            pending: false,
-            // A sender is named only when the signature proved who it is.
-            sender: (group && !mine && !warn).then(|| self.name_of(&m.sender)),
-            event: false,
-            warn,
-            file,
         }
     }
 
@@ -173,22 +177,7 @@ impl Chat {
             return;
         };
         let group = self.is_group(conv);
-        let mut lines: Vec<Line> = self.raw.with_value(|raw| {
-            raw.iter()
-                .map(|m| {
-                    if let Some(l) = self.decoded.with_value(|d| d.get(&m.id).cloned()) {
-                        return l;
-                    }
-                    let l = self.line_for(group, m);
-                    if !l.warn {
-                        self.decoded.update_value(|d| {
-                            d.insert(m.id, l.clone());
-                        });
-                    }
-                    l
-                })
-                .collect()
-        });
+        let mut lines = self.message_lines(group);
         if let Some(ctx) = group
             .then(|| self.groups.get_value().and_then(|g| g.get(conv)))
             .flatten()

@@ -4,7 +4,9 @@ mod files;
 mod group_view;
 mod groups;
 mod lines;
+mod message;
 mod state;
+mod thread;
 mod two_step;
 mod view;
 

@@ -35,6 +35,15 @@ pub struct Line {
     pub warn: bool,
     /// The file it carries.
     pub file: Option<FileMeta>,
+    /// The message it answers, quoted.
+    pub reply: Option<super::thread::Quote>,
+    /// The sender changed the text since.
+    pub edited: bool,
+    /// The sender deleted it for everyone.
+    pub deleted: bool,
+    pub reactions: Vec<super::thread::Reaction>,
+    /// The sender's edits of it (a delete removes them too).
+    pub edits: Vec<MessageId>,
 }
 
 /// A group message waiting for its acknowledgement, and how often it was sealed again.
@@ -83,9 +92,18 @@ pub struct Chat {
     pub(super) groups: StoredValue<Option<Rc<Groups>>, LocalStorage>,
     /// The open conversation's messages as stored (oldest first); lines are made from it.
     pub(super) raw: StoredValue<Vec<StoredMessage>, LocalStorage>,
-    /// Lines already decrypted and verified in the open conversation (not the unreadable
-    /// ones, which keys arriving later may open), so a new message costs one decryption.
-    pub(super) decoded: StoredValue<HashMap<MessageId, Line>, LocalStorage>,
+    /// Messages already decrypted and verified in the open conversation (not the
+    /// unreadable ones, which keys arriving later may open), so a new one costs one
+    /// decryption.
+    pub(super) decoded: StoredValue<HashMap<MessageId, MessageContent>, LocalStorage>,
+    /// What the composer holds.
+    pub draft: RwSignal<String>,
+    /// Unsent drafts of the conversations not open, kept while switching.
+    pub(super) drafts: StoredValue<HashMap<ConversationId, String>, LocalStorage>,
+    /// The message the composer answers, if any.
+    pub reply_to: RwSignal<Option<MessageId>>,
+    /// The user's own message the composer is changing, if any.
+    pub editing: RwSignal<Option<MessageId>>,
     /// Group sends not yet acknowledged: sealed again if the group moves to a new epoch.
     pub(super) outbox: StoredValue<BTreeMap<ClientMsgId, Outgoing>, LocalStorage>,
     pub(super) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
@@ -121,6 +139,10 @@ impl Chat {
             groups: StoredValue::new_local(None),
             raw: StoredValue::new_local(Vec::new()),
             decoded: StoredValue::new_local(HashMap::new()),
+            draft: RwSignal::new(String::new()),
+            drafts: StoredValue::new_local(HashMap::new()),
+            reply_to: RwSignal::new(None),
+            editing: RwSignal::new(None),
             outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
             uploads: RwSignal::new(Vec::new()),
@@ -294,6 +316,11 @@ impl Chat {
             }
             ServerFrame::IdentityChanged { .. } => {}
             ServerFrame::GroupChanged { conversation } => self.group_changed(conversation),
+            ServerFrame::Deleted {
+                conversation,
+                message,
+                edits,
+            } => self.on_deleted(conversation, message, &edits),
             ServerFrame::Error {
                 code: ErrorCode::StaleEpoch,
                 client_id: Some(id),
@@ -327,11 +354,13 @@ impl Chat {
         }
         let mine = self.me.get_untracked() == Some(m.sender);
         let open = self.current.get_untracked() == Some(m.conversation);
+        // Edits and reactions change a message; they are not new ones to read.
+        let counts = !mine && !open && self.is_new_message(&m);
         self.conversations.update(|cs| {
             if let Some(c) = cs.iter_mut().find(|c| c.id == m.conversation) {
                 c.last_message = c.last_message.max(Some(m.id));
                 c.last_at = Some(m.at);
-                if !mine && !open {
+                if counts {
                     c.unread += 1;
                 }
             }
@@ -531,11 +560,24 @@ impl Chat {
     /// Shows a conversation: its newest page of history (and, for a group, its verified
     /// state), marked read.
     pub fn select(&self, id: ConversationId) {
+        // The draft stays with its conversation (an edit in progress is dropped).
+        if let Some(prev) = self.current.get_untracked() {
+            let text = self.draft.get_untracked();
+            if self.editing.get_untracked().is_none() && !text.trim().is_empty() {
+                self.drafts.update_value(|d| {
+                    d.insert(prev, text);
+                });
+            }
+        }
+        let kept = self.drafts.try_update_value(|d| d.remove(&id)).flatten();
+        self.draft.set(kept.unwrap_or_default());
         self.current.set(Some(id));
         self.panel.set(Panel::None);
         self.lines.set(Vec::new());
         self.raw.set_value(Vec::new());
         self.decoded.set_value(HashMap::new());
+        self.reply_to.set(None);
+        self.editing.set(None);
         self.group_view.set(None);
         self.more.set(false);
         self.conversations.update(|cs| {
@@ -613,7 +655,17 @@ impl Chat {
             self.error.set(Some("That message is too long.".into()));
             return false;
         }
-        self.send_content(conv, MessageContent::Text { text }, vec![])
+        let content = match (self.editing.get_untracked(), self.reply_to.get_untracked()) {
+            (Some(target), _) => MessageContent::Edit { target, text },
+            (None, Some(target)) => MessageContent::Reply { target, text },
+            (None, None) => MessageContent::Text { text },
+        };
+        let sent = self.send_content(conv, content, vec![]);
+        if sent {
+            self.editing.set(None);
+            self.reply_to.set(None);
+        }
+        sent
     }
 
     /// False (with the reason shown) while sending would wait for the user: the keys of a
@@ -656,7 +708,7 @@ impl Chat {
         }
         match dm.seal(conv, &peer, &content) {
             Ok((client_id, envelope)) => {
-                if self.current.get_untracked() == Some(conv) {
+                if self.current.get_untracked() == Some(conv) && content.is_message() {
                     self.lines
                         .update(|ls| ls.push(Line::pending(client_id, content)));
                 }

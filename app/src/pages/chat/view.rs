@@ -1,8 +1,9 @@
 //! The chat page's components.
 
 use super::Chat;
-use super::files::{Attachment, ImageViewer, Uploads};
+use super::files::{ImageViewer, Uploads};
 use super::group_view::{GroupMembers, JoinGroup, NewGroup};
+use super::message::{ComposerContext, MessageLine};
 use super::state::Panel;
 use crate::KeyringSignal;
 use crate::api;
@@ -51,19 +52,6 @@ fn safety_qr(digits: &str) -> String {
                 .build()
         })
         .unwrap_or_default()
-}
-
-fn clock(at: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = at;
-        String::new()
-    }
 }
 
 #[component]
@@ -184,7 +172,7 @@ pub fn Thread() -> impl IntoView {
             .with(|cs| cs.iter().find(|c| c.id == id).and_then(|c| c.group.clone()))
     };
     let form_open = Memo::new(move |_| matches!(chat.panel.get(), Panel::NewGroup | Panel::Join));
-    let draft = RwSignal::new(String::new());
+    let draft = chat.draft;
     let dropping = RwSignal::new(false);
     let peer = move || {
         let id = chat.current.get()?;
@@ -221,6 +209,8 @@ pub fn Thread() -> impl IntoView {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             send();
+        } else if ev.key() == "Escape" {
+            chat.cancel_compose();
         }
     };
     let on_scroll = move |_| {
@@ -326,20 +316,11 @@ pub fn Thread() -> impl IntoView {
                             {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
                         </button>
                     </Show>
-                    <For each=move || chat.lines.get() key=|l| (l.client_id, l.pending, l.warn, l.text.clone()) let:l>
+                    <For each=move || chat.lines.get() key=|l| l.key() let:l>
                         {if l.event {
                             view! { <p class="event">{l.text.clone()}</p> }.into_any()
                         } else {
-                            view! {
-                                <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn class:has-file=l.file.is_some()>
-                                    {l.sender.clone().map(|s| view! { <span class="sender">{s}</span> })}
-                                    {match l.file.clone() {
-                                        Some(meta) => view! { <Attachment meta/> }.into_any(),
-                                        None => view! { <p class="text">{l.text.clone()}</p> }.into_any(),
-                                    }}
-                                    <span class="time">{if l.pending { "sending…".to_string() } else { clock(l.at) }}</span>
-                                </div>
-                            }.into_any()
+                            view! { <MessageLine l/> }.into_any()
                         }}
                     </For>
                 </div>
@@ -347,6 +328,7 @@ pub fn Thread() -> impl IntoView {
                     <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
                 })}
                 <Uploads/>
+                <ComposerContext/>
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
                     <label class="attach" title="Send files">
                         <span aria-hidden="true">"📎"</span>

@@ -1,0 +1,156 @@
+//! One message in the thread: who wrote it, what it answers, its text or file, its
+//! reactions, and what can be done with it (react, reply, edit, delete).
+
+use super::files::Attachment;
+use super::state::{Chat, Line};
+use leptos::prelude::*;
+use std::hash::{Hash, Hasher};
+
+/// The reactions offered at a click (any emoji can still come from others).
+pub const QUICK_REACTIONS: [&str; 6] = ["👍", "❤️", "😂", "😮", "😢", "🎉"];
+
+impl Line {
+    /// What `<For>` keys a line by: it is drawn again whenever what it shows changes.
+    pub fn key(&self) -> (protocol::ClientMsgId, u64) {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.id,
+            self.pending,
+            self.warn,
+            &self.text,
+            self.edited,
+            self.deleted,
+        )
+            .hash(&mut h);
+        (&self.reactions, &self.reply, &self.sender).hash(&mut h);
+        (self.client_id, h.finish())
+    }
+}
+
+/// Hours and minutes in the browser's time zone (empty on the server, which renders no
+/// messages).
+pub fn clock(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        String::new()
+    }
+}
+
+#[component]
+pub fn MessageLine(l: Line) -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let picking = RwSignal::new(false);
+    let actionable = l.id.is_some() && !l.pending && !l.warn && !l.deleted;
+    let id = l.id;
+    let reactions = l.reactions.clone();
+    let editable = l.mine && l.file.is_none();
+    let line = StoredValue::new(l.clone());
+    let react = move |emoji: String| {
+        if let Some(id) = id {
+            chat.react(id, emoji);
+        }
+        picking.set(false);
+    };
+    view! {
+        <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn
+            class:deleted=l.deleted class:has-file=l.file.is_some()
+            data-id=l.id.map(|i| i.0.to_string())>
+            {l.sender.clone().map(|s| view! { <span class="sender">{s}</span> })}
+            {l.reply.clone().map(|q| view! {
+                <blockquote class="quote">
+                    <span class="quote-name">{q.name}</span>
+                    <span class="quote-text">{q.text}</span>
+                </blockquote>
+            })}
+            {match l.file.clone() {
+                Some(meta) if !l.deleted => view! { <Attachment meta/> }.into_any(),
+                _ => view! { <p class="text">{l.text.clone()}</p> }.into_any(),
+            }}
+            <Show when=move || !reactions.is_empty()>
+                <ul class="reactions" aria-label="Reactions">
+                    {line.with_value(|l| l.reactions.clone()).into_iter().map(|r| {
+                        let emoji = r.emoji.clone();
+                        view! {
+                            <li><button type="button" class="reaction" class:mine=r.mine
+                                aria-pressed=r.mine.to_string() title=r.who.clone()
+                                aria-label=format!("{} {}: {}", r.emoji, r.count, r.who)
+                                on:click=move |_| react(emoji.clone())>
+                                <span class="emoji">{r.emoji.clone()}</span>" "{r.count}
+                            </button></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
+            <span class="time">
+                {l.edited.then_some("edited · ")}
+                {if l.pending { "sending…".to_string() } else { clock(l.at) }}
+            </span>
+            <Show when=move || actionable>
+                <div class="actions" role="toolbar" aria-label="Actions">
+                    <button type="button" class="ghost" aria-label="React" aria-expanded=move || picking.get().to_string()
+                        on:click=move |_| picking.update(|p| *p = !*p)>"☺"</button>
+                    <button type="button" class="ghost" aria-label="Reply"
+                        on:click=move |_| { chat.editing.set(None); chat.reply_to.set(id); chat.focus_composer(); }>"↩"</button>
+                    <Show when=move || editable>
+                        <button type="button" class="ghost" aria-label="Edit"
+                            on:click=move |_| line.with_value(|l| chat.start_edit(l))>"✎"</button>
+                    </Show>
+                    <Show when=move || line.with_value(|l| l.mine)>
+                        <button type="button" class="ghost" aria-label="Delete"
+                            on:click=move |_| line.with_value(|l| chat.delete_message(l))>"🗑"</button>
+                    </Show>
+                </div>
+            </Show>
+            <Show when=move || picking.get()>
+                <div class="picker quick" role="group" aria-label="Pick a reaction">
+                    {QUICK_REACTIONS.into_iter().map(|e| view! {
+                        <button type="button" class="ghost" aria-label=format!("React with {e}")
+                            on:click=move |_| react(e.to_string())>{e}</button>
+                    }).collect_view()}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Above the composer: what the next send answers or changes, with a way out.
+#[component]
+pub fn ComposerContext() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let target = move || chat.editing.get().or(chat.reply_to.get());
+    let describe = move || {
+        let id = target()?;
+        let editing = chat.editing.get().is_some();
+        chat.lines.with(|ls| {
+            let l = ls.iter().find(|l| l.id == Some(id))?;
+            let who = l.sender.clone().unwrap_or_else(|| {
+                if l.mine {
+                    "yourself".into()
+                } else {
+                    "them".into()
+                }
+            });
+            let snippet: String = l.text.chars().take(80).collect();
+            Some(if editing {
+                ("Editing your message".to_string(), snippet)
+            } else {
+                (format!("Replying to {who}"), snippet)
+            })
+        })
+    };
+    let cancel = move |_| chat.cancel_compose();
+    view! {
+        {move || describe().map(|(what, snippet)| view! {
+            <div class="composer-context" role="status">
+                <span><strong>{what}</strong>" "<span class="snippet">{snippet}</span></span>
+                <button type="button" class="ghost" aria-label="Cancel" on:click=cancel>"×"</button>
+            </div>
+        })}
+    }
+}

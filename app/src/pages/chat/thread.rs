@@ -1,0 +1,268 @@
+//! Messages and the events that change them: replies quote, edits replace the text (the
+//! sender's own only), reactions gather under their message, deletes leave a tombstone.
+//! Everything here happens in the browser: the server sees only ciphertext.
+
+use super::lines::split;
+use super::state::{Chat, Line};
+use leptos::prelude::*;
+use protocol::api::MessageContent;
+use protocol::frames::{ClientFrame, StoredMessage};
+use protocol::{ConversationId, MessageId, UserId};
+use std::collections::{BTreeMap, HashMap};
+
+/// The message a reply answers, as the reader's own copy shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Quote {
+    pub target: MessageId,
+    pub name: String,
+    pub text: String,
+}
+
+/// One emoji under a message: how many reacted, whether the user did, and who.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Reaction {
+    pub emoji: String,
+    pub count: usize,
+    pub mine: bool,
+    pub who: String,
+}
+
+/// How much of a quoted message is shown.
+const QUOTE_CHARS: usize = 140;
+
+/// A stored message as opened: None for a deleted one.
+type Opened = Option<(MessageContent, bool)>;
+
+impl Chat {
+    /// Opens a message (once: readable ones are kept), None if its sender deleted it.
+    fn opened(&self, group: bool, m: &StoredMessage) -> Opened {
+        if m.envelope.is_empty() {
+            return None;
+        }
+        if let Some(c) = self.decoded.with_value(|d| d.get(&m.id).cloned()) {
+            return Some((c, false));
+        }
+        let (content, warn) = self.decode(group, m);
+        if !warn {
+            self.decoded.update_value(|d| {
+                d.insert(m.id, content.clone());
+            });
+        }
+        Some((content, warn))
+    }
+
+    /// True when a message arriving in another conversation is a new one to read (not an
+    /// edit or a reaction, and not deleted).
+    pub(super) fn is_new_message(&self, m: &StoredMessage) -> bool {
+        let group = self.is_group(m.conversation);
+        match self.opened(group, m) {
+            Some((c, warn)) => warn || c.is_message(),
+            None => false,
+        }
+    }
+
+    /// The open conversation's messages as lines, with every event applied.
+    pub(super) fn message_lines(&self, group: bool) -> Vec<Line> {
+        let raw = self.raw.with_value(|r| r.clone());
+        let opened: Vec<Opened> = raw.iter().map(|m| self.opened(group, m)).collect();
+        let me = self.me.get_untracked();
+        let sender: HashMap<MessageId, UserId> = raw.iter().map(|m| (m.id, m.sender)).collect();
+        // Later events win: `raw` is in id order.
+        let mut edits: HashMap<MessageId, (String, Vec<MessageId>)> = HashMap::new();
+        let mut reacts: HashMap<MessageId, BTreeMap<String, Vec<UserId>>> = HashMap::new();
+        for (m, o) in raw.iter().zip(&opened) {
+            match o {
+                Some((MessageContent::Edit { target, text }, false))
+                    if sender.get(target) == Some(&m.sender) =>
+                {
+                    let e = edits.entry(*target).or_default();
+                    e.0 = text.clone();
+                    e.1.push(m.id);
+                }
+                Some((MessageContent::React { target, emoji, on }, false)) => {
+                    let users = reacts
+                        .entry(*target)
+                        .or_default()
+                        .entry(emoji.clone())
+                        .or_default();
+                    users.retain(|u| *u != m.sender);
+                    if *on {
+                        users.push(m.sender);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let index: HashMap<MessageId, usize> =
+            raw.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+        let quote = |target: MessageId| {
+            let Some(&i) = index.get(&target) else {
+                return Quote {
+                    target,
+                    name: String::new(),
+                    text: "An earlier message".into(),
+                };
+            };
+            let text = match &opened[i] {
+                None => "Deleted message".to_string(),
+                Some((c, _)) => match edits.get(&target) {
+                    Some((t, _)) => t.clone(),
+                    None => match split(c.clone()) {
+                        (_, Some(f)) => format!("📎 {}", f.safe_name()),
+                        (t, None) => t,
+                    },
+                },
+            };
+            Quote {
+                target,
+                name: self.name_of(&raw[i].sender),
+                text: text.chars().take(QUOTE_CHARS).collect(),
+            }
+        };
+        let mut lines = Vec::new();
+        for (m, o) in raw.iter().zip(opened.iter().cloned()) {
+            let mine = me == Some(m.sender);
+            let base = Line {
+                client_id: m.client_id,
+                id: Some(m.id),
+                mine,
+                at: m.at,
+                ..Line::blank()
+            };
+            let Some((content, warn)) = o else {
+                lines.push(Line {
+                    text: "This message was deleted.".into(),
+                    deleted: true,
+                    sender: (group && !mine).then(|| self.name_of(&m.sender)),
+                    ..base
+                });
+                continue;
+            };
+            if !warn && !content.is_message() {
+                continue;
+            }
+            let reply = match &content {
+                MessageContent::Reply { target, .. } => Some(quote(*target)),
+                _ => None,
+            };
+            let (mut text, file) = split(content);
+            let (edited, edit_ids) = match edits.get(&m.id) {
+                Some((t, ids)) => {
+                    text = t.clone();
+                    (true, ids.clone())
+                }
+                None => (false, Vec::new()),
+            };
+            let reactions = reacts
+                .remove(&m.id)
+                .map(|r| self.reactions(r, me))
+                .unwrap_or_default();
+            lines.push(Line {
+                text,
+                file,
+                warn,
+                // A sender is named only when the signature proved who it is.
+                sender: (group && !mine && !warn).then(|| self.name_of(&m.sender)),
+                reply,
+                edited,
+                edits: edit_ids,
+                reactions,
+                ..base
+            });
+        }
+        lines
+    }
+
+    fn reactions(&self, by: BTreeMap<String, Vec<UserId>>, me: Option<UserId>) -> Vec<Reaction> {
+        by.into_iter()
+            .filter(|(_, users)| !users.is_empty())
+            .map(|(emoji, users)| Reaction {
+                count: users.len(),
+                mine: me.is_some_and(|me| users.contains(&me)),
+                who: users
+                    .iter()
+                    .map(|u| self.name_of(u))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                emoji,
+            })
+            .collect()
+    }
+
+    /// A message was deleted by its sender: forget its text and its edits.
+    pub(super) fn on_deleted(&self, conv: ConversationId, message: MessageId, edits: &[MessageId]) {
+        if self.current.get_untracked() != Some(conv) {
+            return;
+        }
+        self.raw.update_value(|raw| {
+            raw.retain(|m| !edits.contains(&m.id));
+            raw.iter_mut()
+                .filter(|m| m.id == message)
+                .for_each(|m| m.envelope.0.clear());
+        });
+        self.decoded.update_value(|d| {
+            d.remove(&message);
+        });
+        if self.editing.get_untracked() == Some(message) {
+            self.editing.set(None);
+        }
+        if self.reply_to.get_untracked() == Some(message) {
+            self.reply_to.set(None);
+        }
+        self.rerender();
+    }
+
+    /// Puts the user's own message into the composer to change it.
+    pub fn start_edit(&self, line: &Line) {
+        if !line.mine || line.file.is_some() {
+            return;
+        }
+        self.reply_to.set(None);
+        self.editing.set(line.id);
+        self.draft.set(line.text.clone());
+        self.focus_composer();
+    }
+
+    /// Leaves replying or editing (an edit's text goes with it).
+    pub fn cancel_compose(&self) {
+        if self.editing.get_untracked().is_some() {
+            self.draft.set(String::new());
+        }
+        self.editing.set(None);
+        self.reply_to.set(None);
+    }
+
+    pub fn focus_composer(&self) {
+        crate::client::browser::focus("textarea[aria-label=Message]");
+    }
+
+    /// Adds the user's reaction to a message, or takes it back if it is there.
+    pub fn react(&self, target: MessageId, emoji: String) {
+        let Some(conv) = self.current.get_untracked() else {
+            return;
+        };
+        let on = !self.lines.with_untracked(|ls| {
+            ls.iter()
+                .find(|l| l.id == Some(target))
+                .is_some_and(|l| l.reactions.iter().any(|r| r.emoji == emoji && r.mine))
+        });
+        self.send_content(conv, MessageContent::React { target, emoji, on }, vec![]);
+    }
+
+    /// Deletes the user's own message for everyone (after asking).
+    pub fn delete_message(&self, line: &Line) {
+        let (Some(conv), Some(message)) = (self.current.get_untracked(), line.id) else {
+            return;
+        };
+        if !line.mine || !crate::client::browser::confirm("Delete this message for everyone?") {
+            return;
+        }
+        if let Some(s) = self.socket.get_value() {
+            s.send_now(ClientFrame::Delete {
+                conversation: conv,
+                message,
+                edits: line.edits.clone(),
+            });
+        }
+    }
+}

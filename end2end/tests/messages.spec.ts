@@ -1,0 +1,109 @@
+import { expect, test, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+import { login, register, send } from './helpers';
+
+// Replies, reactions, edits and deletes between two people, live and again from history in
+// a fresh browser; none of their words reach the server's disk or log.
+
+const ANN_PW = 'pebble orchard violin 3318';
+const BEN_PW = 'harbor thimble quartz 7702';
+
+/** The message whose own text (not a quote of it) contains `text`. */
+function message(page: Page, text: string) {
+  return page.locator('.message').filter({ has: page.locator(':scope > .text', { hasText: text }) });
+}
+
+async function act(page: Page, text: string, action: string) {
+  const m = message(page, text);
+  await m.hover();
+  await m.getByRole('button', { name: action, exact: true }).click();
+}
+
+test('reply, react, edit and delete: live, from history, and never in clear on the server', async ({ browser }) => {
+  const tag = `${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const replyCanary = `reply-canary-${tag}`;
+  const editCanary = `edit-canary-${tag}`;
+  const annCtx = await browser.newContext();
+  const benCtx = await browser.newContext();
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  await register(ann, 'ann', 'Ann Perkins', ANN_PW);
+  await register(ben, 'ben', 'Ben Wyatt', BEN_PW);
+  await ann.locator('li.person[data-username="ben"] button').click();
+  await send(ann, 'First words');
+  await ben.locator('li.conversation[data-peer="ann"] button').click();
+  await expect(message(ben, 'First words')).toBeVisible();
+
+  // Ben replies: the reply quotes Ann's message on both sides.
+  await act(ben, 'First words', 'Reply');
+  await expect(ben.locator('.composer-context')).toContainText('Replying to');
+  await send(ben, replyCanary);
+  await expect(ben.locator('.composer-context')).toHaveCount(0);
+  for (const p of [ann, ben]) {
+    await expect(message(p, replyCanary).locator('.quote')).toContainText('First words');
+  }
+
+  // Reactions: Ben's thumbs-up reaches Ann; hers makes two; taking hers back makes one.
+  await act(ben, 'First words', 'React');
+  await ben.getByRole('button', { name: 'React with 👍' }).click();
+  const annThumbs = message(ann, 'First words').locator('.reaction', { hasText: '👍' });
+  await expect(annThumbs).toHaveText('👍 1');
+  await expect(annThumbs).toHaveAttribute('title', 'Ben Wyatt');
+  await annThumbs.click();
+  await expect(annThumbs).toHaveText('👍 2');
+  await expect(annThumbs).toHaveAttribute('aria-pressed', 'true');
+  await expect(message(ben, 'First words').locator('.reaction')).toHaveText('👍 2');
+  await annThumbs.click();
+  await expect(annThumbs).toHaveText('👍 1');
+  await expect(annThumbs).toHaveAttribute('aria-pressed', 'false');
+
+  // Ann edits: the text changes everywhere, marked edited, the quote follows. Ben cannot
+  // edit or delete her message.
+  await message(ben, 'First words').hover();
+  await expect(message(ben, 'First words').getByRole('button', { name: 'Edit' })).toHaveCount(0);
+  await expect(message(ben, 'First words').getByRole('button', { name: 'Delete' })).toHaveCount(0);
+  await act(ann, 'First words', 'Edit');
+  const box = ann.getByRole('textbox', { name: 'Message', exact: true });
+  await expect(box).toHaveValue('First words');
+  await box.fill(`Better words ${editCanary}`);
+  await box.press('Enter');
+  for (const p of [ann, ben]) {
+    const edited = message(p, editCanary);
+    await expect(edited.locator('.time')).toContainText('edited');
+    await expect(message(p, replyCanary).locator('.quote')).toContainText(editCanary);
+  }
+  await expect(message(ben, 'First words')).toHaveCount(0);
+
+  // Ann deletes it for everyone (after confirming): a tombstone, the quote says so.
+  ann.once('dialog', d => d.accept());
+  await act(ann, editCanary, 'Delete');
+  for (const p of [ann, ben]) {
+    await expect(p.locator('.message.deleted')).toHaveText(/This message was deleted/);
+    await expect(message(p, replyCanary).locator('.quote')).toContainText('Deleted message');
+    await expect(p.locator('.message:not(.deleted)', { hasText: editCanary })).toHaveCount(0);
+  }
+
+  // A fresh browser rebuilds the same from history.
+  const freshCtx = await browser.newContext();
+  const fresh = await freshCtx.newPage();
+  await login(fresh, 'ben', BEN_PW);
+  await fresh.locator('li.conversation[data-peer="ann"] button').click();
+  await expect(message(fresh, replyCanary).locator('.quote')).toContainText('Deleted message');
+  await expect(fresh.locator('.message.deleted')).toHaveCount(1);
+  await expect(fresh.locator('.message')).toHaveCount(2);
+
+  // Neither the reply nor the edit is anywhere in the database files or the log.
+  const dir = process.env.HEARTH_TEST_DATA!;
+  const files = fs.readdirSync(dir).filter(f => f.startsWith('hearth.db') || f === 'server.log');
+  expect(files).toContain('hearth.db');
+  for (const f of files) {
+    const bytes = fs.readFileSync(path.join(dir, f));
+    for (const secret of [replyCanary, editCanary, tag]) {
+      expect(bytes.includes(Buffer.from(secret)), `${secret} found in ${f}`).toBe(false);
+    }
+  }
+  expect(await ben.content()).toContain(replyCanary);
+
+  await Promise.all([annCtx.close(), benCtx.close(), freshCtx.close()]);
+});
