@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { login, register, send } from './helpers';
 
-// Replies, reactions, edits and deletes between two people, live and again from history in
+// Replies, reactions, edits and deletes (and typing and read marks) between two people, live and again from history in
 // a fresh browser; none of their words reach the server's disk or log.
 
 const ANN_PW = 'pebble orchard violin 3318';
@@ -34,6 +34,10 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   await send(ann, 'First words');
   await ben.locator('li.conversation[data-peer="ann"] button').click();
   await expect(message(ben, 'First words')).toBeVisible();
+  // Ben has read it: Ann's message says so. Ben types: Ann sees that, until he sends.
+  await expect(message(ann, 'First words').locator('.seen')).toHaveText(/Seen/);
+  await ben.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Hmm');
+  await expect(ann.locator('.typing')).toHaveText('Ben Wyatt is typing…');
 
   // Ben replies: the reply quotes Ann's message on both sides.
   await act(ben, 'First words', 'Reply');
@@ -43,6 +47,7 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   for (const p of [ann, ben]) {
     await expect(message(p, replyCanary).locator('.quote')).toContainText('First words');
   }
+  await expect(ann.locator('.typing')).toHaveCount(0);
 
   // Reactions: Ben's thumbs-up reaches Ann; hers makes two; taking hers back makes one.
   await act(ben, 'First words', 'React');

@@ -42,6 +42,8 @@ pub enum ClientFrame {
         conversation: ConversationId,
         up_to: MessageId,
     },
+    /// The user is typing in a conversation (sent at most every few seconds).
+    Typing { conversation: ConversationId },
     /// Keep-alive; answered by `Pong`.
     Ping,
 }
@@ -104,6 +106,17 @@ pub enum ServerFrame {
     /// A group gained a commit or key wraps (or was deleted): fetch its state again.
     GroupChanged {
         conversation: ConversationId,
+    },
+    /// Someone in a conversation is typing (shown for a few seconds).
+    Typing {
+        conversation: ConversationId,
+        user: UserId,
+    },
+    /// A member has read a conversation up to a message (also to the reader's other tabs).
+    Seen {
+        conversation: ConversationId,
+        user: UserId,
+        up_to: MessageId,
     },
     /// A message its sender deleted (show it as deleted), and its edits (gone).
     Deleted {

@@ -105,6 +105,8 @@ pub struct Limits {
     pub prelogins: Limiter,
     /// Messages sent on the socket per user.
     pub sends: Limiter,
+    /// Typing signals per user: over the rate they are dropped (they are only hints).
+    pub typing: Limiter,
 }
 
 impl Default for Limits {
@@ -115,6 +117,7 @@ impl Default for Limits {
             registrations: Limiter::new(30, Duration::from_secs(30)),
             prelogins: Limiter::new(60, Duration::from_secs(1)),
             sends: Limiter::new(60, Duration::from_millis(100)),
+            typing: Limiter::new(5, Duration::from_secs(1)),
         }
     }
 }

@@ -216,9 +216,36 @@ async fn handle(state: &Hearth, user: &UserId, text: &str) -> Vec<ServerFrame> {
             conversation,
             up_to,
         } => match db::conversations::mark_read(&state.db, user, conversation, up_to).await {
-            Ok(()) => vec![],
+            Ok(Some(members)) => {
+                let frame = ServerFrame::Seen {
+                    conversation,
+                    user: *user,
+                    up_to,
+                };
+                state.hub.send_to(&members, &frame);
+                vec![]
+            }
+            Ok(None) => vec![],
             Err(e) => vec![failed(e, None)],
         },
+        ClientFrame::Typing { conversation } => {
+            let now = std::time::Instant::now();
+            if state.limits.typing.take(&user.to_hex(), now).is_err() {
+                return vec![];
+            }
+            match db::conversations::members_of(&state.db, user, conversation).await {
+                Ok(mut members) => {
+                    members.retain(|m| m != user);
+                    let frame = ServerFrame::Typing {
+                        conversation,
+                        user: *user,
+                    };
+                    state.hub.send_to(&members, &frame);
+                    vec![]
+                }
+                Err(e) => vec![failed(e, None)],
+            }
+        }
     }
 }
 

@@ -515,6 +515,11 @@ impl Backend for Hearth {
         let (messages, more) =
             db::messages::history(&self.db, &me.id, conversation, before, HISTORY_PAGE as u64)
                 .await?;
-        Ok(HistoryPage { messages, more })
+        let seen = db::conversations::read_marks(&self.db, &me.id, conversation).await?;
+        Ok(HistoryPage {
+            messages,
+            more,
+            seen,
+        })
     }
 }

@@ -169,3 +169,106 @@ async fn limits_bad_frames_and_repeated_ids() {
     b.send_text(ClientFrame::Ping.encode()).await;
     assert_eq!(b.next_frame().await, ServerFrame::Pong);
 }
+
+/// Typing reaches the other members only (and not from outsiders); reading tells the
+/// others how far, live and in the history page.
+#[tokio::test]
+async fn typing_and_read_marks_reach_the_other_members() {
+    let s = common::start().await;
+    let (alice, bob, carol) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+        s.register("carol", "pw").await,
+    );
+    let origin = s.own_origin();
+    let conv: ConversationSummary = s
+        .call(
+            "open_direct",
+            Some(&alice.cookie),
+            json!({ "peer": bob.id }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let conv = conv.id;
+    let mut a = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
+    let mut b = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
+    let mut c = s.socket(Some(&carol.cookie), Some(&origin)).await.unwrap();
+
+    a.send_text(ClientFrame::Typing { conversation: conv }.encode())
+        .await;
+    assert_eq!(
+        b.next_frame().await,
+        ServerFrame::Typing {
+            conversation: conv,
+            user: alice.id
+        }
+    );
+    c.send_text(ClientFrame::Typing { conversation: conv }.encode())
+        .await;
+    assert!(matches!(
+        c.next_frame().await,
+        ServerFrame::Error {
+            code: ErrorCode::NotMember,
+            ..
+        }
+    ));
+
+    a.send_text(
+        ClientFrame::Send {
+            conversation: conv,
+            client_id: ClientMsgId([3; 16]),
+            envelope: Bytes(vec![1; 300]),
+            files: vec![],
+        }
+        .encode(),
+    )
+    .await;
+    let id = loop {
+        if let ServerFrame::Ack { id, .. } = a.next_frame().await {
+            break id;
+        }
+    };
+    assert!(matches!(b.next_frame().await, ServerFrame::Message(_)));
+    b.send_text(
+        ClientFrame::Read {
+            conversation: conv,
+            up_to: id,
+        }
+        .encode(),
+    )
+    .await;
+    let seen = ServerFrame::Seen {
+        conversation: conv,
+        user: bob.id,
+        up_to: id,
+    };
+    loop {
+        let f = a.next_frame().await;
+        if !matches!(f, ServerFrame::Message(_)) {
+            assert_eq!(
+                f, seen,
+                "alice typed nothing to herself and sees bob's mark"
+            );
+            break;
+        }
+    }
+    let page: HistoryPage = s
+        .call(
+            "history",
+            Some(&alice.cookie),
+            json!({ "conversation": conv, "before": null }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.seen,
+        vec![protocol::api::ReadMark {
+            user: bob.id,
+            up_to: id
+        }]
+    );
+}

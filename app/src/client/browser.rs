@@ -41,6 +41,14 @@ pub async fn yield_to_paint() {
     gloo_timers::future::TimeoutFuture::new(30).await;
 }
 
+/// Waits `ms` milliseconds (not at all outside the browser).
+pub async fn sleep(ms: u32) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
+
 /// True when the page was loaded over plain http:// from another machine.
 pub fn insecure_transport() -> bool {
     #[cfg(feature = "hydrate")]

@@ -127,6 +127,16 @@ pub struct HistoryPage {
     pub messages: Vec<StoredMessage>,
     /// True when older messages remain.
     pub more: bool,
+    /// How far each other member has read (for "seen" marks).
+    #[serde(default)]
+    pub seen: Vec<ReadMark>,
+}
+
+/// A member has read a conversation up to this message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMark {
+    pub user: UserId,
+    pub up_to: MessageId,
 }
 
 pub const HISTORY_PAGE: u32 = 50;

@@ -175,15 +175,41 @@ pub async fn mark_read(
     me: &UserId,
     conv: ConversationId,
     up_to: MessageId,
-) -> Result<()> {
-    members::Entity::update_many()
+) -> Result<Option<Vec<UserId>>> {
+    let res = members::Entity::update_many()
         .col_expr(members::Column::LastRead, Expr::value(up_to.0))
         .filter(members::Column::ConversationId.eq(conv.0))
         .filter(members::Column::UserId.eq(me.to_hex()))
         .filter(members::Column::LastRead.lt(up_to.0))
         .exec(db)
         .await?;
-    Ok(())
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    Ok(Some(members_of(db, me, conv).await?))
+}
+
+/// How far every member but `me` has read `conv` (`me` must be a member).
+pub async fn read_marks(
+    db: &DatabaseConnection,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<Vec<protocol::api::ReadMark>> {
+    let rows = members::Entity::find()
+        .filter(members::Column::ConversationId.eq(conv.0))
+        .filter(members::Column::ConversationId.in_subquery(mine(me)))
+        .filter(members::Column::UserId.ne(me.to_hex()))
+        .filter(members::Column::LastRead.gt(0))
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|m| {
+            Ok(protocol::api::ReadMark {
+                user: m.user_id.parse().map_err(|_| Error::Corrupt("member id"))?,
+                up_to: MessageId(m.last_read),
+            })
+        })
+        .collect()
 }
 
 /// The conversations `me` belongs to, as a subquery for filtering messages.

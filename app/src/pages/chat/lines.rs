@@ -43,6 +43,7 @@ impl Line {
             deleted: false,
             reactions: Vec::new(),
             edits: Vec::new(),
+            seen_by: Vec::new(),
         }
     }
 
@@ -178,6 +179,7 @@ impl Chat {
         };
         let group = self.is_group(conv);
         let mut lines = self.message_lines(group);
+        self.mark_seen(&mut lines);
         if let Some(ctx) = group
             .then(|| self.groups.get_value().and_then(|g| g.get(conv)))
             .flatten()

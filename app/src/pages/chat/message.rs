@@ -22,7 +22,7 @@ impl Line {
             self.deleted,
         )
             .hash(&mut h);
-        (&self.reactions, &self.reply, &self.sender).hash(&mut h);
+        (&self.reactions, &self.reply, &self.sender, &self.seen_by).hash(&mut h);
         (self.client_id, h.finish())
     }
 }
@@ -90,6 +90,15 @@ pub fn MessageLine(l: Line) -> impl IntoView {
             <span class="time">
                 {l.edited.then_some("edited · ")}
                 {if l.pending { "sending…".to_string() } else { clock(l.at) }}
+                {(!l.seen_by.is_empty()).then(|| view! {
+                    <span class="seen" title=l.seen_by.join(", ")>
+                        {if chat.current.get_untracked().is_some_and(|c| chat.is_group(c)) {
+                            format!(" · Seen by {}", l.seen_by.join(", "))
+                        } else {
+                            " · Seen".to_string()
+                        }}
+                    </span>
+                })}
             </span>
             <Show when=move || actionable>
                 <div class="actions" role="toolbar" aria-label="Actions">

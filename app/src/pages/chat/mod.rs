@@ -4,6 +4,7 @@ mod files;
 mod group_view;
 mod groups;
 mod lines;
+mod live;
 mod message;
 mod state;
 mod thread;

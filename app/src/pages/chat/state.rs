@@ -44,6 +44,8 @@ pub struct Line {
     pub reactions: Vec<super::thread::Reaction>,
     /// The sender's edits of it (a delete removes them too).
     pub edits: Vec<MessageId>,
+    /// Who has read up to here (on the user's own messages, the newest each reached).
+    pub seen_by: Vec<String>,
 }
 
 /// A group message waiting for its acknowledgement, and how often it was sealed again.
@@ -100,6 +102,12 @@ pub struct Chat {
     pub draft: RwSignal<String>,
     /// Unsent drafts of the conversations not open, kept while switching.
     pub(super) drafts: StoredValue<HashMap<ConversationId, String>, LocalStorage>,
+    /// Who is typing where, until when (ms).
+    pub typing: RwSignal<Vec<(ConversationId, UserId, i64)>>,
+    /// How far the other members have read the open conversation.
+    pub seen: RwSignal<HashMap<UserId, MessageId>>,
+    /// When this tab last said the user is typing.
+    pub(super) typed_at: StoredValue<i64>,
     /// The message the composer answers, if any.
     pub reply_to: RwSignal<Option<MessageId>>,
     /// The user's own message the composer is changing, if any.
@@ -142,6 +150,9 @@ impl Chat {
             draft: RwSignal::new(String::new()),
             drafts: StoredValue::new_local(HashMap::new()),
             reply_to: RwSignal::new(None),
+            typing: RwSignal::new(Vec::new()),
+            seen: RwSignal::new(HashMap::new()),
+            typed_at: StoredValue::new(0),
             editing: RwSignal::new(None),
             outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
@@ -321,6 +332,12 @@ impl Chat {
                 message,
                 edits,
             } => self.on_deleted(conversation, message, &edits),
+            ServerFrame::Typing { conversation, user } => self.on_typing(conversation, user),
+            ServerFrame::Seen {
+                conversation,
+                user,
+                up_to,
+            } => self.on_seen(conversation, user, up_to),
             ServerFrame::Error {
                 code: ErrorCode::StaleEpoch,
                 client_id: Some(id),
@@ -370,6 +387,9 @@ impl Chat {
             return;
         }
         let (conv, id) = (m.conversation, m.id);
+        // Whoever sent something has stopped typing it.
+        self.typing
+            .update(|t| t.retain(|(c, u, _)| !(*c == conv && *u == m.sender)));
         self.raw.update_value(|raw| {
             // The same (sender, client id) twice is a replay, whatever id the server gave it.
             if !raw
@@ -578,6 +598,7 @@ impl Chat {
         self.decoded.set_value(HashMap::new());
         self.reply_to.set(None);
         self.editing.set(None);
+        self.seen.set(HashMap::new());
         self.group_view.set(None);
         self.more.set(false);
         self.conversations.update(|cs| {
@@ -599,6 +620,8 @@ impl Chat {
                     let mut raw = page.messages;
                     raw.reverse();
                     this.raw.set_value(raw);
+                    this.seen
+                        .set(page.seen.iter().map(|r| (r.user, r.up_to)).collect());
                     this.more.set(page.more);
                     this.rerender();
                     this.scroll_to_end.update(|n| *n += 1);

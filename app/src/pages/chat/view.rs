@@ -327,6 +327,7 @@ pub fn Thread() -> impl IntoView {
                 {move || chat.error.get().map(|e| view! {
                     <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
                 })}
+                {move || chat.typing_line().map(|t| view! { <p class="typing" role="status">{t}</p> })}
                 <Uploads/>
                 <ComposerContext/>
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
@@ -345,7 +346,7 @@ pub fn Thread() -> impl IntoView {
                                 let _ = ev;
                             }/>
                     </label>
-                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key
+                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key on:input=move |_| chat.notify_typing()
                         on:paste=move |ev| {
                             // Pasted files (a screenshot) are sent; pasted text is left to the textarea.
                             #[cfg(feature = "hydrate")]

@@ -1,0 +1,101 @@
+//! What others are doing right now: typing, and how far they have read.
+
+use super::state::{Chat, Line};
+use crate::client::browser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::frames::ClientFrame;
+use protocol::{ConversationId, MessageId, UserId};
+
+/// How long "is typing" shows after the last sign of it.
+const TYPING_SHOWN_MS: i64 = 6_000;
+/// How often this tab says the user is still typing.
+const TYPING_EVERY_MS: i64 = 3_000;
+
+impl Chat {
+    pub(super) fn on_typing(&self, conv: ConversationId, user: UserId) {
+        if self.me.get_untracked() == Some(user) {
+            return;
+        }
+        let until = browser::now_ms() + TYPING_SHOWN_MS;
+        self.typing.update(|t| {
+            t.retain(|(c, u, _)| !(*c == conv && *u == user));
+            t.push((conv, user, until));
+        });
+        let typing = self.typing;
+        spawn_local(async move {
+            browser::sleep(TYPING_SHOWN_MS as u32 + 100).await;
+            let now = browser::now_ms();
+            if typing.with_untracked(|t| t.iter().any(|(_, _, until)| *until <= now)) {
+                typing.update(|t| t.retain(|(_, _, until)| *until > now));
+            }
+        });
+    }
+
+    /// Called as the user types: tells the others, at most every few seconds.
+    pub fn notify_typing(&self) {
+        let (Some(conv), Some(socket)) = (self.current.get_untracked(), self.socket.get_value())
+        else {
+            return;
+        };
+        let now = browser::now_ms();
+        if now - self.typed_at.get_value() < TYPING_EVERY_MS {
+            return;
+        }
+        self.typed_at.set_value(now);
+        socket.send_now(ClientFrame::Typing { conversation: conv });
+    }
+
+    /// "Ann is typing…" for the open conversation, if anyone is.
+    pub fn typing_line(&self) -> Option<String> {
+        let conv = self.current.get()?;
+        let names: Vec<String> = self.typing.with(|t| {
+            t.iter()
+                .filter(|(c, _, _)| *c == conv)
+                .map(|(_, u, _)| self.name_of(u))
+                .collect()
+        });
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(format!("{one} is typing…")),
+            [a, b] => Some(format!("{a} and {b} are typing…")),
+            _ => Some("Several people are typing…".into()),
+        }
+    }
+
+    pub(super) fn on_seen(&self, conv: ConversationId, user: UserId, up_to: MessageId) {
+        if self.me.get_untracked() == Some(user) {
+            // Read in another tab: nothing is unread here either.
+            self.conversations.update(|cs| {
+                cs.iter_mut()
+                    .filter(|c| c.id == conv && c.last_message <= Some(up_to))
+                    .for_each(|c| c.unread = 0)
+            });
+            return;
+        }
+        if self.current.get_untracked() != Some(conv) {
+            return;
+        }
+        self.seen.update(|s| {
+            let e = s.entry(user).or_insert(up_to);
+            *e = (*e).max(up_to);
+        });
+        self.rerender();
+    }
+
+    /// Puts each reader's name on the newest of the user's own messages they have read.
+    pub(super) fn mark_seen(&self, lines: &mut [Line]) {
+        let seen = self.seen.get_untracked();
+        let mut readers: Vec<(UserId, MessageId)> = seen.into_iter().collect();
+        readers.sort();
+        for (user, up_to) in readers {
+            if let Some(l) = lines
+                .iter_mut()
+                .rev()
+                .find(|l| l.mine && !l.event && l.id.is_some_and(|id| id <= up_to))
+            {
+                l.seen_by.push(self.name_of(&user));
+            }
+        }
+    }
+}
