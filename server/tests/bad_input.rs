@@ -61,16 +61,7 @@ async fn http_classes() {
     let s = common::start().await;
     let alice = s.register("alice", "alice pw").await;
     let bob = s.register("bob", "bob pw").await;
-    let conv: ConversationSummary = s
-        .call(
-            "open_direct",
-            Some(&alice.cookie),
-            json!({ "peer": bob.id }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let conv = s.direct(&alice, &bob).await;
     let before = snapshot(&s, &alice.cookie).await;
     let api = |name: &str| s.url(&format!("/api/{name}"));
     let raw = |name: &str, body: Vec<u8>| {
@@ -158,7 +149,7 @@ async fn http_classes() {
         s.call(
             "history",
             Some(&alice.cookie),
-            json!({ "conversation": conv.id.0 + 1000, "before": null }),
+            json!({ "conversation": conv.0 + 1000, "before": null }),
         )
         .await,
     )
@@ -169,7 +160,7 @@ async fn http_classes() {
         s.call(
             "history",
             Some(&alice.cookie),
-            json!({ "conversation": conv.id, "before": -1 }),
+            json!({ "conversation": conv, "before": -1 }),
         )
         .await,
     )
@@ -179,7 +170,7 @@ async fn http_classes() {
         s.call(
             "history",
             Some(&alice.cookie),
-            json!({ "conversation": conv.id, "before": 1e30 }),
+            json!({ "conversation": conv, "before": 1e30 }),
         )
         .await,
     )
@@ -189,7 +180,7 @@ async fn http_classes() {
         s.call(
             "history",
             Some(&alice.cookie),
-            json!({ "conversation": conv.id, "before": u64::MAX }),
+            json!({ "conversation": conv, "before": u64::MAX }),
         )
         .await,
     )
@@ -198,7 +189,7 @@ async fn http_classes() {
         .call(
             "history",
             Some(&alice.cookie),
-            json!({ "conversation": conv.id, "before": i64::MAX }),
+            json!({ "conversation": conv, "before": i64::MAX }),
         )
         .await;
     assert_eq!(far.status(), 200, "the largest id is a valid (empty) page");

@@ -5,23 +5,12 @@
 mod common;
 
 use common::{TestServer, User};
-use protocol::api::ConversationSummary;
 use protocol::crypto::file::{FileKey, Opener, Sealer, blob_len};
 use protocol::frames::{ClientFrame, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId, FileId, ProtocolError};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
-
-async fn direct(s: &TestServer, a: &User, b: &User) -> ConversationId {
-    let c: ConversationSummary = s
-        .call("open_direct", Some(&a.cookie), json!({ "peer": b.id }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    c.id
-}
 
 /// A server, alice and bob, and their direct conversation.
 async fn pair() -> (TestServer, User, User, ConversationId) {
@@ -30,7 +19,7 @@ async fn pair() -> (TestServer, User, User, ConversationId) {
         s.register("alice", "pw").await,
         s.register("bob", "pw").await,
     );
-    let conv = direct(&s, &alice, &bob).await;
+    let conv = s.direct(&alice, &bob).await;
     (s, alice, bob, conv)
 }
 
@@ -144,7 +133,7 @@ async fn members_download_what_was_sent_and_outsiders_get_404() {
         s.register("bob", "pw").await,
         s.register("carol", "pw").await,
     );
-    let conv = direct(&s, &alice, &bob).await;
+    let conv = s.direct(&alice, &bob).await;
     let file = data(300_000);
     let (key, segments) = seal(&file);
     assert!(segments.len() == 1, "300 kB is one segment");
@@ -198,7 +187,7 @@ async fn members_download_what_was_sent_and_outsiders_get_404() {
         .unwrap();
     assert_eq!(anon.status(), 401);
     assert_eq!(put(&s, &carol, &id, 0, vec![1]).await.status(), 404);
-    let carol_conv = direct(&s, &carol, &bob).await;
+    let carol_conv = s.direct(&carol, &bob).await;
     assert_eq!(
         create(&s, &carol, conv, 1000).await.status(),
         403,

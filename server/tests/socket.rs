@@ -3,7 +3,7 @@
 
 mod common;
 
-use protocol::api::{ConversationSummary, HistoryPage};
+use protocol::api::HistoryPage;
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, ServerFrame};
 use protocol::{Bytes, ClientMsgId, MessageId};
 use serde_json::json;
@@ -61,19 +61,10 @@ async fn limits_bad_frames_and_repeated_ids() {
     assert_eq!(a1.next_frame().await, ServerFrame::Pong);
 
     // A conversation, and a message sent twice with the same client id.
-    let conv: ConversationSummary = s
-        .call(
-            "open_direct",
-            Some(&alice.cookie),
-            json!({ "peer": bob.id }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let conv = s.direct(&alice, &bob).await;
     let id = ClientMsgId([7; 16]);
     let send = ClientFrame::Send {
-        conversation: conv.id,
+        conversation: conv,
         client_id: id,
         envelope: Bytes(vec![1; 300]),
         files: vec![],
@@ -99,7 +90,7 @@ async fn limits_bad_frames_and_repeated_ids() {
         .call(
             "history",
             Some(&bob.cookie),
-            json!({ "conversation": conv.id, "before": null }),
+            json!({ "conversation": conv, "before": null }),
         )
         .await
         .json()
@@ -127,7 +118,7 @@ async fn limits_bad_frames_and_repeated_ids() {
     let mut c = s.socket(Some(&carol.cookie), Some(&origin)).await.unwrap();
     c.send_text(
         ClientFrame::Send {
-            conversation: conv.id,
+            conversation: conv,
             client_id: id,
             envelope: Bytes(vec![1; 10]),
             files: vec![],
@@ -146,7 +137,7 @@ async fn limits_bad_frames_and_repeated_ids() {
         .call(
             "history",
             Some(&carol.cookie),
-            json!({ "conversation": conv.id, "before": null }),
+            json!({ "conversation": conv, "before": null }),
         )
         .await;
     assert_eq!(res.status(), 403, "a non-member reads nothing");
@@ -181,17 +172,7 @@ async fn typing_and_read_marks_reach_the_other_members() {
         s.register("carol", "pw").await,
     );
     let origin = s.own_origin();
-    let conv: ConversationSummary = s
-        .call(
-            "open_direct",
-            Some(&alice.cookie),
-            json!({ "peer": bob.id }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let conv = conv.id;
+    let conv = s.direct(&alice, &bob).await;
     let mut a = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
     let mut b = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
     let mut c = s.socket(Some(&carol.cookie), Some(&origin)).await.unwrap();

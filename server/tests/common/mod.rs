@@ -209,6 +209,21 @@ impl TestServer {
         (self.submit_registration(reg, keys).await, rk)
     }
 
+    /// The direct conversation of `a` with `b` (opened by `a`).
+    pub async fn direct(&self, a: &User, b: &User) -> protocol::ConversationId {
+        let c: protocol::api::ConversationSummary = self
+            .call(
+                "open_direct",
+                Some(&a.cookie),
+                serde_json::json!({ "peer": b.id }),
+            )
+            .await
+            .json()
+            .await
+            .expect("a conversation");
+        c.id
+    }
+
     /// The auth secret of a registered user's password, as the browser derives it.
     pub async fn auth_secret(&self, username: &str, password: &str) -> AuthSecret {
         secrets(&self.prelogin(username).await, password).0
