@@ -98,6 +98,18 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   await expect(fresh.locator('.message.deleted')).toHaveCount(1);
   await expect(fresh.locator('.message')).toHaveCount(2);
 
+  // Presence: Ann hides her tab, so she is away; she closes it, so she was last seen now.
+  const annStatus = ben.locator('.thread-head .presence');
+  await expect(annStatus).toHaveText('online');
+  await ann.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  });
+  await expect(annStatus).toHaveText('away');
+  await expect(ben.locator('li.conversation[data-peer="ann"] .dot')).toHaveClass(/away/);
+  await annCtx.close();
+  await expect(annStatus).toHaveText(/^last seen \d\d:\d\d$/);
+
   // Neither the reply nor the edit is anywhere in the database files or the log.
   const dir = process.env.HEARTH_TEST_DATA!;
   const files = fs.readdirSync(dir).filter(f => f.startsWith('hearth.db') || f === 'server.log');
@@ -110,5 +122,5 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   }
   expect(await ben.content()).toContain(replyCanary);
 
-  await Promise.all([annCtx.close(), benCtx.close(), freshCtx.close()]);
+  await Promise.all([benCtx.close(), freshCtx.close()]);
 });

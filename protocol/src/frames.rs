@@ -42,6 +42,8 @@ pub enum ClientFrame {
         conversation: ConversationId,
         up_to: MessageId,
     },
+    /// Whether this tab is out of sight: a user all of whose tabs are is "away".
+    Away { away: bool },
     /// The user is typing in a conversation (sent at most every few seconds).
     Typing { conversation: ConversationId },
     /// Keep-alive; answered by `Pong`.
@@ -95,9 +97,15 @@ pub enum ServerFrame {
     Resumed {
         complete: bool,
     },
+    /// Someone came online, went away (every tab hidden), came back, or went offline.
     Presence {
         user: UserId,
         online: bool,
+        #[serde(default)]
+        away: bool,
+        /// When they went offline (ms since the epoch), if this server saw it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seen: Option<i64>,
     },
     /// Someone's identity keys changed (rotation or reset): check them against the pins.
     IdentityChanged {
@@ -214,6 +222,8 @@ mod tests {
         let s = ServerFrame::Presence {
             user: UserId([2; 16]),
             online: true,
+            away: false,
+            last_seen: None,
         };
         assert_eq!(ServerFrame::decode(&s.encode()).unwrap(), s);
     }

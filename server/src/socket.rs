@@ -4,7 +4,7 @@
 
 use crate::db;
 use crate::error::Error;
-use crate::hub::Hub;
+use crate::hub::{Hub, Registration};
 use crate::state::Hearth;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -67,7 +67,7 @@ where
     W: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,
 {
-    let (_registration, mut outbox) = Hub::register(&state.hub, user);
+    let (registration, mut outbox) = Hub::register(&state.hub, user);
     if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
         return;
     }
@@ -92,7 +92,7 @@ where
                     let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_TOO_BIG, reason: reason.into() }))).await;
                     break;
                 }
-                for reply in handle(&state, &user, text.as_str()).await {
+                for reply in handle(&state, &registration, &user, text.as_str()).await {
                     if send(&mut sink, &reply).await.is_err() {
                         return;
                     }
@@ -146,13 +146,17 @@ fn failed(e: Error, client_id: Option<ClientMsgId>) -> ServerFrame {
 
 /// The replies to one frame from the browser, for this socket only; live events for
 /// others go through the hub.
-async fn handle(state: &Hearth, user: &UserId, text: &str) -> Vec<ServerFrame> {
+async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -> Vec<ServerFrame> {
     let frame = match ClientFrame::decode(text) {
         Ok(f) => f,
         Err(e) => return vec![error(ErrorCode::BadFrame, &e.to_string(), None)],
     };
     match frame {
         ClientFrame::Ping => vec![ServerFrame::Pong],
+        ClientFrame::Away { away } => {
+            tab.set_away(away);
+            vec![]
+        }
         ClientFrame::Send {
             conversation,
             client_id,

@@ -169,11 +169,14 @@ impl Hearth {
 
     fn person(&self, user: &db::users::User) -> Result<Person> {
         let id = user.user_id()?;
+        let status = self.hub.status(&id);
         Ok(Person {
             id,
             username: user.username.clone(),
             display_name: user.display_name.clone(),
-            online: self.hub.is_online(&id),
+            online: status.online,
+            away: status.away,
+            last_seen: status.last_seen,
             identity: user.identity()?,
         })
     }

@@ -41,6 +41,18 @@ pub async fn yield_to_paint() {
     gloo_timers::future::TimeoutFuture::new(30).await;
 }
 
+/// True when the page is out of sight (another tab, minimised, a locked phone).
+pub fn hidden() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
 /// Waits `ms` milliseconds (not at all outside the browser).
 pub async fn sleep(ms: u32) {
     #[cfg(feature = "hydrate")]

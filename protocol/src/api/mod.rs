@@ -104,6 +104,12 @@ pub struct Person {
     pub username: String,
     pub display_name: String,
     pub online: bool,
+    /// Online, but every tab out of sight.
+    #[serde(default)]
+    pub away: bool,
+    /// When they went offline (ms since the epoch), if the server saw it since it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<i64>,
     pub identity: PublicIdentity,
 }
 

@@ -1,9 +1,11 @@
 //! What others are doing right now: typing, and how far they have read.
 
 use super::state::{Chat, Line};
+use crate::api;
 use crate::client::browser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol::api::Person;
 use protocol::frames::ClientFrame;
 use protocol::{ConversationId, MessageId, UserId};
 
@@ -13,6 +15,47 @@ const TYPING_SHOWN_MS: i64 = 6_000;
 const TYPING_EVERY_MS: i64 = 3_000;
 
 impl Chat {
+    pub(super) fn on_presence(
+        &self,
+        user: UserId,
+        online: bool,
+        away: bool,
+        last_seen: Option<i64>,
+    ) {
+        if self.me.get_untracked() != Some(user)
+            && !self
+                .people
+                .with_untracked(|ps| ps.iter().any(|p| p.id == user))
+        {
+            // Someone new (just registered): fetch the people list again.
+            let people = self.people;
+            spawn_local(async move {
+                if let Ok(ps) = api::people().await {
+                    people.set(ps);
+                }
+            });
+        }
+        let set = |p: &mut Person| {
+            if p.id == user {
+                p.online = online;
+                p.away = away;
+                p.last_seen = last_seen.or(p.last_seen);
+            }
+        };
+        self.people.update(|ps| ps.iter_mut().for_each(set));
+        self.conversations
+            .update(|cs| cs.iter_mut().filter_map(|c| c.peer.as_mut()).for_each(set));
+    }
+
+    /// Tells the server whether this tab is out of sight (a user is away when all are).
+    pub fn tell_away(&self) {
+        if let Some(Some(socket)) = self.socket.try_get_value() {
+            socket.send_now(ClientFrame::Away {
+                away: browser::hidden(),
+            });
+        }
+    }
+
     pub(super) fn on_typing(&self, conv: ConversationId, user: UserId) {
         if self.me.get_untracked() == Some(user) {
             return;

@@ -27,6 +27,38 @@ impl Line {
     }
 }
 
+/// Someone's presence in words: "online", "away", "last seen 14:05", "offline".
+pub fn presence(p: &protocol::api::Person) -> String {
+    match (p.online, p.away, p.last_seen) {
+        (true, false, _) => "online".into(),
+        (true, true, _) => "away".into(),
+        (false, _, Some(at)) => format!("last seen {}", when(at)),
+        (false, _, None) => "offline".into(),
+    }
+}
+
+/// A moment: its time today, else also its day ("27 Nov 14:05").
+pub fn when(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        let today = js_sys::Date::new_0();
+        let same_day = d.get_date() == today.get_date()
+            && d.get_month() == today.get_month()
+            && d.get_full_year() == today.get_full_year();
+        if same_day {
+            return clock(at);
+        }
+        let month = MONTHS.get(d.get_month() as usize).copied().unwrap_or("");
+        format!("{} {month} {}", d.get_date(), clock(at))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    clock(at)
+}
+
 /// Hours and minutes in the browser's time zone (empty on the server, which renders no
 /// messages).
 pub fn clock(at: i64) -> String {

@@ -52,8 +52,12 @@ pub fn ChatPage() -> impl IntoView {
             chat.panel.set(state::Panel::Join);
         }
     });
+    // A hidden tab makes its user "away" once all their tabs are.
+    let on_visibility =
+        window_event_listener(leptos::ev::visibilitychange, move |_| chat.tell_away());
     on_cleanup(move || {
         on_hash.remove();
+        on_visibility.remove();
         chat.stop()
     });
     view! {

@@ -201,7 +201,12 @@ impl Chat {
         let socket = Socket::connect(
             Handlers {
                 on_frame: Box::new(move |f| self.on_frame(f)),
-                on_connected: Box::new(move |c| self.connected.set(c)),
+                on_connected: Box::new(move |c| {
+                    self.connected.set(c);
+                    if c {
+                        self.tell_away();
+                    }
+                }),
             },
             last_seen,
         );
@@ -296,32 +301,12 @@ impl Chat {
                     }
                 })
             }
-            ServerFrame::Presence { user, online } => {
-                if self.me.get_untracked() != Some(user)
-                    && !self
-                        .people
-                        .with_untracked(|ps| ps.iter().any(|p| p.id == user))
-                {
-                    // Someone new (just registered): fetch the people list again.
-                    let people = self.people;
-                    spawn_local(async move {
-                        if let Ok(ps) = api::people().await {
-                            people.set(ps);
-                        }
-                    });
-                }
-                self.people.update(|ps| {
-                    ps.iter_mut()
-                        .filter(|p| p.id == user)
-                        .for_each(|p| p.online = online)
-                });
-                self.conversations.update(|cs| {
-                    cs.iter_mut()
-                        .filter_map(|c| c.peer.as_mut())
-                        .filter(|p| p.id == user)
-                        .for_each(|p| p.online = online)
-                });
-            }
+            ServerFrame::Presence {
+                user,
+                online,
+                away,
+                last_seen,
+            } => self.on_presence(user, online, away, last_seen),
             ServerFrame::IdentityChanged { user } if self.me.get_untracked() != Some(user) => {
                 self.refresh_identities()
             }

@@ -96,7 +96,7 @@ pub fn Sidebar() -> impl IntoView {
             <h2>"Conversations"</h2>
             <ul class="conversations">
                 <For each=move || chat.conversations.get()
-                    key=|c| (c.id, c.unread, c.peer.as_ref().map(|p| p.online), c.last_message,
+                    key=|c| (c.id, c.unread, c.peer.as_ref().map(|p| (p.online, p.away)), c.last_message,
                              c.group.as_ref().map(|g| (g.name.clone(), g.emoji.clone(), g.members)))
                     let:c>
                     {
@@ -107,7 +107,7 @@ pub fn Sidebar() -> impl IntoView {
                             .unwrap_or_default();
                         let shown = title.to_lowercase();
                         let avatar = match (&c.peer, &c.group) {
-                            (Some(p), _) => view! { <Avatar person=p.clone()/><span class="dot" class:online=p.online></span> }.into_any(),
+                            (Some(p), _) => view! { <Avatar person=p.clone()/><span class="dot" class:online=p.online class:away=p.away></span> }.into_any(),
                             (None, Some(g)) => view! { <span class="avatar emoji" aria-hidden="true">{g.emoji.clone()}</span> }.into_any(),
                             _ => ().into_any(),
                         };
@@ -133,7 +133,7 @@ pub fn Sidebar() -> impl IntoView {
             </ul>
             <h2>"People"</h2>
             <ul class="people">
-                <For each=move || chat.people.get() key=|p| (p.id, p.online) let:p>
+                <For each=move || chat.people.get() key=|p| (p.id, p.online, p.away) let:p>
                     {
                         let id = p.id;
                         let shown = p.clone();
@@ -142,7 +142,7 @@ pub fn Sidebar() -> impl IntoView {
                                 style:display=move || if matches(&shown) { "" } else { "none" }>
                                 <button on:click=move |_| chat.open_with(id)>
                                     <Avatar person=p.clone()/>
-                                    <span class="dot" class:online=p.online></span>
+                                    <span class="dot" class:online=p.online class:away=p.away></span>
                                     <span class="title">{p.display_name.clone()}</span>
                                     <span class="handle">"@"{p.username.clone()}</span>
                                 </button>
@@ -263,7 +263,7 @@ pub fn Thread() -> impl IntoView {
                         <Show when=move || peer().is_some_and(|p| chat.is_verified(&p))>
                             <span class="badge" title="You compared safety numbers">"✓ Verified"</span>
                         </Show>
-                        <span class="presence">{if p.online { "online" } else { "offline" }}</span>
+                        <span class="presence">{super::message::presence(&p)}</span>
                     })}
                     <Show when=move || group().is_none()>
                         <button class="ghost" aria-expanded=move || show_safety.get().to_string()
