@@ -31,6 +31,7 @@ const dataDir = process.env.HEARTH_TEST_DATA!;
 
 export default defineConfig({
   testDir: './tests',
+  globalTeardown: './teardown.ts',
   timeout: 180_000,
   expect: { timeout: 20_000 },
   workers: 1,

@@ -8,6 +8,7 @@ mod m20261122_000003_recovery;
 mod m20261122_000004_groups;
 mod m20261122_000005_files;
 mod m20261129_000006_totp;
+mod m20261129_000007_message_event;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_groups::Migration),
             Box::new(m20261122_000005_files::Migration),
             Box::new(m20261129_000006_totp::Migration),
+            Box::new(m20261129_000007_message_event::Migration),
         ]
     }
 }

@@ -25,6 +25,10 @@ pub enum ClientFrame {
         /// them. The server learns only that the message has files, never what they are.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         files: Vec<FileId>,
+        /// An edit or a reaction rather than a message: the sender says so (the server
+        /// cannot look), so it does not count as unread.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        event: bool,
     },
     /// Deletes the user's own message for everyone: the server keeps a tombstone without
     /// ciphertext, drops its files, and removes the edits of it (which only the sender
@@ -215,6 +219,7 @@ mod tests {
             client_id: ClientMsgId([1; 16]),
             envelope: Bytes(vec![1, 2, 3]),
             files: vec![],
+            event: false,
         };
         let text = f.encode();
         assert!(text.starts_with(r#"{"v":1,"type":"send""#), "{text}");

@@ -15,14 +15,18 @@ const QUEUE: usize = 512;
 type Outbox = mpsc::Sender<Arc<str>>;
 
 struct Tab {
-    outbox: Outbox,
+    /// None once the tab fell too far behind: its task sees the channel close, ends, and
+    /// its registration's drop removes the tab and tells the others.
+    outbox: Option<Outbox>,
     /// The tab is out of sight.
     away: bool,
 }
 
+type Tabs = HashMap<UserId, HashMap<u64, Tab>>;
+
 #[derive(Default)]
 pub struct Hub {
-    sockets: Mutex<HashMap<UserId, HashMap<u64, Tab>>>,
+    sockets: Mutex<Tabs>,
     /// When each user's last socket closed (since this process started).
     last_seen: Mutex<HashMap<UserId, i64>>,
     next_id: AtomicU64,
@@ -51,8 +55,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Away when every tab is (None when there is no tab).
-fn all_away(tabs: Option<&HashMap<u64, Tab>>) -> Option<bool> {
-    tabs.map(|t| t.values().all(|t| t.away))
+fn all_away(tabs: &Tabs, user: &UserId) -> Option<bool> {
+    tabs.get(user).map(|t| t.values().all(|t| t.away))
+}
+
+/// Queues `text` for every tab of `users`; a tab whose queue is full is cut off.
+fn send_in(tabs: &mut Tabs, users: &[UserId], text: &Arc<str>) {
+    for user in users {
+        for tab in tabs.get_mut(user).into_iter().flat_map(|t| t.values_mut()) {
+            if tab
+                .outbox
+                .as_ref()
+                .is_some_and(|tx| tx.try_send(text.clone()).is_err())
+            {
+                tab.outbox = None;
+            }
+        }
+    }
 }
 
 impl Hub {
@@ -60,22 +79,13 @@ impl Hub {
     pub fn register(self: &Arc<Self>, user: UserId) -> (Registration, mpsc::Receiver<Arc<str>>) {
         let (tx, rx) = mpsc::channel(QUEUE);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (before, after) = {
-            let mut map = lock(&self.sockets);
-            let before = all_away(map.get(&user));
-            let mine = map.entry(user).or_default();
-            mine.insert(
-                id,
-                Tab {
-                    outbox: tx,
-                    away: false,
-                },
-            );
-            (before, all_away(Some(mine)))
+        let tab = Tab {
+            outbox: Some(tx),
+            away: false,
         };
-        if before != after {
-            self.announce(user);
-        }
+        self.change(user, |tabs| {
+            tabs.entry(user).or_default().insert(id, tab);
+        });
         (
             Registration {
                 hub: self.clone(),
@@ -86,34 +96,38 @@ impl Hub {
         )
     }
 
+    /// Changes `user`'s tabs and, if that changed their presence, tells everyone, all
+    /// under one lock, so announcements go out in the order the changes happened.
+    fn change(&self, user: UserId, f: impl FnOnce(&mut Tabs)) {
+        let mut tabs = lock(&self.sockets);
+        let before = all_away(&tabs, &user);
+        f(&mut tabs);
+        let after = all_away(&tabs, &user);
+        if before == after {
+            return;
+        }
+        let mut last_seen = lock(&self.last_seen);
+        if after.is_none() {
+            last_seen.insert(user, now_ms());
+        }
+        let s = status_in(&tabs, &last_seen, &user);
+        let frame = ServerFrame::Presence {
+            user,
+            online: s.online,
+            away: s.away,
+            last_seen: s.last_seen,
+        };
+        let everyone: Vec<UserId> = tabs.keys().copied().collect();
+        send_in(&mut tabs, &everyone, &frame.encode().into());
+    }
+
     pub fn is_online(&self, user: &UserId) -> bool {
         lock(&self.sockets).contains_key(user)
     }
 
     pub fn status(&self, user: &UserId) -> Status {
-        match all_away(lock(&self.sockets).get(user)) {
-            Some(away) => Status {
-                online: true,
-                away,
-                last_seen: None,
-            },
-            None => Status {
-                online: false,
-                away: false,
-                last_seen: lock(&self.last_seen).get(user).copied(),
-            },
-        }
-    }
-
-    /// Tells everyone `user`'s presence as it is now.
-    fn announce(&self, user: UserId) {
-        let s = self.status(&user);
-        self.broadcast(&ServerFrame::Presence {
-            user,
-            online: s.online,
-            away: s.away,
-            last_seen: s.last_seen,
-        });
+        let tabs = lock(&self.sockets);
+        status_in(&tabs, &lock(&self.last_seen), user)
     }
 
     pub fn connections(&self) -> usize {
@@ -123,63 +137,62 @@ impl Hub {
     /// Queues a frame for every socket of the given users (encoded once).
     pub fn send_to(&self, users: &[UserId], frame: &ServerFrame) {
         let text: Arc<str> = frame.encode().into();
-        let mut map = lock(&self.sockets);
-        for user in users {
-            if let Some(socks) = map.get_mut(user) {
-                socks.retain(|_, tab| tab.outbox.try_send(text.clone()).is_ok());
-            }
-        }
-        map.retain(|_, socks| !socks.is_empty());
+        send_in(&mut lock(&self.sockets), users, &text);
     }
 
     /// Queues a frame for everyone connected (presence: a LAN server is small).
     pub fn broadcast(&self, frame: &ServerFrame) {
-        let users: Vec<UserId> = lock(&self.sockets).keys().copied().collect();
-        self.send_to(&users, frame);
+        let mut tabs = lock(&self.sockets);
+        let users: Vec<UserId> = tabs.keys().copied().collect();
+        send_in(&mut tabs, &users, &frame.encode().into());
     }
+}
+
+fn status_in(tabs: &Tabs, last_seen: &HashMap<UserId, i64>, user: &UserId) -> Status {
+    match all_away(tabs, user) {
+        Some(away) => Status {
+            online: true,
+            away,
+            last_seen: None,
+        },
+        None => Status {
+            online: false,
+            away: false,
+            last_seen: last_seen.get(user).copied(),
+        },
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 impl Registration {
     /// This tab went out of sight (or came back); everyone hears when the user as a whole
     /// becomes away or present.
     pub fn set_away(&self, away: bool) {
-        let changed = {
-            let mut map = lock(&self.hub.sockets);
-            let before = all_away(map.get(&self.user));
-            if let Some(tab) = map.get_mut(&self.user).and_then(|t| t.get_mut(&self.id)) {
+        self.hub.change(self.user, |tabs| {
+            if let Some(tab) = tabs.get_mut(&self.user).and_then(|t| t.get_mut(&self.id)) {
                 tab.away = away;
             }
-            before != all_away(map.get(&self.user))
-        };
-        if changed {
-            self.hub.announce(self.user);
-        }
+        });
     }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        let (before, after) = {
-            let mut map = lock(&self.hub.sockets);
-            let before = all_away(map.get(&self.user));
-            if let Some(socks) = map.get_mut(&self.user) {
-                socks.remove(&self.id);
-                if socks.is_empty() {
-                    map.remove(&self.user);
+        let (user, id) = (self.user, self.id);
+        self.hub.change(user, |tabs| {
+            if let Some(mine) = tabs.get_mut(&user) {
+                mine.remove(&id);
+                if mine.is_empty() {
+                    tabs.remove(&user);
                 }
             }
-            (before, all_away(map.get(&self.user)))
-        };
-        if after.is_none() && before.is_some() {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0);
-            lock(&self.hub.last_seen).insert(self.user, now);
-        }
-        if before != after {
-            self.hub.announce(self.user);
-        }
+        });
     }
 }
 

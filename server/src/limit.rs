@@ -107,6 +107,8 @@ pub struct Limits {
     pub sends: Limiter,
     /// Typing signals per user: over the rate they are dropped (they are only hints).
     pub typing: Limiter,
+    /// Read marks per user: over the rate they are dropped (the next one covers them).
+    pub reads: Limiter,
 }
 
 impl Default for Limits {
@@ -118,6 +120,7 @@ impl Default for Limits {
             prelogins: Limiter::new(60, Duration::from_secs(1)),
             sends: Limiter::new(60, Duration::from_millis(100)),
             typing: Limiter::new(5, Duration::from_secs(1)),
+            reads: Limiter::new(30, Duration::from_millis(200)),
         }
     }
 }
@@ -162,19 +165,17 @@ fn address(req: &Request) -> IpAddr {
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
-/// Whose bucket an address fills: an IPv4 address, or an IPv6 address's /64, since one
-/// device may take any number of addresses in its network's /64 (privacy extensions
-/// alone rotate them).
+/// Whose bucket an address fills: the address itself (an IPv4 one however it came).
+/// Not an IPv6 /64: on a LAN every device shares one, so one person's typos would lock
+/// out everybody; someone taking many addresses still meets the per-account limit once
+/// any of them has failed.
 fn bucket(ip: IpAddr) -> String {
     match ip {
-        IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
+            None => v6.to_string(),
         },
+        IpAddr::V4(v4) => v4.to_string(),
     }
 }
 
@@ -256,13 +257,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ipv6_addresses_share_their_64() {
+    fn buckets_are_addresses() {
         let b = |s: &str| bucket(s.parse().unwrap());
         assert_eq!(b("192.168.1.5"), "192.168.1.5");
         assert_eq!(b("::ffff:192.168.1.5"), "192.168.1.5");
-        assert_eq!(b("fd00:1:2:3::1"), b("fd00:1:2:3:aaaa:bbbb:cccc:dddd"));
-        assert_eq!(b("fd00:1:2:3::1"), "fd00:1:2:3::/64");
-        assert_ne!(b("fd00:1:2:3::1"), b("fd00:1:2:4::1"));
+        // Neighbours on a LAN's /64 are not one another.
+        assert_ne!(b("fd00:1:2:3::1"), b("fd00:1:2:3::2"));
     }
 
     #[test]

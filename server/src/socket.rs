@@ -162,11 +162,21 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
             client_id,
             envelope,
             files,
+            event,
         } => match {
             // Over the rate, a send waits its turn (this socket reads nothing meanwhile):
             // a flood is slowed to the limit and nothing is lost.
             state.limits.sends.pace(&user.to_hex()).await;
-            db::messages::send(&state.db, user, conversation, client_id, envelope, &files).await
+            db::messages::send(
+                &state.db,
+                user,
+                conversation,
+                client_id,
+                envelope,
+                &files,
+                event,
+            )
+            .await
         } {
             Ok(sent) => {
                 let m = &sent.message;
@@ -216,11 +226,21 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
             }
             Err(e) => vec![failed(e, None)],
         },
+        // Over the rate a read mark is dropped: the next one covers it.
+        ClientFrame::Read { .. }
+            if state
+                .limits
+                .reads
+                .take(&user.to_hex(), std::time::Instant::now())
+                .is_err() =>
+        {
+            vec![]
+        }
         ClientFrame::Read {
             conversation,
             up_to,
         } => match db::conversations::mark_read(&state.db, user, conversation, up_to).await {
-            Ok(Some(members)) => {
+            Ok(Some((up_to, members))) => {
                 let frame = ServerFrame::Seen {
                     conversation,
                     user: *user,

@@ -151,6 +151,7 @@ async fn members_download_what_was_sent_and_outsiders_get_404() {
             client_id: ClientMsgId([n; 16]),
             envelope: Bytes(vec![9; 300]),
             files: vec![fid],
+            event: false,
         };
         sock.send_text(frame.encode()).await;
         let reply = sock.next_frame().await;
@@ -369,6 +370,7 @@ async fn orphans_are_swept() {
         client_id: ClientMsgId([5; 16]),
         envelope: Bytes(vec![9; 300]),
         files: vec![sent.parse().unwrap()],
+        event: false,
     };
     sock.send_text(frame.encode()).await;
     let ServerFrame::Ack { id: msg, .. } = sock.next_frame().await else {
@@ -503,6 +505,8 @@ async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
     let (_, segments) = seal(&data(1000));
     let id = upload(&s, &alice, conv, &segments).await;
     let fid: FileId = id.parse().unwrap();
+    // An edit should carry no file, but a client may attach one: it goes too.
+    let id2 = upload(&s, &alice, conv, &segments).await;
     let origin = s.own_origin();
     let mut a = s.socket(Some(&alice.cookie), Some(&origin)).await.unwrap();
     let mut b = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
@@ -512,6 +516,7 @@ async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
             client_id: ClientMsgId([n; 16]),
             envelope: Bytes(vec![n; 300]),
             files,
+            event: false,
         };
         sock.send_text(frame.encode()).await;
         loop {
@@ -521,7 +526,7 @@ async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
         }
     };
     let m1 = send(&mut a, 1, vec![fid]).await;
-    let e1 = send(&mut a, 2, vec![]).await;
+    let e1 = send(&mut a, 2, vec![id2.parse().unwrap()]).await;
     let b1 = send(&mut b, 3, vec![]).await;
     let history = async || -> HistoryPage {
         s.call(
@@ -579,4 +584,6 @@ async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
     assert!(after.messages[1].envelope.is_empty());
     assert_eq!(get(&s, &bob, &id).await.status(), 404);
     assert!(!blobs(&s).contains(&id), "the blob is gone");
+    assert_eq!(get(&s, &bob, &id2).await.status(), 404);
+    assert!(!blobs(&s).contains(&id2), "the edit's blob is gone too");
 }

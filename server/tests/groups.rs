@@ -182,6 +182,7 @@ fn send_frame(conv: ConversationId, id: u8, envelope: Vec<u8>) -> String {
         client_id: ClientMsgId([id; 16]),
         envelope: Bytes(envelope),
         files: vec![],
+        event: false,
     }
     .encode()
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use protocol::api::HistoryPage;
+use protocol::api::{ConversationSummary, HistoryPage};
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, ServerFrame};
 use protocol::{Bytes, ClientMsgId, MessageId};
 use serde_json::json;
@@ -68,6 +68,7 @@ async fn limits_bad_frames_and_repeated_ids() {
         client_id: id,
         envelope: Bytes(vec![1; 300]),
         files: vec![],
+        event: false,
     }
     .encode();
     a1.send_text(send.clone()).await;
@@ -122,6 +123,7 @@ async fn limits_bad_frames_and_repeated_ids() {
             client_id: id,
             envelope: Bytes(vec![1; 10]),
             files: vec![],
+            event: false,
         }
         .encode(),
     )
@@ -202,6 +204,7 @@ async fn typing_and_read_marks_reach_the_other_members() {
             client_id: ClientMsgId([3; 16]),
             envelope: Bytes(vec![1; 300]),
             files: vec![],
+            event: false,
         }
         .encode(),
     )
@@ -252,4 +255,46 @@ async fn typing_and_read_marks_reach_the_other_members() {
             up_to: id
         }]
     );
+
+    // An event (a reaction, say) is not unread; a message is. A mark far ahead stops at
+    // the newest message.
+    let unread = async || -> u32 {
+        let cs: Vec<ConversationSummary> = s
+            .call("conversations", Some(&bob.cookie), json!({}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        cs.iter().find(|c| c.id == conv).unwrap().unread
+    };
+    for (n, event) in [(4u8, true), (5, false)] {
+        let frame = ClientFrame::Send {
+            conversation: conv,
+            client_id: ClientMsgId([n; 16]),
+            envelope: Bytes(vec![1; 300]),
+            files: vec![],
+            event,
+        };
+        a.send_text(frame.encode()).await;
+        while !matches!(a.next_frame().await, ServerFrame::Ack { .. }) {}
+    }
+    assert_eq!(unread().await, 1);
+    b.send_text(
+        ClientFrame::Read {
+            conversation: conv,
+            up_to: protocol::MessageId(i64::MAX),
+        }
+        .encode(),
+    )
+    .await;
+    let newest = loop {
+        if let ServerFrame::Seen { up_to, .. } = a.next_frame().await {
+            break up_to;
+        }
+    };
+    assert!(
+        newest.0 < 10,
+        "clamped to the newest message, not {newest:?}"
+    );
+    assert_eq!(unread().await, 0);
 }

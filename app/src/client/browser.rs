@@ -26,6 +26,33 @@ pub fn session_set(key: &str, value: &str) {
     let _ = (key, value);
 }
 
+/// Reads a key from this browser's localStorage (kept across tabs and restarts: only
+/// for what is not secret, like recently used emoji).
+pub fn local_get(key: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()?
+            .local_storage()
+            .ok()??
+            .get_item(key)
+            .ok()?
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+pub fn local_set(key: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, value);
+}
+
 pub fn session_remove(key: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {

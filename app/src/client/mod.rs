@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod dm;
+pub mod emoji;
 pub mod files;
 pub mod group;
 pub mod keyring;

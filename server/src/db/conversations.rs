@@ -145,6 +145,7 @@ pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership
             .filter(messages::Column::ConversationId.eq(m.conversation_id))
             .filter(messages::Column::Id.gt(m.last_read))
             .filter(messages::Column::SenderId.ne(me.to_hex()))
+            .filter(messages::Column::Event.eq(false))
             .count(db)
             .await?;
         let last: Option<(i64, i64)> = messages::Entity::find()
@@ -169,13 +170,24 @@ pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership
     Ok(out)
 }
 
-/// Moves `me`'s read mark forward (never back) in a conversation they belong to.
+/// Moves `me`'s read mark forward (never back, never past the newest message) in a
+/// conversation they belong to; returns the mark and the members to tell, if it moved.
 pub async fn mark_read(
     db: &DatabaseConnection,
     me: &UserId,
     conv: ConversationId,
     up_to: MessageId,
-) -> Result<Option<Vec<UserId>>> {
+) -> Result<Option<(MessageId, Vec<UserId>)>> {
+    // Not past the newest message: a mark far ahead would show later ones as seen.
+    let newest: Option<i64> = messages::Entity::find()
+        .select_only()
+        .column_as(messages::Column::Id.max(), "newest")
+        .filter(messages::Column::ConversationId.eq(conv.0))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let up_to = MessageId(up_to.0.min(newest.unwrap_or(0)));
     let res = members::Entity::update_many()
         .col_expr(members::Column::LastRead, Expr::value(up_to.0))
         .filter(members::Column::ConversationId.eq(conv.0))
@@ -186,7 +198,7 @@ pub async fn mark_read(
     if res.rows_affected == 0 {
         return Ok(None);
     }
-    Ok(Some(members_of(db, me, conv).await?))
+    Ok(Some((up_to, members_of(db, me, conv).await?)))
 }
 
 /// How far every member but `me` has read `conv` (`me` must be a member).

@@ -117,6 +117,8 @@ pub mod messages {
         pub client_id: String,
         pub envelope: Vec<u8>,
         pub created_at: i64,
+        /// An edit, a reaction, or deleted: not a message to read.
+        pub event: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

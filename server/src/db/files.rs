@@ -191,11 +191,16 @@ pub async fn attach(
     Ok(())
 }
 
-/// Deletes the rows of the files these messages carried; returns their ids (whose blobs
+/// Deletes the rows of the files `me`'s messages carried; returns their ids (whose blobs
 /// can then go).
-pub async fn detach(txn: &impl ConnectionTrait, messages: &[i64]) -> Result<Vec<FileId>> {
+pub async fn detach(
+    txn: &impl ConnectionTrait,
+    me: &UserId,
+    messages: &[i64],
+) -> Result<Vec<FileId>> {
     let gone = files::Entity::delete_many()
         .filter(files::Column::MessageId.is_in(messages.iter().copied()))
+        .filter(files::Column::OwnerId.eq(me.to_hex()))
         .exec_with_returning(txn)
         .await?;
     Ok(gone.iter().filter_map(|f| f.id.parse().ok()).collect())

@@ -51,6 +51,7 @@ pub async fn send(
     client_id: ClientMsgId,
     envelope: Bytes,
     files: &[protocol::FileId],
+    event: bool,
 ) -> Result<Sent> {
     if envelope.is_empty() || envelope.len() > MAX_ENVELOPE {
         return Err(Error::BadRequest(
@@ -78,6 +79,7 @@ pub async fn send(
         client_id: Set(client_id.to_hex()),
         envelope: Set(envelope.0),
         created_at: Set(now_ms()),
+        event: Set(event),
         ..Default::default()
     })
     .on_conflict(
@@ -143,6 +145,7 @@ pub async fn delete(
     };
     let res = messages::Entity::update_many()
         .col_expr(messages::Column::Envelope, Expr::value(Vec::<u8>::new()))
+        .col_expr(messages::Column::Event, Expr::value(true))
         .filter(own().add(messages::Column::Id.eq(message.0)))
         .exec(&txn)
         .await?;
@@ -150,17 +153,19 @@ pub async fn delete(
         // Dropped uncommitted: nothing changes.
         return Err(theirs());
     }
+    // Before the rows go: their file rows would go with them (cascade), blobs left behind.
+    let mut all = edits.clone();
+    all.push(message.0);
+    let files = super::files::detach(&txn, me, &all).await?;
     if !edits.is_empty() {
         let res = messages::Entity::delete_many()
-            .filter(own().add(messages::Column::Id.is_in(edits.clone())))
+            .filter(own().add(messages::Column::Id.is_in(edits)))
             .exec(&txn)
             .await?;
-        if res.rows_affected != edits.len() as u64 {
+        if res.rows_affected != all.len() as u64 - 1 {
             return Err(theirs());
         }
     }
-    edits.push(message.0);
-    let files = super::files::detach(&txn, &edits).await?;
     txn.commit().await?;
     Ok(Deleted { members, files })
 }

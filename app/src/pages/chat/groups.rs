@@ -160,6 +160,7 @@ impl Chat {
                         client_id,
                         envelope: Bytes(envelope),
                         files: out.files,
+                        event: !out.content.is_message(),
                     },
                 ),
                 Err(e) => {

@@ -47,6 +47,50 @@ impl Chat {
             .update(|cs| cs.iter_mut().filter_map(|c| c.peer.as_mut()).for_each(set));
     }
 
+    /// The tab was hidden or shown: the server hears, and a shown conversation is read.
+    pub fn on_visibility(&self) {
+        self.tell_away();
+        if browser::hidden() {
+            return;
+        }
+        let newest = self.raw.with_value(|r| r.last().map(|m| m.id));
+        if let (Some(conv), Some(id)) = (self.current.get_untracked(), newest) {
+            self.mark_read(conv, id);
+        }
+    }
+
+    /// Fetches the open conversation's newest page again and takes it over what is shown
+    /// (tombstones, edits gone, read marks), leaving the composer alone.
+    pub(super) fn refresh_open(&self) {
+        let Some(conv) = self.current.get_untracked() else {
+            return;
+        };
+        let this = *self;
+        spawn_local(async move {
+            let page = match api::history(conv, None).await {
+                Ok(p) => p,
+                Err(e) => return this.report(e),
+            };
+            if this.current.get_untracked() != Some(conv) {
+                return;
+            }
+            let oldest = page.messages.last().map(|m| m.id);
+            this.raw.update_value(|raw| {
+                // Within the page's span the server's word stands; older pages stay.
+                raw.retain(|m| oldest.is_some_and(|o| m.id < o));
+                raw.extend(page.messages.into_iter().rev());
+            });
+            this.decoded.update_value(|d| {
+                this.raw.with_value(|raw| {
+                    d.retain(|id, _| raw.iter().any(|m| m.id == *id && !m.envelope.is_empty()))
+                })
+            });
+            this.seen
+                .set(page.seen.iter().map(|r| (r.user, r.up_to)).collect());
+            this.rerender();
+        });
+    }
+
     /// Tells the server whether this tab is out of sight (a user is away when all are).
     pub fn tell_away(&self) {
         if let Some(Some(socket)) = self.socket.try_get_value() {
@@ -135,7 +179,7 @@ impl Chat {
             if let Some(l) = lines
                 .iter_mut()
                 .rev()
-                .find(|l| l.mine && !l.event && l.id.is_some_and(|id| id <= up_to))
+                .find(|l| l.mine && !l.event && !l.deleted && l.id.is_some_and(|id| id <= up_to))
             {
                 l.seen_by.push(self.name_of(&user));
             }

@@ -1,6 +1,7 @@
 //! One message in the thread: who wrote it, what it answers, its text or file, its
 //! reactions, and what can be done with it (react, reply, edit, delete).
 
+use super::emoji::EmojiPicker;
 use super::files::Attachment;
 use super::state::{Chat, Line};
 use leptos::prelude::*;
@@ -22,7 +23,14 @@ impl Line {
             self.deleted,
         )
             .hash(&mut h);
-        (&self.reactions, &self.reply, &self.sender, &self.seen_by).hash(&mut h);
+        (
+            &self.reactions,
+            &self.reply,
+            &self.sender,
+            &self.seen_by,
+            &self.edits,
+        )
+            .hash(&mut h);
         (self.client_id, h.finish())
     }
 }
@@ -78,6 +86,7 @@ pub fn clock(at: i64) -> String {
 pub fn MessageLine(l: Line) -> impl IntoView {
     let chat = expect_context::<Chat>();
     let picking = RwSignal::new(false);
+    let more = RwSignal::new(false);
     let actionable = l.id.is_some() && !l.pending && !l.warn && !l.deleted;
     let id = l.id;
     let reactions = l.reactions.clone();
@@ -154,7 +163,12 @@ pub fn MessageLine(l: Line) -> impl IntoView {
                         <button type="button" class="ghost" aria-label=format!("React with {e}")
                             on:click=move |_| react(e.to_string())>{e}</button>
                     }).collect_view()}
+                    <button type="button" class="ghost" aria-label="More reactions" aria-expanded=move || more.get().to_string()
+                        on:click=move |_| more.update(|m| *m = !*m)>"➕"</button>
                 </div>
+                <Show when=move || more.get()>
+                    <EmojiPicker label="Pick a reaction" on_pick=move |e: String| { more.set(false); react(e) }/>
+                </Show>
             </Show>
         </div>
     }

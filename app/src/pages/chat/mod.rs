@@ -1,5 +1,6 @@
 //! The chat page: conversations and people on the left, the open conversation on the right.
 
+mod emoji;
 mod files;
 mod group_view;
 mod groups;
@@ -54,7 +55,7 @@ pub fn ChatPage() -> impl IntoView {
     });
     // A hidden tab makes its user "away" once all their tabs are.
     let on_visibility =
-        window_event_listener(leptos::ev::visibilitychange, move |_| chat.tell_away());
+        window_event_listener(leptos::ev::visibilitychange, move |_| chat.on_visibility());
     on_cleanup(move || {
         on_hash.remove();
         on_visibility.remove();

@@ -106,6 +106,8 @@ pub struct Chat {
     pub typing: RwSignal<Vec<(ConversationId, UserId, i64)>>,
     /// How far the other members have read the open conversation.
     pub seen: RwSignal<HashMap<UserId, MessageId>>,
+    /// The socket was connected before (so a new connection is a reconnection).
+    pub(super) was_connected: StoredValue<bool>,
     /// When this tab last said the user is typing.
     pub(super) typed_at: StoredValue<i64>,
     /// The message the composer answers, if any.
@@ -153,6 +155,7 @@ impl Chat {
             typing: RwSignal::new(Vec::new()),
             seen: RwSignal::new(HashMap::new()),
             typed_at: StoredValue::new(0),
+            was_connected: StoredValue::new(false),
             editing: RwSignal::new(None),
             outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
@@ -205,6 +208,13 @@ impl Chat {
                     self.connected.set(c);
                     if c {
                         self.tell_away();
+                        // Back after a break: deletes, read marks and presence changes
+                        // sent meanwhile are not replayed, so fetch them again.
+                        if self.was_connected.get_value() {
+                            self.refresh_identities();
+                            self.refresh_open();
+                        }
+                        self.was_connected.set_value(true);
                     }
                 }),
             },
@@ -266,6 +276,10 @@ impl Chat {
     }
 
     pub fn stop(&self) {
+        // Only a browser has a socket. On the server this runs at the end of a render,
+        // maybe on another thread than the one that made these thread-local values, and
+        // reading them there panics (a 500 for the page).
+        #[cfg(feature = "hydrate")]
         if let Some(s) = self.socket.get_value() {
             s.close();
         }
@@ -527,6 +541,10 @@ impl Chat {
     }
 
     pub(super) fn mark_read(&self, conversation: ConversationId, up_to: MessageId) {
+        // Nobody reads a hidden tab: it says so when it is looked at again.
+        if browser::hidden() {
+            return;
+        }
         if let Some(s) = self.socket.get_value() {
             s.send_now(ClientFrame::Read {
                 conversation,
@@ -652,7 +670,7 @@ impl Chat {
 
     /// Encrypts and sends a text to the open conversation.
     pub fn send(&self, text: String) -> bool {
-        let text = text.trim().to_string();
+        let text = crate::client::emoji::expand_shortcodes(text.trim());
         let Some(conv) = self.current.get_untracked() else {
             return false;
         };
@@ -714,9 +732,10 @@ impl Chat {
         if !self.may_send(conv) {
             return false;
         }
+        let event = !content.is_message();
         match dm.seal(conv, &peer, &content) {
             Ok((client_id, envelope)) => {
-                if self.current.get_untracked() == Some(conv) && content.is_message() {
+                if self.current.get_untracked() == Some(conv) && !event {
                     self.lines
                         .update(|ls| ls.push(Line::pending(client_id, content)));
                 }
@@ -728,6 +747,7 @@ impl Chat {
                         client_id,
                         envelope: Bytes(envelope),
                         files,
+                        event,
                     },
                 );
                 true

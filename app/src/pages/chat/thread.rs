@@ -105,6 +105,14 @@ impl Chat {
             };
             let text = match &opened[i] {
                 None => "Deleted message".to_string(),
+                // Only a message that opened and verified is quoted, with its sender.
+                Some((c, warn)) if *warn || !c.is_message() => {
+                    return Quote {
+                        target,
+                        name: String::new(),
+                        text: "An earlier message".into(),
+                    };
+                }
                 Some((c, _)) => match edits.get(&target) {
                     Some((t, _)) => t.clone(),
                     None => match split(c.clone()) {

@@ -1,6 +1,7 @@
 //! The chat page's components.
 
 use super::Chat;
+use super::emoji::{EmojiPicker, Suggestions};
 use super::files::{ImageViewer, Uploads};
 use super::group_view::{GroupMembers, JoinGroup, NewGroup};
 use super::message::{ComposerContext, MessageLine};
@@ -205,11 +206,17 @@ pub fn Thread() -> impl IntoView {
             draft.set(String::new());
         }
     };
+    let emoji_open = RwSignal::new(false);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+        let enter = ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing();
+        // A `:shortcode` being typed takes the first suggestion first.
+        if (enter || ev.key() == "Tab") && super::emoji::accept_suggestion(draft, None) {
+            ev.prevent_default();
+        } else if enter {
             ev.prevent_default();
             send();
         } else if ev.key() == "Escape" {
+            emoji_open.set(false);
             chat.cancel_compose();
         }
     };
@@ -330,6 +337,14 @@ pub fn Thread() -> impl IntoView {
                 {move || chat.typing_line().map(|t| view! { <p class="typing" role="status">{t}</p> })}
                 <Uploads/>
                 <ComposerContext/>
+                <Suggestions draft/>
+                <Show when=move || emoji_open.get()>
+                    <EmojiPicker label="Emoji" on_pick=move |e: String| {
+                        draft.update(|d| d.push_str(&e));
+                        emoji_open.set(false);
+                        chat.focus_composer();
+                    }/>
+                </Show>
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
                     <label class="attach" title="Send files">
                         <span aria-hidden="true">"📎"</span>
@@ -346,6 +361,8 @@ pub fn Thread() -> impl IntoView {
                                 let _ = ev;
                             }/>
                     </label>
+                    <button type="button" class="ghost emoji-toggle" aria-label="Emoji" aria-expanded=move || emoji_open.get().to_string()
+                        on:click=move |_| emoji_open.update(|o| *o = !*o)>"😊"</button>
                     <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key on:input=move |_| chat.notify_typing()
                         on:paste=move |ev| {
                             // Pasted files (a screenshot) are sent; pasted text is left to the textarea.
