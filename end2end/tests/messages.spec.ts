@@ -98,6 +98,22 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   await expect(fresh.locator('.message.deleted')).toHaveCount(1);
   await expect(fresh.locator('.message')).toHaveCount(2);
 
+  // Light formatting (elements, never markup from the sender) and a mention of Ann; a day
+  // separator heads the thread.
+  const benBox = ben.getByRole('textbox', { name: 'Message', exact: true });
+  await benBox.fill('A **bold** claim, `code`, https://example.org/x and @ann <b>raw</b>');
+  await benBox.press('Enter');
+  const fmt = message(ann, 'claim');
+  await expect(fmt.locator('strong')).toHaveText('bold');
+  await expect(fmt.locator('code')).toHaveText('code');
+  await expect(fmt.locator('a')).toHaveAttribute('href', 'https://example.org/x');
+  await expect(fmt.locator('a')).toHaveAttribute('rel', /noopener/);
+  await expect(fmt.locator('b')).toHaveCount(0);
+  await expect(fmt).toContainText('<b>raw</b>');
+  await expect(fmt).toHaveClass(/mentions-me/);
+  await expect(message(ben, 'claim')).not.toHaveClass(/mentions-me/);
+  await expect(ann.locator('.day').first()).toHaveText('Today');
+
   // Presence: Ann hides her tab, so she is away; she closes it, so she was last seen now.
   const annStatus = ben.locator('.thread-head .presence');
   await expect(annStatus).toHaveText('online');

@@ -1,65 +1,70 @@
 //! Small wrappers over browser APIs; no-ops when compiled for the server.
 
-/// Reads a key from this tab's sessionStorage.
-pub fn session_get(key: &str) -> Option<String> {
+/// Which of the browser's key-value stores.
+#[derive(Clone, Copy)]
+enum Store {
+    /// This tab only, gone when it closes: for the keys.
+    Session,
+    /// This browser, across tabs and restarts: only for what is not secret.
+    Local,
+}
+
+#[cfg(feature = "hydrate")]
+fn storage(store: Store) -> Option<web_sys::Storage> {
+    let w = web_sys::window()?;
+    match store {
+        Store::Session => w.session_storage(),
+        Store::Local => w.local_storage(),
+    }
+    .ok()
+    .flatten()
+}
+
+fn get(store: Store, key: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        web_sys::window()?
-            .session_storage()
-            .ok()??
-            .get_item(key)
-            .ok()?
+        storage(store)?.get_item(key).ok()?
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = key;
+        let _ = (store, key);
         None
     }
 }
 
-pub fn session_set(key: &str, value: &str) {
+fn set(store: Store, key: &str, value: Option<&str>) {
     #[cfg(feature = "hydrate")]
-    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
+    if let Some(s) = storage(store) {
+        let _ = match value {
+            Some(v) => s.set_item(key, v),
+            None => s.remove_item(key),
+        };
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (key, value);
+    let _ = (store, key, value);
+}
+
+/// Reads a key from this tab's sessionStorage.
+pub fn session_get(key: &str) -> Option<String> {
+    get(Store::Session, key)
+}
+
+pub fn session_set(key: &str, value: &str) {
+    set(Store::Session, key, Some(value));
+}
+
+pub fn session_remove(key: &str) {
+    set(Store::Session, key, None);
 }
 
 /// Reads a key from this browser's localStorage (kept across tabs and restarts: only
 /// for what is not secret, like recently used emoji).
 pub fn local_get(key: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()?
-            .local_storage()
-            .ok()??
-            .get_item(key)
-            .ok()?
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = key;
-        None
-    }
+    get(Store::Local, key)
 }
 
 pub fn local_set(key: &str, value: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (key, value);
-}
-
-pub fn session_remove(key: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
-        let _ = s.remove_item(key);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = key;
+    set(Store::Local, key, Some(value));
 }
 
 /// Lets the browser paint (a spinner) before a long synchronous computation (Argon2).

@@ -5,6 +5,7 @@ pub mod browser;
 pub mod dm;
 pub mod emoji;
 pub mod files;
+pub mod format;
 pub mod group;
 pub mod keyring;
 pub mod socket;

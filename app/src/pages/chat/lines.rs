@@ -21,6 +21,7 @@ impl Line {
             text,
             at: browser::now_ms(),
             pending: true,
+            from: None,
             ..Line::blank()
         }
     }
@@ -44,6 +45,10 @@ impl Line {
             reactions: Vec::new(),
             edits: Vec::new(),
             seen_by: Vec::new(),
+            from: None,
+            mentions_me: false,
+            continued: false,
+            day: false,
         }
     }
 
@@ -216,6 +221,7 @@ impl Chat {
                 .collect()
         });
         lines.extend(pending);
-        self.lines.set(lines);
+        self.lines
+            .set(super::message::arrange(lines, self.me.get_untracked()));
     }
 }

@@ -31,7 +31,110 @@ impl Line {
             &self.edits,
         )
             .hash(&mut h);
+        (self.continued, self.mentions_me).hash(&mut h);
         (self.client_id, h.finish())
+    }
+}
+
+/// A message's text with its light formatting, as elements: nothing typed becomes markup.
+fn formatted(text: &str) -> impl IntoView + use<> {
+    use crate::client::format::{Span, spans};
+    spans(text)
+        .into_iter()
+        .map(|s| match s {
+            Span::Plain(t) => t.into_any(),
+            Span::Bold(t) => view! { <strong>{t}</strong> }.into_any(),
+            Span::Italic(t) => view! { <em>{t}</em> }.into_any(),
+            Span::Code(t) => view! { <code>{t}</code> }.into_any(),
+            Span::CodeBlock(t) => view! { <pre><code>{t}</code></pre> }.into_any(),
+            Span::Link(url) => {
+                let href = url.clone();
+                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{url}</a> }
+                    .into_any()
+            }
+            Span::Mention(name) => view! { <span class="mention">"@"{name}</span> }.into_any(),
+        })
+        .collect_view()
+}
+
+/// How long after a sender's message the next one still joins it.
+const RUN_MS: i64 = 5 * 60 * 1000;
+
+/// Orders the thread for reading: a separator where the day changes, and runs of one
+/// sender's messages marked so they show as one block.
+pub fn arrange(lines: Vec<Line>, me: Option<protocol::UserId>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len() + 4);
+    let mut day = None;
+    for mut l in lines {
+        let d = day_of(l.at);
+        if day != Some(d) {
+            day = Some(d);
+            let mut id = [0xdd; 16];
+            id[8..].copy_from_slice(&(d as u64).to_be_bytes());
+            out.push(Line {
+                client_id: protocol::ClientMsgId(id),
+                text: day_label(l.at),
+                at: l.at,
+                event: true,
+                day: true,
+                ..Line::blank()
+            });
+        }
+        let who = |l: &Line| if l.mine { me } else { l.from };
+        if let Some(prev) = out.last().filter(|p| !p.event && !l.event) {
+            l.continued = who(prev) == who(&l) && l.at - prev.at < RUN_MS && !prev.deleted;
+        }
+        out.push(l);
+    }
+    out
+}
+
+/// A day number in the browser's time zone (days since 1970 there).
+fn day_of(at: i64) -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        let offset_ms = (d.get_timezone_offset() * 60_000.0) as i64;
+        (at - offset_ms).div_euclid(86_400_000)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    at.div_euclid(86_400_000)
+}
+
+/// "Today", "Yesterday", or the date ("Friday 27 November", with the year if another).
+fn day_label(at: i64) -> String {
+    let now = crate::client::browser::now_ms();
+    match day_of(now) - day_of(at) {
+        0 => return "Today".into(),
+        1 => return "Yesterday".into(),
+        _ => {}
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        let options = js_sys::Object::new();
+        for (k, v) in [("weekday", "long"), ("day", "numeric"), ("month", "long")] {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+        }
+        let this_year = js_sys::Date::new_0().get_full_year() == d.get_full_year();
+        if !this_year {
+            let _ = js_sys::Reflect::set(&options, &"year".into(), &"numeric".into());
+        }
+        d.to_locale_date_string("default", &options).into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// "Ann, Ben and Cat", or "Ann, Ben and 12 others" for a crowd (the whole list is in the
+/// tooltip).
+fn some_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, c] => format!("{a}, {b} and {c}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} others", rest.len()),
     }
 }
 
@@ -101,8 +204,9 @@ pub fn MessageLine(l: Line) -> impl IntoView {
     view! {
         <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn
             class:deleted=l.deleted class:has-file=l.file.is_some()
+            class:continued=l.continued class:mentions-me=l.mentions_me
             data-id=l.id.map(|i| i.0.to_string())>
-            {l.sender.clone().map(|s| view! { <span class="sender">{s}</span> })}
+            {l.sender.clone().filter(|_| !l.continued).map(|s| view! { <span class="sender">{s}</span> })}
             {l.reply.clone().map(|q| view! {
                 <blockquote class="quote">
                     <span class="quote-name">{q.name}</span>
@@ -111,7 +215,8 @@ pub fn MessageLine(l: Line) -> impl IntoView {
             })}
             {match l.file.clone() {
                 Some(meta) if !l.deleted => view! { <Attachment meta/> }.into_any(),
-                _ => view! { <p class="text">{l.text.clone()}</p> }.into_any(),
+                _ if l.warn || l.deleted => view! { <div class="text">{l.text.clone()}</div> }.into_any(),
+                _ => view! { <div class="text">{formatted(&l.text)}</div> }.into_any(),
             }}
             <Show when=move || !reactions.is_empty()>
                 <ul class="reactions" aria-label="Reactions">
@@ -134,7 +239,7 @@ pub fn MessageLine(l: Line) -> impl IntoView {
                 {(!l.seen_by.is_empty()).then(|| view! {
                     <span class="seen" title=l.seen_by.join(", ")>
                         {if chat.current.get_untracked().is_some_and(|c| chat.is_group(c)) {
-                            format!(" · Seen by {}", l.seen_by.join(", "))
+                            format!(" · Seen by {}", some_names(&l.seen_by))
                         } else {
                             " · Seen".to_string()
                         }}
@@ -207,5 +312,19 @@ pub fn ComposerContext() -> impl IntoView {
                 <button type="button" class="ghost" aria-label="Cancel" on:click=cancel>"×"</button>
             </div>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::some_names;
+
+    #[test]
+    fn crowds_are_counted() {
+        let names = |n: usize| -> Vec<String> { (0..n).map(|i| format!("P{i}")).collect() };
+        assert_eq!(some_names(&names(1)), "P0");
+        assert_eq!(some_names(&names(2)), "P0 and P1");
+        assert_eq!(some_names(&names(3)), "P0, P1 and P2");
+        assert_eq!(some_names(&names(14)), "P0, P1 and 12 others");
     }
 }

@@ -46,6 +46,14 @@ pub struct Line {
     pub edits: Vec<MessageId>,
     /// Who has read up to here (on the user's own messages, the newest each reached).
     pub seen_by: Vec<String>,
+    /// Who sent it (None for the app's own lines).
+    pub from: Option<UserId>,
+    /// It @mentions the user.
+    pub mentions_me: bool,
+    /// The same sender wrote the line before, a moment earlier: shown as one run.
+    pub continued: bool,
+    /// A separator where the day changes ("Today"); also an `event`.
+    pub day: bool,
 }
 
 /// A group message waiting for its acknowledgement, and how often it was sealed again.

@@ -127,6 +127,7 @@ impl Chat {
                 text: text.chars().take(QUOTE_CHARS).collect(),
             }
         };
+        let my_name = self.ring.get_value().map(|r| r.me.username.clone());
         let mut lines = Vec::new();
         for (m, o) in raw.iter().zip(opened.iter().cloned()) {
             let mine = me == Some(m.sender);
@@ -135,6 +136,7 @@ impl Chat {
                 id: Some(m.id),
                 mine,
                 at: m.at,
+                from: Some(m.sender),
                 ..Line::blank()
             };
             let Some((content, warn)) = o else {
@@ -165,7 +167,13 @@ impl Chat {
                 .remove(&m.id)
                 .map(|r| self.reactions(r, me))
                 .unwrap_or_default();
+            let mentions_me = !mine
+                && !warn
+                && my_name
+                    .as_deref()
+                    .is_some_and(|n| crate::client::format::mentions(&text, n));
             lines.push(Line {
+                mentions_me,
                 text,
                 file,
                 warn,

@@ -324,7 +324,9 @@ pub fn Thread() -> impl IntoView {
                         </button>
                     </Show>
                     <For each=move || chat.lines.get() key=|l| l.key() let:l>
-                        {if l.event {
+                        {if l.day {
+                            view! { <p class="day" role="separator">{l.text.clone()}</p> }.into_any()
+                        } else if l.event {
                             view! { <p class="event">{l.text.clone()}</p> }.into_any()
                         } else {
                             view! { <MessageLine l/> }.into_any()
