@@ -5,6 +5,10 @@ source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/setup.sh"
 
 say "building the web client (WASM)"
+# The target folder is shared by every checkout (CI's fresh clones among them). Cargo
+# copies a finished binary to its fixed path only when it builds it, so after another
+# checkout's build that path could hold the other's WASM: make it build this one.
+touch "$ROOT/frontend/src/lib.rs"
 cargo build --manifest-path "$ROOT/Cargo.toml" -p frontend --target wasm32-unknown-unknown --profile wasm-release
 mkdir -p "$SITE/pkg" "$SITE/style"
 wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name hearth \

@@ -35,6 +35,10 @@ impl Chat {
                 }
             });
         }
+        let was_online = self
+            .people
+            .with_untracked(|ps| ps.iter().any(|p| p.id == user && p.online));
+        self.alert_presence(user, online, was_online);
         let set = |p: &mut Person| {
             if p.id == user {
                 p.online = online;

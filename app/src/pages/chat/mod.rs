@@ -1,5 +1,6 @@
 //! The chat page: conversations and people on the left, the open conversation on the right.
 
+mod attention;
 mod emoji;
 mod files;
 mod group_view;
@@ -62,6 +63,7 @@ pub fn ChatPage() -> impl IntoView {
         chat.stop()
     });
     view! {
+        <leptos_meta::Title text=move || chat.title()/>
         <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None>
             <view::Sidebar/>
             <view::Thread/>

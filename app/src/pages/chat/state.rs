@@ -114,6 +114,8 @@ pub struct Chat {
     pub typing: RwSignal<Vec<(ConversationId, UserId, i64)>>,
     /// How far the other members have read the open conversation.
     pub seen: RwSignal<HashMap<UserId, MessageId>>,
+    /// When the last sound played (they are spaced out).
+    pub(super) sounded_at: StoredValue<i64>,
     /// The socket was connected before (so a new connection is a reconnection).
     pub(super) was_connected: StoredValue<bool>,
     /// When this tab last said the user is typing.
@@ -164,6 +166,7 @@ impl Chat {
             seen: RwSignal::new(HashMap::new()),
             typed_at: StoredValue::new(0),
             was_connected: StoredValue::new(false),
+            sounded_at: StoredValue::new(0),
             editing: RwSignal::new(None),
             outbox: StoredValue::new_local(BTreeMap::new()),
             socket: StoredValue::new_local(None),
@@ -373,13 +376,21 @@ impl Chat {
             .conversations
             .with_untracked(|cs| cs.iter().any(|c| c.id == m.conversation));
         if !known {
-            // A conversation someone else just started: fetch the list again.
+            // A conversation someone else just started: fetch the list again (its first
+            // message cannot be opened before that, but it is one).
+            if self.me.get_untracked() != Some(m.sender) {
+                self.alert_message(&m, false);
+            }
             return self.refresh_conversations();
         }
         let mine = self.me.get_untracked() == Some(m.sender);
         let open = self.current.get_untracked() == Some(m.conversation);
         // Edits and reactions change a message; they are not new ones to read.
-        let counts = !mine && !open && self.is_new_message(&m);
+        let fresh = !mine && self.is_new_message(&m);
+        let counts = fresh && !open;
+        if fresh {
+            self.alert_message(&m, open);
+        }
         self.conversations.update(|cs| {
             if let Some(c) = cs.iter_mut().find(|c| c.id == m.conversation) {
                 c.last_message = c.last_message.max(Some(m.id));

@@ -87,6 +87,7 @@ pub fn Sidebar() -> impl IntoView {
                 <span class="status" class:online=move || chat.connected.get()
                     title=move || if chat.connected.get() { "Connected" } else { "Reconnecting…" }></span>
                 <span class="name">{me}</span>
+                <super::attention::AttentionSwitches/>
                 <button class="ghost" on:click=logout>"Log out"</button>
             </header>
             <input class="search" type="search" placeholder="Search people" aria-label="Search people" bind:value=search/>
