@@ -70,10 +70,10 @@ pub fn spans(text: &str) -> Vec<Span> {
             let name: String = body
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-                .take(NAME_MAX)
                 .collect();
             let name = name.trim_end_matches('.').to_string();
-            (name.len() >= 2).then(|| {
+            // Longer than any username: not a mention (nor its first 32 letters).
+            (name.len() >= 2 && name.len() <= NAME_MAX).then(|| {
                 let len = name.len() + 1;
                 (Span::Mention(name.to_lowercase()), len)
             })
@@ -177,5 +177,7 @@ mod tests {
         assert!(mentions("hey @bob!", "bob"));
         assert!(!mentions("hey @bobby", "bob"));
         assert!(!mentions("`@bob`", "bob"), "not inside code");
+        let long = format!("@{}", "a".repeat(40));
+        assert_eq!(spans(&long), vec![p(&long)], "longer than any username");
     }
 }

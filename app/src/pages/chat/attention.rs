@@ -130,6 +130,11 @@ fn tone(notes: &[f32]) {
         }
         let play = |ctx: &AudioContext| -> Result<(), wasm_bindgen::JsValue> {
             let _ = ctx.resume();
+            // Until the page has had a click or key press the context stays suspended, and
+            // notes queued meanwhile would all sound at once later.
+            if ctx.state() != web_sys::AudioContextState::Running {
+                return Ok(());
+            }
             let start = ctx.current_time();
             for (i, f) in notes.iter().enumerate() {
                 let at = start + i as f64 * 0.12;
@@ -163,7 +168,8 @@ fn notify(title: &str, body: &str) {
     #[cfg(feature = "hydrate")]
     {
         use web_sys::{Notification, NotificationOptions, NotificationPermission};
-        if Notification::permission() != NotificationPermission::Granted {
+        // Some browsers (iOS Safari in a tab) have no Notification at all: asking would throw.
+        if !has_notifications() || Notification::permission() != NotificationPermission::Granted {
             return;
         }
         let options = NotificationOptions::new();
@@ -181,11 +187,15 @@ pub fn can_ask_notifications() -> bool {
     #[cfg(feature = "hydrate")]
     {
         use web_sys::{Notification, NotificationPermission};
-        js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
-            && Notification::permission() == NotificationPermission::Default
+        has_notifications() && Notification::permission() == NotificationPermission::Default
     }
     #[cfg(not(feature = "hydrate"))]
     false
+}
+
+#[cfg(feature = "hydrate")]
+fn has_notifications() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
 }
 
 pub fn ask_notifications(done: impl Fn() + 'static) {

@@ -59,6 +59,11 @@ impl Chat {
         }
         let newest = self.raw.with_value(|r| r.last().map(|m| m.id));
         if let (Some(conv), Some(id)) = (self.current.get_untracked(), newest) {
+            self.conversations.update(|cs| {
+                cs.iter_mut()
+                    .filter(|c| c.id == conv)
+                    .for_each(|c| c.unread = 0)
+            });
             self.mark_read(conv, id);
         }
     }

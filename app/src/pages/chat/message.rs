@@ -67,7 +67,8 @@ pub fn arrange(lines: Vec<Line>, me: Option<protocol::UserId>) -> Vec<Line> {
     let mut day = None;
     for mut l in lines {
         let d = day_of(l.at);
-        if day != Some(d) {
+        // Only forward: a pending line stamped by a skewed clock does not start a day again.
+        if day.is_none_or(|last| d > last) {
             day = Some(d);
             let mut id = [0xdd; 16];
             id[8..].copy_from_slice(&(d as u64).to_be_bytes());
@@ -81,6 +82,7 @@ pub fn arrange(lines: Vec<Line>, me: Option<protocol::UserId>) -> Vec<Line> {
             });
         }
         let who = |l: &Line| if l.mine { me } else { l.from };
+        l.continued = false;
         if let Some(prev) = out.last().filter(|p| !p.event && !l.event) {
             l.continued = who(prev) == who(&l) && l.at - prev.at < RUN_MS && !prev.deleted;
         }

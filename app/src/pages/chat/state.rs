@@ -387,7 +387,8 @@ impl Chat {
         let open = self.current.get_untracked() == Some(m.conversation);
         // Edits and reactions change a message; they are not new ones to read.
         let fresh = !mine && self.is_new_message(&m);
-        let counts = fresh && !open;
+        // A hidden tab's open conversation is not being read either.
+        let counts = fresh && (!open || browser::hidden());
         if fresh {
             self.alert_message(&m, open);
         }
