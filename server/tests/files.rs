@@ -500,7 +500,6 @@ async fn uploads_over_the_socket_are_acknowledged_and_broken_ones_vanish() {
 #[tokio::test]
 async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
     use protocol::MessageId;
-    use protocol::api::HistoryPage;
     let (s, alice, bob, conv) = pair().await;
     let (_, segments) = seal(&data(1000));
     let id = upload(&s, &alice, conv, &segments).await;
@@ -528,17 +527,7 @@ async fn deleting_a_message_drops_its_ciphertext_edits_and_files() {
     let m1 = send(&mut a, 1, vec![fid]).await;
     let e1 = send(&mut a, 2, vec![id2.parse().unwrap()]).await;
     let b1 = send(&mut b, 3, vec![]).await;
-    let history = async || -> HistoryPage {
-        s.call(
-            "history",
-            Some(&bob.cookie),
-            json!({ "conversation": conv, "before": null }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap()
-    };
+    let history = async || s.history(&bob.cookie, conv).await;
     let before = history().await;
     assert_eq!(before.messages.len(), 3);
 

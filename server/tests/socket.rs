@@ -3,7 +3,7 @@
 
 mod common;
 
-use protocol::api::{ConversationSummary, HistoryPage};
+use protocol::api::ConversationSummary;
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, ServerFrame};
 use protocol::{Bytes, ClientMsgId, MessageId};
 use serde_json::json;
@@ -87,16 +87,7 @@ async fn limits_bad_frames_and_repeated_ids() {
         first, second,
         "a repeated client id is acknowledged with the stored message"
     );
-    let page: HistoryPage = s
-        .call(
-            "history",
-            Some(&bob.cookie),
-            json!({ "conversation": conv, "before": null }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page = s.history(&bob.cookie, conv).await;
     assert_eq!(page.messages.len(), 1, "stored once");
     assert_eq!(page.messages[0].envelope.len(), 300);
 
@@ -238,16 +229,7 @@ async fn typing_and_read_marks_reach_the_other_members() {
             break;
         }
     }
-    let page: HistoryPage = s
-        .call(
-            "history",
-            Some(&alice.cookie),
-            json!({ "conversation": conv, "before": null }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page = s.history(&alice.cookie, conv).await;
     assert_eq!(
         page.seen,
         vec![protocol::api::ReadMark {

@@ -141,6 +141,23 @@ impl TestServer {
         req.send().await.expect("request")
     }
 
+    /// A signed-in user's newest page of a conversation's history.
+    pub async fn history(
+        &self,
+        cookie: &str,
+        conv: protocol::ConversationId,
+    ) -> protocol::api::HistoryPage {
+        self.call(
+            "history",
+            Some(cookie),
+            serde_json::json!({ "conversation": conv, "before": null }),
+        )
+        .await
+        .json()
+        .await
+        .expect("a history page")
+    }
+
     pub async fn registration(
         &self,
         username: &str,
