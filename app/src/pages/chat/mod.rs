@@ -3,8 +3,11 @@
 mod attention;
 mod emoji;
 mod files;
+mod frames;
 mod group_view;
 mod groups;
+mod history;
+mod identity;
 mod lines;
 mod live;
 mod message;

@@ -1,0 +1,141 @@
+//! Opening conversations and paging through their history.
+
+use super::state::Chat;
+use super::state::Panel;
+use crate::api;
+use crate::client::browser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::frames::ClientFrame;
+use protocol::{ConversationId, MessageId, UserId};
+use std::collections::HashMap;
+
+impl Chat {
+    pub(super) fn mark_read(&self, conversation: ConversationId, up_to: MessageId) {
+        // Nobody reads a hidden tab: it says so when it is looked at again.
+        if browser::hidden() {
+            return;
+        }
+        if let Some(s) = self.socket.get_value() {
+            s.send_now(ClientFrame::Read {
+                conversation,
+                up_to,
+            });
+        }
+    }
+
+    /// Opens (or starts) the direct conversation with a person.
+    pub fn open_with(&self, person: UserId) {
+        let existing = self.conversations.with_untracked(|cs| {
+            cs.iter()
+                .find(|c| c.peer.as_ref().is_some_and(|p| p.id == person))
+                .map(|c| c.id)
+        });
+        if let Some(id) = existing {
+            return self.select(id);
+        }
+        let this = *self;
+        spawn_local(async move {
+            match api::open_direct(person).await {
+                Ok(c) => {
+                    let id = c.id;
+                    this.conversations.update(|cs| {
+                        if !cs.iter().any(|x| x.id == id) {
+                            cs.insert(0, c);
+                        }
+                    });
+                    this.select(id);
+                }
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// Shows a conversation: its newest page of history (and, for a group, its verified
+    /// state), marked read.
+    pub fn select(&self, id: ConversationId) {
+        // The draft stays with its conversation (an edit in progress is dropped).
+        if let Some(prev) = self.current.get_untracked() {
+            let text = self.draft.get_untracked();
+            if self.editing.get_untracked().is_none() && !text.trim().is_empty() {
+                self.drafts.update_value(|d| {
+                    d.insert(prev, text);
+                });
+            }
+        }
+        let kept = self.drafts.try_update_value(|d| d.remove(&id)).flatten();
+        self.draft.set(kept.unwrap_or_default());
+        self.current.set(Some(id));
+        self.panel.set(Panel::None);
+        self.lines.set(Vec::new());
+        self.raw.set_value(Vec::new());
+        self.decoded.set_value(HashMap::new());
+        self.reply_to.set(None);
+        self.editing.set(None);
+        self.seen.set(HashMap::new());
+        self.group_view.set(None);
+        self.more.set(false);
+        self.conversations.update(|cs| {
+            cs.iter_mut()
+                .filter(|c| c.id == id)
+                .for_each(|c| c.unread = 0)
+        });
+        let this = *self;
+        spawn_local(async move {
+            if this.is_group(id) {
+                this.load_group(id).await;
+            }
+            match api::history(id, None).await {
+                Ok(page) => {
+                    if this.current.get_untracked() != Some(id) {
+                        return;
+                    }
+                    let newest = page.messages.first().map(|m| m.id);
+                    let mut raw = page.messages;
+                    raw.reverse();
+                    this.raw.set_value(raw);
+                    this.seen
+                        .set(page.seen.iter().map(|r| (r.user, r.up_to)).collect());
+                    this.more.set(page.more);
+                    this.rerender();
+                    this.scroll_to_end.update(|n| *n += 1);
+                    if let Some(newest) = newest {
+                        this.mark_read(id, newest);
+                    }
+                }
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// Loads the page of history before the oldest message shown.
+    pub fn load_older(&self) {
+        let Some(id) = self.current.get_untracked() else {
+            return;
+        };
+        if self.loading_older.get_untracked() || !self.more.get_untracked() {
+            return;
+        }
+        let before = self.raw.with_value(|r| r.first().map(|m| m.id));
+        self.loading_older.set(true);
+        let this = *self;
+        spawn_local(async move {
+            let res = api::history(id, before).await;
+            this.loading_older.set(false);
+            match res {
+                Ok(page) if this.current.get_untracked() == Some(id) => {
+                    let mut older = page.messages;
+                    older.reverse();
+                    this.raw.update_value(|raw| {
+                        older.append(raw);
+                        *raw = older;
+                    });
+                    this.more.set(page.more);
+                    this.rerender();
+                }
+                Ok(_) => {}
+                Err(e) => this.report(e),
+            }
+        });
+    }
+}

@@ -1,0 +1,134 @@
+//! Other people's keys as pinned and verified, and the user's own keys and password.
+
+use super::state::Chat;
+use crate::api;
+use crate::client::browser;
+use crate::client::keyring;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::Person;
+use protocol::crypto::pins::Seen;
+use std::collections::BTreeMap;
+
+impl Chat {
+    /// Compares everyone's published keys with the pins: pins the new (trust on first
+    /// use), flags the changed.
+    pub(super) fn review(&self, people: &[Person]) {
+        let mut dirty = false;
+        let mut changed = BTreeMap::new();
+        self.pins.update(|pins| {
+            for p in people
+                .iter()
+                .filter(|p| p.identity.user == p.id && p.identity.verify().is_ok())
+            {
+                match pins.check(&p.identity) {
+                    Seen::New => {
+                        pins.pin(&p.identity, false);
+                        dirty = true;
+                    }
+                    Seen::Changed { was_verified } => {
+                        changed.insert(p.id, was_verified);
+                    }
+                    Seen::Same { .. } => {}
+                }
+            }
+        });
+        self.changed.set(changed);
+        if dirty {
+            self.save_pins();
+        }
+    }
+
+    pub(super) fn save_pins(&self) {
+        let Some(ring) = self.ring.get_value() else {
+            return;
+        };
+        let sealed = ring
+            .keys
+            .pin_key()
+            .and_then(|k| self.pins.with_untracked(|p| p.seal(&k, &ring.me.id)));
+        let this = *self;
+        spawn_local(async move {
+            match sealed {
+                Ok(blob) => {
+                    if let Err(e) = api::save_pins(blob.into()).await {
+                        this.report(e);
+                    }
+                }
+                Err(e) => this.report(e.into()),
+            }
+        });
+    }
+
+    /// Someone's keys changed: fetch them again (conversations carry them too).
+    pub(super) fn refresh_identities(&self) {
+        let this = *self;
+        spawn_local(async move {
+            let (people, convs) = futures::join!(api::people(), api::conversations());
+            if let Some(dm) = this.dm.get_value() {
+                dm.forget_keys();
+            }
+            match (people, convs) {
+                (Ok(people), Ok(convs)) => {
+                    this.review(&people);
+                    this.people.set(people);
+                    this.set_conversations(convs);
+                }
+                (Err(e), _) | (_, Err(e)) => this.report(e),
+            }
+        });
+    }
+
+    /// True when `person`'s current key is pinned and verified.
+    pub fn is_verified(&self, person: &Person) -> bool {
+        self.pins.with(|p| p.check(&person.identity)) == Seen::Same { verified: true }
+    }
+
+    /// Pins `person`'s current key, verified or not (also accepts a changed key).
+    pub fn set_verified(&self, person: &Person, verified: bool) {
+        self.pins.update(|p| p.pin(&person.identity, verified));
+        self.changed.update(|c| {
+            c.remove(&person.id);
+        });
+        self.save_pins();
+    }
+
+    /// Makes new identity keys for the signed-in user, then reloads with them.
+    pub fn rotate_keys(&self, password: String, busy: RwSignal<bool>) {
+        let Some(ring) = self.ring.get_value() else {
+            return;
+        };
+        let pins = self.pins.get_untracked();
+        let this = *self;
+        busy.set(true);
+        spawn_local(async move {
+            match keyring::rotate(ring, password, pins).await {
+                Ok(_) => browser::reload(),
+                Err(e) => {
+                    busy.set(false);
+                    this.report(e);
+                }
+            }
+        });
+    }
+
+    /// Changes the password; `done` gets the outcome to show.
+    pub fn change_password(
+        &self,
+        current: String,
+        new: String,
+        busy: RwSignal<bool>,
+        done: RwSignal<Option<Result<(), String>>>,
+    ) {
+        let Some(ring) = self.ring.get_value() else {
+            return;
+        };
+        busy.set(true);
+        done.set(None);
+        spawn_local(async move {
+            let res = keyring::change_password(ring, current, new).await;
+            busy.set(false);
+            done.set(Some(res.map_err(|e| e.to_string())));
+        });
+    }
+}
