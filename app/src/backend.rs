@@ -4,9 +4,11 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
+use protocol::api::admin::UserSummary;
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
+    SessionInfo,
 };
 use protocol::api::{PasswordChange, RecoveryWrap, TotpEnrolment, TotpStatus};
 use protocol::crypto::group::KeyWrap;
@@ -19,10 +21,21 @@ use std::sync::Arc;
 /// A new session and the Set-Cookie header value that carries it.
 pub type NewSession = (Session, String);
 
+/// The browser a new session is for, as its owner's sessions list shows it.
+#[derive(Clone, Debug, Default)]
+pub struct Device {
+    pub agent: Option<String>,
+    pub address: Option<String>,
+}
+
+/// The address a request came from, put in the request's extensions by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub std::net::IpAddr);
+
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn login_params(&self, username: String) -> Result<LoginParams, ApiError>;
-    async fn register(&self, reg: Registration) -> Result<NewSession, ApiError>;
+    async fn register(&self, reg: Registration, device: Device) -> Result<NewSession, ApiError>;
     /// Checks the password (its auth secret) and, for accounts with two-step login, the
     /// code (or a recovery code); `SecondFactor` asks for one.
     async fn login(
@@ -30,6 +43,7 @@ pub trait Backend: Send + Sync + 'static {
         username: String,
         secret: AuthSecret,
         totp: Option<String>,
+        device: Device,
     ) -> Result<NewSession, ApiError>;
     async fn totp_status(&self, me: &Profile) -> Result<TotpStatus, ApiError>;
     /// Starts an enrolment after checking the password again (a stolen cookie must not
@@ -91,7 +105,24 @@ pub trait Backend: Send + Sync + 'static {
         username: String,
         change: PasswordChange,
         totp: Option<String>,
+        device: Device,
     ) -> Result<NewSession, ApiError>;
+    /// The user's sessions (signed-in browsers), the current one marked.
+    async fn sessions(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+    ) -> Result<Vec<SessionInfo>, ApiError>;
+    /// Ends one of the user's sessions (its open tabs are cut off at once).
+    async fn end_session(&self, me: &Profile, id: String) -> Result<(), ApiError>;
+    /// Every account (admins only: 403 for anyone else).
+    async fn list_users(&self, me: &Profile) -> Result<Vec<UserSummary>, ApiError>;
+    /// Ends every session of a user (admins only); returns how many ended.
+    async fn logout_user(&self, me: &Profile, username: String) -> Result<u32, ApiError>;
+    /// Shuts the server down gracefully (admins only).
+    async fn shutdown(&self, me: &Profile) -> Result<(), ApiError>;
+    /// Ends all of the user's sessions but the current one.
+    async fn end_other_sessions(&self, headers: &HeaderMap, me: &Profile) -> Result<(), ApiError>;
     /// Reserves a conversation id for a group the user is about to create.
     async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError>;
     /// The Everyone room's id (reserved on first use; its first commit makes it).

@@ -9,6 +9,7 @@ mod m20261122_000004_groups;
 mod m20261122_000005_files;
 mod m20261129_000006_totp;
 mod m20261129_000007_message_event;
+mod m20261129_000008_session_device;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_files::Migration),
             Box::new(m20261129_000006_totp::Migration),
             Box::new(m20261129_000007_message_event::Migration),
+            Box::new(m20261129_000008_session_device::Migration),
         ]
     }
 }

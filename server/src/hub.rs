@@ -20,6 +20,8 @@ struct Tab {
     outbox: Option<Outbox>,
     /// The tab is out of sight.
     away: bool,
+    /// The hash of the session it signed in with: ending the session cuts the tab off.
+    session: String,
 }
 
 type Tabs = HashMap<UserId, HashMap<u64, Tab>>;
@@ -76,12 +78,17 @@ fn send_in(tabs: &mut Tabs, users: &[UserId], text: &Arc<str>) {
 
 impl Hub {
     /// Registers a socket for `user`; returns its guard and the frames to send it.
-    pub fn register(self: &Arc<Self>, user: UserId) -> (Registration, mpsc::Receiver<Arc<str>>) {
+    pub fn register(
+        self: &Arc<Self>,
+        user: UserId,
+        session: String,
+    ) -> (Registration, mpsc::Receiver<Arc<str>>) {
         let (tx, rx) = mpsc::channel(QUEUE);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let tab = Tab {
             outbox: Some(tx),
             away: false,
+            session,
         };
         self.change(user, |tabs| {
             tabs.entry(user).or_default().insert(id, tab);
@@ -138,6 +145,31 @@ impl Hub {
     pub fn send_to(&self, users: &[UserId], frame: &ServerFrame) {
         let text: Arc<str> = frame.encode().into();
         send_in(&mut lock(&self.sockets), users, &text);
+    }
+
+    /// Cuts off the tabs of ended sessions: their tasks see the channel close and close
+    /// the sockets; the browsers' reconnections are then refused.
+    pub fn cut(&self, sessions: &[String]) {
+        if sessions.is_empty() {
+            return;
+        }
+        let mut tabs = lock(&self.sockets);
+        for tab in tabs.values_mut().flat_map(|t| t.values_mut()) {
+            if sessions.contains(&tab.session) {
+                tab.outbox = None;
+            }
+        }
+    }
+
+    /// Which of `user`'s sessions have a tab connected now.
+    pub fn live_sessions(&self, user: &UserId) -> Vec<String> {
+        lock(&self.sockets)
+            .get(user)
+            .into_iter()
+            .flat_map(|t| t.values())
+            .filter(|t| t.outbox.is_some())
+            .map(|t| t.session.clone())
+            .collect()
     }
 
     /// Queues a frame for everyone connected (presence: a LAN server is small).
@@ -204,8 +236,8 @@ mod tests {
     async fn register_send_and_drop_guard() {
         let hub = Arc::new(Hub::default());
         let (alice, bob) = (UserId([1; 16]), UserId([2; 16]));
-        let (ga, mut ra) = hub.register(alice);
-        let (gb, mut rb) = hub.register(bob);
+        let (ga, mut ra) = hub.register(alice, "a".into());
+        let (gb, mut rb) = hub.register(bob, "b".into());
         assert!(
             ra.recv().await.unwrap().contains("presence"),
             "alice sees herself come online"
@@ -230,7 +262,7 @@ mod tests {
         ga.set_away(true);
         assert!(ra.recv().await.unwrap().contains("\"away\":true"));
         assert!(hub.status(&alice).away);
-        let (g2, _r2) = hub.register(alice);
+        let (g2, _r2) = hub.register(alice, "a".into());
         assert!(ra.recv().await.unwrap().contains("\"away\":false"));
         drop(g2);
         assert!(
@@ -239,5 +271,23 @@ mod tests {
         );
         drop(ga);
         assert_eq!(hub.connections(), 0);
+    }
+
+    #[tokio::test]
+    async fn cutting_a_session_closes_only_its_tabs() {
+        let hub = Arc::new(Hub::default());
+        let alice = UserId([1; 16]);
+        let (_g1, mut phone) = hub.register(alice, "phone".into());
+        let (_g2, mut laptop) = hub.register(alice, "laptop".into());
+        assert_eq!(hub.live_sessions(&alice).len(), 2);
+        hub.cut(&["phone".into()]);
+        assert_eq!(hub.live_sessions(&alice), vec!["laptop".to_string()]);
+        while phone.recv().await.is_some() {} // closed: the socket task ends
+        hub.send_to(&[alice], &ServerFrame::Pong);
+        let mut got = Vec::new();
+        while let Ok(t) = laptop.try_recv() {
+            got.push(t);
+        }
+        assert!(got.iter().any(|t| t.contains("pong")), "{got:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! The Hearth server. `main` reads as the start-up checklist; `router` assembles the HTTP
 //! surface so integration tests can serve the same thing on an ephemeral port.
 
+pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod csrf;
@@ -13,6 +14,7 @@ pub mod limit;
 pub mod net;
 pub mod router;
 pub mod serve;
+pub mod sessions;
 pub mod socket;
 pub mod state;
 pub mod tls;

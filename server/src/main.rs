@@ -77,12 +77,14 @@ async fn main() -> anyhow::Result<()> {
         },
         files,
         limits: Arc::new(Limits::default()),
+        stop: Arc::new(tokio::sync::Notify::new()),
     });
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {
         tracing::info!(removed = swept, "removed orphaned uploads");
     }
     server::files::sweep::spawn(state.clone());
+    let stop = state.stop.clone();
     let app = router::build(state, &config.site);
 
     // 9. Listen, and say where.
@@ -99,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
         );
         tracing::info!(%http_at, "listening");
         // 10. Serve until Ctrl-C or SIGTERM.
-        serve::plain(http, app, shutdown()).await?;
+        serve::plain(http, app, shutdown(stop)).await?;
         return Ok(());
     };
     let https = std::net::TcpListener::bind((config.addr, config.https_port))
@@ -124,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
     let plain_app = router::secured(tls::trust::routes(ca, https_at.port()));
 
     // 10. Serve until Ctrl-C or SIGTERM.
-    serve::both(http, plain_app, https, app, rustls, shutdown()).await?;
+    serve::both(http, plain_app, https, app, rustls, shutdown(stop)).await?;
     Ok(())
 }
 
@@ -137,7 +139,8 @@ fn print_urls(urls: &[String]) {
     }
 }
 
-async fn shutdown() {
+/// Resolves on Ctrl-C, SIGTERM or an admin's /shutdown.
+async fn shutdown(admin: Arc<tokio::sync::Notify>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -150,6 +153,6 @@ async fn shutdown() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tokio::select! { _ = ctrl_c => {}, _ = term => {}, _ = admin.notified() => {} }
     tracing::info!("shutting down");
 }

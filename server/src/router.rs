@@ -49,7 +49,8 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
             limits,
             crate::limit::guard,
         ))
-        .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site));
+        .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn(crate::sessions::peer));
     secured(app)
 }
 

@@ -47,7 +47,7 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    let user = match state.user_from_headers(&headers).await {
+    let (user, session) = match state.session_from_headers(&headers).await {
         Ok(u) => u,
         Err(e) => return (StatusCode::UNAUTHORIZED, e.user_message()).into_response(),
     };
@@ -57,17 +57,22 @@ pub async fn upgrade(
         .max_frame_size(MAX_FRAME_BYTES * 4)
         .on_upgrade(move |socket: WebSocket| async move {
             let (sink, stream) = socket.split();
-            run(state, user, sink, stream).await;
+            run(state, user, session, sink, stream).await;
         })
 }
 
 /// Serves one socket until it closes.
-pub async fn run<W, R, E>(state: Arc<Hearth>, user: UserId, mut sink: W, mut stream: R)
-where
+pub async fn run<W, R, E>(
+    state: Arc<Hearth>,
+    user: UserId,
+    session: String,
+    mut sink: W,
+    mut stream: R,
+) where
     W: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,
 {
-    let (registration, mut outbox) = Hub::register(&state.hub, user);
+    let (registration, mut outbox) = Hub::register(&state.hub, user, session);
     if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
         return;
     }

@@ -5,13 +5,14 @@ use crate::auth::{self, ServerSecret};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
-use app::backend::NewSession;
+use app::backend::{Device, NewSession};
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
+use protocol::api::admin::UserSummary;
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
-    Session,
+    Session, SessionInfo,
 };
 use protocol::api::{PasswordChange, RecoveryWrap, TotpEnrolment, TotpStatus};
 use protocol::crypto::group::KeyWrap;
@@ -32,6 +33,8 @@ pub struct Hearth {
     pub sessions: auth::SessionPolicy,
     pub files: crate::files::FileStore,
     pub limits: Arc<crate::limit::Limits>,
+    /// Told when an admin shuts the server down; `main` waits on it with the signals.
+    pub stop: Arc<tokio::sync::Notify>,
 }
 
 impl Hearth {
@@ -43,6 +46,22 @@ impl Hearth {
         Ok(self.session_profile(token).await?.id)
     }
 
+    /// The signed-in user and their session's token hash (a socket is tied to it).
+    pub async fn session_from_headers(&self, headers: &HeaderMap) -> Result<(UserId, String)> {
+        let token = self
+            .token(headers)
+            .ok_or(Error::Unauthorized("Please log in."))?;
+        Ok((
+            self.session_profile(token).await?.id,
+            auth::hash_token(token),
+        ))
+    }
+
+    /// The hash of the request's session token, if it carries one.
+    pub(crate) fn token_hash(&self, headers: &HeaderMap) -> Option<String> {
+        self.token(headers).map(auth::hash_token)
+    }
+
     fn token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
         headers
             .get_all(header::COOKIE)
@@ -52,7 +71,7 @@ impl Hearth {
     }
 
     async fn session_profile(&self, token: &str) -> Result<Profile> {
-        db::users::session_user(&self.db, &auth::hash_token(token), &self.sessions)
+        db::sessions::user(&self.db, &auth::hash_token(token), &self.sessions)
             .await?
             .ok_or(Error::Unauthorized(
                 "Your session has ended; please log in again.",
@@ -61,9 +80,13 @@ impl Hearth {
     }
 
     /// A new session for `user`, and the Set-Cookie value carrying it.
-    async fn start_session(&self, user: &db::users::User) -> Result<(Session, String)> {
+    async fn start_session(
+        &self,
+        user: &db::users::User,
+        device: Device,
+    ) -> Result<(Session, String)> {
         let (token, hash) = auth::new_token()?;
-        db::users::create_session(&self.db, hash, &user.user_id()?).await?;
+        db::sessions::create(&self.db, hash, &user.user_id()?, device).await?;
         let session = Session {
             me: user.profile()?,
             kdf: user.kdf(),
@@ -73,7 +96,7 @@ impl Hearth {
         Ok((session, self.sessions.cookie(&token)))
     }
 
-    async fn do_register(&self, reg: Registration) -> Result<(Session, String)> {
+    async fn do_register(&self, reg: Registration, device: Device) -> Result<(Session, String)> {
         let username = validate::username(&reg.username)?;
         let display_name = validate::display_name(&reg.display_name)?;
         let email = validate::email(reg.email.as_deref())?;
@@ -121,7 +144,7 @@ impl Hearth {
         )
         .await?;
         tracing::info!(user = %user.id, admin = user.is_admin, "registered");
-        self.start_session(&user).await
+        self.start_session(&user, device).await
     }
 
     async fn do_login(
@@ -129,6 +152,7 @@ impl Hearth {
         username: &str,
         secret: &AuthSecret,
         totp: Option<&str>,
+        device: Device,
     ) -> Result<(Session, String)> {
         let bad = Error::Unauthorized("Wrong username or password.");
         let Ok(username) = validate::username(username) else {
@@ -143,7 +167,7 @@ impl Hearth {
             return Err(bad);
         }
         self.totp_gate(&user.user_id()?, totp).await?;
-        self.start_session(&user).await
+        self.start_session(&user, device).await
     }
 
     /// The account a recovery key opens, or one answer for every failure (so it does
@@ -227,8 +251,12 @@ impl Backend for Hearth {
         )
     }
 
-    async fn register(&self, reg: Registration) -> Result<(Session, String), ApiError> {
-        Ok(self.do_register(reg).await?)
+    async fn register(
+        &self,
+        reg: Registration,
+        device: Device,
+    ) -> Result<(Session, String), ApiError> {
+        Ok(self.do_register(reg, device).await?)
     }
 
     async fn login(
@@ -236,8 +264,11 @@ impl Backend for Hearth {
         username: String,
         secret: AuthSecret,
         totp: Option<String>,
+        device: Device,
     ) -> Result<(Session, String), ApiError> {
-        Ok(self.do_login(&username, &secret, totp.as_deref()).await?)
+        Ok(self
+            .do_login(&username, &secret, totp.as_deref(), device)
+            .await?)
     }
 
     async fn totp_status(&self, me: &Profile) -> Result<TotpStatus, ApiError> {
@@ -267,7 +298,7 @@ impl Backend for Hearth {
 
     async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError> {
         if let Some(token) = self.token(headers) {
-            db::users::delete_session(&self.db, &auth::hash_token(token)).await?;
+            db::sessions::delete(&self.db, &auth::hash_token(token)).await?;
         }
         Ok(self.sessions.clear())
     }
@@ -368,7 +399,7 @@ impl Backend for Hearth {
             .token(headers)
             .ok_or(Error::Unauthorized("Please log in."))?;
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
-        db::users::change_password(
+        let ended = db::users::change_password(
             &self.db,
             &me.id,
             &change.salt,
@@ -379,6 +410,7 @@ impl Backend for Hearth {
             &auth::hash_token(token),
         )
         .await?;
+        self.hub.cut(&ended);
         tracing::info!(user = %me.id, "password changed; other sessions ended");
         Ok(())
     }
@@ -404,6 +436,7 @@ impl Backend for Hearth {
         username: String,
         change: PasswordChange,
         totp: Option<String>,
+        device: Device,
     ) -> Result<NewSession, ApiError> {
         let user = self
             .recovery_account(&username, &change.old_auth_secret)
@@ -418,7 +451,7 @@ impl Backend for Hearth {
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
         let verifier = auth::verifier(&verifier_salt, &change.auth_secret);
         // Every session ends: whoever had the old password is logged out.
-        db::users::change_password(
+        let ended = db::users::change_password(
             &self.db,
             &id,
             &change.salt,
@@ -429,11 +462,41 @@ impl Backend for Hearth {
             "",
         )
         .await?;
+        self.hub.cut(&ended);
         tracing::info!(user = %id, "account recovered with its recovery key");
         let user = db::users::by_id(&self.db, &id)
             .await?
             .ok_or(Error::Corrupt("user vanished"))?;
-        Ok(self.start_session(&user).await?)
+        Ok(self.start_session(&user, device).await?)
+    }
+
+    async fn sessions(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+    ) -> Result<Vec<SessionInfo>, ApiError> {
+        Ok(self.list_sessions(headers, &me.id).await?)
+    }
+
+    async fn end_session(&self, me: &Profile, id: String) -> Result<(), ApiError> {
+        Ok(self.end_own_session(&me.id, &id).await?)
+    }
+
+    async fn end_other_sessions(&self, headers: &HeaderMap, me: &Profile) -> Result<(), ApiError> {
+        Ok(Hearth::end_other_sessions(self, headers, &me.id).await?)
+    }
+
+    async fn list_users(&self, me: &Profile) -> Result<Vec<UserSummary>, ApiError> {
+        Ok(Hearth::list_users(self, me).await?)
+    }
+
+    async fn logout_user(&self, me: &Profile, username: String) -> Result<u32, ApiError> {
+        let n = Hearth::logout_user(self, me, &username).await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn shutdown(&self, me: &Profile) -> Result<(), ApiError> {
+        Ok(self.shut_down(me)?)
     }
 
     async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError> {

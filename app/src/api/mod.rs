@@ -14,9 +14,13 @@ use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
 
+mod admin;
 mod group;
+mod sessions;
 mod totp;
+pub use admin::*;
 pub use group::*;
+pub use sessions::*;
 pub use totp::*;
 
 #[cfg(feature = "ssr")]
@@ -37,6 +41,21 @@ mod server {
         leptos_axum::extract::<HeaderMap>()
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))
+    }
+
+    /// The browser and address a new session is for.
+    pub async fn device() -> Result<crate::backend::Device, ApiError> {
+        let headers = headers().await?;
+        let ext = leptos_axum::extract::<http::Extensions>()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(crate::backend::Device {
+            agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            address: ext.get::<crate::backend::Peer>().map(|p| p.0.to_string()),
+        })
     }
 
     /// Sets the response status for an error and passes it on.
@@ -74,7 +93,9 @@ pub async fn prelogin(username: String) -> Result<LoginParams, ApiError> {
 #[server(prefix = "/api", endpoint = "register", input = Json)]
 pub async fn register(registration: Registration) -> Result<Session, ApiError> {
     async {
-        let (session, cookie) = server::backend()?.register(registration).await?;
+        let (session, cookie) = server::backend()?
+            .register(registration, server::device().await?)
+            .await?;
         server::set_cookie(&cookie)?;
         Ok(session)
     }
@@ -91,7 +112,7 @@ pub async fn login(
 ) -> Result<Session, ApiError> {
     async {
         let (session, cookie) = server::backend()?
-            .login(username, auth_secret, totp)
+            .login(username, auth_secret, totp, server::device().await?)
             .await?;
         server::set_cookie(&cookie)?;
         Ok(session)
@@ -229,7 +250,9 @@ pub async fn recover(
     totp: Option<String>,
 ) -> Result<Session, ApiError> {
     async {
-        let (session, cookie) = server::backend()?.recover(username, change, totp).await?;
+        let (session, cookie) = server::backend()?
+            .recover(username, change, totp, server::device().await?)
+            .await?;
         server::set_cookie(&cookie)?;
         Ok(session)
     }

@@ -2,6 +2,7 @@
 //! the server too (where none of it runs), so pages need no cfg of their own.
 
 pub mod browser;
+pub mod commands;
 pub mod dm;
 pub mod emoji;
 pub mod files;

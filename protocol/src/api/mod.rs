@@ -10,6 +10,7 @@ use crate::frames::StoredMessage;
 use crate::ids::{ConversationId, FileId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
+pub mod admin;
 pub mod group;
 pub use group::GroupSummary;
 
@@ -79,6 +80,25 @@ pub struct Session {
     pub identity: PublicIdentity,
     pub wrapped_keys: Bytes,
 }
+
+/// One signed-in browser or device, as its owner sees it in the sessions list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// A handle for ending it: the first 16 hex digits of the stored token hash (never
+    /// the token, which only the browser holding it knows).
+    pub id: String,
+    /// The browser's User-Agent as it signed in (the browser names it from this).
+    pub agent: Option<String>,
+    /// The address it signed in from.
+    pub address: Option<String>,
+    pub created_at: i64,
+    pub last_seen: i64,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// Characters of a session's handle (`SessionInfo::id`).
+pub const SESSION_ID_LEN: usize = 16;
 
 /// The second factor as its owner sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -44,6 +44,10 @@ pub mod sessions {
         pub user_id: String,
         pub created_at: i64,
         pub last_seen: i64,
+        /// The browser's User-Agent at sign-in (shortened), for the sessions list.
+        pub agent: Option<String>,
+        /// The address it signed in from.
+        pub address: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

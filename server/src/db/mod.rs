@@ -7,6 +7,7 @@ pub mod files;
 pub mod groups;
 pub mod invites;
 pub mod messages;
+pub mod sessions;
 pub mod totp;
 pub mod users;
 

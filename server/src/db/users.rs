@@ -1,6 +1,6 @@
-//! Accounts and sessions.
+//! Accounts (sessions are in `sessions`).
 
-use super::entities::{key_pins, recovery, sessions, users};
+use super::entities::{key_pins, recovery, users};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::UserId;
@@ -137,6 +137,14 @@ pub async fn by_id(db: &impl ConnectionTrait, id: &UserId) -> Result<Option<User
     Ok(users::Entity::find_by_id(id.to_hex()).one(db).await?)
 }
 
+/// Every account, by username.
+pub async fn all(db: &DatabaseConnection) -> Result<Vec<User>> {
+    Ok(users::Entity::find()
+        .order_by_asc(users::Column::Username)
+        .all(db)
+        .await?)
+}
+
 /// Everyone but `me`, by display name.
 pub async fn others(db: &DatabaseConnection, me: &UserId) -> Result<Vec<User>> {
     Ok(users::Entity::find()
@@ -144,69 +152,6 @@ pub async fn others(db: &DatabaseConnection, me: &UserId) -> Result<Vec<User>> {
         .order_by_asc(users::Column::DisplayName)
         .all(db)
         .await?)
-}
-
-pub async fn create_session(
-    db: &DatabaseConnection,
-    token_hash: String,
-    user: &UserId,
-) -> Result<()> {
-    let now = now_ms();
-    sessions::ActiveModel {
-        token_hash: Set(token_hash),
-        user_id: Set(user.to_hex()),
-        created_at: Set(now),
-        last_seen: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// The user a session token hash belongs to, refreshing the session's last use.
-pub async fn session_user(
-    db: &DatabaseConnection,
-    token_hash: &str,
-    policy: &crate::auth::SessionPolicy,
-) -> Result<Option<User>> {
-    let Some(session) = sessions::Entity::find_by_id(token_hash.to_owned())
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let now = now_ms();
-    let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-    if now.saturating_sub(session.created_at) > ms(policy.max)
-        || now.saturating_sub(session.last_seen) > ms(policy.idle)
-    {
-        // Expired: the cookie's Max-Age says the same, but a copied cookie must not outlive it.
-        delete_session(db, token_hash).await?;
-        return Ok(None);
-    }
-    // Only write once a minute: every request would otherwise be a database write.
-    if now - session.last_seen > 60_000 {
-        sessions::Entity::update_many()
-            .col_expr(sessions::Column::LastSeen, Expr::value(now))
-            .filter(sessions::Column::TokenHash.eq(token_hash))
-            .exec(db)
-            .await?;
-    }
-    by_id(
-        db,
-        &session
-            .user_id
-            .parse()
-            .map_err(|_| Error::Corrupt("session user"))?,
-    )
-    .await
-}
-
-pub async fn delete_session(db: &DatabaseConnection, token_hash: &str) -> Result<()> {
-    sessions::Entity::delete_by_id(token_hash.to_owned())
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// The largest pinned-keys blob kept (a few thousand contacts).
@@ -270,7 +215,7 @@ pub async fn replace_identity(
 }
 
 /// Replaces the password material (salt, parameters, verifier, wrapped keys) and ends
-/// every other session of the user, in one transaction.
+/// every other session of the user, in one transaction; returns the sessions ended.
 pub async fn change_password(
     db: &DatabaseConnection,
     me: &UserId,
@@ -280,7 +225,7 @@ pub async fn change_password(
     verifier: [u8; 32],
     wrapped_keys: Vec<u8>,
     keep_session: &str,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let txn = super::write_txn(db).await?;
     users::Entity::update_many()
         .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
@@ -296,13 +241,9 @@ pub async fn change_password(
         .filter(users::Column::Id.eq(me.to_hex()))
         .exec(&txn)
         .await?;
-    sessions::Entity::delete_many()
-        .filter(sessions::Column::UserId.eq(me.to_hex()))
-        .filter(sessions::Column::TokenHash.ne(keep_session))
-        .exec(&txn)
-        .await?;
+    let ended = super::sessions::end_all(&txn, me, Some(keep_session)).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(ended)
 }
 
 pub async fn recovery(db: &DatabaseConnection, user: &UserId) -> Result<Option<recovery::Model>> {

@@ -44,6 +44,7 @@ fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -
         },
         files: FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
         limits: Arc::new(Limits::default()),
+        stop: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

@@ -93,7 +93,13 @@ impl Chat {
                     let newest = page.messages.first().map(|m| m.id);
                     let mut raw = page.messages;
                     raw.reverse();
-                    this.raw.set_value(raw);
+                    // Messages that came over the socket while the page was on its way
+                    // (the one a /msg just sent) stay.
+                    let floor = newest.unwrap_or(MessageId(0));
+                    this.raw.update_value(|live| {
+                        raw.extend(live.drain(..).filter(|m| m.id > floor));
+                        *live = raw;
+                    });
                     this.seen
                         .set(page.seen.iter().map(|r| (r.user, r.up_to)).collect());
                     this.more.set(page.more);

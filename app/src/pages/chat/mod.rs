@@ -1,6 +1,7 @@
 //! The chat page: conversations and people on the left, the open conversation on the right.
 
 mod attention;
+mod commands;
 mod emoji;
 mod files;
 mod frames;
@@ -11,6 +12,7 @@ mod identity;
 mod lines;
 mod live;
 mod message;
+mod sessions;
 mod state;
 mod thread;
 mod two_step;
@@ -37,18 +39,23 @@ pub fn ChatPage() -> impl IntoView {
             return;
         };
         ring.set(Some(keys.clone()));
-        let navigate = navigate.clone();
         spawn_local(async move {
-            if let Err(e) = chat.start(keys).await {
-                if matches!(e, crate::ApiError::Unauthorized(_)) {
-                    Keyring::forget();
-                    ring.set(None);
-                    navigate("/login", Default::default());
-                } else {
-                    chat.error.set(Some(e.to_string()));
-                }
+            match chat.start(keys).await {
+                Err(crate::ApiError::Unauthorized(_)) => chat.signed_out.set(true),
+                Err(e) => chat.error.set(Some(e.to_string())),
+                Ok(()) => {}
             }
         });
+    });
+    // The session ended (here or on another device): forget the keys, log in again.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if chat.signed_out.get() {
+            chat.stop();
+            Keyring::forget();
+            ring.set(None);
+            navigate("/login", Default::default());
+        }
     });
     // An invite link opened while the page is already showing.
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {

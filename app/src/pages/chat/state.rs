@@ -134,6 +134,11 @@ pub struct Chat {
     /// Files being downloaded and decrypted, with percent done.
     pub downloads: RwSignal<HashMap<FileId, u8>>,
     pub viewer: RwSignal<Option<super::files::Viewer>>,
+    /// The session ended elsewhere (logged out from another device, password changed):
+    /// the page goes back to the login.
+    pub signed_out: RwSignal<bool>,
+    /// What the last slash command answered (seen only here).
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl Chat {
@@ -174,6 +179,8 @@ impl Chat {
             next_upload: StoredValue::new(0),
             downloads: RwSignal::new(HashMap::new()),
             viewer: RwSignal::new(None),
+            signed_out: RwSignal::new(false),
+            notice: RwSignal::new(None),
         }
     }
 
@@ -217,6 +224,9 @@ impl Chat {
                 on_frame: Box::new(move |f| self.on_frame(f)),
                 on_connected: Box::new(move |c| {
                     self.connected.set(c);
+                    if !c {
+                        self.check_session();
+                    }
                     if c {
                         self.tell_away();
                         // Back after a break: deletes, read marks and presence changes
@@ -253,6 +263,17 @@ impl Chat {
             }
         }
         Ok(())
+    }
+
+    /// After the socket dropped: was it because the session ended? (A server restart
+    /// or a network hiccup answers otherwise, and the socket reconnects by itself.)
+    fn check_session(&self) {
+        let this = *self;
+        spawn_local(async move {
+            if let Err(ApiError::Unauthorized(_)) = api::me().await {
+                this.signed_out.set(true);
+            }
+        });
     }
 
     pub(super) fn refresh_conversations(&self) {
@@ -311,7 +332,19 @@ impl Chat {
 
     /// Encrypts and sends a text to the open conversation.
     pub fn send(&self, text: String) -> bool {
-        let text = crate::client::emoji::expand_shortcodes(text.trim());
+        // A slash command, unless a message is being edited.
+        if self.editing.get_untracked().is_none() {
+            if let Some(cmd) = crate::client::commands::parse(&text) {
+                return self.run_command(cmd);
+            }
+        }
+        let text = text.trim();
+        // "//text" sends "/text".
+        let text = text
+            .strip_prefix('/')
+            .filter(|t| t.starts_with('/'))
+            .unwrap_or(text);
+        let text = crate::client::emoji::expand_shortcodes(text);
         let Some(conv) = self.current.get_untracked() else {
             return false;
         };

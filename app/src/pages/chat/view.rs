@@ -7,12 +7,8 @@ use super::group_view::{GroupMembers, JoinGroup, NewGroup};
 use super::message::{ComposerContext, MessageLine};
 use super::state::Panel;
 use crate::KeyringSignal;
-use crate::api;
-use crate::client::keyring::Keyring;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use protocol::api::Person;
 use protocol::crypto::safety;
 
@@ -60,17 +56,7 @@ pub fn Sidebar() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let ring = expect_context::<KeyringSignal>();
     let search = RwSignal::new(String::new());
-    let navigate = use_navigate();
-    let logout = move |_| {
-        let navigate = navigate.clone();
-        chat.stop();
-        spawn_local(async move {
-            let _ = api::logout().await;
-            Keyring::forget();
-            ring.set(None);
-            navigate("/login", Default::default());
-        });
-    };
+    let logout = move |_| chat.logout();
     let me = move || {
         ring.get()
             .map(|r| r.me.display_name.clone())
@@ -337,6 +323,12 @@ pub fn Thread() -> impl IntoView {
                 {move || chat.error.get().map(|e| view! {
                     <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
                 })}
+                {move || chat.notice.get().map(|n| view! {
+                    <div class="notice" role="status" aria-label="Command output">
+                        <p>{n}</p>
+                        <button class="ghost" aria-label="Close" on:click=move |_| chat.notice.set(None)>"×"</button>
+                    </div>
+                })}
                 {move || chat.typing_line().map(|t| view! { <p class="typing" role="status">{t}</p> })}
                 <Uploads/>
                 <ComposerContext/>
@@ -391,9 +383,13 @@ pub fn Thread() -> impl IntoView {
 /// Account actions at the foot of the sidebar.
 #[component]
 fn Account() -> impl IntoView {
+    let details = NodeRef::<leptos::html::Details>::new();
+    let open = RwSignal::new(false);
     view! {
-        <details class="account">
+        <details class="account" node_ref=details
+            on:toggle=move |_| open.set(details.get().is_some_and(|d| d.open()))>
             <summary>"Account"</summary>
+            <super::sessions::Sessions open=open.into()/>
             <ChangePassword/>
             <super::two_step::TwoStep/>
             <RotateKeys/>

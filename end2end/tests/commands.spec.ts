@@ -1,0 +1,113 @@
+import { expect, Page, test } from '@playwright/test';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { register } from './helpers';
+
+// A server of its own: its first account is the admin, and /shutdown stops it.
+const port = Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10;
+const bin = process.env.HEARTH_BIN ?? '../target/debug/hearth';
+const site = process.env.HEARTH_SITE ?? '../target/site';
+let server: ChildProcess;
+let exited: Promise<number | null>;
+let log: string;
+
+test.use({ baseURL: `http://127.0.0.1:${port}` });
+
+test.beforeAll(async () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-commands-'));
+  log = path.join(data, 'server.log');
+  const out = fs.openSync(log, 'w');
+  server = spawn(bin, ['--addr', '127.0.0.1', '--port', String(port), '--no-tls', '--data', data, '--site', site],
+    { stdio: ['ignore', out, out] });
+  exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/login`)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the server for the command tests did not start');
+});
+
+test.afterAll(() => {
+  server.kill();
+  expect(fs.readFileSync(log, 'utf8')).not.toContain('panicked');
+});
+
+async function command(page: Page, text: string) {
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+const output = (page: Page) => page.getByRole('status', { name: 'Command output' });
+
+test('every slash command, the admin ones refused to others', async ({ browser }) => {
+  const root = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  const carol = await (await browser.newContext()).newPage();
+  await register(root, 'root', 'Ruth Admin', 'copper willow lantern 5150');
+  await register(bob, 'bob', 'Bob Stone', 'velvet harbor pickle 6261');
+  await register(carol, 'carol', 'Carol Vance', 'meadow quartz fiddle 7372');
+  for (const p of [root, bob, carol]) {
+    await p.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
+  }
+
+  // /help: everyone gets the list; only the admin sees the admin commands.
+  await command(bob, '/help');
+  await expect(output(bob)).toContainText('/whisper user text');
+  await expect(output(bob)).not.toContainText('/shutdown');
+  await command(root, '/help');
+  await expect(output(root)).toContainText('/shutdown');
+  await command(bob, '/listusers');
+  await expect(output(bob)).toContainText('Only an admin can do that.');
+  await command(bob, '/shutdown');
+  await expect(output(bob)).toContainText('Only an admin can do that.');
+
+  // An unknown command shows the help and keeps the text to fix; // sends a slash.
+  await command(root, '/dance');
+  await expect(output(root)).toContainText('There is no command /dance');
+  await expect(root.getByRole('textbox', { name: 'Message', exact: true })).toHaveValue('/dance');
+  await command(root, '//dance is not a command');
+  await expect(root.locator('.message.mine:not(.pending)', { hasText: '/dance is not a command' })).toHaveCount(1);
+
+  // /who
+  await command(root, '/who');
+  await expect(output(root)).toContainText('Bob Stone (@bob), online');
+
+  // /whisper stays in the room; /msg opens the conversation.
+  await command(root, '/whisper bob meet at the lab?');
+  await expect(output(root)).toContainText('Whispered to Bob Stone.');
+  await expect(root.locator('.thread-head')).toContainText('Everyone');
+  await bob.locator('li.conversation[data-peer="root"] button').click();
+  await expect(bob.locator('.message', { hasText: 'meet at the lab?' })).toHaveCount(1);
+  await command(root, '/msg @carol lunch at noon');
+  await expect(root.locator('.thread-head')).toContainText('Carol Vance');
+  await expect(root.locator('.message.mine:not(.pending)', { hasText: 'lunch at noon' })).toHaveCount(1);
+  await command(root, '/msg nobody hello');
+  await expect(output(root)).toContainText('There is nobody called nobody here.');
+
+  // Admin: /listusers, /logoutuser (the user's page goes to the login at once).
+  await command(root, '/listusers');
+  await expect(output(root)).toContainText('3 accounts');
+  await expect(output(root)).toContainText('Ruth Admin (@root), admin, online');
+  await command(root, '/logoutuser bob');
+  await expect(output(root)).toContainText('Ended 1 session of bob.');
+  await expect(bob).toHaveURL(/\/login$/, { timeout: 15_000 });
+
+  // /logout
+  await command(carol, '/logout');
+  await expect(carol).toHaveURL(/\/login$/);
+
+  // /shutdown asks first; declining keeps the server, accepting stops it.
+  root.once('dialog', (d) => d.dismiss());
+  await command(root, '/shutdown');
+  await expect(output(root)).toContainText('Hearth keeps running.');
+  root.once('dialog', (d) => d.accept());
+  await command(root, '/shutdown');
+  await expect(output(root)).toContainText('Hearth is shutting down.');
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+  expect(code).toBe(0);
+});

@@ -1,0 +1,63 @@
+//! What only admins may do (the admin slash commands; the /admin panel will build on
+//! these): list accounts, end someone's sessions, shut the server down. Every function
+//! refuses anyone else with 403 before doing anything.
+
+use crate::db;
+use crate::error::{Error, Result};
+use crate::state::Hearth;
+use protocol::api::Profile;
+use protocol::api::admin::UserSummary;
+use protocol::validate;
+
+fn admin_only(me: &Profile) -> Result<()> {
+    if me.is_admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("Only an admin can do that."))
+    }
+}
+
+impl Hearth {
+    pub async fn list_users(&self, me: &Profile) -> Result<Vec<UserSummary>> {
+        admin_only(me)?;
+        let counts = db::sessions::counts(&self.db).await?;
+        db::users::all(&self.db)
+            .await?
+            .into_iter()
+            .map(|u| {
+                let id = u.user_id()?;
+                Ok(UserSummary {
+                    id,
+                    online: self.hub.is_online(&id),
+                    sessions: counts.get(&u.id).copied().unwrap_or(0),
+                    username: u.username,
+                    display_name: u.display_name,
+                    is_admin: u.is_admin,
+                    created_at: u.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends every session of `username` (their open tabs are cut off); returns how many.
+    pub async fn logout_user(&self, me: &Profile, username: &str) -> Result<usize> {
+        admin_only(me)?;
+        let missing = || Error::NotFound("There is no such user.");
+        let name = validate::username(username).map_err(|_| missing())?;
+        let user = db::users::by_username(&self.db, &name)
+            .await?
+            .ok_or_else(missing)?;
+        let ended = db::sessions::end_all(&self.db, &user.user_id()?, None).await?;
+        self.hub.cut(&ended);
+        tracing::info!(admin = %me.id, user = %user.id, ended = ended.len(), "admin ended a user's sessions");
+        Ok(ended.len())
+    }
+
+    /// Starts the graceful shutdown `main` waits for.
+    pub fn shut_down(&self, me: &Profile) -> Result<()> {
+        admin_only(me)?;
+        tracing::info!(admin = %me.id, "shutdown asked for by an admin");
+        self.stop.notify_one();
+        Ok(())
+    }
+}

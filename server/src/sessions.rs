@@ -1,0 +1,71 @@
+//! The user's own sessions: listed with where they signed in, and ended on request (the
+//! ended browsers' sockets are cut off at once, their next request is refused).
+
+use crate::db;
+use crate::error::{Error, Result};
+use crate::state::Hearth;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+use protocol::UserId;
+use protocol::api::{SESSION_ID_LEN, SessionInfo};
+use std::net::SocketAddr;
+
+impl Hearth {
+    pub async fn list_sessions(
+        &self,
+        headers: &HeaderMap,
+        me: &UserId,
+    ) -> Result<Vec<SessionInfo>> {
+        let current = self.token_hash(headers);
+        let live = self.hub.live_sessions(me);
+        Ok(db::sessions::of(&self.db, me)
+            .await?
+            .into_iter()
+            .map(|s| SessionInfo {
+                id: s.token_hash.chars().take(SESSION_ID_LEN).collect(),
+                current: current.as_deref() == Some(s.token_hash.as_str()),
+                // A connected tab is in use now, whatever the once-a-minute column says.
+                last_seen: if live.contains(&s.token_hash) {
+                    db::now_ms()
+                } else {
+                    s.last_seen
+                },
+                agent: s.agent,
+                address: s.address,
+                created_at: s.created_at,
+            })
+            .collect())
+    }
+
+    pub async fn end_own_session(&self, me: &UserId, id: &str) -> Result<()> {
+        let ended = db::sessions::end(&self.db, me, id).await?;
+        if ended.is_empty() {
+            return Err(Error::NotFound("That session has already ended."));
+        }
+        self.hub.cut(&ended);
+        tracing::info!(user = %me, "a session was ended by its owner");
+        Ok(())
+    }
+
+    pub async fn end_other_sessions(&self, headers: &HeaderMap, me: &UserId) -> Result<()> {
+        let keep = self
+            .token_hash(headers)
+            .ok_or(Error::Unauthorized("Please log in."))?;
+        let ended = db::sessions::end_all(&self.db, me, Some(&keep)).await?;
+        self.hub.cut(&ended);
+        tracing::info!(user = %me, ended = ended.len(), "other sessions ended by their owner");
+        Ok(())
+    }
+}
+
+/// Puts the peer's address where the server functions find it (`app::backend::Peer`),
+/// IPv4-mapped addresses written as IPv4.
+pub async fn peer(mut req: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        req.extensions_mut()
+            .insert(app::backend::Peer(addr.ip().to_canonical()));
+    }
+    next.run(req).await
+}
