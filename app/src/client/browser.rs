@@ -220,3 +220,36 @@ pub fn now_ms() -> i64 {
     #[cfg(not(feature = "hydrate"))]
     0
 }
+
+/// Scrolls the element `selector` names into the middle of the view and marks it
+/// (`data-found`) so the style can flash it.
+pub fn reveal(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Ok(Some(old)) = doc.query_selector("[data-found]") {
+            let _ = old.remove_attribute("data-found");
+        }
+        if let Ok(Some(el)) = doc.query_selector(selector) {
+            el.scroll_into_view_with_bool(false);
+            let _ = el.set_attribute("data-found", "");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
+
+/// A phone-sized window, where one pane shows at a time.
+pub fn narrow() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w < 720.0)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}

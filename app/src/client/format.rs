@@ -116,6 +116,22 @@ pub fn mentions(text: &str, username: &str) -> bool {
             .any(|s| matches!(s, Span::Mention(n) if n == username))
 }
 
+/// The `@name` being typed at the end of `text`: where its `@` is and the letters after
+/// it (maybe none yet). The `@` must start a word, so e-mail addresses do not count.
+pub fn trailing_mention(text: &str) -> Option<(usize, &str)> {
+    let at = text.rfind('@')?;
+    let prefix = &text[at + 1..];
+    let starts_word = text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(char::is_whitespace);
+    let shaped = prefix.len() <= protocol::validate::USERNAME_MAX
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    (starts_word && shaped).then_some((at, prefix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Span::*;
@@ -179,5 +195,14 @@ mod tests {
         assert!(!mentions("`@bob`", "bob"), "not inside code");
         let long = format!("@{}", "a".repeat(40));
         assert_eq!(spans(&long), vec![p(&long)], "longer than any username");
+    }
+
+    #[test]
+    fn the_mention_being_typed() {
+        assert_eq!(trailing_mention("hi @pa"), Some((3, "pa")));
+        assert_eq!(trailing_mention("@"), Some((0, "")));
+        assert_eq!(trailing_mention("mail me at a@b"), None);
+        assert_eq!(trailing_mention("hi @pat "), None);
+        assert_eq!(trailing_mention("no mention"), None);
     }
 }

@@ -82,6 +82,7 @@ impl Chat {
             }
             return self.refresh_conversations();
         }
+        self.forget_texts(m.conversation);
         let mine = self.me.get_untracked() == Some(m.sender);
         let open = self.current.get_untracked() == Some(m.conversation);
         // Edits and reactions change a message; they are not new ones to read.

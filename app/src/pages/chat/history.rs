@@ -105,6 +105,7 @@ impl Chat {
                     this.more.set(page.more);
                     this.rerender();
                     this.scroll_to_end.update(|n| *n += 1);
+                    this.continue_jump();
                     if let Some(newest) = newest {
                         this.mark_read(id, newest);
                     }
@@ -138,6 +139,7 @@ impl Chat {
                     });
                     this.more.set(page.more);
                     this.rerender();
+                    this.continue_jump();
                 }
                 Ok(_) => {}
                 Err(e) => this.report(e),

@@ -11,7 +11,9 @@ mod history;
 mod identity;
 mod lines;
 mod live;
+mod mention;
 mod message;
+mod search;
 mod sessions;
 mod state;
 mod thread;
@@ -74,7 +76,7 @@ pub fn ChatPage() -> impl IntoView {
     });
     view! {
         <leptos_meta::Title text=move || chat.title()/>
-        <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None>
+        <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
             <view::Thread/>
         </div>

@@ -139,6 +139,12 @@ pub struct Chat {
     pub signed_out: RwSignal<bool>,
     /// What the last slash command answered (seen only here).
     pub notice: RwSignal<Option<String>>,
+    pub search: super::search::Search,
+    /// Conversations' decrypted text for search, in memory only.
+    pub(super) search_index:
+        StoredValue<HashMap<ConversationId, Rc<Vec<super::search::Entry>>>, LocalStorage>,
+    /// A message to show once its page of history is loaded (a search result).
+    pub(super) jump: StoredValue<Option<MessageId>>,
 }
 
 impl Chat {
@@ -181,6 +187,9 @@ impl Chat {
             viewer: RwSignal::new(None),
             signed_out: RwSignal::new(false),
             notice: RwSignal::new(None),
+            search: super::search::Search::new(),
+            search_index: StoredValue::new_local(HashMap::new()),
+            jump: StoredValue::new(None),
         }
     }
 

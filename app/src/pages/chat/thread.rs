@@ -207,6 +207,7 @@ impl Chat {
 
     /// A message was deleted by its sender: forget its text and its edits.
     pub(super) fn on_deleted(&self, conv: ConversationId, message: MessageId, edits: &[MessageId]) {
+        self.forget_texts(conv);
         if self.current.get_untracked() != Some(conv) {
             return;
         }

@@ -80,6 +80,7 @@ pub fn Sidebar() -> impl IntoView {
             <div class="group-actions">
                 <button class="ghost small" on:click=move |_| chat.panel.set(Panel::NewGroup)>"New group"</button>
                 <button class="ghost small" on:click=move |_| chat.panel.set(Panel::Join)>"Join with a code"</button>
+                <button class="ghost small" on:click=move |_| chat.open_search(false)>"Find messages"</button>
             </div>
             <h2>"Conversations"</h2>
             <ul class="conversations">
@@ -197,7 +198,10 @@ pub fn Thread() -> impl IntoView {
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let enter = ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing();
         // A `:shortcode` being typed takes the first suggestion first.
-        if (enter || ev.key() == "Tab") && super::emoji::accept_suggestion(draft, None) {
+        if (enter || ev.key() == "Tab")
+            && (super::emoji::accept_suggestion(draft, None)
+                || super::mention::accept_mention(&chat, None))
+        {
             ev.prevent_default();
         } else if enter {
             ev.prevent_default();
@@ -232,6 +236,7 @@ pub fn Thread() -> impl IntoView {
                 chat.send_files(crate::client::files::list(ev.data_transfer().and_then(|d| d.files())));
             }>
             <ImageViewer/>
+            <Show when=move || chat.search.open.get()><super::search::SearchPanel/></Show>
             <Show when=move || chat.panel.get() == Panel::NewGroup><NewGroup/></Show>
             <Show when=move || chat.panel.get() == Panel::Join><JoinGroup/></Show>
             <Show when=move || chat.current.get().is_some() || form_open.get()
@@ -259,6 +264,8 @@ pub fn Thread() -> impl IntoView {
                         </Show>
                         <span class="presence">{super::message::presence(&p)}</span>
                     })}
+                    <button class="ghost find" aria-label="Find in this conversation" title="Find in this conversation"
+                        on:click=move |_| chat.open_search(true)>"🔍"</button>
                     <Show when=move || group().is_none()>
                         <button class="ghost" aria-expanded=move || show_safety.get().to_string()
                             on:click=move |_| show_safety.update(|s| *s = !*s)>"Safety number"</button>
@@ -333,6 +340,7 @@ pub fn Thread() -> impl IntoView {
                 <Uploads/>
                 <ComposerContext/>
                 <Suggestions draft/>
+                <super::mention::MentionSuggestions/>
                 <Show when=move || emoji_open.get()>
                     <EmojiPicker label="Emoji" on_pick=move |e: String| {
                         draft.update(|d| d.push_str(&e));

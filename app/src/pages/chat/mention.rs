@@ -1,0 +1,98 @@
+//! `@name` suggestions above the composer: the people of the open conversation whose
+//! username or name starts with what is typed; Tab or Enter takes the first.
+
+use super::state::Chat;
+use crate::client::format::trailing_mention;
+use leptos::prelude::*;
+
+/// How many names are suggested.
+const SUGGESTIONS: usize = 6;
+
+/// (username, display name) of whoever `prefix` may mean in the open conversation: its
+/// members in a group, the other person in a direct one.
+fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
+    let prefix = prefix.to_lowercase();
+    let me = chat
+        .ring
+        .with_value(|r| r.as_ref().map(|r| r.me.username.clone()));
+    let mut all: Vec<(String, String)> = match chat.group_view.get() {
+        Some(g) => g
+            .members
+            .iter()
+            .map(|m| (m.username.clone(), m.name.clone()))
+            .collect(),
+        None => chat
+            .current
+            .get()
+            .and_then(|c| chat.peer(c))
+            .map(|p| vec![(p.username, p.display_name)])
+            .unwrap_or_default(),
+    };
+    all.retain(|(u, n)| {
+        Some(u) != me.as_ref()
+            && (u.starts_with(&prefix)
+                || n.to_lowercase()
+                    .split_whitespace()
+                    .any(|w| w.starts_with(&prefix)))
+    });
+    all.sort();
+    all.truncate(SUGGESTIONS);
+    all
+}
+
+/// Completes the `@name` being typed with `pick` (or the first candidate). False when no
+/// name was being typed, none fits, or it is already complete.
+pub fn accept_mention(chat: &Chat, pick: Option<&str>) -> bool {
+    let text = chat.draft.get_untracked();
+    let Some((at, prefix)) = trailing_mention(&text) else {
+        return false;
+    };
+    let chosen = match pick {
+        Some(p) => p.to_string(),
+        None => {
+            let names = candidates(chat, prefix);
+            // A name typed out in full is left alone: Enter then sends.
+            if names.iter().any(|(u, _)| u == prefix) {
+                return false;
+            }
+            match names.into_iter().next() {
+                Some((u, _)) => u,
+                None => return false,
+            }
+        }
+    };
+    chat.draft.set(format!("{}@{chosen} ", &text[..at]));
+    true
+}
+
+#[component]
+pub fn MentionSuggestions() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let list = move || {
+        chat.draft.with(|d| {
+            trailing_mention(d)
+                .map(|(_, p)| candidates(&chat, p))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        {move || {
+            let names = list();
+            (!names.is_empty()).then(|| view! {
+                <ul class="suggestions" role="listbox" aria-label="People to mention">
+                    {names.into_iter().enumerate().map(|(i, (user, name))| {
+                        let pick = user.clone();
+                        view! {
+                            <li role="option" aria-selected=(i == 0).to_string()>
+                                <button type="button" class="ghost" aria-label=format!("@{user}")
+                                    on:click=move |_| { accept_mention(&chat, Some(&pick)); chat.focus_composer(); }>
+                                    <strong>{name}</strong>" "<code>{format!("@{user}")}</code>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })
+        }}
+    }
+}

@@ -1,0 +1,422 @@
+//! Search over decrypted history, in the browser (the server holds only ciphertext): a
+//! conversation's pages are fetched, opened and kept as text in memory only, never
+//! stored, and dropped when the conversation changes.
+
+use super::message::when;
+use super::state::Chat;
+use crate::ApiError;
+use crate::api;
+use crate::client::browser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::MessageContent;
+use protocol::{ConversationId, MessageId, UserId};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// One message's final words (after its sender's edits), as searched.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: MessageId,
+    pub sender: UserId,
+    pub at: i64,
+    pub text: String,
+}
+
+/// A message that matches, and where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub conversation: ConversationId,
+    pub message: MessageId,
+    pub place: String,
+    pub sender: String,
+    pub at: i64,
+    pub snippet: String,
+}
+
+/// The most matches shown (the newest).
+const MAX_HITS: usize = 200;
+/// Characters of context around a match.
+const SNIPPET: usize = 60;
+
+/// True when every word of the query is in `text` (case-insensitively).
+pub fn matches(words: &[String], text: &str) -> bool {
+    let text = text.to_lowercase();
+    !words.is_empty() && words.iter().all(|w| text.contains(w.as_str()))
+}
+
+/// The query's words, lower-cased.
+pub fn words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// Up to `SNIPPET` characters either side of the first word's first match.
+pub fn snippet(text: &str, first: &str) -> String {
+    let lower: Vec<char> = text.to_lowercase().chars().collect();
+    let chars: Vec<char> = text.chars().collect();
+    let needle: Vec<char> = first.chars().collect();
+    // Lower-casing can change lengths (rarely): then fall back to the start.
+    let at = if lower.len() == chars.len() && !needle.is_empty() {
+        lower
+            .windows(needle.len())
+            .position(|w| w == needle.as_slice())
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let start = at.saturating_sub(SNIPPET);
+    let end = (at + needle.len() + SNIPPET).min(chars.len());
+    let mut out: String = chars[start..end].iter().collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Folds a conversation's messages (oldest first, opened) into searchable entries, newest
+/// first: edits by their sender replace the text, everything else that is not words is
+/// left out.
+pub fn fold(opened: Vec<(MessageId, UserId, i64, MessageContent)>) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut index: HashMap<MessageId, usize> = HashMap::new();
+    for (id, sender, at, content) in opened {
+        let text = match content {
+            MessageContent::Text { text } | MessageContent::Reply { text, .. } => text,
+            MessageContent::File(meta) => meta.name,
+            MessageContent::Edit { target, text } => {
+                if let Some(e) = index.get(&target).and_then(|&i| entries.get_mut(i))
+                    && e.sender == sender
+                {
+                    e.text = text;
+                }
+                continue;
+            }
+            MessageContent::React { .. } => continue,
+        };
+        index.insert(id, entries.len());
+        entries.push(Entry {
+            id,
+            sender,
+            at,
+            text,
+        });
+    }
+    entries.reverse();
+    entries
+}
+
+impl Chat {
+    /// A conversation's messages as text: fetched and opened the first time, then kept.
+    async fn texts(&self, conv: ConversationId) -> Result<Rc<Vec<Entry>>, ApiError> {
+        if let Some(e) = self.search_index.with_value(|i| i.get(&conv).cloned()) {
+            return Ok(e);
+        }
+        let mut all = Vec::new();
+        let mut before = None;
+        loop {
+            let page = api::history(conv, before).await?;
+            before = page.messages.last().map(|m| m.id);
+            all.extend(page.messages);
+            if !page.more || before.is_none() {
+                break;
+            }
+        }
+        all.reverse();
+        let group = self.is_group(conv);
+        let opened = all
+            .iter()
+            // Deleted ones are empty; unreadable ones are not searched.
+            .filter(|m| !m.envelope.is_empty())
+            .filter_map(|m| match self.decode(group, m) {
+                (content, false) => Some((m.id, m.sender, m.at, content)),
+                (_, true) => None,
+            })
+            .collect();
+        let entries = Rc::new(fold(opened));
+        self.search_index.update_value(|i| {
+            i.insert(conv, entries.clone());
+        });
+        Ok(entries)
+    }
+
+    /// Forgets a conversation's searchable text (it changed).
+    pub(super) fn forget_texts(&self, conv: ConversationId) {
+        self.search_index.update_value(|i| {
+            i.remove(&conv);
+        });
+    }
+
+    /// The name a conversation goes by.
+    fn place(&self, conv: ConversationId) -> String {
+        self.conversations.with_untracked(|cs| {
+            cs.iter()
+                .find(|c| c.id == conv)
+                .map(|c| match (&c.group, &c.peer) {
+                    (Some(g), _) => g.name.clone(),
+                    (None, Some(p)) => p.display_name.clone(),
+                    _ => String::new(),
+                })
+                .unwrap_or_default()
+        })
+    }
+
+    /// Searches one conversation, or all of them; the matches land in `search.hits`.
+    pub fn search(&self, query: String, only: Option<ConversationId>) {
+        let words = words(&query);
+        let s = self.search;
+        if words.is_empty() {
+            s.hits.set(Vec::new());
+            s.done.set(false);
+            return;
+        }
+        let run = s.run.get_untracked() + 1;
+        s.run.set(run);
+        s.busy.set(true);
+        let convs: Vec<ConversationId> = match only {
+            Some(c) => vec![c],
+            None => self
+                .conversations
+                .with_untracked(|cs| cs.iter().map(|c| c.id).collect()),
+        };
+        let this = *self;
+        spawn_local(async move {
+            let mut hits = Vec::new();
+            for conv in convs {
+                let entries = match this.texts(conv).await {
+                    Ok(e) => e,
+                    Err(e) => {
+                        this.report(e);
+                        continue;
+                    }
+                };
+                if s.run.get_untracked() != run {
+                    return; // a newer search took over
+                }
+                let place = this.place(conv);
+                hits.extend(
+                    entries
+                        .iter()
+                        .filter(|e| matches(&words, &e.text))
+                        .map(|e| Hit {
+                            conversation: conv,
+                            message: e.id,
+                            place: place.clone(),
+                            sender: this.name_of(&e.sender),
+                            at: e.at,
+                            snippet: snippet(&e.text, &words[0]),
+                        }),
+                );
+            }
+            hits.sort_by_key(|h| std::cmp::Reverse(h.message));
+            hits.truncate(MAX_HITS);
+            s.hits.set(hits);
+            s.busy.set(false);
+            s.done.set(true);
+        });
+    }
+
+    /// Opens the search panel, for the open conversation or all, with the cursor in it.
+    pub fn open_search(&self, here: bool) {
+        self.search
+            .here
+            .set(here && self.current.get_untracked().is_some());
+        self.search.open.set(true);
+        spawn_local(async {
+            browser::sleep(0).await;
+            browser::focus("input[aria-label='Words to find']");
+        });
+    }
+
+    /// Opens a conversation at a message: older pages load until it is there.
+    pub fn jump_to(&self, conv: ConversationId, message: MessageId) {
+        self.jump.set_value(Some(message));
+        if self.current.get_untracked() == Some(conv) {
+            self.continue_jump();
+        } else {
+            self.select(conv);
+        }
+    }
+
+    /// Called whenever history arrived: shows the message jumped to, or loads more.
+    pub(super) fn continue_jump(&self) {
+        let Some(target) = self.jump.get_value() else {
+            return;
+        };
+        if self.raw.with_value(|r| r.iter().any(|m| m.id == target)) {
+            self.jump.set_value(None);
+            spawn_local(async move {
+                // Once the lines are drawn.
+                browser::sleep(60).await;
+                browser::reveal(&format!(".message[data-id=\"{}\"]", target.0));
+            });
+        } else if self.more.get_untracked() {
+            self.load_older();
+        } else {
+            self.jump.set_value(None);
+        }
+    }
+}
+
+/// The search's state, shared by the panel and the chat.
+#[derive(Clone, Copy)]
+pub struct Search {
+    pub open: RwSignal<bool>,
+    pub query: RwSignal<String>,
+    /// Only the open conversation (else all).
+    pub here: RwSignal<bool>,
+    pub hits: RwSignal<Vec<Hit>>,
+    pub busy: RwSignal<bool>,
+    /// A search finished (so "no matches" can be said).
+    pub done: RwSignal<bool>,
+    /// Which search is the latest; older ones drop their results.
+    pub run: RwSignal<u64>,
+}
+
+impl Search {
+    pub fn new() -> Self {
+        Self {
+            open: RwSignal::new(false),
+            query: RwSignal::new(String::new()),
+            here: RwSignal::new(false),
+            hits: RwSignal::new(Vec::new()),
+            busy: RwSignal::new(false),
+            done: RwSignal::new(false),
+            run: RwSignal::new(0),
+        }
+    }
+}
+
+#[component]
+pub fn SearchPanel() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let s = chat.search;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let only = if s.here.get_untracked() {
+            chat.current.get_untracked()
+        } else {
+            None
+        };
+        chat.search(s.query.get_untracked(), only);
+    };
+    let close = move |_| s.open.set(false);
+    view! {
+        <section class="search-panel" role="search" aria-label="Search messages">
+            <form on:submit=submit>
+                <input type="search" placeholder="Search messages" aria-label="Words to find" bind:value=s.query
+                    on:keydown=move |ev| if ev.key() == "Escape" { s.open.set(false) }/>
+                <select aria-label="Where" on:change=move |ev| s.here.set(event_target_value(&ev) == "here")
+                    prop:value=move || if s.here.get() { "here" } else { "all" }>
+                    <option value="all">"All conversations"</option>
+                    <option value="here" disabled=move || chat.current.get().is_none()>"This conversation"</option>
+                </select>
+                <button type="submit">"Find"</button>
+                <button type="button" class="ghost" aria-label="Close search" on:click=close>"×"</button>
+            </form>
+            <p class="hint" role="status">{move || {
+                if s.busy.get() {
+                    "Searching… (messages are decrypted here, in this browser)".to_string()
+                } else if s.done.get() {
+                    match s.hits.with(Vec::len) {
+                        0 => "No messages match.".to_string(),
+                        1 => "1 message".to_string(),
+                        n => format!("{n} messages"),
+                    }
+                } else {
+                    String::new()
+                }
+            }}</p>
+            <ul class="hits">
+                <For each=move || s.hits.get() key=|h| (h.conversation, h.message) let:h>
+                    <li>
+                        <button class="ghost hit" on:click=move |_| {
+                            chat.jump_to(h.conversation, h.message);
+                            if browser::narrow() {
+                                s.open.set(false);
+                            }
+                        }>
+                            <span class="hit-place">{h.place.clone()}</span>
+                            <span class="hint">{h.sender.clone()}" · "{when(h.at)}</span>
+                            <span class="hit-text">{h.snippet.clone()}</span>
+                        </button>
+                    </li>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_must_match_in_any_case() {
+        let w = words("Lab  MEETING");
+        assert!(matches(&w, "the meeting in the lab"));
+        assert!(!matches(&w, "the meeting"));
+        assert!(!matches(&[], "anything"));
+    }
+
+    #[test]
+    fn snippets_cut_around_the_match() {
+        let long = format!("{}needle{}", "a".repeat(100), "b".repeat(100));
+        let s = snippet(&long, "needle");
+        assert!(
+            s.starts_with('…') && s.ends_with('…') && s.contains("needle"),
+            "{s}"
+        );
+        assert_eq!(snippet("short needle", "needle"), "short needle");
+    }
+
+    #[test]
+    fn edits_by_the_sender_replace_the_text_and_reactions_are_left_out() {
+        let (a, b) = (UserId([1; 16]), UserId([2; 16]));
+        let text = |t: &str| MessageContent::Text { text: t.into() };
+        let entries = fold(vec![
+            (MessageId(1), a, 1, text("first draft")),
+            (
+                MessageId(2),
+                b,
+                2,
+                MessageContent::Edit {
+                    target: MessageId(1),
+                    text: "forged".into(),
+                },
+            ),
+            (
+                MessageId(3),
+                a,
+                3,
+                MessageContent::Edit {
+                    target: MessageId(1),
+                    text: "final words".into(),
+                },
+            ),
+            (
+                MessageId(4),
+                b,
+                4,
+                MessageContent::React {
+                    target: MessageId(1),
+                    emoji: "👍".into(),
+                    on: true,
+                },
+            ),
+            (
+                MessageId(5),
+                b,
+                5,
+                MessageContent::Reply {
+                    target: MessageId(1),
+                    text: "agreed".into(),
+                },
+            ),
+        ]);
+        let got: Vec<_> = entries.iter().map(|e| (e.id.0, e.text.as_str())).collect();
+        assert_eq!(got, [(5, "agreed"), (1, "final words")]);
+    }
+}
