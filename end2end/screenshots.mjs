@@ -1,63 +1,110 @@
-// Not a test: takes screenshots of a running server for a person to look at.
-// Usage: node screenshots.mjs http://127.0.0.1:3999 /tmp/shots
+// Not a test: the screenshots in docs/screenshots/, of a fresh server with a little
+// conversation in it, at desktop and phone widths, in the light and the dark theme.
+// Usage: node screenshots.mjs http://127.0.0.1:3999 ../docs/screenshots
+// (scripts/screenshots.sh starts the server and runs this).
 import { chromium } from '@playwright/test';
+
 const [base, out] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 360, height: 760 };
+
 async function user(name, display, pw, viewport) {
-  const ctx = await browser.newContext({ viewport });
+  const ctx = await browser.newContext({ viewport, deviceScaleFactor: viewport === PHONE ? 2 : 1 });
   const page = await ctx.newPage();
   await page.goto(base + '/register');
-  await page.screenshot({ path: `${out}/register-${viewport.width}.png` });
   await page.getByLabel('Username').fill(name);
   await page.getByLabel('Display name').fill(display);
   await page.getByLabel('Password', { exact: true }).fill(pw);
   await page.getByLabel('Repeat password').fill(pw);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'I have saved it' }).waitFor();
-  await page.screenshot({ path: `${out}/recovery-${viewport.width}.png` });
-  await page.getByRole('button', { name: 'I have saved it' }).click();
+  await page.getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
   await page.waitForURL(base + '/');
   await page.locator('.me .status.online').waitFor();
   return page;
 }
-const a = await user('erin', 'Erin Example', 'sapphire tundra lantern 77', { width: 1200, height: 760 });
-const b = await user('frank', 'Frank Phone', 'granite orchid bicycle 88', { width: 360, height: 720 });
-await a.reload();
-await a.locator('li.person[data-username="frank"] button').click();
-for (const t of ['Hi Frank! Lunch at noon? 🍜', 'The projector in room 2 is free after 3.', 'A longer message to see how wrapping looks when someone writes a paragraph rather than a quick line, which happens more than you would think.']) {
-  await a.getByRole('textbox', { name: 'Message', exact: true }).fill(t); await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+
+/** Light and dark of the page as it is now. */
+async function shoot(page, name) {
+  // No hover toolbar or focus ring left over from the last click.
+  await page.mouse.move(1, 1);
+  await page.evaluate(() => document.activeElement?.blur());
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `${out}/${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
-await a.locator('.message.mine:not(.pending)').nth(2).waitFor();
-await b.locator('li.conversation[data-peer="erin"] .unread').waitFor();
-await b.screenshot({ path: `${out}/sidebar-360.png` });
-await b.locator('li.conversation[data-peer="erin"] button').click();
-await b.getByRole('textbox', { name: 'Message', exact: true }).fill('Sounds good 👍'); await b.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
-await b.locator('.message.mine:not(.pending)').waitFor();
-await b.screenshot({ path: `${out}/thread-360.png` });
-await a.locator('.message:not(.mine)').waitFor();
-await a.screenshot({ path: `${out}/desktop.png` });
-await a.getByRole('button', { name: 'Safety number' }).click();
-await a.screenshot({ path: `${out}/safety.png` });
-await a.getByRole('button', { name: 'New group' }).click();
-const form = a.locator('section[aria-label="New group"]');
-await form.getByLabel('Name').fill('Lab 2 lunch');
-await form.getByLabel('Description').fill('Who is in for noodles?');
-await form.getByRole('button', { name: '🍕' }).click();
-await form.locator('label[data-username="frank"] input').check();
-await a.screenshot({ path: `${out}/new-group.png` });
+
+const box = (p) => p.getByRole('textbox', { name: 'Message', exact: true });
+async function say(page, text) {
+  await box(page).fill(text);
+  await box(page).press('Enter');
+  await page.locator('.message.mine:not(.pending)', { hasText: text.slice(0, 20) }).last().waitFor();
+}
+
+// The login page, before anyone has an account.
+const first = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+await first.goto(base + '/login');
+await shoot(first, 'login-desktop');
+
+const ann = await user('ann', 'Ann Okafor', 'sapphire tundra lantern 77', DESKTOP);
+const ben = await user('ben', 'Ben Castillo', 'granite orchid bicycle 88', PHONE);
+const cat = await user('cat', 'Cat Nguyen', 'meadow copper violin 99', DESKTOP);
+
+// A group with some life in it: replies, a reaction, an edit, a mention.
+await ann.getByRole('button', { name: 'New group' }).click();
+const form = ann.locator('section[aria-label="New group"]');
+await form.getByLabel('Name').fill('Lab 2');
+await form.getByLabel('Description').fill('Bench bookings, lunch, and the coffee machine');
+await form.getByRole('button', { name: '🧪' }).click();
+for (const u of ['ben', 'cat']) await form.locator(`label[data-username="${u}"] input`).check();
 await form.getByRole('button', { name: 'Create group' }).click();
-await a.locator('.thread-head .title', { hasText: 'Lab 2 lunch' }).waitFor();
-const msg = a.getByRole('textbox', { name: 'Message', exact: true });
-await msg.fill('Noodles at 12:30?'); await msg.press('Enter');
-await b.getByRole('button', { name: 'Back' }).click();
-await b.locator('li.conversation[data-group="Lab 2 lunch"] button').click();
-await b.locator('.message', { hasText: 'Noodles' }).waitFor();
-const bmsg = b.getByRole('textbox', { name: 'Message', exact: true });
-await bmsg.fill('In! 🍜'); await bmsg.press('Enter');
-await a.locator('.message', { hasText: 'In!' }).waitFor();
-await a.locator('.thread-head button.presence').click();
-await a.getByRole('button', { name: 'Create invite' }).click();
-await a.locator('.invite-code').waitFor();
-await a.screenshot({ path: `${out}/group-desktop.png` });
-await b.screenshot({ path: `${out}/group-360.png` });
+await ann.locator('.thread-head .title', { hasText: 'Lab 2' }).waitFor();
+await say(ann, 'Morning! The centrifuge is booked 10–12, **bench 3** is free all day.');
+await cat.locator('li.conversation[data-group="Lab 2"] button').click();
+await cat.locator('.message', { hasText: 'centrifuge' }).waitFor();
+await say(cat, 'Thanks! I will take bench 3 after lunch 🙌');
+await ben.locator('li.conversation[data-group="Lab 2"] button').click();
+await ben.locator('.message', { hasText: 'bench 3 after lunch' }).waitFor();
+await say(ben, 'Noodles at 12:30, anyone? 🍜 @ann @cat');
+await ann.locator('.message', { hasText: 'Noodles' }).hover();
+await ann.locator('.message', { hasText: 'Noodles' }).getByRole('button', { name: 'React' }).click();
+await ann.getByRole('button', { name: 'React with 👍' }).click();
+await cat.locator('.message', { hasText: 'Noodles' }).hover();
+await cat.locator('.message', { hasText: 'Noodles' }).getByRole('button', { name: 'Reply' }).click();
+await say(cat, 'In! Meet at the lift');
+await say(ann, 'Coffee machine is fixed, by the way ☕');
+await ann.locator('.message', { hasText: 'In! Meet' }).waitFor();
+await ben.locator('.message', { hasText: 'Coffee machine' }).waitFor();
+await shoot(ann, 'chat-desktop');
+await shoot(ben, 'chat-phone');
+
+// Search, over history decrypted in the browser.
+await ann.getByRole('button', { name: 'Find messages' }).click();
+const search = ann.getByRole('search', { name: 'Search messages' });
+await search.getByLabel('Words to find').fill('bench');
+await search.getByRole('button', { name: 'Find' }).click();
+await search.locator('.hit').first().waitFor();
+await shoot(ann, 'search-desktop');
+await search.getByRole('button', { name: 'Close search' }).click();
+
+// A direct conversation with its safety number, on the phone; the phone's list.
+await ben.getByRole('button', { name: 'Back' }).click();
+await ben.locator('li.person[data-username="ann"] button').click();
+await say(ben, 'Can you sign my form before 5?');
+await ann.locator('li.conversation[data-peer="ben"] button').click();
+await say(ann, 'Sure, leave it on my desk 👍');
+await ben.locator('.message', { hasText: 'leave it on my desk' }).waitFor();
+await ben.getByRole('button', { name: 'Safety number' }).click();
+await shoot(ben, 'safety-phone');
+await ben.getByRole('button', { name: 'Back' }).click();
+await shoot(ben, 'conversations-phone');
+
+// The account panel: devices signed in, password, two-step login.
+await ann.locator('.account summary').click();
+await ann.locator('li.session').first().waitFor();
+await shoot(ann, 'account-desktop');
+
 await browser.close();

@@ -16,7 +16,11 @@ wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name heart
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$SITE/pkg/hearth_bg.wasm" -o "$SITE/pkg/hearth_bg.wasm"
 cp "$ROOT"/style/* "$SITE/style/"
-cp "$ROOT"/web/sw.js "$SITE/sw.js"
+# The service worker's cache is named after this build (the server sends the same hash
+# with every response, see router.rs), so a cached WASM never meets another build's page.
+build=$(sha256sum "$SITE/pkg/hearth_bg.wasm" | cut -c1-16)
+sed "s/__HEARTH_BUILD__/$build/" "$ROOT/web/sw.js" > "$SITE/sw.js"
+cp "$ROOT/web/manifest.webmanifest" "$SITE/manifest.webmanifest"
 raw=$(stat -c %s "$SITE/pkg/hearth_bg.wasm")
 gz=$(gzip -9c "$SITE/pkg/hearth_bg.wasm" | wc -c)
 say "web client: $SITE (WASM $((raw / 1024)) KiB, $((gz / 1024)) KiB gzipped)"

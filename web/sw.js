@@ -1,13 +1,63 @@
-// Hearth's service worker. For now it does one thing: it lets a download be written to
-// disk while the page decrypts it, so no whole file is ever held in memory. The page sends
-// the decrypted pieces through a MessageChannel; a navigation to /_hearth/save/<token>
-// answers with them as an attachment. Every other request goes to the network untouched.
+// Hearth's service worker. It does two things:
+// 1. An instant start: the app shell (stylesheet, script, WASM, icons) is kept in a cache
+//    named after the build, so a visit loads the 2 MB of WASM from disk. Pages come from
+//    the network first (falling back to the last copy when the server cannot be reached);
+//    a page from a different build than the cache clears the cache, so a page and its
+//    WASM always match. Nothing else is cached: not the API, the socket, or any file.
+// 2. Downloads written to disk while the page decrypts them, so no whole file is held in
+//    memory: the page sends decrypted pieces through a MessageChannel, and a navigation
+//    to /_hearth/save/<token> answers with them as an attachment.
 'use strict';
 
+// Replaced at build time by a hash of the WASM (scripts/build-web.sh).
+const BUILD = '__HEARTH_BUILD__';
+const SHELL = 'hearth-shell-' + BUILD;
+const PRECACHE = ['/style/hearth.css', '/pkg/hearth.js', '/pkg/hearth_bg.wasm',
+  '/manifest.webmanifest', '/style/icon.svg', '/icons/icon-192.png'];
 const pending = new Map(); // token → { name, size, port }
 
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', event => event.waitUntil(self.clients.claim()));
+self.addEventListener('install', event => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL);
+    await cache.addAll(PRECACHE.map(url => new Request(url, { cache: 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', event => event.waitUntil((async () => {
+  for (const key of await caches.keys()) {
+    if (key.startsWith('hearth-shell-') && key !== SHELL) await caches.delete(key);
+  }
+  await self.clients.claim();
+})()));
+
+const isShell = path => path.startsWith('/pkg/') || path.startsWith('/style/') ||
+  path.startsWith('/icons/') || path === '/manifest.webmanifest';
+
+async function page(request) {
+  try {
+    const res = await fetch(request);
+    const build = res.headers.get('x-hearth-build');
+    if (build && build !== BUILD) {
+      // The server runs a newer (or older) build: this cache no longer matches its pages.
+      await caches.delete(SHELL);
+      self.registration.update();
+    } else if (res.ok && build && (res.headers.get('content-type') || '').startsWith('text/html')) {
+      (await caches.open(SHELL)).put(request, res.clone());
+    }
+    return res;
+  } catch (e) {
+    const copy = await caches.match(request, { cacheName: SHELL });
+    if (copy) return copy;
+    throw e;
+  }
+}
+
+async function shell(request) {
+  const copy = await caches.match(request, { cacheName: SHELL });
+  if (copy) return copy;
+  return fetch(request);
+}
 
 self.addEventListener('message', event => {
   const { type, token, name, size } = event.data || {};
@@ -19,7 +69,12 @@ self.addEventListener('message', event => {
 
 self.addEventListener('fetch', event => {
   const url = new URL(event.request.url);
-  if (url.origin !== self.location.origin || !url.pathname.startsWith('/_hearth/save/')) return;
+  if (url.origin !== self.location.origin || event.request.method !== 'GET') return;
+  if (!url.pathname.startsWith('/_hearth/save/')) {
+    if (event.request.mode === 'navigate') event.respondWith(page(event.request));
+    else if (isShell(url.pathname) && !url.search) event.respondWith(shell(event.request));
+    return;
+  }
   const token = url.pathname.slice('/_hearth/save/'.length);
   const job = pending.get(token);
   if (!job) {

@@ -70,12 +70,22 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let ring: KeyringSignal = RwSignal::new(None);
     provide_context(ring);
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| client::files::register_worker());
     view! {
         <Stylesheet id="hearth" href="/style/hearth.css"/>
         <Title text="Hearth"/>
         <Meta name="theme-color" content="#c2410c"/>
         <Meta name="description" content="Private, end-to-end encrypted chat for this network"/>
         <Link rel="icon" href="/style/icon.svg"/>
+        // Installable: the manifest, home-screen icons, and a service worker (which browsers
+        // only allow in a secure context; elsewhere the app simply runs without one).
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+        <Meta name="apple-mobile-web-app-capable" content="yes"/>
+        <Meta name="mobile-web-app-capable" content="yes"/>
+        <Meta name="apple-mobile-web-app-title" content="Hearth"/>
+        <Meta name="apple-mobile-web-app-status-bar-style" content="default"/>
         <Router>
             <Routes fallback=|| view! { <main class="auth"><p class="card">"Page not found."</p></main> }>
                 <Route path=path!("/") view=pages::chat::ChatPage/>

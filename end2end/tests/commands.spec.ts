@@ -5,26 +5,31 @@ import * as os from 'os';
 import * as path from 'path';
 import { register } from './helpers';
 
-// A server of its own: its first account is the admin, and /shutdown stops it.
+// A server of its own: its first account is the admin, and /shutdown stops it. It speaks
+// plain HTTP on this machine's LAN address when it has one: not a secure context, so no
+// service worker, no notifications, as on a LAN without HTTPS; the app must work anyway.
 const port = Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10;
+const lan = Object.values(os.networkInterfaces()).flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+const host = lan ?? '127.0.0.1';
 const bin = process.env.HEARTH_BIN ?? '../target/debug/hearth';
 const site = process.env.HEARTH_SITE ?? '../target/site';
 let server: ChildProcess;
 let exited: Promise<number | null>;
 let log: string;
 
-test.use({ baseURL: `http://127.0.0.1:${port}` });
+test.use({ baseURL: `http://${host}:${port}` });
 
 test.beforeAll(async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-commands-'));
   log = path.join(data, 'server.log');
   const out = fs.openSync(log, 'w');
-  server = spawn(bin, ['--addr', '127.0.0.1', '--port', String(port), '--no-tls', '--data', data, '--site', site],
+  server = spawn(bin, ['--addr', host, '--port', String(port), '--no-tls', '--data', data, '--site', site],
     { stdio: ['ignore', out, out] });
   exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
   for (let i = 0; i < 150; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/login`)).ok) return;
+      if ((await fetch(`http://${host}:${port}/login`)).ok) return;
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -49,6 +54,10 @@ test('every slash command, the admin ones refused to others', async ({ browser }
   const bob = await (await browser.newContext()).newPage();
   const carol = await (await browser.newContext()).newPage();
   await register(root, 'root', 'Ruth Admin', 'copper willow lantern 5150');
+  if (lan) {
+    console.log(`plain HTTP on ${lan}: no secure context`);
+    expect(await root.evaluate(() => window.isSecureContext || 'serviceWorker' in navigator)).toBe(false);
+  }
   await register(bob, 'bob', 'Bob Stone', 'velvet harbor pickle 6261');
   await register(carol, 'carol', 'Carol Vance', 'meadow quartz fiddle 7372');
   for (const p of [root, bob, carol]) {

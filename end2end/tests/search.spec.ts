@@ -10,20 +10,20 @@ async function find(page: Page, words: string, where: 'all' | 'here') {
 }
 
 test('search finds decrypted messages in one conversation or all, and jumps to older ones', async ({ browser }) => {
-  const uma = await (await browser.newContext()).newPage();
+  const ulla = await (await browser.newContext()).newPage();
   const vic = await (await browser.newContext()).newPage();
-  await register(uma, 'uma', 'Uma Patel', 'thistle rocket cobalt 8180');
+  await register(ulla, 'ulla', 'Ulla Patel', 'thistle rocket cobalt 8180');
   await register(vic, 'vic', 'Vic Lorne', 'saddle prism orchard 9291');
 
   // The match is more than a page of history back (pages are 50 messages).
-  await uma.locator('li.person[data-username="vic"] button').click();
-  await send(uma, 'the blue kettle is in lab 3');
-  const box = uma.getByRole('textbox', { name: 'Message', exact: true });
+  await ulla.locator('li.person[data-username="vic"] button').click();
+  await send(ulla, 'the blue kettle is in lab 3');
+  const box = ulla.getByRole('textbox', { name: 'Message', exact: true });
   for (let i = 1; i <= 55; i++) {
     await box.fill(`filler ${i}`);
     await box.press('Enter');
   }
-  await expect(uma.locator('.message.mine:not(.pending)', { hasText: 'filler 55' })).toHaveCount(1);
+  await expect(ulla.locator('.message.mine:not(.pending)', { hasText: 'filler 55' })).toHaveCount(1);
   await vic.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
   await send(vic, 'who moved the kettle?');
 
@@ -31,7 +31,7 @@ test('search finds decrypted messages in one conversation or all, and jumps to o
   await vic.getByRole('button', { name: 'Find messages' }).click();
   let panel = await find(vic, 'KETTLE blue', 'all');
   await expect(panel.getByRole('status')).toHaveText('1 message');
-  await expect(panel.locator('.hit')).toContainText('Uma Patel');
+  await expect(panel.locator('.hit')).toContainText('Ulla Patel');
   panel = await find(vic, 'kettle', 'all');
   await expect(panel.getByRole('status')).toHaveText('2 messages');
   panel = await find(vic, 'teapot', 'all');
@@ -45,12 +45,12 @@ test('search finds decrypted messages in one conversation or all, and jumps to o
   // A result opens its conversation at the message, loading older pages to reach it.
   panel = await find(vic, 'blue kettle', 'all');
   await panel.locator('.hit').first().click();
-  await expect(vic.locator('.thread-head')).toContainText('Uma Patel');
+  await expect(vic.locator('.thread-head')).toContainText('Ulla Patel');
   await expect(vic.locator('.message[data-found]')).toContainText('the blue kettle is in lab 3');
   await expect(vic.locator('.message[data-found]')).toBeInViewport();
 
   // A new message is found without reloading.
-  await send(uma, 'kettle descaled');
+  await send(ulla, 'kettle descaled');
   panel = await find(vic, 'descaled', 'all');
   await expect(panel.getByRole('status')).toHaveText('1 message');
 });

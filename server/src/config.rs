@@ -85,6 +85,11 @@ pub struct Config {
     /// about the files' own size); same units as --max-upload.
     #[arg(long, env = "HEARTH_QUOTA", default_value = "10GiB", value_parser = parse_size)]
     pub quota: u64,
+
+    /// Accounts one address may register in a burst before the next waits 30 s each
+    /// (raise it when a whole class registers from one machine).
+    #[arg(long, env = "HEARTH_REGISTRATIONS_PER_ADDRESS", default_value_t = 30)]
+    pub registrations_per_address: u32,
 }
 
 /// "1048576", "500MB", "500M", "2GiB", "2G" (K, M, G and T count in 1024s here: a

@@ -10,6 +10,7 @@ pub mod error;
 pub mod files;
 pub mod groups;
 pub mod hub;
+pub mod icons;
 pub mod limit;
 pub mod net;
 pub mod router;

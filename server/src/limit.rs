@@ -113,10 +113,17 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        Self::new(30)
+    }
+}
+
+impl Limits {
+    /// The limits, with `registrations` accounts per address in a burst.
+    pub fn new(registrations: u32) -> Self {
         Self {
             failures_by_address: Limiter::new(10, Duration::from_secs(60)),
             failures_by_account: Limiter::new(10, Duration::from_secs(60)),
-            registrations: Limiter::new(30, Duration::from_secs(30)),
+            registrations: Limiter::new(registrations, Duration::from_secs(30)),
             prelogins: Limiter::new(60, Duration::from_secs(1)),
             sends: Limiter::new(60, Duration::from_millis(100)),
             typing: Limiter::new(5, Duration::from_secs(1)),

@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
             secure: rustls.is_some() || config.secure_cookies,
         },
         files,
-        limits: Arc::new(Limits::default()),
+        limits: Arc::new(Limits::new(config.registrations_per_address)),
         stop: Arc::new(tokio::sync::Notify::new()),
     });
     let swept = server::files::sweep::sweep(&state).await?;

@@ -39,6 +39,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         .with_state(options);
     let socket = Router::new()
         .route("/ws", get(crate::socket::upgrade))
+        .route("/icons/{name}", get(crate::icons::serve))
         .with_state(state);
     let limits = state_for_files.limits.clone();
     let app = socket
@@ -50,8 +51,29 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
             crate::limit::guard,
         ))
         .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site))
-        .layer(axum::middleware::from_fn(crate::sessions::peer));
+        .layer(axum::middleware::from_fn(crate::sessions::peer))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-hearth-build"),
+            build_id(site),
+        ));
     secured(app)
+}
+
+/// Which web client this server serves: the first 16 hex digits of its WASM's SHA-256,
+/// as `scripts/build-web.sh` writes into the service worker (which drops its cached copy
+/// when a page names another build).
+fn build_id(site: &Path) -> HeaderValue {
+    use sha2::Digest as _;
+    let hex = std::fs::read(site.join("pkg/hearth_bg.wasm"))
+        .map(|wasm| {
+            sha2::Sha256::digest(&wasm)
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        })
+        .unwrap_or_else(|_| "none".into());
+    HeaderValue::from_str(&hex).unwrap_or(HeaderValue::from_static("none"))
 }
 
 /// The security headers every response carries, on either port.

@@ -207,7 +207,9 @@ pub fn MessageLine(l: Line) -> impl IntoView {
         <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn
             class:deleted=l.deleted class:has-file=l.file.is_some()
             class:continued=l.continued class:mentions-me=l.mentions_me
-            data-id=l.id.map(|i| i.0.to_string())>
+            data-id=l.id.map(|i| i.0.to_string())
+            // Focusable, so the keyboard reaches its actions (shown while focus is inside).
+            tabindex=actionable.then_some("0")>
             {l.sender.clone().filter(|_| !l.continued).map(|s| view! { <span class="sender">{s}</span> })}
             {l.reply.clone().map(|q| view! {
                 <blockquote class="quote">

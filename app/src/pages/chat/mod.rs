@@ -69,9 +69,17 @@ pub fn ChatPage() -> impl IntoView {
     // A hidden tab makes its user "away" once all their tabs are.
     let on_visibility =
         window_event_listener(leptos::ev::visibilitychange, move |_| chat.on_visibility());
+    // Ctrl+K (⌘K) finds messages, from anywhere on the page.
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+            ev.prevent_default();
+            chat.open_search(false);
+        }
+    });
     on_cleanup(move || {
         on_hash.remove();
         on_visibility.remove();
+        on_key.remove();
         chat.stop()
     });
     view! {

@@ -306,7 +306,7 @@ pub fn SearchPanel() -> impl IntoView {
     view! {
         <section class="search-panel" role="search" aria-label="Search messages">
             <form on:submit=submit>
-                <input type="search" placeholder="Search messages" aria-label="Words to find" bind:value=s.query
+                <input type="search" placeholder="Search messages (Ctrl+K)" aria-label="Words to find" bind:value=s.query
                     on:keydown=move |ev| if ev.key() == "Escape" { s.open.set(false) }/>
                 <select aria-label="Where" on:change=move |ev| s.here.set(event_target_value(&ev) == "here")
                     prop:value=move || if s.here.get() { "here" } else { "all" }>

@@ -204,8 +204,6 @@ impl Chat {
             return Err(ApiError::Unauthorized("Signed in as someone else.".into()));
         }
         self.me.set(Some(me.id));
-        #[cfg(feature = "hydrate")]
-        crate::client::files::register_worker();
         self.ring.set_value(Some(ring.clone()));
         let (people, convs, pins) =
             futures::join!(api::people(), api::conversations(), api::pins());
@@ -342,10 +340,10 @@ impl Chat {
     /// Encrypts and sends a text to the open conversation.
     pub fn send(&self, text: String) -> bool {
         // A slash command, unless a message is being edited.
-        if self.editing.get_untracked().is_none() {
-            if let Some(cmd) = crate::client::commands::parse(&text) {
-                return self.run_command(cmd);
-            }
+        if self.editing.get_untracked().is_none()
+            && let Some(cmd) = crate::client::commands::parse(&text)
+        {
+            return self.run_command(cmd);
         }
         let text = text.trim();
         // "//text" sends "/text".

@@ -258,17 +258,22 @@ pub fn Thread() -> impl IntoView {
                     })}
                     {move || peer().map(|p| view! {
                         <Avatar person=p.clone()/>
-                        <span class="title">{p.display_name.clone()}</span>
-                        <Show when=move || peer().is_some_and(|p| chat.is_verified(&p))>
-                            <span class="badge" title="You compared safety numbers">"✓ Verified"</span>
-                        </Show>
-                        <span class="presence">{super::message::presence(&p)}</span>
+                        <div class="who">
+                            <span class="title">{p.display_name.clone()}
+                                <Show when=move || peer().is_some_and(|p| chat.is_verified(&p))>
+                                    " "<span class="badge" title="You compared safety numbers">"✓ Verified"</span>
+                                </Show>
+                            </span>
+                            <span class="presence">{super::message::presence(&p)}</span>
+                        </div>
                     })}
                     <button class="ghost find" aria-label="Find in this conversation" title="Find in this conversation"
                         on:click=move |_| chat.open_search(true)>"🔍"</button>
                     <Show when=move || group().is_none()>
-                        <button class="ghost" aria-expanded=move || show_safety.get().to_string()
-                            on:click=move |_| show_safety.update(|s| *s = !*s)>"Safety number"</button>
+                        <button class="ghost safety-toggle" aria-expanded=move || show_safety.get().to_string()
+                            on:click=move |_| show_safety.update(|s| *s = !*s)>
+                            <span aria-hidden="true">"🔐"</span><span class="label">"Safety number"</span>
+                        </button>
                     </Show>
                 </header>
                 <Show when=move || chat.panel.get() == Panel::Members><GroupMembers/></Show>

@@ -1,0 +1,58 @@
+import { expect, Page, test } from '@playwright/test';
+import { register, send } from './helpers';
+
+/** Nothing sticks out sideways: the page is no wider than the screen. */
+async function fits(page: Page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(page.viewportSize()!.width);
+}
+
+test('at 360 px every main screen fits the width, one pane at a time', async ({ browser }) => {
+  const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await phone.goto('/login');
+  await fits(phone);
+  await register(phone, 'yara', 'Yara Quintero-Villalobos', 'cobalt lantern orchard 3524');
+  await fits(phone);
+  await phone.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
+  await expect(phone.locator('.sidebar')).toBeHidden();
+  await send(phone, 'a rather long line of text without many breaks to see that it wraps inside the bubble on a narrow phone screen https://example.invalid/a/very/long/path/that/does/not/break/easily');
+  await fits(phone);
+  await phone.getByRole('button', { name: 'Find in this conversation' }).click();
+  await fits(phone);
+  await phone.getByRole('button', { name: 'Close search' }).click();
+  await phone.getByRole('button', { name: 'Back' }).click();
+  await expect(phone.locator('.sidebar')).toBeVisible();
+  await phone.locator('.account summary').click();
+  await fits(phone);
+});
+
+test('the keyboard reaches everything: Ctrl+K finds, Escape closes, a message focused shows its actions', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await register(page, 'zeke', 'Zeke Amar', 'harbor pepper violin 4635');
+  await page.keyboard.press('Control+k');
+  await expect(page.getByLabel('Words to find')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('search', { name: 'Search messages' })).toBeHidden();
+  await page.locator('li.conversation', { hasText: 'Everyone' }).locator('button').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.thread-head')).toContainText('Everyone');
+  await send(page, 'keyboard only');
+  const msg = page.locator('.message.mine', { hasText: 'keyboard only' });
+  await msg.focus();
+  await page.keyboard.press('Tab');
+  await expect(msg.getByRole('button', { name: 'React' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(msg.getByRole('button', { name: 'Reply' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  const picker = msg.getByRole('group', { name: 'Pick a reaction' });
+  await expect(picker).toBeVisible();
+  for (const next of ['Reply', 'Edit', 'Delete']) {
+    await page.keyboard.press('Tab');
+    await expect(msg.getByRole('button', { name: next, exact: true })).toBeFocused();
+  }
+  await page.keyboard.press('Tab');
+  await expect(picker.getByRole('button').first()).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(msg.locator('.reactions')).toContainText('1');
+});
