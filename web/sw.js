@@ -19,7 +19,9 @@ const pending = new Map(); // token → { name, size, port }
 self.addEventListener('install', event => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL);
-    await cache.addAll(PRECACHE.map(url => new Request(url, { cache: 'reload' })));
+    // One by one: a file that cannot be fetched now is fetched when first used, and does
+    // not stop the worker (which also streams downloads) from installing.
+    await Promise.allSettled(PRECACHE.map(url => cache.add(new Request(url, { cache: 'reload' }))));
     await self.skipWaiting();
   })());
 });
@@ -34,6 +36,9 @@ self.addEventListener('activate', event => event.waitUntil((async () => {
 const isShell = path => path.startsWith('/pkg/') || path.startsWith('/style/') ||
   path.startsWith('/icons/') || path === '/manifest.webmanifest';
 
+// Pages are kept by path: a query string does not make another copy.
+const pageKey = request => new URL(request.url).pathname;
+
 async function page(request) {
   try {
     const res = await fetch(request);
@@ -43,11 +48,11 @@ async function page(request) {
       await caches.delete(SHELL);
       self.registration.update();
     } else if (res.ok && build && (res.headers.get('content-type') || '').startsWith('text/html')) {
-      (await caches.open(SHELL)).put(request, res.clone());
+      (await caches.open(SHELL)).put(pageKey(request), res.clone());
     }
     return res;
   } catch (e) {
-    const copy = await caches.match(request, { cacheName: SHELL });
+    const copy = await caches.match(pageKey(request), { cacheName: SHELL });
     if (copy) return copy;
     throw e;
   }
@@ -56,7 +61,8 @@ async function page(request) {
 async function shell(request) {
   const copy = await caches.match(request, { cacheName: SHELL });
   if (copy) return copy;
-  return fetch(request);
+  // Past the browser's HTTP cache, which may still hold another build's file.
+  return fetch(request, { cache: 'no-cache' });
 }
 
 self.addEventListener('message', event => {

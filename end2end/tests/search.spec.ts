@@ -63,15 +63,21 @@ test('@ suggests the people of the conversation; Tab completes the name', async 
   await wren.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
   const box = wren.getByRole('textbox', { name: 'Message', exact: true });
   await box.fill('thanks @xa');
-  const list = wren.getByRole('listbox', { name: 'People to mention' });
-  await expect(list.getByRole('option')).toHaveCount(1);
+  const list = wren.getByRole('list', { name: 'People to mention' });
+  await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list).toContainText('Xavi Mora');
   await box.press('Tab');
   await expect(box).toHaveValue('thanks @xavi ');
   await box.press('Enter');
   await xavi.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
   await expect(xavi.locator('.message.mentions-me', { hasText: 'thanks @xavi' })).toHaveCount(1);
-  // By a word of the name too.
+  // By a word of the name too; a name typed in full (any case), or a bare @, sends on Enter.
   await box.fill('@mor');
   await expect(list).toContainText('@xavi');
+  await box.fill('see you @Xavi');
+  await box.press('Enter');
+  await expect(wren.locator('.message.mine:not(.pending)', { hasText: 'see you @Xavi' })).toHaveCount(1);
+  await box.fill('email me @');
+  await box.press('Enter');
+  await expect(wren.locator('.message.mine:not(.pending)', { hasText: 'email me @' })).toHaveCount(1);
 });

@@ -61,7 +61,8 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
 
 /// Which web client this server serves: the first 16 hex digits of its WASM's SHA-256,
 /// as `scripts/build-web.sh` writes into the service worker (which drops its cached copy
-/// when a page names another build).
+/// when a page names another build). Read at start: restart the server after building
+/// a new web client, as for any upgrade.
 fn build_id(site: &Path) -> HeaderValue {
     use sha2::Digest as _;
     let hex = std::fs::read(site.join("pkg/hearth_bg.wasm"))

@@ -72,7 +72,11 @@ pub async fn run<W, R, E>(
     W: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,
 {
-    let (registration, mut outbox) = Hub::register(&state.hub, user, session);
+    let (registration, mut outbox) = Hub::register(&state.hub, user, session.clone());
+    // Ended while the socket was being opened (before the hub could cut it)?
+    if !matches!(db::sessions::exists(&state.db, &session).await, Ok(true)) {
+        return;
+    }
     if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
         return;
     }

@@ -298,7 +298,10 @@ impl Backend for Hearth {
 
     async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError> {
         if let Some(token) = self.token(headers) {
-            db::sessions::delete(&self.db, &auth::hash_token(token)).await?;
+            let hash = auth::hash_token(token);
+            db::sessions::delete(&self.db, &hash).await?;
+            // This browser's other tabs are signed out too.
+            self.hub.cut(&[hash]);
         }
         Ok(self.sessions.clear())
     }

@@ -113,3 +113,21 @@ async fn ending_all_others_keeps_this_one_and_other_people() {
         401
     );
 }
+
+#[tokio::test]
+async fn logging_out_closes_the_sessions_other_tabs() {
+    let s = common::start().await;
+    let alice = s.register("alice", "pw one").await;
+    let mut tab = s
+        .socket(Some(&alice.cookie), Some(&s.own_origin()))
+        .await
+        .expect("socket");
+    assert_eq!(status(&s, "logout", &alice.cookie, json!({})).await, 200);
+    loop {
+        match tab.next_raw().await {
+            None | Some(Message::Close(_)) => break,
+            Some(_) => continue,
+        }
+    }
+    assert_eq!(status(&s, "me", &alice.cookie, json!({})).await, 401);
+}

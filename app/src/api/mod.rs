@@ -43,12 +43,15 @@ mod server {
             .map_err(|e| ApiError::Internal(e.to_string()))
     }
 
-    /// The browser and address a new session is for.
+    /// The browser and address a new session is for (unknown rather than a failed login
+    /// if the request cannot say).
     pub async fn device() -> Result<crate::backend::Device, ApiError> {
-        let headers = headers().await?;
-        let ext = leptos_axum::extract::<http::Extensions>()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let (Ok(headers), Ok(ext)) = (
+            headers().await,
+            leptos_axum::extract::<http::Extensions>().await,
+        ) else {
+            return Ok(crate::backend::Device::default());
+        };
         Ok(crate::backend::Device {
             agent: headers
                 .get(header::USER_AGENT)

@@ -233,8 +233,13 @@ pub fn reveal(selector: &str) {
             let _ = old.remove_attribute("data-found");
         }
         if let Ok(Some(el)) = doc.query_selector(selector) {
+            use wasm_bindgen::JsCast;
             el.scroll_into_view_with_bool(false);
             let _ = el.set_attribute("data-found", "");
+            // The keyboard goes on from there (a message is focusable).
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
         }
     }
     #[cfg(not(feature = "hydrate"))]

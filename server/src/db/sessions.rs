@@ -78,6 +78,15 @@ pub async fn user(
     .await
 }
 
+/// True while the session exists (a socket checks again once registered, so a session
+/// ended during its opening handshake does not keep it).
+pub async fn exists(db: &DatabaseConnection, token_hash: &str) -> Result<bool> {
+    Ok(sessions::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+        .is_some())
+}
+
 pub async fn delete(db: &DatabaseConnection, token_hash: &str) -> Result<()> {
     sessions::Entity::delete_by_id(token_hash.to_owned())
         .exec(db)
@@ -114,7 +123,20 @@ pub async fn end(db: &DatabaseConnection, me: &UserId, id: &str) -> Result<Vec<S
 }
 
 /// Ends every session of `user` but `keep` (all of them for None); returns their hashes.
-pub async fn end_all<C: ConnectionTrait>(
+/// One transaction: a session made meanwhile is either listed and ended, or kept.
+pub async fn end_all(
+    db: &DatabaseConnection,
+    user: &UserId,
+    keep: Option<&str>,
+) -> Result<Vec<String>> {
+    let txn = super::write_txn(db).await?;
+    let ended = end_all_in(&txn, user, keep).await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// `end_all` inside a transaction the caller holds.
+pub async fn end_all_in<C: ConnectionTrait>(
     db: &C,
     user: &UserId,
     keep: Option<&str>,

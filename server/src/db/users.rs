@@ -241,7 +241,7 @@ pub async fn change_password(
         .filter(users::Column::Id.eq(me.to_hex()))
         .exec(&txn)
         .await?;
-    let ended = super::sessions::end_all(&txn, me, Some(keep_session)).await?;
+    let ended = super::sessions::end_all_in(&txn, me, Some(keep_session)).await?;
     txn.commit().await?;
     Ok(ended)
 }

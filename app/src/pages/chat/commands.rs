@@ -64,8 +64,14 @@ impl Chat {
     }
 
     /// Sends `text` to `username`'s direct conversation (started if need be), opening it
-    /// when `open`, else saying where it went.
+    /// when `open`, else saying where it went. If it cannot be sent, the command goes back
+    /// into the composer (so nothing typed is lost).
     fn send_direct(&self, username: &str, text: String, open: bool) -> bool {
+        let text = crate::client::emoji::expand_shortcodes(&text);
+        if text.len() > protocol::validate::MESSAGE_TEXT_MAX {
+            self.notice.set(Some("That message is too long.".into()));
+            return false;
+        }
         let Some(person) = self.person(username) else {
             let me = self
                 .ring
@@ -83,6 +89,16 @@ impl Chat {
                 .find(|c| c.peer.as_ref().is_some_and(|p| p.id == person.id))
                 .map(|c| c.id)
         });
+        let command = format!(
+            "/{} {} {text}",
+            if open { "msg" } else { "whisper" },
+            person.username
+        );
+        let give_back = move || {
+            if this.draft.with_untracked(String::is_empty) {
+                this.draft.set(command.clone());
+            }
+        };
         spawn_local(async move {
             let conv = match existing {
                 Some(id) => id,
@@ -96,14 +112,18 @@ impl Chat {
                         });
                         id
                     }
-                    Err(e) => return this.report(e),
+                    Err(e) => {
+                        give_back();
+                        return this.report(e);
+                    }
                 },
             };
-            if open {
+            if open && this.current.get_untracked() != Some(conv) {
                 this.select(conv);
             }
-            let text = crate::client::emoji::expand_shortcodes(&text);
-            if this.send_content(conv, MessageContent::Text { text }, vec![]) && !open {
+            if !this.send_content(conv, MessageContent::Text { text }, vec![]) {
+                give_back();
+            } else if !open {
                 this.notice
                     .set(Some(format!("Whispered to {}.", person.display_name)));
             }

@@ -112,11 +112,11 @@ pub fn Suggestions(draft: RwSignal<String>) -> impl IntoView {
         {move || {
             let list = hits();
             (!list.is_empty()).then(|| view! {
-                <ul class="suggestions" role="listbox" aria-label="Emoji suggestions">
+                <ul class="suggestions" aria-label="Emoji suggestions">
                     {list.into_iter().enumerate().map(|(i, (e, code))| {
                         let chosen = e.as_str();
                         view! {
-                            <li role="option" aria-selected=(i == 0).to_string()>
+                            <li class:first=i == 0>
                                 <button type="button" class="ghost" aria-label=format!(":{code}:")
                                     on:click=move |_| { accept_suggestion(draft, Some(chosen)); crate::client::browser::focus("textarea[aria-label=Message]"); }>
                                     <span class="emoji">{chosen}</span>" "<code>{format!(":{code}:")}</code>

@@ -101,6 +101,8 @@ impl Chat {
 
     /// A group gained a commit or keys: verify again, then redraw.
     pub(super) fn group_changed(&self, id: ConversationId) {
+        // New keys may open messages the search could not read.
+        self.forget_texts(id);
         let this = *self;
         spawn_local(async move {
             if this.load_group(id).await.is_some() && this.current.get_untracked() == Some(id) {

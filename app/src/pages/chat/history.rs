@@ -110,7 +110,10 @@ impl Chat {
                         this.mark_read(id, newest);
                     }
                 }
-                Err(e) => this.report(e),
+                Err(e) => {
+                    this.jump.set_value(None);
+                    this.report(e)
+                }
             }
         });
     }
@@ -130,7 +133,12 @@ impl Chat {
             let res = api::history(id, before).await;
             this.loading_older.set(false);
             match res {
-                Ok(page) if this.current.get_untracked() == Some(id) => {
+                // Still the same view (not left and opened again meanwhile, which would
+                // leave a gap between this page and the fresh newest one).
+                Ok(page)
+                    if this.current.get_untracked() == Some(id)
+                        && this.raw.with_value(|r| r.first().map(|m| m.id)) == before =>
+                {
                     let mut older = page.messages;
                     older.reverse();
                     this.raw.update_value(|raw| {
@@ -141,8 +149,12 @@ impl Chat {
                     this.rerender();
                     this.continue_jump();
                 }
-                Ok(_) => {}
-                Err(e) => this.report(e),
+                // Another conversation's page: a jump waiting in this one goes on.
+                Ok(_) => this.continue_jump(),
+                Err(e) => {
+                    this.jump.set_value(None);
+                    this.report(e)
+                }
             }
         });
     }

@@ -12,6 +12,7 @@ const SUGGESTIONS: usize = 6;
 /// members in a group, the other person in a direct one.
 fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
     let prefix = prefix.to_lowercase();
+    let exact = |u: &str| u == prefix;
     let me = chat
         .ring
         .with_value(|r| r.as_ref().map(|r| r.me.username.clone()));
@@ -36,6 +37,11 @@ fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
                     .any(|w| w.starts_with(&prefix)))
     });
     all.sort();
+    // A name typed out in full comes first.
+    if let Some(i) = all.iter().position(|(u, _)| exact(u)) {
+        let hit = all.remove(i);
+        all.insert(0, hit);
+    }
     all.truncate(SUGGESTIONS);
     all
 }
@@ -51,8 +57,9 @@ pub fn accept_mention(chat: &Chat, pick: Option<&str>) -> bool {
         Some(p) => p.to_string(),
         None => {
             let names = candidates(chat, prefix);
-            // A name typed out in full is left alone: Enter then sends.
-            if names.iter().any(|(u, _)| u == prefix) {
+            // A bare "@", or a name typed out in full, is left alone: Enter then sends.
+            let typed = prefix.to_lowercase();
+            if typed.is_empty() || names.iter().any(|(u, _)| *u == typed) {
                 return false;
             }
             match names.into_iter().next() {
@@ -79,11 +86,11 @@ pub fn MentionSuggestions() -> impl IntoView {
         {move || {
             let names = list();
             (!names.is_empty()).then(|| view! {
-                <ul class="suggestions" role="listbox" aria-label="People to mention">
+                <ul class="suggestions" aria-label="People to mention">
                     {names.into_iter().enumerate().map(|(i, (user, name))| {
                         let pick = user.clone();
                         view! {
-                            <li role="option" aria-selected=(i == 0).to_string()>
+                            <li class:first=i == 0>
                                 <button type="button" class="ghost" aria-label=format!("@{user}")
                                     on:click=move |_| { accept_mention(&chat, Some(&pick)); chat.focus_composer(); }>
                                     <strong>{name}</strong>" "<code>{format!("@{user}")}</code>

@@ -209,7 +209,8 @@ pub fn MessageLine(l: Line) -> impl IntoView {
             class:continued=l.continued class:mentions-me=l.mentions_me
             data-id=l.id.map(|i| i.0.to_string())
             // Focusable, so the keyboard reaches its actions (shown while focus is inside).
-            tabindex=actionable.then_some("0")>
+            tabindex=actionable.then_some("0") role="article"
+            aria-label=format!("{} at {}", l.from.map(|u| chat.name_of(&u)).unwrap_or_default(), clock(l.at))>
             {l.sender.clone().filter(|_| !l.continued).map(|s| view! { <span class="sender">{s}</span> })}
             {l.reply.clone().map(|q| view! {
                 <blockquote class="quote">

@@ -114,6 +114,17 @@ impl Chat {
         if let Some(e) = self.search_index.with_value(|i| i.get(&conv).cloned()) {
             return Ok(e);
         }
+        let group = self.is_group(conv);
+        if group
+            && self
+                .groups
+                .with_value(|g| g.as_ref().is_some_and(|g| g.get(conv).is_none()))
+        {
+            self.load_group(conv).await;
+        }
+        // Anything that changes a conversation forgets its text; text read across such a
+        // change is used this once but not kept.
+        let generation = self.search_generation.get_value();
         let mut all = Vec::new();
         let mut before = None;
         loop {
@@ -125,25 +136,32 @@ impl Chat {
             }
         }
         all.reverse();
-        let group = self.is_group(conv);
+        let mut unreadable = false;
         let opened = all
             .iter()
             // Deleted ones are empty; unreadable ones are not searched.
             .filter(|m| !m.envelope.is_empty())
             .filter_map(|m| match self.decode(group, m) {
                 (content, false) => Some((m.id, m.sender, m.at, content)),
-                (_, true) => None,
+                (_, true) => {
+                    unreadable = true;
+                    None
+                }
             })
             .collect();
         let entries = Rc::new(fold(opened));
-        self.search_index.update_value(|i| {
-            i.insert(conv, entries.clone());
-        });
+        // Keys arriving later may open what could not be read: then read it again.
+        if !unreadable && self.search_generation.get_value() == generation {
+            self.search_index.update_value(|i| {
+                i.insert(conv, entries.clone());
+            });
+        }
         Ok(entries)
     }
 
     /// Forgets a conversation's searchable text (it changed).
     pub(super) fn forget_texts(&self, conv: ConversationId) {
+        self.search_generation.update_value(|g| *g += 1);
         self.search_index.update_value(|i| {
             i.remove(&conv);
         });
@@ -167,13 +185,15 @@ impl Chat {
     pub fn search(&self, query: String, only: Option<ConversationId>) {
         let words = words(&query);
         let s = self.search;
+        // A newer search (or none) takes over from one still running.
+        let run = s.run.get_untracked() + 1;
+        s.run.set(run);
         if words.is_empty() {
             s.hits.set(Vec::new());
             s.done.set(false);
+            s.busy.set(false);
             return;
         }
-        let run = s.run.get_untracked() + 1;
-        s.run.set(run);
         s.busy.set(true);
         let convs: Vec<ConversationId> = match only {
             Some(c) => vec![c],
@@ -232,7 +252,7 @@ impl Chat {
 
     /// Opens a conversation at a message: older pages load until it is there.
     pub fn jump_to(&self, conv: ConversationId, message: MessageId) {
-        self.jump.set_value(Some(message));
+        self.jump.set_value(Some((conv, message)));
         if self.current.get_untracked() == Some(conv) {
             self.continue_jump();
         } else {
@@ -242,10 +262,13 @@ impl Chat {
 
     /// Called whenever history arrived: shows the message jumped to, or loads more.
     pub(super) fn continue_jump(&self) {
-        let Some(target) = self.jump.get_value() else {
+        let Some((conv, target)) = self.jump.get_value() else {
             return;
         };
-        if self.raw.with_value(|r| r.iter().any(|m| m.id == target)) {
+        if self.current.get_untracked() != Some(conv) {
+            // The user went elsewhere meanwhile.
+            self.jump.set_value(None);
+        } else if self.raw.with_value(|r| r.iter().any(|m| m.id == target)) {
             self.jump.set_value(None);
             spawn_local(async move {
                 // Once the lines are drawn.
@@ -302,12 +325,15 @@ pub fn SearchPanel() -> impl IntoView {
         };
         chat.search(s.query.get_untracked(), only);
     };
-    let close = move |_| s.open.set(false);
+    let close = move |_| {
+        s.open.set(false);
+        chat.focus_composer();
+    };
     view! {
         <section class="search-panel" role="search" aria-label="Search messages">
             <form on:submit=submit>
                 <input type="search" placeholder="Search messages (Ctrl+K)" aria-label="Words to find" bind:value=s.query
-                    on:keydown=move |ev| if ev.key() == "Escape" { s.open.set(false) }/>
+                    on:keydown=move |ev| if ev.key() == "Escape" { s.open.set(false); chat.focus_composer(); }/>
                 <select aria-label="Where" on:change=move |ev| s.here.set(event_target_value(&ev) == "here")
                     prop:value=move || if s.here.get() { "here" } else { "all" }>
                     <option value="all">"All conversations"</option>

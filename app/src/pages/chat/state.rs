@@ -144,7 +144,9 @@ pub struct Chat {
     pub(super) search_index:
         StoredValue<HashMap<ConversationId, Rc<Vec<super::search::Entry>>>, LocalStorage>,
     /// A message to show once its page of history is loaded (a search result).
-    pub(super) jump: StoredValue<Option<MessageId>>,
+    pub(super) jump: StoredValue<Option<(ConversationId, MessageId)>>,
+    /// Bumped whenever a conversation's searchable text is forgotten.
+    pub(super) search_generation: StoredValue<u64>,
 }
 
 impl Chat {
@@ -190,6 +192,7 @@ impl Chat {
             search: super::search::Search::new(),
             search_index: StoredValue::new_local(HashMap::new()),
             jump: StoredValue::new(None),
+            search_generation: StoredValue::new(0),
         }
     }
 

@@ -74,7 +74,7 @@ pub fn Sidebar() -> impl IntoView {
                     title=move || if chat.connected.get() { "Connected" } else { "Reconnecting…" }></span>
                 <span class="name">{me}</span>
                 <super::attention::AttentionSwitches/>
-                <button class="ghost" on:click=logout>"Log out"</button>
+                <button class="ghost logout" aria-label="Log out" title="Log out" on:click=logout>"⏻"</button>
             </header>
             <input class="search" type="search" placeholder="Search people" aria-label="Search people" bind:value=search/>
             <div class="group-actions">
@@ -217,7 +217,7 @@ pub fn Thread() -> impl IntoView {
         }
     };
     view! {
-        <section class="thread" aria-live="polite" class:dropping=move || dropping.get()
+        <section class="thread" class:dropping=move || dropping.get()
             on:dragover=move |ev| {
                 // Accepting the drag is what makes the drop land here instead of opening the file.
                 if chat.current.get_untracked().is_some() {
@@ -316,7 +316,7 @@ pub fn Thread() -> impl IntoView {
                         </div>
                     })
                 }}
-                <div class="messages" node_ref=list on:scroll=on_scroll>
+                <div class="messages" node_ref=list on:scroll=on_scroll aria-live="polite">
                     <Show when=move || chat.more.get()>
                         <button class="ghost older" on:click=move |_| chat.load_older()>
                             {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
