@@ -74,7 +74,15 @@ pub fn Sidebar() -> impl IntoView {
                     title=move || if chat.connected.get() { "Connected" } else { "Reconnecting…" }></span>
                 <span class="name">{me}</span>
                 <super::attention::AttentionSwitches/>
-                <button class="ghost logout" aria-label="Log out" title="Log out" on:click=logout>"⏻"</button>
+                <button class="ghost logout" aria-label="Log out" title="Log out" on:click=logout>
+                    // Drawn, not a glyph: no font on the LAN is guaranteed to have one.
+                    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor"
+                        stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                        <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4"/>
+                        <polyline points="16 17 21 12 16 7"/>
+                        <line x1="21" y1="12" x2="9" y2="12"/>
+                    </svg>
+                </button>
             </header>
             <input class="search" type="search" placeholder="Search people" aria-label="Search people" bind:value=search/>
             <div class="group-actions">
