@@ -4,7 +4,7 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
-use protocol::api::admin::UserSummary;
+use protocol::api::admin::{NewAccount, UserSummary};
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
@@ -119,6 +119,17 @@ pub trait Backend: Send + Sync + 'static {
     async fn list_users(&self, me: &Profile) -> Result<Vec<UserSummary>, ApiError>;
     /// Ends every session of a user (admins only); returns how many ended.
     async fn logout_user(&self, me: &Profile, username: String) -> Result<u32, ApiError>;
+    /// Makes an account with a temporary password (admins only).
+    async fn add_user(&self, me: &Profile, account: NewAccount) -> Result<(), ApiError>;
+    /// The first login of an account an admin made: the temporary password's auth secret
+    /// and everything a registration carries; starts a session.
+    async fn finish_setup(
+        &self,
+        username: String,
+        old_auth_secret: AuthSecret,
+        registration: Registration,
+        device: Device,
+    ) -> Result<NewSession, ApiError>;
     /// Shuts the server down gracefully (admins only).
     async fn shutdown(&self, me: &Profile) -> Result<(), ApiError>;
     /// Ends all of the user's sessions but the current one.

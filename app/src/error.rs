@@ -23,6 +23,9 @@ pub enum ApiError {
     /// The password was right; a code from the authenticator app is needed too.
     #[error("{0}")]
     SecondFactor(String),
+    /// An admin's temporary password was right: the owner chooses their own now.
+    #[error("{0}")]
+    PasswordChangeNeeded(String),
     #[error("Could not reach Hearth: {0}")]
     Network(String),
     /// A failure in this browser (crypto, storage) before anything was sent.
@@ -36,7 +39,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => 400,
             ApiError::Unauthorized(_) => 401,
-            ApiError::Forbidden(_) | ApiError::SecondFactor(_) => 403,
+            ApiError::Forbidden(_)
+            | ApiError::SecondFactor(_)
+            | ApiError::PasswordChangeNeeded(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
             ApiError::Internal(_) | ApiError::Local(_) => 500,

@@ -16,12 +16,13 @@ const bin = process.env.HEARTH_BIN ?? '../target/debug/hearth';
 const site = process.env.HEARTH_SITE ?? '../target/site';
 let server: ChildProcess;
 let exited: Promise<number | null>;
+let data: string;
 let log: string;
 
 test.use({ baseURL: `http://${host}:${port}` });
 
 test.beforeAll(async () => {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-commands-'));
+  data = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-commands-'));
   log = path.join(data, 'server.log');
   const out = fs.openSync(log, 'w');
   server = spawn(bin, ['--addr', host, '--port', String(port), '--no-tls', '--data', data, '--site', site],
@@ -38,7 +39,9 @@ test.beforeAll(async () => {
 
 test.afterAll(() => {
   server.kill();
-  expect(fs.readFileSync(log, 'utf8')).not.toContain('panicked');
+  const text = fs.readFileSync(log, 'utf8');
+  fs.rmSync(data, { recursive: true, force: true });
+  expect(text).not.toContain('panicked');
 });
 
 async function command(page: Page, text: string) {
@@ -74,6 +77,8 @@ test('every slash command, the admin ones refused to others', async ({ browser }
   await expect(output(bob)).toContainText('Only an admin can do that.');
   await command(bob, '/shutdown');
   await expect(output(bob)).toContainText('Only an admin can do that.');
+  await command(bob, '/adduser mallory sneaky-pass-1');
+  await expect(output(bob)).toContainText('Only an admin can do that.');
 
   // An unknown command shows the help and keeps the text to fix; // sends a slash.
   await command(root, '/dance');
@@ -102,6 +107,30 @@ test('every slash command, the admin ones refused to others', async ({ browser }
   await command(root, '/listusers');
   await expect(output(root)).toContainText('3 accounts');
   await expect(output(root)).toContainText('Ruth Admin (@root), admin, online');
+  // /adduser: a temporary password; the first login chooses the owner's own (and makes
+  // the keys in their browser, never the admin's).
+  await command(root, '/adduser dana');
+  await expect(output(root)).toContainText('Usage: /adduser name password');
+  await command(root, '/adduser dana welcome-to-lab-2');
+  await expect(output(root)).toContainText('Made an account for dana.');
+  const dana = await (await browser.newContext()).newPage();
+  await dana.goto('/login');
+  await dana.getByLabel('Username').fill('dana');
+  await dana.getByLabel('Password').fill('welcome-to-lab-2');
+  await dana.getByRole('button', { name: 'Log in' }).click();
+  await expect(dana).toHaveURL(/\/register$/, { timeout: 60_000 });
+  await expect(dana.locator('form .lede')).toContainText('An admin made this account for you');
+  await expect(dana.getByLabel('Username')).toHaveValue('dana');
+  await expect(dana.getByLabel('Username')).toBeDisabled();
+  await dana.getByLabel('Display name').fill('Dana Reyes');
+  await dana.getByLabel('Password', { exact: true }).fill('lantern quartz meadow 8812');
+  await dana.getByLabel('Repeat password').fill('lantern quartz meadow 8812');
+  await dana.getByRole('button', { name: 'Finish my account' }).click();
+  await dana.getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
+  await expect(dana.locator('.me .name')).toHaveText('Dana Reyes');
+  await command(root, '/listusers');
+  await expect(output(root)).toContainText('Dana Reyes (@dana), online');
+
   await command(root, '/logoutuser bob');
   await expect(output(root)).toContainText('Ended 1 session of bob.');
   await expect(bob).toHaveURL(/\/login$/, { timeout: 15_000 });

@@ -54,6 +54,7 @@ test('over HTTPS the app is installable and its shell and WASM load from the ser
   await expect.poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors,
     { timeout: 20_000 }).toEqual([]);
   await persistent.close();
+  fs.rmSync(profile, { recursive: true, force: true });
 
   // The worker's cache is named after the build the server says it serves, so a cached
   // WASM never meets another build's page.

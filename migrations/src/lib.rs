@@ -10,6 +10,7 @@ mod m20261122_000005_files;
 mod m20261129_000006_totp;
 mod m20261129_000007_message_event;
 mod m20261129_000008_session_device;
+mod m20261129_000009_pending_accounts;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_totp::Migration),
             Box::new(m20261129_000007_message_event::Migration),
             Box::new(m20261129_000008_session_device::Migration),
+            Box::new(m20261129_000009_pending_accounts::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ impl Hearth {
                     display_name: u.display_name,
                     is_admin: u.is_admin,
                     created_at: u.created_at,
+                    pending: u.pending,
                 })
             })
             .collect()

@@ -31,6 +31,10 @@ pub enum Error {
     /// The password was right; the account also needs a code from its authenticator.
     #[error("second factor needed")]
     SecondFactor,
+    /// The temporary password an admin set was right: its owner must now choose their own
+    /// (and make their keys) before the account can be used.
+    #[error("password change needed")]
+    PasswordChangeNeeded,
     /// Over the upload size limit or the user's quota (413).
     #[error("too large: {0}")]
     TooLarge(String),
@@ -47,6 +51,10 @@ impl Error {
             }
             Error::Stale => "The group changed; the message will be sealed again.".to_string(),
             Error::SecondFactor => "Enter the code from your authenticator app.".to_string(),
+            Error::PasswordChangeNeeded => {
+                "An admin made this account for you: choose your own password to finish it."
+                    .to_string()
+            }
             Error::Unauthorized(m) | Error::Forbidden(m) | Error::NotFound(m) => (*m).to_string(),
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 "Something went wrong on the server; please try again.".to_string()
@@ -83,6 +91,7 @@ impl From<Error> for app::ApiError {
             Error::Forbidden(_) => app::ApiError::Forbidden(msg),
             Error::NotFound(_) => app::ApiError::NotFound(msg),
             Error::SecondFactor => app::ApiError::SecondFactor(msg),
+            Error::PasswordChangeNeeded => app::ApiError::PasswordChangeNeeded(msg),
             _ => app::ApiError::Internal(msg),
         }
     }
@@ -97,7 +106,7 @@ impl Error {
             Error::Unauthorized(_) => S::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Refused(_) => S::FORBIDDEN,
             Error::NotFound(_) => S::NOT_FOUND,
-            Error::SecondFactor => S::FORBIDDEN,
+            Error::SecondFactor | Error::PasswordChangeNeeded => S::FORBIDDEN,
             Error::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 S::INTERNAL_SERVER_ERROR

@@ -16,6 +16,7 @@ pub mod net;
 pub mod router;
 pub mod serve;
 pub mod sessions;
+pub mod setup;
 pub mod socket;
 pub mod state;
 pub mod tls;

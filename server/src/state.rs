@@ -8,7 +8,7 @@ use crate::hub::Hub;
 use app::backend::{Device, NewSession};
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
-use protocol::api::admin::UserSummary;
+use protocol::api::admin::{NewAccount, UserSummary};
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
@@ -80,7 +80,7 @@ impl Hearth {
     }
 
     /// A new session for `user`, and the Set-Cookie value carrying it.
-    async fn start_session(
+    pub(crate) async fn start_session(
         &self,
         user: &db::users::User,
         device: Device,
@@ -97,52 +97,7 @@ impl Hearth {
     }
 
     async fn do_register(&self, reg: Registration, device: Device) -> Result<(Session, String)> {
-        let username = validate::username(&reg.username)?;
-        let display_name = validate::display_name(&reg.display_name)?;
-        let email = validate::email(reg.email.as_deref())?;
-        // The browser enforces the floor; the server does too, so no client can store
-        // parameters that every other client would then refuse.
-        reg.kdf.check()?;
-        reg.identity.verify()?;
-        if reg.wrapped_keys.len() != WRAPPED_LEN {
-            return Err(Error::BadRequest(
-                "The wrapped keys have the wrong size.".into(),
-            ));
-        }
-        let verifier_salt = random_array::<16>()?;
-        let recovery = match reg.recovery {
-            Some(r) if r.wrapped_keys.len() != WRAPPED_LEN => {
-                return Err(Error::BadRequest(
-                    "The recovery wrap has the wrong size.".into(),
-                ));
-            }
-            Some(r) => {
-                let salt = random_array::<16>()?;
-                Some((
-                    salt,
-                    auth::verifier(&salt, &r.auth_secret),
-                    r.wrapped_keys.0,
-                ))
-            }
-            None => None,
-        };
-        let user = db::users::create(
-            &self.db,
-            db::users::NewUser {
-                id: reg.identity.user,
-                username,
-                display_name,
-                email,
-                salt: reg.salt,
-                kdf: reg.kdf,
-                verifier_salt,
-                verifier: auth::verifier(&verifier_salt, &reg.auth_secret),
-                identity: reg.identity,
-                wrapped_keys: reg.wrapped_keys.0,
-                recovery,
-            },
-        )
-        .await?;
+        let user = db::users::create(&self.db, new_user(reg)?).await?;
         tracing::info!(user = %user.id, admin = user.is_admin, "registered");
         self.start_session(&user, device).await
     }
@@ -165,6 +120,9 @@ impl Hearth {
         };
         if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
             return Err(bad);
+        }
+        if user.pending {
+            return Err(Error::PasswordChangeNeeded);
         }
         self.totp_gate(&user.user_id()?, totp).await?;
         self.start_session(&user, device).await
@@ -336,6 +294,7 @@ impl Backend for Hearth {
         db::users::by_id(&self.db, &peer)
             .await
             .map_err(Error::from)?
+            .filter(|u| !u.pending)
             .ok_or(Error::NotFound("No such person."))?;
         let id = db::conversations::open_direct(&self.db, &me.id, &peer).await?;
         let all = self.summaries(&me.id).await?;
@@ -498,6 +457,20 @@ impl Backend for Hearth {
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
+    async fn add_user(&self, me: &Profile, account: NewAccount) -> Result<(), ApiError> {
+        Ok(Hearth::add_user(self, me, account).await?)
+    }
+
+    async fn finish_setup(
+        &self,
+        username: String,
+        old_auth_secret: AuthSecret,
+        registration: Registration,
+        device: Device,
+    ) -> Result<NewSession, ApiError> {
+        Ok(Hearth::finish_setup(self, &username, &old_auth_secret, registration, device).await?)
+    }
+
     async fn shutdown(&self, me: &Profile) -> Result<(), ApiError> {
         Ok(self.shut_down(me)?)
     }
@@ -591,4 +564,51 @@ impl Backend for Hearth {
             seen,
         })
     }
+}
+
+/// Checks what a browser made at registration (or at the first login of an account an
+/// admin made) and turns it into the row to store.
+pub(crate) fn new_user(reg: Registration) -> Result<db::users::NewUser> {
+    let username = validate::username(&reg.username)?;
+    let display_name = validate::display_name(&reg.display_name)?;
+    let email = validate::email(reg.email.as_deref())?;
+    // The browser enforces the floor; the server does too, so no client can store
+    // parameters that every other client would then refuse.
+    reg.kdf.check()?;
+    reg.identity.verify()?;
+    if reg.wrapped_keys.len() != WRAPPED_LEN {
+        return Err(Error::BadRequest(
+            "The wrapped keys have the wrong size.".into(),
+        ));
+    }
+    let verifier_salt = random_array::<16>()?;
+    let recovery = match reg.recovery {
+        Some(r) if r.wrapped_keys.len() != WRAPPED_LEN => {
+            return Err(Error::BadRequest(
+                "The recovery wrap has the wrong size.".into(),
+            ));
+        }
+        Some(r) => {
+            let salt = random_array::<16>()?;
+            Some((
+                salt,
+                auth::verifier(&salt, &r.auth_secret),
+                r.wrapped_keys.0,
+            ))
+        }
+        None => None,
+    };
+    Ok(db::users::NewUser {
+        id: reg.identity.user,
+        username,
+        display_name,
+        email,
+        salt: reg.salt,
+        kdf: reg.kdf,
+        verifier_salt,
+        verifier: auth::verifier(&verifier_salt, &reg.auth_secret),
+        identity: reg.identity,
+        wrapped_keys: reg.wrapped_keys.0,
+        recovery,
+    })
 }

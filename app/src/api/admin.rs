@@ -5,7 +5,7 @@
 use super::server;
 use crate::ApiError;
 use leptos::server_fn::codec::Json;
-use protocol::api::admin::UserSummary;
+use protocol::api::admin::{NewAccount, UserSummary};
 
 #[leptos::server(prefix = "/api", endpoint = "admin_users", input = Json)]
 pub async fn admin_users() -> Result<Vec<UserSummary>, ApiError> {
@@ -32,6 +32,16 @@ pub async fn admin_shutdown() -> Result<(), ApiError> {
     async {
         let (backend, me) = server::authorised().await?;
         backend.shutdown(&me).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "admin_add_user", input = Json)]
+pub async fn admin_add_user(account: NewAccount) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend.add_user(&me, account).await
     }
     .await
     .map_err(server::fail)

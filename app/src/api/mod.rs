@@ -246,6 +246,30 @@ pub async fn recovery_keys(
     .map_err(server::fail)
 }
 
+/// The first login of an account an admin made: the temporary password's auth secret,
+/// and the account as the owner's browser made it (their own password and keys).
+#[server(prefix = "/api", endpoint = "finish_setup", input = Json)]
+pub async fn finish_setup(
+    username: String,
+    old_auth_secret: AuthSecret,
+    registration: Registration,
+) -> Result<Session, ApiError> {
+    async {
+        let (session, cookie) = server::backend()?
+            .finish_setup(
+                username,
+                old_auth_secret,
+                registration,
+                server::device().await?,
+            )
+            .await?;
+        server::set_cookie(&cookie)?;
+        Ok(session)
+    }
+    .await
+    .map_err(server::fail)
+}
+
 #[server(prefix = "/api", endpoint = "recover", input = Json)]
 pub async fn recover(
     username: String,

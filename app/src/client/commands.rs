@@ -47,6 +47,11 @@ pub const HELP: &[(&str, &str, bool)] = &[
     ("/who", "who is online", false),
     ("/help", "this list", false),
     ("/logout", "log out of this browser", false),
+    (
+        "/adduser name password",
+        "make an account with a temporary password (they choose their own at first login)",
+        true,
+    ),
     ("/listusers", "every account, with who is online", true),
     ("/logoutuser name", "end every session of an account", true),
     ("/shutdown", "stop Hearth for everyone (asks first)", true),
@@ -81,13 +86,13 @@ pub fn parse(input: &str) -> Option<Command> {
         "who" => Command::Who,
         "help" | "?" => Command::Help,
         "logout" | "quit" => Command::Logout,
-        "adduser" if user.is_empty() || tail.is_empty() => Command::Usage("/adduser name password"),
+        "adduser" if user.is_empty() || tail.is_empty() => usage(5),
         "adduser" => Command::AddUser {
             name: user,
             password: tail.into(),
         },
         "listusers" | "users" => Command::ListUsers,
-        "logoutuser" if user.is_empty() => usage(6),
+        "logoutuser" if user.is_empty() => usage(7),
         "logoutuser" => Command::LogoutUser { name: user },
         "shutdown" => Command::Shutdown,
         _ => Command::Unknown(name.into()),
@@ -134,6 +139,10 @@ mod tests {
         assert_eq!(
             parse("/logoutuser"),
             Some(Command::Usage("/logoutuser name"))
+        );
+        assert_eq!(
+            parse("/adduser dana"),
+            Some(Command::Usage("/adduser name password"))
         );
         assert_eq!(
             parse("/logoutuser eve"),

@@ -131,11 +131,67 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
         wrapped_keys,
         recovery,
     };
-    let session = api::register(registration).await?;
+    // The first login of an account an admin made finishes it instead.
+    let session = match pending_secret(&registration.username) {
+        Some(old) => {
+            let name = registration.username.clone();
+            let session = api::finish_setup(name, old, registration).await?;
+            PENDING_SETUP.with(|p| p.borrow_mut().take());
+            session
+        }
+        None => api::register(registration).await?,
+    };
     Ok((
         Keyring::from_session(session, keys)?,
         recovery_key.to_display(),
     ))
+}
+
+thread_local! {
+    /// An account an admin made, between the login with its temporary password (which
+    /// proved it; its auth secret is kept here, in memory only) and the owner choosing
+    /// their own on the register page.
+    static PENDING_SETUP: std::cell::RefCell<Option<(String, AuthSecret)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The username of an account waiting for its owner's own password, if any.
+pub fn pending_setup() -> Option<String> {
+    PENDING_SETUP.with(|p| p.borrow().as_ref().map(|(u, _)| u.clone()))
+}
+
+fn pending_secret(username: &str) -> Option<AuthSecret> {
+    PENDING_SETUP.with(|p| {
+        p.borrow()
+            .as_ref()
+            .filter(|(u, _)| u == username)
+            .map(|(_, s)| s.clone())
+    })
+}
+
+/// What an admin's browser sends to make an account with a temporary password: the
+/// password through Argon2 as a login would do it, so only its auth secret leaves.
+pub async fn new_account_by_admin(
+    username: &str,
+    password: &str,
+) -> Result<protocol::api::admin::NewAccount, ApiError> {
+    let username = validate::username(username)?;
+    if password.chars().count() < 8 {
+        return Err(ApiError::Local(
+            "A temporary password needs at least 8 characters.".into(),
+        ));
+    }
+    browser::yield_to_paint().await;
+    let salt = Salt(random_array()?);
+    let kdf = KdfParams::DEFAULT;
+    let (auth_secret, _) = derive_master(password, &salt, kdf)?.split()?;
+    Ok(protocol::api::admin::NewAccount {
+        display_name: username.clone(),
+        username,
+        salt,
+        kdf,
+        auth_secret,
+    })
 }
 
 /// A recovery prepared in the browser (the new password's Argon2 done once), kept while
@@ -226,7 +282,13 @@ pub async fn unlock(username: String, password: String) -> Result<Unlocked, ApiE
 
 /// Logs in with unlocked secrets and, if the account asks for it, a code.
 pub async fn finish(u: Unlocked, totp: Option<String>) -> Result<Arc<Keyring>, ApiError> {
-    let session = api::login(u.username.clone(), u.auth_secret.clone(), totp).await?;
+    let session = match api::login(u.username.clone(), u.auth_secret.clone(), totp).await {
+        Err(e @ ApiError::PasswordChangeNeeded(_)) => {
+            PENDING_SETUP.with(|p| *p.borrow_mut() = Some((u.username.clone(), u.auth_secret)));
+            return Err(e);
+        }
+        other => other?,
+    };
     let keys = unwrap_keys(
         session.wrapped_keys.as_slice(),
         &u.wrap_key,

@@ -50,6 +50,8 @@ pub fn enter(
                 ring.set(Some(keys));
                 navigate("/", Default::default());
             }
+            // An account an admin made: its owner chooses their own password there.
+            Err(ApiError::PasswordChangeNeeded(_)) => navigate("/register", Default::default()),
             Err(e) => {
                 error.set(Some(e.to_string()));
                 busy.set(false);

@@ -24,6 +24,15 @@ pub fn RegisterPage() -> impl IntoView {
         password.with(|p| browser::password_score(p, &[&username.get(), &display_name.get()]))
     });
     let recovery_key = RwSignal::new(None::<String>);
+    // Sent here by the first login of an account an admin made: its name is fixed, and
+    // the owner chooses their own password (the temporary one stops working).
+    let setup = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(name) = keyring::pending_setup() {
+            username.set(name);
+            setup.set(true);
+        }
+    });
     let navigate = use_navigate();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -71,10 +80,14 @@ pub fn RegisterPage() -> impl IntoView {
                 </section>
             <form class="card" on:submit=submit style:display=move || if recovery_key.get().is_some() { "none" } else { "" }>
                 <h1 class="brand">"Hearth"</h1>
-                <p class="lede">"Create your account. Your password never leaves this device."</p>
+                <p class="lede">{move || if setup.get() {
+                    "An admin made this account for you. Choose your own password to finish it: the temporary one stops working, and your keys are made here, on this device."
+                } else {
+                    "Create your account. Your password never leaves this device."
+                }}</p>
                 <TransportWarning/>
                 <label>"Username"
-                    <input disabled=move || !ready.get() name="username" autocomplete="username" autocapitalize="none" required
+                    <input disabled=move || !ready.get() || setup.get() name="username" autocomplete="username" autocapitalize="none" required
                         minlength="3" maxlength="32" bind:value=username/>
                 </label>
                 <label>"Display name"
@@ -95,7 +108,11 @@ pub fn RegisterPage() -> impl IntoView {
                 </label>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>
-                    {move || if busy.get() { "Making your keys…" } else { "Create account" }}
+                    {move || match (busy.get(), setup.get()) {
+                        (true, _) => "Making your keys…",
+                        (false, true) => "Finish my account",
+                        (false, false) => "Create account",
+                    }}
                 </button>
                 <p class="switch">"Have an account? " <A href="/login">"Log in"</A></p>
             </form>

@@ -24,6 +24,9 @@ pub mod users {
         pub key_signature: Vec<u8>,
         pub wrapped_keys: Vec<u8>,
         pub created_at: i64,
+        /// Made by an admin with a temporary password: no keys yet (the key columns are
+        /// empty) until the first login chooses a password and makes them.
+        pub pending: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

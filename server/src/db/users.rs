@@ -76,7 +76,13 @@ impl User {
 /// both win.
 pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
     let txn = super::write_txn(db).await?;
-    let first = users::Entity::find().count(&txn).await? == 0;
+    let user = insert(&txn, u).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser) -> Result<User> {
+    let first = users::Entity::find().count(txn).await? == 0;
     let model = users::ActiveModel {
         id: Set(u.id.to_hex()),
         username: Set(u.username),
@@ -94,9 +100,10 @@ pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
         key_signature: Set(u.identity.signature.to_vec()),
         wrapped_keys: Set(u.wrapped_keys),
         created_at: Set(now_ms()),
+        pending: Set(false),
     };
     let recovery = u.recovery;
-    let user = match model.insert(&txn).await {
+    let user = match model.insert(txn).await {
         Ok(user) => user,
         Err(e) if is_unique_violation(&e) => {
             return Err(Error::Conflict(
@@ -112,9 +119,67 @@ pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
             verifier: Set(verifier.to_vec()),
             wrapped_keys: Set(wrapped_keys),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
+    Ok(user)
+}
+
+/// An account an admin makes: a name and a temporary password's verifier, no keys.
+pub struct PendingUser {
+    pub username: String,
+    pub display_name: String,
+    pub salt: Salt,
+    pub kdf: KdfParams,
+    pub verifier_salt: [u8; 16],
+    pub verifier: [u8; 32],
+}
+
+pub async fn create_pending(db: &DatabaseConnection, u: PendingUser) -> Result<User> {
+    let model = users::ActiveModel {
+        id: Set(UserId::random().map_err(Error::from)?.to_hex()),
+        username: Set(u.username),
+        display_name: Set(u.display_name),
+        email: Set(None),
+        is_admin: Set(false),
+        salt: Set(u.salt.0.to_vec()),
+        kdf_m: Set(u.kdf.m_kib as i32),
+        kdf_t: Set(u.kdf.t as i32),
+        kdf_p: Set(u.kdf.p as i32),
+        verifier_salt: Set(u.verifier_salt.to_vec()),
+        verifier: Set(u.verifier.to_vec()),
+        signing_key: Set(Vec::new()),
+        agreement_key: Set(Vec::new()),
+        key_signature: Set(Vec::new()),
+        wrapped_keys: Set(Vec::new()),
+        created_at: Set(now_ms()),
+        pending: Set(true),
+    };
+    match model.insert(db).await {
+        Ok(user) => Ok(user),
+        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(
+            "That username is taken; please choose another.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Replaces the pending account `pending_id` with the real one its owner made at their
+/// first login (their own id, password and keys), in one transaction: the pending row
+/// must still be there, so two racing first logins cannot both finish.
+pub async fn finish_pending(db: &DatabaseConnection, pending_id: &str, u: NewUser) -> Result<User> {
+    let txn = super::write_txn(db).await?;
+    let gone = users::Entity::delete_many()
+        .filter(users::Column::Id.eq(pending_id))
+        .filter(users::Column::Pending.eq(true))
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected != 1 {
+        return Err(Error::Conflict(
+            "This account was already set up; log in with its password.".into(),
+        ));
+    }
+    let user = insert(&txn, u).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -145,10 +210,11 @@ pub async fn all(db: &DatabaseConnection) -> Result<Vec<User>> {
         .await?)
 }
 
-/// Everyone but `me`, by display name.
+/// Everyone but `me` (and accounts not set up yet, which have no keys), by display name.
 pub async fn others(db: &DatabaseConnection, me: &UserId) -> Result<Vec<User>> {
     Ok(users::Entity::find()
         .filter(users::Column::Id.ne(me.to_hex()))
+        .filter(users::Column::Pending.eq(false))
         .order_by_asc(users::Column::DisplayName)
         .all(db)
         .await?)

@@ -27,7 +27,11 @@ impl Chat {
                 return false;
             }
             Command::Unknown(name) => {
-                let said = if name.is_empty() { "/".to_string() } else { format!("/{name}") };
+                let said = if name.is_empty() {
+                    "/".to_string()
+                } else {
+                    format!("/{name}")
+                };
                 self.notice.set(Some(format!(
                     "There is no command {said}. To send a line starting with /, begin it with //.\n\n{}",
                     help(admin)
@@ -35,12 +39,9 @@ impl Chat {
                 return false;
             }
             _ if !admin => {
-                self.notice
-                    .set(Some("Only an admin can do that.".into()));
+                self.notice.set(Some("Only an admin can do that.".into()));
             }
-            Command::AddUser { .. } => self.notice.set(Some(
-                "Accounts are not made from the chat yet: ask them to open this address and register.".into(),
-            )),
+            Command::AddUser { name, password } => self.add_user(name, password),
             Command::ListUsers => self.list_users(),
             Command::LogoutUser { name } => self.logout_user(name),
             Command::Shutdown => self.shutdown(),
@@ -159,18 +160,42 @@ impl Chat {
                             1 => "1 session".to_string(),
                             n => format!("{n} sessions"),
                         };
+                        let state = match (u.pending, u.online) {
+                            (true, _) => "waiting for their first login",
+                            (false, true) => "online",
+                            (false, false) => "offline",
+                        };
                         out.push_str(&format!(
-                            "\n• {} (@{}){}, {}, {sessions}",
+                            "\n• {} (@{}){}, {state}, {sessions}",
                             u.display_name,
                             u.username,
                             if u.is_admin { ", admin" } else { "" },
-                            if u.online { "online" } else { "offline" },
                         ));
                     }
                     this.notice.set(Some(out));
                 }
                 Err(e) => this.notice.set(Some(e.to_string())),
             }
+        });
+    }
+
+    /// Makes an account with a temporary password; its owner chooses their own at their
+    /// first login (and only then are their keys made, in their browser).
+    fn add_user(&self, name: String, password: String) {
+        self.notice
+            .set(Some(format!("Making an account for {name}…")));
+        let this = *self;
+        spawn_local(async move {
+            let made = match crate::client::keyring::new_account_by_admin(&name, &password).await {
+                Ok(account) => api::admin_add_user(account).await,
+                Err(e) => Err(e),
+            };
+            this.notice.set(Some(match made {
+                Ok(()) => format!(
+                    "Made an account for {name}. They log in once with that password, then choose their own."
+                ),
+                Err(e) => e.to_string(),
+            }));
         });
     }
 
