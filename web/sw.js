@@ -19,8 +19,8 @@ const pending = new Map(); // token → { name, size, port }
 self.addEventListener('install', event => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL);
-    // One by one: a file that cannot be fetched now is fetched when first used, and does
-    // not stop the worker (which also streams downloads) from installing.
+    // One by one: a file that cannot be fetched now comes from the network when used, and
+    // does not stop the worker (which also streams downloads) from installing.
     await Promise.allSettled(PRECACHE.map(url => cache.add(new Request(url, { cache: 'reload' }))));
     await self.skipWaiting();
   })());
