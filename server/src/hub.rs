@@ -32,6 +32,8 @@ pub struct Hub {
     /// When each user's last socket closed (since this process started).
     last_seen: Mutex<HashMap<UserId, i64>>,
     next_id: AtomicU64,
+    /// Cancelled when the server shuts down: every socket closes with 1001.
+    going_away: tokio_util::sync::CancellationToken,
 }
 
 /// Someone's presence as others see it.
@@ -126,6 +128,17 @@ impl Hub {
         };
         let everyone: Vec<UserId> = tabs.keys().copied().collect();
         send_in(&mut tabs, &everyone, &frame.encode().into());
+    }
+
+    /// Tells every socket the server is going away (they close with 1001, and browsers
+    /// reconnect once it is back).
+    pub fn going_away(&self) {
+        self.going_away.cancel();
+    }
+
+    /// Resolves once the server is going away.
+    pub fn closing(&self) -> tokio_util::sync::CancellationToken {
+        self.going_away.clone()
     }
 
     pub fn is_online(&self, user: &UserId) -> bool {

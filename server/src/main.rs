@@ -84,7 +84,8 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(removed = swept, "removed orphaned uploads");
     }
     server::files::sweep::spawn(state.clone());
-    let stop = state.stop.clone();
+    let stopping = stopping(state.clone());
+    let database = state.db.clone();
     let app = router::build(state, &config.site);
 
     // 9. Listen, and say where.
@@ -100,9 +101,10 @@ async fn main() -> anyhow::Result<()> {
             "Plain HTTP: messages stay end-to-end encrypted, but an active attacker on the LAN could swap the app, and phones cannot install it."
         );
         tracing::info!(%http_at, "listening");
-        // 10. Serve until Ctrl-C or SIGTERM.
-        serve::plain(http, app, shutdown(stop)).await?;
-        return Ok(());
+        // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
+        serve::plain(http, app, stopping).await?;
+        // 11. Leave the database whole.
+        return Ok(db::close(database).await?);
     };
     let https = std::net::TcpListener::bind((config.addr, config.https_port))
         .with_context(|| format!("listening on {}:{}", config.addr, config.https_port))?;
@@ -125,9 +127,22 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(%http_at, %https_at, "listening");
     let plain_app = router::secured(tls::trust::routes(ca, https_at.port()));
 
-    // 10. Serve until Ctrl-C or SIGTERM.
-    serve::both(http, plain_app, https, app, rustls, shutdown(stop)).await?;
-    Ok(())
+    // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
+    serve::both(http, plain_app, https, app, rustls, stopping).await?;
+    // 11. Leave the database whole.
+    Ok(db::close(database).await?)
+}
+
+/// Resolves when it is time to stop: then sockets close with 1001 and, whatever still
+/// hangs, the process ends within five seconds.
+async fn stopping(state: Arc<Hearth>) {
+    shutdown(state.stop.clone()).await;
+    state.hub.going_away();
+    tokio::spawn(async {
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        tracing::warn!("shutdown took more than 5 s; exiting now");
+        std::process::exit(0);
+    });
 }
 
 fn print_urls(urls: &[String]) {

@@ -39,6 +39,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         .with_state(options);
     let socket = Router::new()
         .route("/ws", get(crate::socket::upgrade))
+        .route("/healthz", get(healthz))
         .route("/icons/{name}", get(crate::icons::serve))
         .with_state(state);
     let limits = state_for_files.limits.clone();
@@ -57,6 +58,20 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
             build_id(site),
         ));
     secured(app)
+}
+
+/// For monitors and load balancers: 200 "ok" while the database answers, else 503.
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<Arc<Hearth>>,
+) -> (axum::http::StatusCode, &'static str) {
+    if crate::db::ping(&state.db).await {
+        (axum::http::StatusCode::OK, "ok")
+    } else {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer",
+        )
+    }
 }
 
 /// Which web client this server serves: the first 16 hex digits of its WASM's SHA-256,

@@ -37,7 +37,7 @@ pub async fn https(
 }
 
 /// HTTPS for the app and plain HTTP for `plain_app` (the trust page and redirects), both
-/// until `stop` resolves. Open sockets get ten seconds to close.
+/// until `stop` resolves. Requests under way get four seconds to finish.
 pub async fn both(
     http: tokio::net::TcpListener,
     plain_app: Router,
@@ -51,7 +51,7 @@ pub async fn both(
     let stopper = handle.clone();
     tokio::spawn(async move {
         stop.await;
-        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+        stopper.graceful_shutdown(Some(Duration::from_secs(4)));
         let _ = tx.send(true);
     });
     let mut rx2 = rx.clone();

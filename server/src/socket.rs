@@ -18,6 +18,8 @@ use std::time::Duration;
 
 /// Close code for a frame over the limit (RFC 6455 "message too big").
 pub const CLOSE_TOO_BIG: u16 = 1009;
+/// The close code for a server shutting down.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
 const PING_EVERY: Duration = Duration::from_secs(25);
 /// A socket that sends nothing (not even a pong) for this long is closed.
 const IDLE_LIMIT: Duration = Duration::from_secs(75);
@@ -80,6 +82,7 @@ pub async fn run<W, R, E>(
     if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
         return;
     }
+    let closing = state.hub.closing();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut last_heard = tokio::time::Instant::now();
@@ -116,6 +119,11 @@ pub async fn run<W, R, E>(
                 // The hub dropped us (we fell too far behind): close, the browser resumes.
                 None => break,
             },
+            _ = closing.cancelled() => {
+                let reason = "Hearth is shutting down.";
+                let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_GOING_AWAY, reason: reason.into() }))).await;
+                break;
+            }
             _ = ping.tick() => {
                 if last_heard.elapsed() > IDLE_LIMIT
                     || sink.send(Message::Ping(Default::default())).await.is_err()

@@ -280,3 +280,28 @@ async fn typing_and_read_marks_reach_the_other_members() {
     );
     assert_eq!(unread().await, 0);
 }
+
+#[tokio::test]
+async fn shutting_down_closes_every_socket_with_going_away() {
+    let s = common::start().await;
+    let alice = s.register("alice", "pw one").await;
+    let mut ws = s
+        .socket(Some(&alice.cookie), Some(&s.own_origin()))
+        .await
+        .expect("socket");
+    s.state.hub.going_away();
+    loop {
+        match ws.next_raw().await {
+            Some(Message::Close(Some(f))) => {
+                assert_eq!(f.code, CloseCode::Away);
+                break;
+            }
+            Some(Message::Close(None)) | None => panic!("closed without saying why"),
+            Some(_) => continue,
+        }
+    }
+    // The server itself still answers (the HTTP side stops on its own signal).
+    let health = s.http.get(s.url("/healthz")).send().await.expect("healthz");
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+}

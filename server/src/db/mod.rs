@@ -40,6 +40,23 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
         .await?)
 }
 
+/// At shutdown: folds SQLite's write-ahead log back into the database file (so a copy
+/// of the folder is the database), then closes the pool. PostgreSQL needs nothing.
+pub async fn close(db: DatabaseConnection) -> Result<()> {
+    use sea_orm::ConnectionTrait as _;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    }
+    db.close().await?;
+    Ok(())
+}
+
+/// Is the database answering? (For /healthz.)
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
+
 /// Connects and migrates. SQLite gets WAL (readers never wait for the writer), a busy
 /// timeout (writers queue instead of failing) and foreign keys, set explicitly on every
 /// pooled connection.
