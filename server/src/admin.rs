@@ -9,7 +9,7 @@ use protocol::api::Profile;
 use protocol::api::admin::UserSummary;
 use protocol::validate;
 
-fn admin_only(me: &Profile) -> Result<()> {
+pub(crate) fn admin_only(me: &Profile) -> Result<()> {
     if me.is_admin {
         Ok(())
     } else {
@@ -48,10 +48,9 @@ impl Hearth {
         let user = db::users::by_username(&self.db, &name)
             .await?
             .ok_or_else(missing)?;
-        let ended = db::sessions::end_all(&self.db, &user.user_id()?, None).await?;
-        self.hub.cut(&ended);
-        tracing::info!(admin = %me.id, user = %user.id, ended = ended.len(), "admin ended a user's sessions");
-        Ok(ended.len())
+        let ended = self.end_sessions(&user.user_id()?, None).await?;
+        tracing::info!(admin = %me.id, user = %user.id, ended, "admin ended a user's sessions");
+        Ok(ended)
     }
 
     /// Starts the graceful shutdown `main` waits for.

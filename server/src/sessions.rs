@@ -53,10 +53,16 @@ impl Hearth {
         let keep = self
             .token_hash(headers)
             .ok_or(Error::Unauthorized("Please log in."))?;
-        let ended = db::sessions::end_all(&self.db, me, Some(&keep)).await?;
-        self.hub.cut(&ended);
-        tracing::info!(user = %me, ended = ended.len(), "other sessions ended by their owner");
+        let ended = self.end_sessions(me, Some(&keep)).await?;
+        tracing::info!(user = %me, ended, "other sessions ended by their owner");
         Ok(())
+    }
+
+    /// Ends every session of `user` but `keep`, cutting their sockets; returns how many.
+    pub async fn end_sessions(&self, user: &UserId, keep: Option<&str>) -> Result<usize> {
+        let ended = db::sessions::end_all(&self.db, user, keep).await?;
+        self.hub.cut(&ended);
+        Ok(ended.len())
     }
 }
 

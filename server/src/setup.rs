@@ -16,9 +16,7 @@ use protocol::validate;
 impl Hearth {
     /// An admin makes an account (403 for anyone else).
     pub async fn add_user(&self, me: &Profile, account: NewAccount) -> Result<()> {
-        if !me.is_admin {
-            return Err(Error::Forbidden("Only an admin can do that."));
-        }
+        crate::admin::admin_only(me)?;
         account.kdf.check()?;
         let verifier_salt = random_array::<16>()?;
         let user = db::users::create_pending(

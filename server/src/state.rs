@@ -40,21 +40,19 @@ pub struct Hearth {
 impl Hearth {
     /// The signed-in user for a request's cookies.
     pub async fn user_from_headers(&self, headers: &HeaderMap) -> Result<UserId> {
-        let token = self
-            .token(headers)
-            .ok_or(Error::Unauthorized("Please log in."))?;
-        Ok(self.session_profile(token).await?.id)
+        Ok(self.session_from_headers(headers).await?.0)
     }
 
     /// The signed-in user and their session's token hash (a socket is tied to it).
     pub async fn session_from_headers(&self, headers: &HeaderMap) -> Result<(UserId, String)> {
-        let token = self
-            .token(headers)
-            .ok_or(Error::Unauthorized("Please log in."))?;
-        Ok((
-            self.session_profile(token).await?.id,
-            auth::hash_token(token),
-        ))
+        let hash = self.signed_in(headers)?;
+        Ok((self.session_profile(&hash).await?.id, hash))
+    }
+
+    /// The hash of the request's session token, or 401.
+    fn signed_in(&self, headers: &HeaderMap) -> Result<String> {
+        self.token_hash(headers)
+            .ok_or(Error::Unauthorized("Please log in."))
     }
 
     /// The hash of the request's session token, if it carries one.
@@ -70,8 +68,8 @@ impl Hearth {
             .find_map(|c| self.sessions.token(c))
     }
 
-    async fn session_profile(&self, token: &str) -> Result<Profile> {
-        db::sessions::user(&self.db, &auth::hash_token(token), &self.sessions)
+    async fn session_profile(&self, token_hash: &str) -> Result<Profile> {
+        db::sessions::user(&self.db, token_hash, &self.sessions)
             .await?
             .ok_or(Error::Unauthorized(
                 "Your session has ended; please log in again.",
@@ -255,8 +253,7 @@ impl Backend for Hearth {
     }
 
     async fn logout(&self, headers: &HeaderMap) -> Result<String, ApiError> {
-        if let Some(token) = self.token(headers) {
-            let hash = auth::hash_token(token);
+        if let Some(hash) = self.token_hash(headers) {
             db::sessions::delete(&self.db, &hash).await?;
             // This browser's other tabs are signed out too.
             self.hub.cut(&[hash]);
@@ -265,10 +262,7 @@ impl Backend for Hearth {
     }
 
     async fn authenticate(&self, headers: &HeaderMap) -> Result<Profile, ApiError> {
-        let token = self
-            .token(headers)
-            .ok_or(Error::Unauthorized("Please log in."))?;
-        Ok(self.session_profile(token).await?)
+        Ok(self.session_profile(&self.signed_in(headers)?).await?)
     }
 
     async fn people(&self, me: &Profile) -> Result<Vec<Person>, ApiError> {
@@ -357,9 +351,7 @@ impl Backend for Hearth {
         if change.wrapped_keys.len() != WRAPPED_LEN {
             return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
         }
-        let token = self
-            .token(headers)
-            .ok_or(Error::Unauthorized("Please log in."))?;
+        let keep = self.signed_in(headers)?;
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
         let ended = db::users::change_password(
             &self.db,
@@ -369,7 +361,7 @@ impl Backend for Hearth {
             verifier_salt,
             auth::verifier(&verifier_salt, &change.auth_secret),
             change.wrapped_keys.0,
-            &auth::hash_token(token),
+            &keep,
         )
         .await?;
         self.hub.cut(&ended);

@@ -108,9 +108,7 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
     }
     browser::yield_to_paint().await;
     let id = UserId::random()?;
-    let salt = Salt(random_array()?);
-    let kdf = KdfParams::DEFAULT;
-    let (auth_secret, wrap_key) = derive_master(&form.password, &salt, kdf)?.split()?;
+    let (salt, kdf, auth_secret, wrap_key) = password_secrets(&form.password)?;
     let keys = IdentityKeys::generate()?;
     let identity = keys.public(id);
     let wrapped_keys = wrap_keys(&keys, &wrap_key, &id, &kdf)?.into();
@@ -145,6 +143,15 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
         Keyring::from_session(session, keys)?,
         recovery_key.to_display(),
     ))
+}
+
+/// A password set now: a fresh salt, today's Argon2id parameters, and the auth secret
+/// and wrap key they give (the seconds of Argon2 happen here).
+fn password_secrets(password: &str) -> Result<(Salt, KdfParams, AuthSecret, WrapKey), ApiError> {
+    let salt = Salt(random_array()?);
+    let kdf = KdfParams::DEFAULT;
+    let (auth_secret, wrap_key) = derive_master(password, &salt, kdf)?.split()?;
+    Ok((salt, kdf, auth_secret, wrap_key))
 }
 
 thread_local! {
@@ -182,9 +189,7 @@ pub async fn new_account_by_admin(
         ));
     }
     browser::yield_to_paint().await;
-    let salt = Salt(random_array()?);
-    let kdf = KdfParams::DEFAULT;
-    let (auth_secret, _) = derive_master(password, &salt, kdf)?.split()?;
+    let (salt, kdf, auth_secret, _) = password_secrets(password)?;
     Ok(protocol::api::admin::NewAccount {
         display_name: username.clone(),
         username,
@@ -226,9 +231,7 @@ pub async fn prepare_recovery(
             ApiError::Local("This recovery key does not open the account's keys.".into())
         })?;
     browser::yield_to_paint().await;
-    let salt = Salt(random_array()?);
-    let kdf = KdfParams::DEFAULT;
-    let (auth_secret, wrap_key) = derive_master(&new_password, &salt, kdf)?.split()?;
+    let (salt, kdf, auth_secret, wrap_key) = password_secrets(&new_password)?;
     let wrapped_keys = wrap_keys(&keys, &wrap_key, &found.user, &kdf)?.into();
     Ok(Recovering {
         username,
@@ -345,9 +348,7 @@ pub async fn change_password(
     params.kdf.check()?;
     browser::yield_to_paint().await;
     let (old_auth_secret, _) = derive_master(&current, &params.salt, params.kdf)?.split()?;
-    let salt = Salt(random_array()?);
-    let kdf = KdfParams::DEFAULT;
-    let (auth_secret, wrap_key) = derive_master(&new, &salt, kdf)?.split()?;
+    let (salt, kdf, auth_secret, wrap_key) = password_secrets(&new)?;
     let wrapped_keys = wrap_keys(&ring.keys, &wrap_key, &ring.me.id, &kdf)?.into();
     api::change_password(PasswordChange {
         old_auth_secret,

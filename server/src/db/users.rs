@@ -103,15 +103,7 @@ async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser) -> Result<User> 
         pending: Set(false),
     };
     let recovery = u.recovery;
-    let user = match model.insert(txn).await {
-        Ok(user) => user,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(Error::Conflict(
-                "That username is taken; please choose another.".into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let user = model.insert(txn).await.map_err(taken)?;
     if let Some((verifier_salt, verifier, wrapped_keys)) = recovery {
         recovery::ActiveModel {
             user_id: Set(user.id.clone()),
@@ -155,13 +147,7 @@ pub async fn create_pending(db: &DatabaseConnection, u: PendingUser) -> Result<U
         created_at: Set(now_ms()),
         pending: Set(true),
     };
-    match model.insert(db).await {
-        Ok(user) => Ok(user),
-        Err(e) if is_unique_violation(&e) => Err(Error::Conflict(
-            "That username is taken; please choose another.".into(),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    model.insert(db).await.map_err(taken)
 }
 
 /// Replaces the pending account `pending_id` with the real one its owner made at their
@@ -184,11 +170,17 @@ pub async fn finish_pending(db: &DatabaseConnection, pending_id: &str, u: NewUse
     Ok(user)
 }
 
-fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
-    matches!(
+/// A taken username (or id) is a clear conflict, decided by the unique index so two
+/// racing inserts cannot both win.
+fn taken(e: sea_orm::DbErr) -> Error {
+    if matches!(
         e.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
+    ) {
+        Error::Conflict("That username is taken; please choose another.".into())
+    } else {
+        e.into()
+    }
 }
 
 pub async fn by_username(db: &impl ConnectionTrait, username: &str) -> Result<Option<User>> {

@@ -85,11 +85,6 @@ impl Chat {
             return false;
         };
         let this = *self;
-        let existing = self.conversations.with_untracked(|cs| {
-            cs.iter()
-                .find(|c| c.peer.as_ref().is_some_and(|p| p.id == person.id))
-                .map(|c| c.id)
-        });
         let command = format!(
             "/{} {} {text}",
             if open { "msg" } else { "whisper" },
@@ -101,23 +96,12 @@ impl Chat {
             }
         };
         spawn_local(async move {
-            let conv = match existing {
-                Some(id) => id,
-                None => match api::open_direct(person.id).await {
-                    Ok(c) => {
-                        let id = c.id;
-                        this.conversations.update(|cs| {
-                            if !cs.iter().any(|x| x.id == id) {
-                                cs.insert(0, c);
-                            }
-                        });
-                        id
-                    }
-                    Err(e) => {
-                        give_back();
-                        return this.report(e);
-                    }
-                },
+            let conv = match this.direct_with(person.id).await {
+                Ok(id) => id,
+                Err(e) => {
+                    give_back();
+                    return this.report(e);
+                }
             };
             if open && this.current.get_untracked() != Some(conv) {
                 this.select(conv);

@@ -2,6 +2,7 @@
 
 use super::state::Chat;
 use super::state::Panel;
+use crate::ApiError;
 use crate::api;
 use crate::client::browser;
 use leptos::prelude::*;
@@ -26,29 +27,34 @@ impl Chat {
 
     /// Opens (or starts) the direct conversation with a person.
     pub fn open_with(&self, person: UserId) {
+        let this = *self;
+        spawn_local(async move {
+            match this.direct_with(person).await {
+                Ok(id) => this.select(id),
+                Err(e) => this.report(e),
+            }
+        });
+    }
+
+    /// The direct conversation with a person: the one in the list, or a new one (added
+    /// to the list).
+    pub(super) async fn direct_with(&self, person: UserId) -> Result<ConversationId, ApiError> {
         let existing = self.conversations.with_untracked(|cs| {
             cs.iter()
                 .find(|c| c.peer.as_ref().is_some_and(|p| p.id == person))
                 .map(|c| c.id)
         });
         if let Some(id) = existing {
-            return self.select(id);
+            return Ok(id);
         }
-        let this = *self;
-        spawn_local(async move {
-            match api::open_direct(person).await {
-                Ok(c) => {
-                    let id = c.id;
-                    this.conversations.update(|cs| {
-                        if !cs.iter().any(|x| x.id == id) {
-                            cs.insert(0, c);
-                        }
-                    });
-                    this.select(id);
-                }
-                Err(e) => this.report(e),
+        let c = api::open_direct(person).await?;
+        let id = c.id;
+        self.conversations.update(|cs| {
+            if !cs.iter().any(|x| x.id == id) {
+                cs.insert(0, c);
             }
         });
+        Ok(id)
     }
 
     /// Shows a conversation: its newest page of history (and, for a group, its verified
