@@ -4,8 +4,10 @@ use protocol::UserId;
 use protocol::frames::ServerFrame;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tokio::sync::mpsc;
+
+pub use crate::bus::Relayed;
 
 /// Frames queued for one socket before it counts as stuck. A stuck socket is dropped
 /// from the hub (its task then closes it) and the browser resumes after reconnecting,
@@ -26,18 +28,25 @@ struct Tab {
 
 type Tabs = HashMap<UserId, HashMap<u64, Tab>>;
 
+/// What other Hearth processes on the same database said of each user's presence there,
+/// by process.
+type Remote = HashMap<UserId, HashMap<u64, Status>>;
+
 #[derive(Default)]
 pub struct Hub {
     sockets: Mutex<Tabs>,
     /// When each user's last socket closed (since this process started).
     last_seen: Mutex<HashMap<UserId, i64>>,
+    remote: Mutex<Remote>,
     next_id: AtomicU64,
     /// Cancelled when the server shuts down: every socket closes with 1001.
     going_away: tokio_util::sync::CancellationToken,
+    /// With PostgreSQL, where events for the other processes go (`bus`); unset otherwise.
+    relay: OnceLock<mpsc::UnboundedSender<Relayed>>,
 }
 
 /// Someone's presence as others see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Status {
     pub online: bool,
     pub away: bool,
@@ -119,15 +128,43 @@ impl Hub {
         if after.is_none() {
             last_seen.insert(user, now_ms());
         }
-        let s = status_in(&tabs, &last_seen, &user);
-        let frame = ServerFrame::Presence {
+        self.relay(|| Relayed::Presence {
             user,
-            online: s.online,
-            away: s.away,
-            last_seen: s.last_seen,
-        };
-        let everyone: Vec<UserId> = tabs.keys().copied().collect();
-        send_in(&mut tabs, &everyone, &frame.encode().into());
+            status: status_in(&tabs, &last_seen, &Remote::new(), &user),
+        });
+        announce(&mut tabs, &last_seen, &lock(&self.remote), user);
+    }
+
+    /// Sends `event` to the other processes, if there are any.
+    fn relay(&self, event: impl FnOnce() -> Relayed) {
+        if let Some(tx) = self.relay.get() {
+            // The bus task ends only with the process.
+            let _ = tx.send(event());
+        }
+    }
+
+    /// From now on, events also go to `tx` (the bus to the other processes).
+    pub fn relay_to(&self, tx: mpsc::UnboundedSender<Relayed>) {
+        let _ = self.relay.set(tx);
+    }
+
+    /// An event from another process, for this process's sockets only.
+    pub fn deliver(&self, origin: u64, event: Relayed) {
+        match event {
+            Relayed::Send { users, text } => {
+                send_in(&mut lock(&self.sockets), &users, &text.into());
+            }
+            Relayed::All { text } => broadcast_in(&mut lock(&self.sockets), &text.into()),
+            Relayed::Cut { sessions } => self.cut_here(&sessions),
+            Relayed::Presence { user, status } => {
+                let mut tabs = lock(&self.sockets);
+                let last_seen = lock(&self.last_seen);
+                let mut remote = lock(&self.remote);
+                let theirs = remote.entry(user).or_default();
+                theirs.insert(origin, status);
+                announce(&mut tabs, &last_seen, &remote, user);
+            }
+        }
     }
 
     /// Tells every socket the server is going away (they close with 1001, and browsers
@@ -142,12 +179,12 @@ impl Hub {
     }
 
     pub fn is_online(&self, user: &UserId) -> bool {
-        lock(&self.sockets).contains_key(user)
+        self.status(user).online
     }
 
     pub fn status(&self, user: &UserId) -> Status {
         let tabs = lock(&self.sockets);
-        status_in(&tabs, &lock(&self.last_seen), user)
+        status_in(&tabs, &lock(&self.last_seen), &lock(&self.remote), user)
     }
 
     pub fn connections(&self) -> usize {
@@ -156,8 +193,12 @@ impl Hub {
 
     /// Queues a frame for every socket of the given users (encoded once).
     pub fn send_to(&self, users: &[UserId], frame: &ServerFrame) {
-        let text: Arc<str> = frame.encode().into();
-        send_in(&mut lock(&self.sockets), users, &text);
+        let text = frame.encode();
+        send_in(&mut lock(&self.sockets), users, &text.as_str().into());
+        self.relay(|| Relayed::Send {
+            users: users.to_vec(),
+            text,
+        });
     }
 
     /// Cuts off the tabs of ended sessions: their tasks see the channel close and close
@@ -166,6 +207,13 @@ impl Hub {
         if sessions.is_empty() {
             return;
         }
+        self.cut_here(sessions);
+        self.relay(|| Relayed::Cut {
+            sessions: sessions.to_vec(),
+        });
+    }
+
+    fn cut_here(&self, sessions: &[String]) {
         let mut tabs = lock(&self.sockets);
         for tab in tabs.values_mut().flat_map(|t| t.values_mut()) {
             if sessions.contains(&tab.session) {
@@ -185,26 +233,56 @@ impl Hub {
             .collect()
     }
 
-    /// Queues a frame for everyone connected (presence: a LAN server is small).
+
+    /// Queues a frame for everyone connected (a LAN server is small).
     pub fn broadcast(&self, frame: &ServerFrame) {
-        let mut tabs = lock(&self.sockets);
-        let users: Vec<UserId> = tabs.keys().copied().collect();
-        send_in(&mut tabs, &users, &frame.encode().into());
+        let text = frame.encode();
+        broadcast_in(&mut lock(&self.sockets), &text.as_str().into());
+        self.relay(|| Relayed::All { text });
     }
 }
 
-fn status_in(tabs: &Tabs, last_seen: &HashMap<UserId, i64>, user: &UserId) -> Status {
-    match all_away(tabs, user) {
-        Some(away) => Status {
+fn broadcast_in(tabs: &mut Tabs, text: &Arc<str>) {
+    let everyone: Vec<UserId> = tabs.keys().copied().collect();
+    send_in(tabs, &everyone, text);
+}
+
+/// Tells every local tab `user`'s presence, as this process and the others see it.
+fn announce(tabs: &mut Tabs, last_seen: &HashMap<UserId, i64>, remote: &Remote, user: UserId) {
+    let s = status_in(tabs, last_seen, remote, &user);
+    let frame = ServerFrame::Presence {
+        user,
+        online: s.online,
+        away: s.away,
+        last_seen: s.last_seen,
+    };
+    broadcast_in(tabs, &frame.encode().into());
+}
+
+/// Online when a tab is open here or in another process; away when every one is.
+fn status_in(
+    tabs: &Tabs,
+    last_seen: &HashMap<UserId, i64>,
+    remote: &Remote,
+    user: &UserId,
+) -> Status {
+    let here = all_away(tabs, user);
+    let there = remote.get(user).into_iter().flat_map(HashMap::values);
+    let online_there: Vec<&Status> = there.clone().filter(|s| s.online).collect();
+    if here.is_some() || !online_there.is_empty() {
+        return Status {
             online: true,
-            away,
+            away: here.unwrap_or(true) && online_there.iter().all(|s| s.away),
             last_seen: None,
-        },
-        None => Status {
-            online: false,
-            away: false,
-            last_seen: last_seen.get(user).copied(),
-        },
+        };
+    }
+    Status {
+        online: false,
+        away: false,
+        last_seen: there
+            .filter_map(|s| s.last_seen)
+            .chain(last_seen.get(user).copied())
+            .max(),
     }
 }
 
@@ -302,5 +380,32 @@ mod tests {
             got.push(t);
         }
         assert!(got.iter().any(|t| t.contains("pong")), "{got:?}");
+    }
+
+    #[tokio::test]
+    async fn presence_in_other_processes_counts() {
+        let hub = Arc::new(Hub::default());
+        let (alice, bob) = (UserId([1; 16]), UserId([2; 16]));
+        let (_ga, mut ra) = hub.register(alice, "a".into());
+        let _ = ra.recv().await; // her own presence
+        let there = |online, away, last_seen| Relayed::Presence {
+            user: bob,
+            status: Status {
+                online,
+                away,
+                last_seen,
+            },
+        };
+        hub.deliver(7, there(true, true, None));
+        assert!(hub.is_online(&bob) && hub.status(&bob).away);
+        assert!(ra.recv().await.unwrap().contains(&bob.to_hex()));
+        // A visible tab here beats an away one there.
+        let (gb, _rb) = hub.register(bob, "b".into());
+        assert!(!hub.status(&bob).away);
+        drop(gb);
+        hub.deliver(7, there(false, false, Some(5)));
+        let s = hub.status(&bob);
+        assert!(!s.online);
+        assert!(s.last_seen.is_some_and(|t| t > 5), "the later of here and there");
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bus;
 pub mod config;
 pub mod csrf;
 pub mod db;

@@ -84,6 +84,10 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(removed = swept, "removed orphaned uploads");
     }
     server::files::sweep::spawn(state.clone());
+    // With PostgreSQL, other Hearth processes may share the database: live events cross.
+    server::bus::start(&state.db, state.hub.clone())
+        .await
+        .context("listening for the other processes")?;
     let stopping = stopping(state.clone());
     let database = state.db.clone();
     let app = router::build(state, &config.site);

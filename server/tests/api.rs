@@ -361,7 +361,7 @@ async fn recovery_key_restores_the_account() {
 
 #[tokio::test]
 async fn sessions_end_when_idle_or_too_old() {
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::ConnectionTrait;
     let s = common::start().await;
     let finn = s.register("finn", "pw").await;
     let gail = s.register("gail", "pw").await;
@@ -374,29 +374,29 @@ async fn sessions_end_when_idle_or_too_old() {
     assert_eq!(me(&gail.cookie).await, 200);
     // Age the sessions in the database itself, as time would. The test server's policy
     // is the default: 30 days idle, 90 days in all.
-    let db = Database::connect(format!(
-        "sqlite://{}",
-        s.dir.path().join("hearth.db").display()
-    ))
-    .await
-    .unwrap();
-    let day = 24 * 3600 * 1000;
+    // The server's own connection: SQLite or PostgreSQL alike.
+    let db = s.state.db.clone();
+    // Products are computed here: PostgreSQL would multiply two int4 literals and overflow.
+    let day: i64 = 24 * 3600 * 1000;
     // Used yesterday, logged in 89 days ago: still on.
     db.execute_unprepared(&format!(
-        "UPDATE sessions SET created_at = created_at - 89 * {day}, last_seen = last_seen - {day}"
+        "UPDATE sessions SET created_at = created_at - {}, last_seen = last_seen - {day}",
+        89 * day
     ))
     .await
     .unwrap();
     assert_eq!(me(&finn.cookie).await, 200);
     // Finn: unused for 31 days. Gail: used yesterday, but logged in 91 days ago.
     db.execute_unprepared(&format!(
-        "UPDATE sessions SET last_seen = last_seen - 31 * {day} WHERE user_id = '{}'",
+        "UPDATE sessions SET last_seen = last_seen - {} WHERE user_id = '{}'",
+        31 * day,
         finn.id.to_hex()
     ))
     .await
     .unwrap();
     db.execute_unprepared(&format!(
-        "UPDATE sessions SET created_at = created_at - 2 * {day}, last_seen = last_seen - {day} WHERE user_id = '{}'",
+        "UPDATE sessions SET created_at = created_at - {}, last_seen = last_seen - {day} WHERE user_id = '{}'",
+        2 * day,
         gail.id.to_hex()
     ))
     .await

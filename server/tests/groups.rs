@@ -435,12 +435,8 @@ async fn keys_reach_only_the_verified_roster() {
     );
     let conv = group(&s, &alice, &[&bob], true).await;
     // The server (or whoever holds its database) adds mallory without a commit.
-    let db = server::db::connect(&format!(
-        "sqlite://{}",
-        s.dir.path().join("hearth.db").display()
-    ))
-    .await
-    .unwrap();
+    // The server's own connection: SQLite or PostgreSQL alike.
+    let db = s.state.db.clone();
     use sea_orm::ConnectionTrait;
     db.execute_unprepared(&format!(
         "INSERT INTO members (conversation_id, user_id, last_read, role, since, history) VALUES ({}, '{}', 0, 'member', 0, true)",

@@ -145,21 +145,17 @@ async fn enrol_log_in_with_codes_once_and_turn_off() {
 
 #[tokio::test]
 async fn the_secret_is_not_stored_in_clear() {
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::ConnectionTrait;
     let s = common::start().await;
     let mo = s.register("moe", "pw").await;
     let auth = s.auth_secret("moe", "pw").await;
     let e: TotpEnrolment = begin(&s, &mo.cookie, &auth).await.json().await.unwrap();
     let secret = secret_of(&e);
-    let db = Database::connect(format!(
-        "sqlite://{}",
-        s.dir.path().join("hearth.db").display()
-    ))
-    .await
-    .unwrap();
+    // The server's own connection: SQLite or PostgreSQL alike.
+    let db = s.state.db.clone();
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DatabaseBackend::Sqlite,
+            db.get_database_backend(),
             "SELECT sealed FROM totp",
         ))
         .await

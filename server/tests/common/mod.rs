@@ -20,10 +20,25 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+pub mod process;
+
+/// A server in this process: its state is at hand, and its API through `Deref`.
 pub struct TestServer {
-    pub addr: SocketAddr,
+    pub api: Api,
     pub state: Arc<Hearth>,
     pub dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// A running server's API, spoken as a browser would.
+pub struct Api {
+    pub addr: SocketAddr,
     pub http: reqwest::Client,
     /// "http", or "https" for `start_tls`.
     pub scheme: &'static str,
@@ -49,13 +64,42 @@ fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -
 }
 
 async fn database(dir: &std::path::Path) -> sea_orm::DatabaseConnection {
-    let url = format!("sqlite://{}", dir.join("hearth.db").display());
-    db::connect(&url).await.expect("database")
+    db::connect(&database_url(dir).await)
+        .await
+        .expect("database")
+}
+
+/// A fresh, empty database: a SQLite file in `dir`, or, when HEARTH_TEST_POSTGRES gives a
+/// PostgreSQL server (`.ci/run` starts one), a new database on it.
+pub async fn database_url(dir: &std::path::Path) -> String {
+    match std::env::var("HEARTH_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            use sea_orm::ConnectionTrait as _;
+            let name = format!("t{}", protocol::UserId::random().unwrap().to_hex());
+            let admin = sea_orm::Database::connect(&server).await.expect("postgres");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create database");
+            let _ = admin.close().await;
+            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("hearth.db").display()),
+    }
+}
+
+/// Whether the tests run against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("HEARTH_TEST_POSTGRES").is_ok_and(|s| !s.is_empty())
 }
 
 pub async fn start() -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = state(dir.path(), database(dir.path()).await, false);
+    server::bus::start(&state.db, state.hub.clone())
+        .await
+        .expect("bus");
     let app = router::build(state.clone(), &dir.path().join("site"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -63,11 +107,13 @@ pub async fn start() -> TestServer {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(serve::plain(listener, app, std::future::pending()));
     TestServer {
-        addr,
+        api: Api {
+            addr,
+            http: reqwest::Client::new(),
+            scheme: "http",
+        },
         state,
         dir,
-        http: reqwest::Client::new(),
-        scheme: "http",
     }
 }
 
@@ -105,11 +151,13 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
         .build()
         .expect("client");
     let s = TestServer {
-        addr,
+        api: Api {
+            addr,
+            http: client,
+            scheme: "https",
+        },
         state,
         dir,
-        http: client,
-        scheme: "https",
     };
     (s, http_addr, ca_pem)
 }
@@ -121,7 +169,7 @@ pub struct User {
     pub keys: IdentityKeys,
 }
 
-impl TestServer {
+impl Api {
     pub fn url(&self, path: &str) -> String {
         format!("{}://{}{path}", self.scheme, self.addr)
     }
@@ -352,16 +400,23 @@ impl Socket {
     /// The next frame, skipping presence announcements.
     pub async fn next_frame(&mut self) -> ServerFrame {
         loop {
+            let f = self.any_frame().await;
+            if !matches!(f, ServerFrame::Presence { .. }) {
+                return f;
+            }
+        }
+    }
+
+    /// The next frame, whatever it is.
+    pub async fn any_frame(&mut self) -> ServerFrame {
+        loop {
             let msg = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
                 .await
                 .expect("a frame within 10 s")
                 .expect("socket open")
                 .expect("frame");
             if let Message::Text(t) = msg {
-                let f = ServerFrame::decode(t.as_str()).expect("valid server frame");
-                if !matches!(f, ServerFrame::Presence { .. }) {
-                    return f;
-                }
+                return ServerFrame::decode(t.as_str()).expect("valid server frame");
             }
         }
     }
