@@ -59,7 +59,9 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 
 /// Connects and migrates. SQLite gets WAL (readers never wait for the writer), a busy
 /// timeout (writers queue instead of failing) and foreign keys, set explicitly on every
-/// pooled connection.
+/// pooled connection. Synchronous is FULL: an acknowledged message is on the disk, not
+/// only in the kernel's cache, so a power cut cannot take it back (NORMAL would survive
+/// a crash of the process, but not of the machine).
 pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
@@ -67,7 +69,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     if url.starts_with("sqlite:") {
         opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
                 // A deleted message's ciphertext is overwritten, not left in free pages.
                 .pragma("secure_delete", "ON")
