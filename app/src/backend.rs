@@ -4,7 +4,7 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
-use protocol::api::admin::{NewAccount, UserSummary};
+use protocol::api::admin::{AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary};
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,
@@ -132,6 +132,34 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<NewSession, ApiError>;
     /// Shuts the server down gracefully (admins only).
     async fn shutdown(&self, me: &Profile) -> Result<(), ApiError>;
+    /// The admin's password again: opens the admin panel for this session for a while.
+    async fn admin_unlock(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        secret: AuthSecret,
+    ) -> Result<(), ApiError>;
+    /// The admin panel's accounts, figures and settings (`since`: the admin's midnight).
+    async fn admin_overview(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        since: i64,
+    ) -> Result<Overview, ApiError>;
+    /// Does one thing from the admin panel.
+    async fn admin_act(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        action: AdminAction,
+    ) -> Result<AdminReply, ApiError>;
+    /// A page of the audit log, newest first, older than the entry `before`.
+    async fn admin_audit(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        before: Option<i64>,
+    ) -> Result<Vec<AuditEntry>, ApiError>;
     /// Ends all of the user's sessions but the current one.
     async fn end_other_sessions(&self, headers: &HeaderMap, me: &Profile) -> Result<(), ApiError>;
     /// Reserves a conversation id for a group the user is about to create.

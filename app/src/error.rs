@@ -23,9 +23,10 @@ pub enum ApiError {
     /// The password was right; a code from the authenticator app is needed too.
     #[error("{0}")]
     SecondFactor(String),
-    /// An admin's temporary password was right: the owner chooses their own now.
+    /// An admin's temporary password was right: the owner chooses their own now, and
+    /// their browser makes keys for this account (told only to who knew the password).
     #[error("{0}")]
-    PasswordChangeNeeded(String),
+    PasswordChangeNeeded(String, protocol::UserId),
     #[error("Could not reach Hearth: {0}")]
     Network(String),
     /// A failure in this browser (crypto, storage) before anything was sent.
@@ -41,7 +42,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => 401,
             ApiError::Forbidden(_)
             | ApiError::SecondFactor(_)
-            | ApiError::PasswordChangeNeeded(_) => 403,
+            | ApiError::PasswordChangeNeeded(..) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
             ApiError::Internal(_) | ApiError::Local(_) => 500,

@@ -12,6 +12,7 @@ mod m20261129_000007_message_event;
 mod m20261129_000008_session_device;
 mod m20261129_000009_pending_accounts;
 mod m20261130_000010_relay_events;
+mod m20261130_000011_admin;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_session_device::Migration),
             Box::new(m20261129_000009_pending_accounts::Migration),
             Box::new(m20261130_000010_relay_events::Migration),
+            Box::new(m20261130_000011_admin::Migration),
         ]
     }
 }

@@ -20,24 +20,7 @@ pub(crate) fn admin_only(me: &Profile) -> Result<()> {
 impl Hearth {
     pub async fn list_users(&self, me: &Profile) -> Result<Vec<UserSummary>> {
         admin_only(me)?;
-        let counts = db::sessions::counts(&self.db).await?;
-        db::users::all(&self.db)
-            .await?
-            .into_iter()
-            .map(|u| {
-                let id = u.user_id()?;
-                Ok(UserSummary {
-                    id,
-                    online: self.hub.is_online(&id),
-                    sessions: counts.get(&u.id).copied().unwrap_or(0),
-                    username: u.username,
-                    display_name: u.display_name,
-                    is_admin: u.is_admin,
-                    created_at: u.created_at,
-                    pending: u.pending,
-                })
-            })
-            .collect()
+        self.user_summaries().await
     }
 
     /// Ends every session of `username` (their open tabs are cut off); returns how many.
@@ -49,13 +32,16 @@ impl Hearth {
             .await?
             .ok_or_else(missing)?;
         let ended = self.end_sessions(&user.user_id()?, None).await?;
+        self.audit(&me.username, "end sessions", Some(&user.username), None)
+            .await?;
         tracing::info!(admin = %me.id, user = %user.id, ended, "admin ended a user's sessions");
         Ok(ended)
     }
 
     /// Starts the graceful shutdown `main` waits for.
-    pub fn shut_down(&self, me: &Profile) -> Result<()> {
+    pub async fn shut_down(&self, me: &Profile) -> Result<()> {
         admin_only(me)?;
+        self.audit(&me.username, "shut down", None, None).await?;
         tracing::info!(admin = %me.id, "shutdown asked for by an admin");
         self.stop.notify_one();
         Ok(())

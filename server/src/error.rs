@@ -34,7 +34,7 @@ pub enum Error {
     /// The temporary password an admin set was right: its owner must now choose their own
     /// (and make their keys) before the account can be used.
     #[error("password change needed")]
-    PasswordChangeNeeded,
+    PasswordChangeNeeded(protocol::UserId),
     /// Over the upload size limit or the user's quota (413).
     #[error("too large: {0}")]
     TooLarge(String),
@@ -51,7 +51,7 @@ impl Error {
             }
             Error::Stale => "The group changed; the message will be sealed again.".to_string(),
             Error::SecondFactor => "Enter the code from your authenticator app.".to_string(),
-            Error::PasswordChangeNeeded => {
+            Error::PasswordChangeNeeded(_) => {
                 "An admin made this account for you: choose your own password to finish it."
                     .to_string()
             }
@@ -91,7 +91,7 @@ impl From<Error> for app::ApiError {
             Error::Forbidden(_) => app::ApiError::Forbidden(msg),
             Error::NotFound(_) => app::ApiError::NotFound(msg),
             Error::SecondFactor => app::ApiError::SecondFactor(msg),
-            Error::PasswordChangeNeeded => app::ApiError::PasswordChangeNeeded(msg),
+            Error::PasswordChangeNeeded(id) => app::ApiError::PasswordChangeNeeded(msg, id),
             _ => app::ApiError::Internal(msg),
         }
     }
@@ -106,7 +106,7 @@ impl Error {
             Error::Unauthorized(_) => S::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Refused(_) => S::FORBIDDEN,
             Error::NotFound(_) => S::NOT_FOUND,
-            Error::SecondFactor | Error::PasswordChangeNeeded => S::FORBIDDEN,
+            Error::SecondFactor | Error::PasswordChangeNeeded(_) => S::FORBIDDEN,
             Error::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 S::INTERNAL_SERVER_ERROR

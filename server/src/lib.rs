@@ -14,6 +14,7 @@ pub mod hub;
 pub mod icons;
 pub mod limit;
 pub mod net;
+pub mod panel;
 pub mod router;
 pub mod serve;
 pub mod sessions;

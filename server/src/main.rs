@@ -78,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
         files,
         limits: Arc::new(Limits::new(config.registrations_per_address)),
         stop: Arc::new(tokio::sync::Notify::new()),
+        started: std::time::Instant::now(),
     });
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {

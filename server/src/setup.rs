@@ -31,6 +31,8 @@ impl Hearth {
             },
         )
         .await?;
+        self.audit(&me.username, "create account", Some(&user.username), None)
+            .await?;
         tracing::info!(admin = %me.id, user = %user.id, "admin made an account");
         Ok(())
     }
@@ -53,13 +55,21 @@ impl Hearth {
         if !auth::verify(&pending.verifier_salt, &pending.verifier, old) {
             return Err(bad());
         }
-        if validate::username(&reg.username)? != name {
+        if validate::username(&reg.username)? != name || reg.identity.user != pending.user_id()? {
             return Err(Error::BadRequest(
-                "The new keys are for another username.".into(),
+                "The new keys are for another account.".into(),
             ));
         }
+        // An account that had keys (an admin reset its password) gets new ones: its
+        // contacts are told, as after a rotation.
+        let had_keys = !pending.signing_key.is_empty();
         let user = db::users::finish_pending(&self.db, &pending.id, new_user(reg)?).await?;
         tracing::info!(user = %user.id, "an admin-made account was set up by its owner");
+        if had_keys {
+            self.hub.broadcast(&protocol::frames::ServerFrame::IdentityChanged {
+                user: user.user_id()?,
+            });
+        }
         self.start_session(&user, device).await
     }
 }

@@ -8,7 +8,7 @@ use crate::hub::Hub;
 use app::backend::{Device, NewSession};
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
-use protocol::api::admin::{NewAccount, UserSummary};
+use protocol::api::admin::{AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary};
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
@@ -26,6 +26,8 @@ use protocol::{Bytes, ConversationId, MessageId, UserId, validate};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
+const DISABLED: &str = "This account is disabled; ask an admin.";
+
 pub struct Hearth {
     pub db: DatabaseConnection,
     pub hub: Arc<Hub>,
@@ -35,6 +37,8 @@ pub struct Hearth {
     pub limits: Arc<crate::limit::Limits>,
     /// Told when an admin shuts the server down; `main` waits on it with the signals.
     pub stop: Arc<tokio::sync::Notify>,
+    /// When this process started (the panel's uptime).
+    pub started: std::time::Instant,
 }
 
 impl Hearth {
@@ -83,6 +87,10 @@ impl Hearth {
         user: &db::users::User,
         device: Device,
     ) -> Result<(Session, String)> {
+        // Every way in (login, recovery, first setup) ends here.
+        if user.disabled {
+            return Err(Error::Forbidden(DISABLED));
+        }
         let (token, hash) = auth::new_token()?;
         db::sessions::create(&self.db, hash, &user.user_id()?, device).await?;
         let session = Session {
@@ -95,7 +103,13 @@ impl Hearth {
     }
 
     async fn do_register(&self, reg: Registration, device: Device) -> Result<(Session, String)> {
-        let user = db::users::create(&self.db, new_user(reg)?).await?;
+        use protocol::api::admin::RegistrationMode as Mode;
+        let admission = match self.registration_mode().await? {
+            Mode::Open => db::users::Admission::Open,
+            Mode::Invite => db::users::Admission::Invite(reg.invite.as_deref().map(auth::hash_token)),
+            Mode::Closed => db::users::Admission::Closed,
+        };
+        let user = db::users::create(&self.db, new_user(reg)?, admission).await?;
         tracing::info!(user = %user.id, admin = user.is_admin, "registered");
         self.start_session(&user, device).await
     }
@@ -119,8 +133,11 @@ impl Hearth {
         if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
             return Err(bad);
         }
+        if user.disabled {
+            return Err(Error::Forbidden(DISABLED));
+        }
         if user.pending {
-            return Err(Error::PasswordChangeNeeded);
+            return Err(Error::PasswordChangeNeeded(user.user_id()?));
         }
         self.totp_gate(&user.user_id()?, totp).await?;
         self.start_session(&user, device).await
@@ -464,7 +481,43 @@ impl Backend for Hearth {
     }
 
     async fn shutdown(&self, me: &Profile) -> Result<(), ApiError> {
-        Ok(self.shut_down(me)?)
+        Ok(self.shut_down(me).await?)
+    }
+
+    async fn admin_unlock(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        secret: AuthSecret,
+    ) -> Result<(), ApiError> {
+        Ok(Hearth::admin_unlock(self, headers, me, &secret).await?)
+    }
+
+    async fn admin_overview(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        since: i64,
+    ) -> Result<Overview, ApiError> {
+        Ok(Hearth::admin_overview(self, headers, me, since).await?)
+    }
+
+    async fn admin_act(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        action: AdminAction,
+    ) -> Result<AdminReply, ApiError> {
+        Ok(Hearth::admin_act(self, headers, me, action).await?)
+    }
+
+    async fn admin_audit(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        before: Option<i64>,
+    ) -> Result<Vec<AuditEntry>, ApiError> {
+        Ok(Hearth::admin_audit(self, headers, me, before).await?)
     }
 
     async fn new_group(&self, me: &Profile) -> Result<ConversationId, ApiError> {

@@ -140,10 +140,19 @@ async fn an_account_made_by_the_admin_gets_its_keys_at_its_first_login() {
     // The temporary password is right, but opens nothing: choose your own first.
     let res = s.login("dana", &temp).await;
     assert_eq!(res.status(), 403);
-    assert!(res.text().await.unwrap().contains("PasswordChangeNeeded"));
+    let id = common::setup_needed(res).await;
+    assert_eq!(id, dana.id, "told which account to make keys for");
 
-    // The first login: a wrong temporary password, or keys for another name, do nothing.
-    let (reg, _) = s.registration("dana", "dana's own").await;
+    // The first login: a wrong temporary password, or keys for another name or another
+    // account, do nothing.
+    let (reg, _) = s.registration_as("dana", "dana's own", id);
+    let (elsewhere, _) = s.registration("dana", "dana's own").await;
+    assert_eq!(
+        s.call("finish_setup", None, json!({ "username": "dana", "old_auth_secret": &temp, "registration": elsewhere }))
+            .await
+            .status(),
+        400
+    );
     let finish = |old: &protocol::crypto::kdf::AuthSecret, reg: &protocol::api::Registration| json!({ "username": "dana", "old_auth_secret": old, "registration": reg });
     let (wrong, _) = derive_master("not it", &salt, kdf)
         .unwrap()

@@ -1,11 +1,13 @@
-//! Admin server functions (the admin slash commands): thin wrappers like the others; the
-//! backend refuses non-admins with 403.
+//! Admin server functions (the admin slash commands and the /admin panel): thin wrappers
+//! like the others; the backend refuses non-admins with 403, and the panel's functions
+//! also a session that has not confirmed the password lately.
 
 #[cfg(feature = "ssr")]
 use super::server;
 use crate::ApiError;
 use leptos::server_fn::codec::Json;
-use protocol::api::admin::{NewAccount, UserSummary};
+use protocol::api::admin::{AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary};
+use protocol::crypto::kdf::AuthSecret;
 
 #[leptos::server(prefix = "/api", endpoint = "admin_users", input = Json)]
 pub async fn admin_users() -> Result<Vec<UserSummary>, ApiError> {
@@ -42,6 +44,54 @@ pub async fn admin_add_user(account: NewAccount) -> Result<(), ApiError> {
     async {
         let (backend, me) = server::authorised().await?;
         backend.add_user(&me, account).await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "admin_unlock", input = Json)]
+pub async fn admin_unlock(auth_secret: AuthSecret) -> Result<(), ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend
+            .admin_unlock(&server::headers().await?, &me, auth_secret)
+            .await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "admin_overview", input = Json)]
+pub async fn admin_overview(since: i64) -> Result<Overview, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend
+            .admin_overview(&server::headers().await?, &me, since)
+            .await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "admin_act", input = Json)]
+pub async fn admin_act(action: AdminAction) -> Result<AdminReply, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend
+            .admin_act(&server::headers().await?, &me, action)
+            .await
+    }
+    .await
+    .map_err(server::fail)
+}
+
+#[leptos::server(prefix = "/api", endpoint = "admin_audit", input = Json)]
+pub async fn admin_audit(before: Option<i64>) -> Result<Vec<AuditEntry>, ApiError> {
+    async {
+        let (backend, me) = server::authorised().await?;
+        backend
+            .admin_audit(&server::headers().await?, &me, before)
+            .await
     }
     .await
     .map_err(server::fail)

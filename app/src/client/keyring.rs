@@ -92,6 +92,8 @@ pub struct NewAccount {
     pub display_name: String,
     pub email: String,
     pub password: String,
+    /// The sign-up invite link's token the page was opened with, if any.
+    pub invite: Option<String>,
 }
 
 /// Everything in the browser: Argon2id, HKDF, fresh identity keys, the wrap, and a
@@ -107,7 +109,12 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
         ));
     }
     browser::yield_to_paint().await;
-    let id = UserId::random()?;
+    // The first login of an account an admin made (or reset) finishes it instead.
+    let pending = pending_secret(&username);
+    let id = match &pending {
+        Some((_, id)) => *id,
+        None => UserId::random()?,
+    };
     let (salt, kdf, auth_secret, wrap_key) = password_secrets(&form.password)?;
     let keys = IdentityKeys::generate()?;
     let identity = keys.public(id);
@@ -128,10 +135,10 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
         identity,
         wrapped_keys,
         recovery,
+        invite: form.invite,
     };
-    // The first login of an account an admin made finishes it instead.
-    let session = match pending_secret(&registration.username) {
-        Some(old) => {
+    let session = match pending {
+        Some((old, _)) => {
             let name = registration.username.clone();
             let session = api::finish_setup(name, old, registration).await?;
             PENDING_SETUP.with(|p| p.borrow_mut().take());
@@ -158,21 +165,23 @@ thread_local! {
     /// An account an admin made, between the login with its temporary password (which
     /// proved it; its auth secret is kept here, in memory only) and the owner choosing
     /// their own on the register page.
-    static PENDING_SETUP: std::cell::RefCell<Option<(String, AuthSecret)>> =
+    /// The account's id comes with it: the new keys are made for that account.
+    static PENDING_SETUP: std::cell::RefCell<Option<(String, AuthSecret, UserId)>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// The username of an account waiting for its owner's own password, if any.
 pub fn pending_setup() -> Option<String> {
-    PENDING_SETUP.with(|p| p.borrow().as_ref().map(|(u, _)| u.clone()))
+    PENDING_SETUP.with(|p| p.borrow().as_ref().map(|(u, ..)| u.clone()))
 }
 
-fn pending_secret(username: &str) -> Option<AuthSecret> {
+/// The temporary password's auth secret and the account's id, for this username.
+fn pending_secret(username: &str) -> Option<(AuthSecret, UserId)> {
     PENDING_SETUP.with(|p| {
         p.borrow()
             .as_ref()
-            .filter(|(u, _)| u == username)
-            .map(|(_, s)| s.clone())
+            .filter(|(u, ..)| u == username)
+            .map(|(_, s, id)| (s.clone(), *id))
     })
 }
 
@@ -286,8 +295,9 @@ pub async fn unlock(username: String, password: String) -> Result<Unlocked, ApiE
 /// Logs in with unlocked secrets and, if the account asks for it, a code.
 pub async fn finish(u: Unlocked, totp: Option<String>) -> Result<Arc<Keyring>, ApiError> {
     let session = match api::login(u.username.clone(), u.auth_secret.clone(), totp).await {
-        Err(e @ ApiError::PasswordChangeNeeded(_)) => {
-            PENDING_SETUP.with(|p| *p.borrow_mut() = Some((u.username.clone(), u.auth_secret)));
+        Err(e @ ApiError::PasswordChangeNeeded(_, id)) => {
+            PENDING_SETUP
+                .with(|p| *p.borrow_mut() = Some((u.username.clone(), u.auth_secret, id)));
             return Err(e);
         }
         other => other?,

@@ -51,7 +51,7 @@ pub fn enter(
                 navigate("/", Default::default());
             }
             // An account an admin made: its owner chooses their own password there.
-            Err(ApiError::PasswordChangeNeeded(_)) => navigate("/register", Default::default()),
+            Err(ApiError::PasswordChangeNeeded(..)) => navigate("/register", Default::default()),
             Err(e) => {
                 error.set(Some(e.to_string()));
                 busy.set(false);

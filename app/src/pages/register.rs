@@ -5,7 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 const STRENGTH: [&str; 5] = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
 
@@ -33,6 +33,10 @@ pub fn RegisterPage() -> impl IntoView {
             setup.set(true);
         }
     });
+    // A sign-up invite link (/register?invite=…) admits its holder when registration is
+    // by invite only.
+    let query = use_query_map();
+    let invite = move || query.with_untracked(|q| q.get("invite"));
     let navigate = use_navigate();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -48,6 +52,7 @@ pub fn RegisterPage() -> impl IntoView {
             display_name: display_name.get_untracked(),
             email: email.get_untracked(),
             password: password.get_untracked(),
+            invite: invite(),
         };
         busy.set(true);
         error.set(None);

@@ -16,8 +16,17 @@ pub struct UserSummary {
     /// Browsers signed in.
     pub sessions: u32,
     pub created_at: i64,
-    /// Made by an admin and not logged in to yet.
+    /// Made (or reset) by an admin and not logged in to yet.
     pub pending: bool,
+    /// Cannot sign in until an admin enables it again.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Two-step login is on.
+    #[serde(default)]
+    pub two_step: bool,
+    /// Encrypted bytes kept in the files they sent.
+    #[serde(default)]
+    pub stored: u64,
 }
 
 /// An account an admin makes with a temporary password: the admin's browser runs the
@@ -30,4 +39,128 @@ pub struct NewAccount {
     pub salt: Salt,
     pub kdf: KdfParams,
     pub auth_secret: AuthSecret,
+}
+
+/// A temporary password for an existing account (the admin's browser runs Argon2, as for
+/// `NewAccount`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TemporaryPassword {
+    pub salt: Salt,
+    pub kdf: KdfParams,
+    pub auth_secret: AuthSecret,
+}
+
+/// Who may make an account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationMode {
+    /// Anyone who can reach the server.
+    #[default]
+    Open,
+    /// Only with an invite link an admin made.
+    Invite,
+    /// Nobody: admins make the accounts.
+    Closed,
+}
+
+impl RegistrationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Invite => "invite",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(Self::Open),
+            "invite" => Some(Self::Invite),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A sign-up invite link as the panel lists it (the link itself is shown only once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupInvite {
+    pub id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_uses: u32,
+    pub uses: u32,
+}
+
+/// Limits on files; an admin can change them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileLimits {
+    /// The largest file anyone may send, in bytes.
+    pub max_upload: u64,
+    /// What each person may keep stored, in bytes.
+    pub quota: u64,
+}
+
+/// Everything the admin panel shows at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub users: Vec<UserSummary>,
+    pub accounts: u64,
+    /// People with a tab connected now.
+    pub online: u64,
+    /// Messages sent since the `since` the panel asked with (its midnight).
+    pub messages_today: u64,
+    pub uptime_secs: u64,
+    pub version: String,
+    pub registration: RegistrationMode,
+    pub invites: Vec<SignupInvite>,
+    pub limits: FileLimits,
+}
+
+/// What an admin does from the panel; each names the account by id.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum AdminAction {
+    Disable { user: UserId },
+    Enable { user: UserId },
+    /// Deletes the account; what it sent stays for the others.
+    Delete { user: UserId },
+    /// A temporary password: the owner chooses their own at the next login and gets new
+    /// keys, so history sealed to the old ones is lost (their recovery key could have
+    /// kept it: the panel says so).
+    ResetPassword { user: UserId, password: TemporaryPassword },
+    /// Turns two-step login off (a lost phone).
+    ResetTwoStep { user: UserId },
+    Promote { user: UserId },
+    Demote { user: UserId },
+    EndSessions { user: UserId },
+    SetRegistration { mode: RegistrationMode },
+    /// A sign-up link valid for `hours`, for `uses` registrations.
+    CreateInvite { hours: u32, uses: u32 },
+    RevokeInvite { id: String },
+    SetLimits { limits: FileLimits },
+}
+
+/// What an action gives back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "got", rename_all = "snake_case")]
+pub enum AdminReply {
+    Done,
+    /// The sessions ended.
+    Ended { sessions: u32 },
+    /// A new sign-up link's token (shown once) and its listing.
+    Invite { token: String, invite: SignupInvite },
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    /// The admin's username, or "(command line)".
+    pub actor: String,
+    pub action: String,
+    /// The account acted on, by username at the time.
+    pub target: Option<String>,
+    pub detail: Option<String>,
 }

@@ -28,6 +28,9 @@ pub struct Registration {
     /// The recovery key's login secret and second wrap (see `crypto::recovery`).
     #[serde(default)]
     pub recovery: Option<RecoverySetup>,
+    /// The token of a sign-up invite link, when registration is by invite only.
+    #[serde(default)]
+    pub invite: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

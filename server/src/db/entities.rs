@@ -27,6 +27,11 @@ pub mod users {
         /// Made by an admin with a temporary password: no keys yet (the key columns are
         /// empty) until the first login chooses a password and makes them.
         pub pending: bool,
+        /// An admin disabled the account: it cannot sign in.
+        pub disabled: bool,
+        /// An admin deleted the account: its name is free, its secrets gone; its public
+        /// keys stay so what it sent can still be read and checked.
+        pub deleted_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -51,6 +56,8 @@ pub mod sessions {
         pub agent: Option<String>,
         /// The address it signed in from.
         pub address: Option<String>,
+        /// Until when the admin panel may be used without typing the password again.
+        pub elevated_until: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,8 @@
 //! The database: connection, migrations and the queries. Every query that reads or
 //! writes a conversation checks the caller's membership inside the query itself.
 
+pub mod accounts;
+pub mod audit;
 pub mod conversations;
 pub mod entities;
 pub mod files;
@@ -8,6 +10,9 @@ pub mod groups;
 pub mod invites;
 pub mod messages;
 pub mod sessions;
+pub mod settings;
+pub mod signups;
+pub mod stats;
 pub mod totp;
 pub mod users;
 

@@ -33,6 +33,7 @@ pub async fn create(
         last_seen: Set(now),
         agent: Set(device.agent.map(|a| a.chars().take(AGENT_MAX).collect())),
         address: Set(device.address),
+        elevated_until: Set(None),
     }
     .insert(db)
     .await?;
@@ -68,14 +69,16 @@ pub async fn user(
             .exec(db)
             .await?;
     }
-    by_id(
+    let user = by_id(
         db,
         &session
             .user_id
             .parse()
             .map_err(|_| Error::Corrupt("session user"))?,
     )
-    .await
+    .await?;
+    // Disabling ends the sessions too; this holds even if one were left behind.
+    Ok(user.filter(|u| !u.disabled))
 }
 
 /// True while the session exists (a socket checks again once registered, so a session
@@ -174,4 +177,23 @@ pub async fn counts(db: &DatabaseConnection) -> Result<std::collections::HashMap
         *out.entry(s.user_id).or_insert(0) += 1;
     }
     Ok(out)
+}
+
+/// The admin panel may be used from this session until `until` (ms since the epoch).
+pub async fn elevate(db: &DatabaseConnection, token_hash: &str, until: i64) -> Result<()> {
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::ElevatedUntil, Expr::value(until))
+        .filter(sessions::Column::TokenHash.eq(token_hash))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the session confirmed the password recently enough for the admin panel.
+pub async fn elevated(db: &DatabaseConnection, token_hash: &str) -> Result<bool> {
+    Ok(sessions::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+        .and_then(|s| s.elevated_until)
+        .is_some_and(|until| until > now_ms()))
 }

@@ -22,6 +22,17 @@ pub async fn enabled(db: &DatabaseConnection, user: &UserId) -> Result<Option<To
     Ok(get(db, user).await?.filter(|t| t.enabled))
 }
 
+/// Who has two-step login on (user ids, hex), for the admin panel.
+pub async fn users_enabled(db: &DatabaseConnection) -> Result<std::collections::HashSet<String>> {
+    Ok(totp::Entity::find()
+        .filter(totp::Column::Enabled.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.user_id)
+        .collect())
+}
+
 /// Starts (or restarts) an enrolment with a new sealed secret; refused while one is on.
 pub async fn begin(db: &DatabaseConnection, user: &UserId, sealed: Vec<u8>) -> Result<()> {
     let txn = super::write_txn(db).await?;

@@ -15,6 +15,14 @@ use sea_orm::{
 
 pub use users::Model as User;
 
+/// Who may register now (the admin panel's registration mode).
+pub enum Admission {
+    Open,
+    /// By invite only: the hash of the link's token, if the registration carried one.
+    Invite(Option<String>),
+    Closed,
+}
+
 /// A new account as the server stores it (verifier already computed).
 pub struct NewUser {
     pub id: UserId,
@@ -74,8 +82,31 @@ impl User {
 /// Stores a new account; the very first one becomes the admin. A taken username (or id)
 /// is a clear conflict, decided by the unique index so two racing registrations cannot
 /// both win.
-pub async fn create(db: &DatabaseConnection, u: NewUser) -> Result<User> {
+pub async fn create(db: &DatabaseConnection, u: NewUser, admission: Admission) -> Result<User> {
     let txn = super::write_txn(db).await?;
+    // The very first account (the admin-to-be) is always welcome.
+    if users::Entity::find().count(&txn).await? > 0 {
+        match admission {
+            Admission::Open => {}
+            Admission::Invite(Some(token_hash)) => {
+                if !super::signups::take(&txn, &token_hash).await? {
+                    return Err(Error::Forbidden(
+                        "This invite link has expired or been used up; ask an admin for a new one.",
+                    ));
+                }
+            }
+            Admission::Invite(None) => {
+                return Err(Error::Forbidden(
+                    "Registration needs an invite link from an admin.",
+                ));
+            }
+            Admission::Closed => {
+                return Err(Error::Forbidden(
+                    "Registration is closed: ask an admin to make an account for you.",
+                ));
+            }
+        }
+    }
     let user = insert(&txn, u).await?;
     txn.commit().await?;
     Ok(user)
@@ -101,6 +132,8 @@ async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser) -> Result<User> 
         wrapped_keys: Set(u.wrapped_keys),
         created_at: Set(now_ms()),
         pending: Set(false),
+        disabled: Set(false),
+        deleted_at: Set(None),
     };
     let recovery = u.recovery;
     let user = model.insert(txn).await.map_err(taken)?;
@@ -146,6 +179,8 @@ pub async fn create_pending(db: &DatabaseConnection, u: PendingUser) -> Result<U
         wrapped_keys: Set(Vec::new()),
         created_at: Set(now_ms()),
         pending: Set(true),
+        disabled: Set(false),
+        deleted_at: Set(None),
     };
     model.insert(db).await.map_err(taken)
 }
@@ -153,19 +188,51 @@ pub async fn create_pending(db: &DatabaseConnection, u: PendingUser) -> Result<U
 /// Replaces the pending account `pending_id` with the real one its owner made at their
 /// first login (their own id, password and keys), in one transaction: the pending row
 /// must still be there, so two racing first logins cannot both finish.
+/// The owner of an account an admin made (or reset) sets it up: their password and the
+/// keys their browser made replace the temporary password, in place, so the account
+/// keeps its id, its role and its conversations.
 pub async fn finish_pending(db: &DatabaseConnection, pending_id: &str, u: NewUser) -> Result<User> {
     let txn = super::write_txn(db).await?;
-    let gone = users::Entity::delete_many()
+    let done = users::Entity::update_many()
+        .col_expr(users::Column::DisplayName, Expr::value(u.display_name))
+        .col_expr(users::Column::Email, Expr::value(u.email))
+        .col_expr(users::Column::Salt, Expr::value(u.salt.0.to_vec()))
+        .col_expr(users::Column::KdfM, Expr::value(u.kdf.m_kib as i32))
+        .col_expr(users::Column::KdfT, Expr::value(u.kdf.t as i32))
+        .col_expr(users::Column::KdfP, Expr::value(u.kdf.p as i32))
+        .col_expr(users::Column::VerifierSalt, Expr::value(u.verifier_salt.to_vec()))
+        .col_expr(users::Column::Verifier, Expr::value(u.verifier.to_vec()))
+        .col_expr(users::Column::SigningKey, Expr::value(u.identity.signing.to_vec()))
+        .col_expr(users::Column::AgreementKey, Expr::value(u.identity.agreement.to_vec()))
+        .col_expr(users::Column::KeySignature, Expr::value(u.identity.signature.to_vec()))
+        .col_expr(users::Column::WrappedKeys, Expr::value(u.wrapped_keys))
+        .col_expr(users::Column::Pending, Expr::value(false))
         .filter(users::Column::Id.eq(pending_id))
         .filter(users::Column::Pending.eq(true))
         .exec(&txn)
         .await?;
-    if gone.rows_affected != 1 {
+    if done.rows_affected != 1 {
         return Err(Error::Conflict(
             "This account was already set up; log in with its password.".into(),
         ));
     }
-    let user = insert(&txn, u).await?;
+    recovery::Entity::delete_by_id(pending_id.to_owned())
+        .exec(&txn)
+        .await?;
+    if let Some((verifier_salt, verifier, wrapped_keys)) = u.recovery {
+        recovery::ActiveModel {
+            user_id: Set(pending_id.to_owned()),
+            verifier_salt: Set(verifier_salt.to_vec()),
+            verifier: Set(verifier.to_vec()),
+            wrapped_keys: Set(wrapped_keys),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let user = users::Entity::find_by_id(pending_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("No such account."))?;
     txn.commit().await?;
     Ok(user)
 }
@@ -195,8 +262,10 @@ pub async fn by_id(db: &impl ConnectionTrait, id: &UserId) -> Result<Option<User
 }
 
 /// Every account, by username.
+/// Every account but the deleted ones.
 pub async fn all(db: &DatabaseConnection) -> Result<Vec<User>> {
     Ok(users::Entity::find()
+        .filter(users::Column::DeletedAt.is_null())
         .order_by_asc(users::Column::Username)
         .all(db)
         .await?)
@@ -207,6 +276,7 @@ pub async fn others(db: &DatabaseConnection, me: &UserId) -> Result<Vec<User>> {
     Ok(users::Entity::find()
         .filter(users::Column::Id.ne(me.to_hex()))
         .filter(users::Column::Pending.eq(false))
+        .filter(users::Column::DeletedAt.is_null())
         .order_by_asc(users::Column::DisplayName)
         .all(db)
         .await?)

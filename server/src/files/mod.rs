@@ -71,7 +71,7 @@ async fn create(
     Json(req): Json<NewUpload>,
 ) -> Result<impl IntoResponse> {
     let me = s.user_from_headers(&headers).await?;
-    let limits = &s.files;
+    let limits = s.file_limits().await?;
     let id = db::files::create(
         &s.db,
         &me,

@@ -60,6 +60,7 @@ fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -
         files: FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
         limits: Arc::new(Limits::default()),
         stop: Arc::new(tokio::sync::Notify::new()),
+        started: std::time::Instant::now(),
     })
 }
 
@@ -212,7 +213,17 @@ impl Api {
         username: &str,
         password: &str,
     ) -> (Registration, IdentityKeys) {
-        let id = UserId::random().unwrap();
+        self.registration_as(username, password, UserId::random().unwrap())
+    }
+
+    /// A registration with keys made for the account `id` (the first login of an
+    /// account an admin made or reset).
+    pub fn registration_as(
+        &self,
+        username: &str,
+        password: &str,
+        id: UserId,
+    ) -> (Registration, IdentityKeys) {
         let salt = Salt(random_array().unwrap());
         let kdf = KdfParams::FLOOR;
         let (auth_secret, wrap_key) = derive_master(password, &salt, kdf)
@@ -230,6 +241,7 @@ impl Api {
             identity: keys.public(id),
             wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf).unwrap().into(),
             recovery: None,
+            invite: None,
         };
         (reg, keys)
     }
@@ -239,7 +251,7 @@ impl Api {
         self.submit_registration(reg, keys).await
     }
 
-    async fn submit_registration(&self, reg: Registration, keys: IdentityKeys) -> User {
+    pub async fn submit_registration(&self, reg: Registration, keys: IdentityKeys) -> User {
         let username = reg.username.clone();
         let res = self
             .call("register", None, serde_json::json!({ "registration": reg }))
@@ -374,6 +386,15 @@ pub fn recovery_change(
         wrapped_keys: protocol::Bytes(wrap_keys(keys, &new_wrap, user, &kdf).unwrap()),
     };
     (change, new_auth)
+}
+
+/// The account id a 403 "choose your own password" names.
+pub async fn setup_needed(res: reqwest::Response) -> UserId {
+    let body: serde_json::Value = res.json().await.expect("json");
+    let id = body["PasswordChangeNeeded"][1]
+        .as_str()
+        .unwrap_or_else(|| panic!("not PasswordChangeNeeded: {body}"));
+    id.parse().expect("a user id")
 }
 
 pub fn session_cookie(res: &reqwest::Response) -> String {
