@@ -107,4 +107,14 @@ await ann.locator('.account summary').click();
 await ann.locator('li.session').first().waitFor();
 await shoot(ann, 'account-desktop');
 
+// The admin panel (ann made the first account, so she is the admin), wide and narrow.
+await ann.getByRole('link', { name: 'Admin panel' }).click();
+await ann.getByLabel('Password', { exact: true }).fill('sapphire tundra lantern 77');
+await ann.getByRole('button', { name: 'Open the admin panel' }).click();
+await ann.locator('li.user').first().waitFor({ timeout: 60_000 });
+await ann.locator('.audit').waitFor();
+await shoot(ann, 'admin-desktop');
+await ann.setViewportSize(PHONE);
+await shoot(ann, 'admin-phone');
+
 await browser.close();

@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <Route path=path!("/register") view=pages::register::RegisterPage/>
                 <Route path=path!("/recover") view=pages::recover::RecoverPage/>
+                <Route path=path!("/admin") view=pages::admin::AdminPage/>
             </Routes>
         </Router>
     }

@@ -1,48 +1,18 @@
 import { expect, Page, test } from '@playwright/test';
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import { register } from './helpers';
+import { OwnServer } from './own-server';
 
 // A server of its own: its first account is the admin, and /shutdown stops it. It speaks
 // plain HTTP on this machine's LAN address when it has one: not a secure context, so no
 // service worker, no notifications, as on a LAN without HTTPS; the app must work anyway.
-const port = Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10;
 const lan = Object.values(os.networkInterfaces()).flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-const host = lan ?? '127.0.0.1';
-const bin = process.env.HEARTH_BIN ?? '../target/debug/hearth';
-const site = process.env.HEARTH_SITE ?? '../target/site';
-let server: ChildProcess;
-let exited: Promise<number | null>;
-let data: string;
-let log: string;
+const server = new OwnServer(lan ?? '127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10, 'commands');
 
-test.use({ baseURL: `http://${host}:${port}` });
-
-test.beforeAll(async () => {
-  data = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-commands-'));
-  log = path.join(data, 'server.log');
-  const out = fs.openSync(log, 'w');
-  server = spawn(bin, ['--addr', host, '--port', String(port), '--no-tls', '--data', data, '--site', site],
-    { stdio: ['ignore', out, out] });
-  exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`http://${host}:${port}/login`)).ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the server for the command tests did not start');
-});
-
-test.afterAll(() => {
-  server.kill();
-  const text = fs.readFileSync(log, 'utf8');
-  fs.rmSync(data, { recursive: true, force: true });
-  expect(text).not.toContain('panicked');
-});
+test.use({ baseURL: server.url });
+test.beforeAll(() => server.start());
+test.afterAll(() => server.stop());
 
 async function command(page: Page, text: string) {
   const box = page.getByRole('textbox', { name: 'Message', exact: true });
@@ -146,6 +116,6 @@ test('every slash command, the admin ones refused to others', async ({ browser }
   root.once('dialog', (d) => d.accept());
   await command(root, '/shutdown');
   await expect(output(root)).toContainText('Hearth is shutting down.');
-  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+  const code = await server.exit(10_000);
   expect(code).toBe(0);
 });

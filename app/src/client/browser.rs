@@ -221,6 +221,22 @@ pub fn now_ms() -> i64 {
     0
 }
 
+/// This device's last midnight, in milliseconds since the Unix epoch ("today" as the
+/// person looking at it means it).
+pub fn midnight_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new_0();
+        d.set_hours(0);
+        d.set_minutes(0);
+        d.set_seconds(0);
+        d.set_milliseconds(0);
+        d.get_time() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0
+}
+
 /// Scrolls the element `selector` names into the middle of the view and marks it
 /// (`data-found`) so the style can flash it.
 pub fn reveal(selector: &str) {

@@ -192,6 +192,21 @@ pub async fn new_account_by_admin(
     password: &str,
 ) -> Result<protocol::api::admin::NewAccount, ApiError> {
     let username = validate::username(username)?;
+    let t = temporary(password).await?;
+    Ok(protocol::api::admin::NewAccount {
+        display_name: username.clone(),
+        username,
+        salt: t.salt,
+        kdf: t.kdf,
+        auth_secret: t.auth_secret,
+    })
+}
+
+/// A temporary password an admin sets (a new account's, or a reset's), through Argon2 as
+/// a login would run it, so only its auth secret leaves the browser.
+pub async fn temporary(
+    password: &str,
+) -> Result<protocol::api::admin::TemporaryPassword, ApiError> {
     if password.chars().count() < 8 {
         return Err(ApiError::Local(
             "A temporary password needs at least 8 characters.".into(),
@@ -199,13 +214,32 @@ pub async fn new_account_by_admin(
     }
     browser::yield_to_paint().await;
     let (salt, kdf, auth_secret, _) = password_secrets(password)?;
-    Ok(protocol::api::admin::NewAccount {
-        display_name: username.clone(),
-        username,
+    Ok(protocol::api::admin::TemporaryPassword {
         salt,
         kdf,
         auth_secret,
     })
+}
+
+/// A temporary password easy to read out or copy: 60 random bits as three groups of
+/// Crockford base32 ("K7QM-3XPA-9DHT"), which has no I, L, O or U to confuse.
+pub fn temporary_password() -> Result<String, ApiError> {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bytes = random_array::<12>()?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 31)] as char)
+        .collect();
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+/// The auth secret a password gives for `username` (the admin panel asks for it again).
+pub async fn auth_secret_of(username: String, password: String) -> Result<AuthSecret, ApiError> {
+    Ok(unlock(username, password).await?.auth_secret)
 }
 
 /// A recovery prepared in the browser (the new password's Argon2 done once), kept while

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod chat;
 pub mod login;
 pub mod recover;

@@ -86,7 +86,7 @@ pub fn RegisterPage() -> impl IntoView {
             <form class="card" on:submit=submit style:display=move || if recovery_key.get().is_some() { "none" } else { "" }>
                 <h1 class="brand">"Hearth"</h1>
                 <p class="lede">{move || if setup.get() {
-                    "An admin made this account for you. Choose your own password to finish it: the temporary one stops working, and your keys are made here, on this device."
+                    "An admin set a temporary password for this account. Choose your own to finish it: the temporary one stops working, and your keys are made here, on this device."
                 } else {
                     "Create your account. Your password never leaves this device."
                 }}</p>

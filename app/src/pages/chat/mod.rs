@@ -12,7 +12,7 @@ mod identity;
 mod lines;
 mod live;
 mod mention;
-mod message;
+pub(crate) mod message;
 mod search;
 mod sessions;
 mod state;

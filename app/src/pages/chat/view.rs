@@ -404,12 +404,21 @@ pub fn Thread() -> impl IntoView {
 /// Account actions at the foot of the sidebar.
 #[component]
 fn Account() -> impl IntoView {
+    let chat = expect_context::<Chat>();
     let details = NodeRef::<leptos::html::Details>::new();
     let open = RwSignal::new(false);
+    let admin = move || {
+        chat.me.track();
+        chat.ring
+            .with_value(|r| r.as_ref().is_some_and(|r| r.me.is_admin))
+    };
     view! {
         <details class="account" node_ref=details
             on:toggle=move |_| open.set(details.get().is_some_and(|d| d.open()))>
             <summary>"Account"</summary>
+            <Show when=admin>
+                <leptos_router::components::A href="/admin" attr:class="admin-link">"Admin panel"</leptos_router::components::A>
+            </Show>
             <super::sessions::Sessions open=open.into()/>
             <ChangePassword/>
             <super::two_step::TwoStep/>

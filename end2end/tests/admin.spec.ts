@@ -1,0 +1,188 @@
+import { expect, Page, test } from '@playwright/test';
+import { login, register } from './helpers';
+import { OwnServer } from './own-server';
+
+// A server of its own, so its first account is the admin and the panel may shut it down.
+const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 20, 'admin');
+test.use({ baseURL: server.url });
+test.beforeAll(() => server.start());
+test.afterAll(() => server.stop());
+
+const ROOT_PW = 'ember orchard violin 3141';
+const BOB_PW = 'saffron pebble glacier 2718';
+const CAROL_PW = 'tundra mosaic whistle 1618';
+
+const row = (page: Page, username: string) => page.locator(`li.user[data-user="${username}"]`);
+
+/** Opens an account's action menu in the panel and clicks one. */
+async function action(page: Page, username: string, name: string) {
+  const r = row(page, username);
+  await r.locator('.actions summary').click();
+  await r.getByRole('button', { name, exact: true }).click();
+}
+
+async function confirm(page: Page, button: string) {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
+/** The first login of an account with a temporary password: the owner's own password. */
+async function finishSetup(page: Page, username: string, temporary: string, own: string) {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(temporary);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/register$/, { timeout: 60_000 });
+  await expect(page.getByLabel('Username')).toHaveValue(username);
+  await page.getByLabel('Display name').fill(username.toUpperCase());
+  await page.getByLabel('Password', { exact: true }).fill(own);
+  await page.getByLabel('Repeat password').fill(own);
+  await page.getByRole('button', { name: 'Finish my account' }).click();
+  await page.getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
+  await expect(page).toHaveURL(/\/$/);
+}
+
+test('the admin panel: password again, accounts, registration, limits, audit log, shutdown', async ({ browser }) => {
+  const root = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  const carol = await (await browser.newContext()).newPage();
+  await register(root, 'root', 'Ruth Admin', ROOT_PW);
+  await register(bob, 'bob', 'Bob Stone', BOB_PW);
+  await register(carol, 'carol', 'Carol Vance', CAROL_PW);
+
+  // Someone who is not an admin finds no way in (a second tab: his chat stays open).
+  const bobsOtherTab = await bob.context().newPage();
+  await bobsOtherTab.goto('/admin');
+  await expect(bobsOtherTab.getByText('Only admins can open this page.')).toBeVisible();
+  await bobsOtherTab.close();
+
+  // The admin opens it from the Account menu and types the password again.
+  await root.locator('.account summary').click();
+  await root.getByRole('link', { name: 'Admin panel' }).click();
+  await expect(root).toHaveURL(/\/admin$/);
+  const unlock = root.getByRole('form', { name: 'Confirm your password' });
+  await unlock.getByLabel('Password').fill('not the password');
+  await unlock.getByRole('button', { name: 'Open the admin panel' }).click();
+  await expect(unlock.getByRole('alert')).toContainText('Wrong password', { timeout: 30_000 });
+  await unlock.getByLabel('Password').fill(ROOT_PW);
+  await unlock.getByRole('button', { name: 'Open the admin panel' }).click();
+  const figures = root.getByRole('region', { name: 'Figures' });
+  await expect(figures.locator('.figure', { hasText: 'Accounts' }).locator('.value')).toHaveText('3', { timeout: 30_000 });
+  await expect(figures.locator('.figure', { hasText: 'Online now' }).locator('.value')).toHaveText(/^[23]$/);
+  const notice = root.locator('main.admin > .ok');
+
+  // Search.
+  const accounts = root.getByRole('region', { name: 'Accounts' });
+  await accounts.getByLabel('Search accounts').fill('bo');
+  await expect(accounts.locator('li.user')).toHaveCount(1);
+  await expect(row(root, 'bob')).toContainText('Bob Stone');
+  await accounts.getByLabel('Search accounts').fill('');
+  await expect(accounts.locator('li.user')).toHaveCount(3);
+
+  // Disable bob: his open page is signed out and he cannot log back in; enable him again.
+  await action(root, 'bob', 'Disable');
+  await confirm(root, 'Disable');
+  await expect(row(root, 'bob')).toContainText('Disabled');
+  await expect(bob).toHaveURL(/\/login$/, { timeout: 15_000 });
+  await bob.getByLabel('Username').fill('bob');
+  await bob.getByLabel('Password').fill(BOB_PW);
+  await bob.getByRole('button', { name: 'Log in' }).click();
+  await expect(bob.getByRole('alert')).toContainText('disabled', { timeout: 60_000 });
+  await action(root, 'bob', 'Enable');
+  await expect(row(root, 'bob')).not.toContainText('Disabled');
+  await login(bob, 'bob', BOB_PW);
+
+  // Reset bob's password: the dialog explains what is lost and gives a temporary one.
+  await action(root, 'bob', 'Reset password');
+  const dialog = root.getByRole('dialog');
+  await expect(dialog).toContainText('Forgot password');
+  const temporary = await dialog.getByLabel('Temporary password').inputValue();
+  expect(temporary).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  await confirm(root, 'Reset password');
+  await expect(notice).toContainText(temporary, { timeout: 30_000 });
+  await expect(bob).toHaveURL(/\/login$/, { timeout: 15_000 });
+  await finishSetup(bob, 'bob', temporary, 'marble cactus lighthouse 5772');
+  await expect(row(root, 'bob')).not.toContainText('Waiting for first login', { timeout: 15_000 });
+
+  // Make carol an admin, and take it back.
+  await action(root, 'carol', 'Make admin');
+  await confirm(root, 'Make admin');
+  await expect(row(root, 'carol').locator('.tag', { hasText: 'Admin' })).toBeVisible();
+  await action(root, 'carol', 'Remove admin');
+  await confirm(root, 'Remove admin');
+  await expect(row(root, 'carol').locator('.tag', { hasText: 'Admin' })).toHaveCount(0);
+
+  // A new account with a temporary password.
+  const made = root.getByRole('form', { name: 'New account' });
+  await made.getByLabel('Username').fill('dave');
+  const davesTemporary = await made.getByLabel('Temporary password').inputValue();
+  await made.getByRole('button', { name: 'Make account' }).click();
+  await expect(notice).toContainText(davesTemporary, { timeout: 30_000 });
+  await expect(row(root, 'dave')).toContainText('Waiting for first login');
+  const dave = await (await browser.newContext()).newPage();
+  await finishSetup(dave, 'dave', davesTemporary, 'quiver lagoon saddle 4669');
+
+  // Registration by invite only: refused without a link, welcome with one.
+  await root.getByLabel('Only with an invite link').check();
+  await expect(notice).toContainText('Only people with an invite link');
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto('/register');
+  await stranger.getByLabel('Username').fill('erin');
+  await stranger.getByLabel('Display name').fill('Erin');
+  await stranger.getByLabel('Password', { exact: true }).fill('harbor tulip comet 9090');
+  await stranger.getByLabel('Repeat password').fill('harbor tulip comet 9090');
+  await stranger.getByRole('button', { name: 'Create account' }).click();
+  await expect(stranger.getByRole('alert')).toContainText('invite link', { timeout: 60_000 });
+  const invites = root.getByRole('region', { name: 'Registration' });
+  await invites.getByLabel('People').fill('1');
+  await invites.getByRole('button', { name: 'Make a link' }).click();
+  const link = await invites.getByLabel('Invite link', { exact: true }).inputValue();
+  expect(link).toMatch(/\/register\?invite=[0-9a-f]{32}$/);
+  await expect(invites.locator('.invites li')).toContainText('0 of 1 used');
+  const erin = await (await browser.newContext()).newPage();
+  await erin.goto(link);
+  await erin.getByLabel('Username').fill('erin');
+  await erin.getByLabel('Display name').fill('Erin');
+  await erin.getByLabel('Password', { exact: true }).fill('harbor tulip comet 9090');
+  await erin.getByLabel('Repeat password').fill('harbor tulip comet 9090');
+  await erin.getByRole('button', { name: 'Create account' }).click();
+  await erin.getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
+  await expect(erin).toHaveURL(/\/$/);
+  await expect(invites.locator('.invites li')).toHaveCount(0, { timeout: 15_000 }); // used up
+
+  // File limits, kept across a reload.
+  const files = root.getByRole('form', { name: 'File limits' });
+  await files.getByLabel('Largest file (MiB)').fill('5');
+  await files.getByRole('button', { name: 'Save limits' }).click();
+  await expect(notice).toContainText('File limits saved.');
+
+  // Delete carol: signed out, gone from the list.
+  await action(root, 'carol', 'Delete');
+  await expect(root.getByRole('dialog')).toContainText('cannot be undone');
+  await confirm(root, 'Delete');
+  await expect(row(root, 'carol')).toHaveCount(0);
+  await expect(carol).toHaveURL(/\/login$/, { timeout: 15_000 });
+
+  // After a reload the panel asks nothing more (15 minutes), and keeps the settings.
+  await root.reload();
+  await expect(root.getByRole('form', { name: 'File limits' }).getByLabel('Largest file (MiB)')).toHaveValue('5', { timeout: 30_000 });
+  await expect(root.getByLabel('Only with an invite link')).toBeChecked();
+  // root, bob, dave and erin: carol was deleted.
+  await expect(figures.locator('.figure', { hasText: 'Accounts' }).locator('.value')).toHaveText('4');
+
+  // The audit log says who did what to whom.
+  const audit = root.getByRole('region', { name: 'Audit log' });
+  await expect(audit.locator('tbody tr').first()).toContainText('delete');
+  await expect(audit.locator('tbody tr').first()).toContainText('@carol');
+  for (const what of ['disable', 'reset password', 'make admin', 'create account', 'set registration', 'create invite link', 'set file limits']) {
+    await expect(audit.locator('tbody tr', { hasText: what }).first()).toBeVisible();
+  }
+  await expect(audit.locator('tbody tr', { hasText: 'root' })).toHaveCount(await audit.locator('tbody tr').count());
+
+  // Shut down, after a confirmation: the server exits.
+  await root.getByRole('button', { name: 'Shut down…' }).click();
+  await expect(root.getByRole('dialog')).toContainText('Messages are kept');
+  await confirm(root, 'Shut down');
+  expect(await server.exit(10_000)).toBe(0);
+});

@@ -1,0 +1,53 @@
+import { expect } from '@playwright/test';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const bin = process.env.HEARTH_BIN ?? '../target/debug/hearth';
+const site = process.env.HEARTH_SITE ?? '../target/site';
+
+/**
+ * A Hearth server of a spec's own, on plain HTTP at `host`, with a fresh data folder:
+ * its first account is the admin, and the spec may shut it down. `start` in beforeAll,
+ * `stop` in afterAll (which also fails the spec if the server panicked).
+ */
+export class OwnServer {
+  readonly url: string;
+  exited!: Promise<number | null>;
+  private server?: ChildProcess;
+  private data = '';
+  private log = '';
+
+  constructor(readonly host: string, readonly port: number, readonly name: string) {
+    this.url = `http://${host}:${port}`;
+  }
+
+  async start() {
+    this.data = fs.mkdtempSync(path.join(os.tmpdir(), `hearth-${this.name}-`));
+    this.log = path.join(this.data, 'server.log');
+    const out = fs.openSync(this.log, 'w');
+    this.server = spawn(bin, ['--addr', this.host, '--port', String(this.port), '--no-tls',
+      '--data', this.data, '--site', site], { stdio: ['ignore', out, out] });
+    this.exited = new Promise((resolve) => this.server!.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 150; i++) {
+      try {
+        if ((await fetch(`${this.url}/login`)).ok) return;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the server for ${this.name} did not start`);
+  }
+
+  /** Resolves with the exit code, or 'still running' after `ms`. */
+  async exit(ms: number) {
+    return Promise.race([this.exited, new Promise((r) => setTimeout(() => r('still running'), ms))]);
+  }
+
+  stop() {
+    this.server?.kill();
+    const text = fs.readFileSync(this.log, 'utf8');
+    fs.rmSync(this.data, { recursive: true, force: true });
+    expect(text).not.toContain('panicked');
+  }
+}
