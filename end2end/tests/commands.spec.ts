@@ -89,7 +89,7 @@ test('every slash command, the admin ones refused to others', async ({ browser }
   await dana.getByLabel('Password').fill('welcome-to-lab-2');
   await dana.getByRole('button', { name: 'Log in' }).click();
   await expect(dana).toHaveURL(/\/register$/, { timeout: 60_000 });
-  await expect(dana.locator('form .lede')).toContainText('An admin made this account for you');
+  await expect(dana.locator('form .lede')).toContainText('An admin set a temporary password for this account');
   await expect(dana.getByLabel('Username')).toHaveValue('dana');
   await expect(dana.getByLabel('Username')).toBeDisabled();
   await dana.getByLabel('Display name').fill('Dana Reyes');
