@@ -26,22 +26,22 @@ pub struct Summary {
     pub bytes: u64,
 }
 
-fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    let what = what.to_owned();
-    move |e| Error::Config(format!("{what} {}: {e}", path.display()))
+fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
+    let path = path.display().to_string();
+    move |e| Error::Command(format!("{what} {path}: {e}"))
 }
 
 /// Writes a backup of the data folder `data` (whose database is at `database_url`).
 pub async fn backup(data: &Path, database_url: &str, file: &Path) -> Result<Summary> {
     let Some(db_path) = database_url.strip_prefix("sqlite://") else {
-        return Err(Error::Config(
+        return Err(Error::Command(
             "hearth backup copies a SQLite database; with PostgreSQL, back the database up \
              with pg_dump and copy the data folder beside it"
                 .into(),
         ));
     };
     if !Path::new(db_path).exists() {
-        return Err(Error::Config(format!(
+        return Err(Error::Command(format!(
             "there is no database at {db_path}: is --data right?"
         )));
     }
@@ -117,7 +117,7 @@ fn write_archive(data: &Path, snapshot: &Path, to: &Path) -> Result<Summary> {
 /// database unless `force` (Hearth must not be running on it then).
 pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
     if data.join(DATABASE).exists() && !force {
-        return Err(Error::Config(format!(
+        return Err(Error::Command(format!(
             "{} already holds a database: restore into an empty folder, or stop Hearth and \
              pass --force to replace it",
             data.display()
@@ -126,7 +126,7 @@ pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
     std::fs::create_dir_all(data).map_err(io("creating", data))?;
     let input = File::open(file).map_err(io("opening", file))?;
     let mut archive = tar::Archive::new(GzDecoder::new(input));
-    let not_ours = || Error::Config(format!("{} is not a Hearth backup", file.display()));
+    let not_ours = || Error::Command(format!("{} is not a Hearth backup", file.display()));
     let mut entries = archive.entries().map_err(|_| not_ours())?;
     let first = entries.next().ok_or_else(not_ours)?.map_err(|_| not_ours())?;
     if first.path().ok().as_deref() != Some(Path::new(MANIFEST)) {
@@ -142,7 +142,7 @@ pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
         let path = entry.path().map_err(|_| not_ours())?.into_owned();
         // unpack_in refuses absolute paths and any `..`: nothing lands outside `data`.
         if !entry.unpack_in(data).map_err(io("unpacking into", data))? {
-            return Err(Error::Config(format!(
+            return Err(Error::Command(format!(
                 "{} holds a path outside the data folder: {}",
                 file.display(),
                 path.display()

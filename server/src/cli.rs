@@ -1,29 +1,18 @@
-//! `hearth admin …`: managing accounts from the server's own terminal, for the person
-//! who runs it (the first admin, or one who lost access). Each step is in the audit log
-//! as done from the command line.
+//! The commands besides serving: `hearth admin …` manages accounts from the server's own
+//! terminal, for the person who runs it (the first admin, or one who lost access; each
+//! step is in the audit log as done from the command line), `hearth backup`/`restore`,
+//! and `hearth ca`.
 
 use crate::auth;
+use crate::config::{AdminCommand, Command, Config};
 use crate::db;
+use crate::tls::{self, ca::Authority};
 use crate::error::{Error, Result};
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
 use protocol::crypto::random_array;
 use protocol::validate;
 use sea_orm::DatabaseConnection;
 
-/// A temporary password as the admin panel makes them: 60 random bits in three groups of
-/// Crockford base32, easy to read out.
-pub fn temporary_password() -> Result<String> {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let chars: Vec<char> = random_array::<12>()?
-        .iter()
-        .map(|b| ALPHABET[usize::from(b & 31)] as char)
-        .collect();
-    Ok(chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-"))
-}
 
 /// What the server stores for a password: the browser's derivation (Argon2id at today's
 /// parameters, then the auth secret) done here, and the verifier of that.
@@ -102,4 +91,70 @@ pub async fn list(db: &DatabaseConnection) -> Result<String> {
         out.push_str(&format!("{:<32}  {:<24}  {}\n", u.username, name, state.join(", ")));
     }
     Ok(out)
+}
+
+fn create_dir(dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Command(format!("creating {}: {e}", dir.display())))
+}
+
+/// Runs a command other than serving (and `config`, which `main` prints). A refusal
+/// reads as what a user of the panel would be told.
+pub async fn run(config: &Config, command: &Command) -> Result<()> {
+    run_command(config, command).await.map_err(|e| match e {
+        e if e.is_internal() => e,
+        e => Error::Command(e.user_message()),
+    })
+}
+
+async fn run_command(config: &Config, command: &Command) -> Result<()> {
+    let data = &config.data;
+    match command {
+        Command::Ca => {
+            create_dir(data)?;
+            let names = tls::current_names(config.addr, &tls::host_name());
+            let ca = Authority::load_or_create(&config.tls_path(), &tls::host_name(), &names)?;
+            print!("{}", ca.pem);
+            eprintln!("{}: SHA-256 {}", ca.name(), tls::ca::fingerprint(&ca.der));
+        }
+        Command::Admin { action } => {
+            create_dir(data)?;
+            let db = db::connect(&config.database_url()).await?;
+            match action {
+                AdminCommand::List => print!("{}", list(&db).await?),
+                AdminCommand::Create { username, admin } => {
+                    let password = protocol::crypto::temporary_password()?;
+                    create(&db, username, *admin, &password).await?;
+                    println!("Made the account {username}. Its temporary password: {}", password.as_str());
+                    println!("At the first login with it, its owner chooses their own password.");
+                }
+                AdminCommand::ResetPassword { username } => {
+                    let password = protocol::crypto::temporary_password()?;
+                    reset_password(&db, username, &password).await?;
+                    println!("{username} is signed out everywhere. Their temporary password: {}", password.as_str());
+                    println!("At their next login they choose their own, and get new keys.");
+                }
+            }
+            db::close(db).await?;
+        }
+        Command::Backup { file } => {
+            let s = crate::backup::backup(data, &config.database_url(), file).await?;
+            println!(
+                "Backed up the database and {} uploaded files ({} bytes) to {}",
+                s.uploads,
+                s.bytes,
+                file.display()
+            );
+        }
+        Command::Restore { file, force } => {
+            let s = crate::backup::restore(file, data, *force)?;
+            println!(
+                "Restored the database and {} uploaded files into {}",
+                s.uploads,
+                data.display()
+            );
+        }
+        Command::Serve | Command::Config { .. } => {}
+    }
+    Ok(())
 }

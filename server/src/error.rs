@@ -40,15 +40,20 @@ pub enum Error {
     TooLarge(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(&'static str),
+    /// A command at the terminal could not be done; the message says why, to its user.
+    #[error("{0}")]
+    Command(String),
 }
 
 impl Error {
     /// What the person at the browser is told.
     pub fn user_message(&self) -> String {
         match self {
-            Error::BadRequest(m) | Error::Conflict(m) | Error::Refused(m) | Error::TooLarge(m) => {
-                m.clone()
-            }
+            Error::BadRequest(m)
+            | Error::Conflict(m)
+            | Error::Refused(m)
+            | Error::TooLarge(m)
+            | Error::Command(m) => m.clone(),
             Error::Stale => "The group changed; the message will be sealed again.".to_string(),
             Error::SecondFactor => "Enter the code from your authenticator app.".to_string(),
             Error::PasswordChangeNeeded(_) => {
@@ -101,7 +106,7 @@ impl Error {
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode as S;
         match self {
-            Error::BadRequest(_) => S::BAD_REQUEST,
+            Error::BadRequest(_) | Error::Command(_) => S::BAD_REQUEST,
             Error::Conflict(_) | Error::Stale => S::CONFLICT,
             Error::Unauthorized(_) => S::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Refused(_) => S::FORBIDDEN,

@@ -1,40 +1,53 @@
 //! `hearth`: start-up as a checklist.
 
 use anyhow::Context as _;
-use clap::Parser;
 use server::auth::{ServerSecret, SessionPolicy};
-use server::config::{Command, Config};
+use server::config::Command;
 use server::files::FileStore;
 use server::limit::Limits;
-use server::tls::{self, ca::Authority};
+use server::tls;
 use server::{db, hub::Hub, net, router, serve, state::Hearth};
 use std::sync::Arc;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() {
+    // A failure is one line for the person at the terminal (the log has the details).
+    if let Err(e) = run().await {
+        eprintln!("hearth: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     // 1. Logging: RUST_LOG overrides; never a password, key, token or ciphertext.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into()),
         )
         .init();
 
-    // 2. Configuration from flags and environment; one TLS provider for the process.
-    let config = Config::parse();
+    // 2. Configuration from flags, environment and the file; one TLS provider for the
+    //    process. The other commands run and return here.
+    let loaded = server::config::load().unwrap_or_else(|e| e.exit());
+    let config = loaded.config.clone();
     tls::install_provider();
+    match &config.command {
+        None | Some(Command::Serve) => {}
+        Some(Command::Config { example }) => {
+            match example {
+                true => print!("{}", server::config::example()),
+                false => print!("{}", server::config::print_effective(&loaded)),
+            }
+            return Ok(());
+        }
+        Some(command) => return Ok(server::cli::run(&config, command).await?),
+    }
 
     // 3. The data folder, and the server secret inside it.
     std::fs::create_dir_all(&config.data)
         .with_context(|| format!("creating {}", config.data.display()))?;
     let secret = ServerSecret::load_or_create(&config.secret_path())?;
-    if let Some(Command::Ca) = config.command {
-        let names = tls::current_names(config.addr, &tls::host_name());
-        let ca = Authority::load_or_create(&config.tls_path(), &tls::host_name(), &names)?;
-        print!("{}", ca.pem);
-        eprintln!("{}: SHA-256 {}", ca.name(), tls::ca::fingerprint(&ca.der));
-        return Ok(());
-    }
 
     // 4. The web client must have been built.
     let wasm = config.site.join("pkg/hearth_bg.wasm");

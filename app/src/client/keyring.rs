@@ -221,20 +221,9 @@ pub async fn temporary(
     })
 }
 
-/// A temporary password easy to read out or copy: 60 random bits as three groups of
-/// Crockford base32 ("K7QM-3XPA-9DHT"), which has no I, L, O or U to confuse.
+/// A temporary password for the admin to hand over (`protocol::crypto::temporary_password`).
 pub fn temporary_password() -> Result<String, ApiError> {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let bytes = random_array::<12>()?;
-    let chars: Vec<char> = bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(b & 31)] as char)
-        .collect();
-    Ok(chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-"))
+    Ok(protocol::crypto::temporary_password()?.as_str().to_owned())
 }
 
 /// The auth secret a password gives for `username` (the admin panel asks for it again).

@@ -28,6 +28,13 @@ pub fn random_array<const N: usize>() -> Result<[u8; N]> {
     Ok(out)
 }
 
+/// A temporary password an admin hands over (a new account's, or a reset's): 80 random
+/// bits as Crockford base32 in four groups ("K7QM-3XPA-9DHT-W2CE"), easy to read out,
+/// with no I, L, O or U to confuse.
+pub fn temporary_password() -> Result<zeroize::Zeroizing<String>> {
+    Ok(base32::encode(&random_array::<10>()?))
+}
+
 /// HKDF-SHA256 with the info given in parts (concatenated), into a zeroized buffer.
 pub(crate) fn hkdf<const N: usize>(
     salt: Option<&[u8]>,

@@ -91,3 +91,18 @@ impl Process {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `hearth` with `args` (a command, not the server) and returns its exit status's
+/// success and its standard output.
+pub fn run(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env_remove("DATABASE_URL")
+        .env_remove("HEARTH_CONFIG")
+        .output()
+        .expect("run hearth");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned()
+        + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}

@@ -1,5 +1,10 @@
-//! Configuration: every field documented once, here. Each can be given as a flag or as
-//! the environment variable named beside it.
+//! Configuration: every field documented once, here. Each can be given as a flag, as the
+//! environment variable named beside it, or in the configuration file (`file`), which
+//! is also where the example file and `hearth config` come from.
+
+mod file;
+
+pub use file::{example, load, print_effective};
 
 use clap::Parser;
 use std::net::IpAddr;
@@ -14,6 +19,12 @@ use std::path::PathBuf;
 pub struct Config {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// A TOML file of settings: each key is a flag's name (`port = 8080`, `max-upload =
+    /// "500MB"`); flags and environment variables override it. Used only if it exists,
+    /// unless given explicitly.
+    #[arg(long, env = "HEARTH_CONFIG", default_value = "hearth.toml")]
+    pub config: PathBuf,
 
     /// Address to listen on; 0.0.0.0 means every network interface (the LAN can reach it).
     #[arg(long, env = "HEARTH_ADDR", default_value = "0.0.0.0")]
@@ -138,9 +149,53 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 /// What the binary can do besides serving.
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
+    /// Serve Hearth (what `hearth` alone does).
+    Serve,
     /// Print the local certificate authority's certificate (PEM), making it if needed:
     /// for putting it on devices by other means (device management, a test browser).
     Ca,
+    /// Manage accounts from this terminal (works while Hearth runs).
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+    /// Write a consistent copy of the database and the uploads to FILE (.tar.gz), while
+    /// Hearth runs. SQLite only: with PostgreSQL, use pg_dump.
+    Backup { file: PathBuf },
+    /// Unpack a backup into the data folder, which must not hold a database yet (or give
+    /// --force, with Hearth stopped).
+    Restore {
+        file: PathBuf,
+        /// Replace the database that is there.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the configuration in effect: every setting, its value and where it came
+    /// from (flag, environment, file or default).
+    Config {
+        /// Print an example configuration file instead: every setting, documented,
+        /// with its default.
+        #[arg(long)]
+        example: bool,
+    },
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum AdminCommand {
+    /// Make an account with a temporary password (printed); its owner chooses their own,
+    /// and makes their keys, at their first login.
+    Create {
+        username: String,
+        /// Make it an admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Give an account a temporary password (printed) and end its sessions. Its owner
+    /// gets new keys at their next login: history sealed to the old ones is lost to them
+    /// (with their recovery key, "Forgot password" keeps it).
+    ResetPassword { username: String },
+    /// List the accounts.
+    List,
 }
 
 impl Config {

@@ -1,0 +1,144 @@
+//! The command line: `hearth admin …`, and a backup taken while the server runs and
+//! restored into a fresh folder.
+
+mod common;
+
+use common::process;
+use futures::{SinkExt, StreamExt};
+use protocol::frames::{ClientFrame, ServerFrame};
+use protocol::{Bytes, ClientMsgId};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+fn data_arg(dir: &std::path::Path) -> String {
+    dir.to_str().expect("utf-8 path").to_owned()
+}
+
+/// The temporary password a command printed.
+fn temporary(out: &str) -> String {
+    out.split_whitespace()
+        .find(|w| w.len() == 19 && w.matches('-').count() == 3)
+        .unwrap_or_else(|| panic!("no temporary password in: {out}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn admin_create_reset_and_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data_arg(dir.path());
+    let (ok, out) = process::run(&["--data", &d, "admin", "create", "Olga", "--admin"]);
+    assert!(ok, "{out}");
+    let temp = temporary(&out);
+    let (ok, out) = process::run(&["--data", &d, "admin", "create", "olga"]);
+    assert!(!ok && out.contains("That username is taken"), "{out}");
+    let (ok, out) = process::run(&["--data", &d, "admin", "reset-password", "nobody"]);
+    assert!(!ok && out.contains("There is no such account."), "{out}");
+
+    // The server sees an admin account waiting for its owner's own password.
+    let p = process::spawn(dir.path(), None).await;
+    let auth = p.auth_secret("olga", &temp).await;
+    let res = p.login("olga", &auth).await;
+    assert_eq!(res.status(), 403);
+    let id = common::setup_needed(res).await;
+    let (reg, _) = p.registration_as("olga", "olga's own phrase", id);
+    let res = p
+        .call("finish_setup", None, json!({ "username": "olga", "old_auth_secret": auth, "registration": reg }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let session: protocol::api::Session = res.json().await.unwrap();
+    assert!(session.me.is_admin);
+
+    // A reset from the terminal: the own password stops working, a new temporary one
+    // asks for a new own one.
+    let (ok, out) = process::run(&["--data", &d, "admin", "reset-password", "olga"]);
+    assert!(ok, "{out}");
+    let own = p.auth_secret("olga", "olga's own phrase").await;
+    assert_eq!(p.login("olga", &own).await.status(), 401);
+    let again = p.auth_secret("olga", &temporary(&out)).await;
+    assert_eq!(common::setup_needed(p.login("olga", &again).await).await, id);
+
+    let (ok, out) = process::run(&["--data", &d, "admin", "list"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("olga") && out.contains("admin, waiting for first login"), "{out}");
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
+    let (dir, fresh) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let backup = dir.path().join("backup.tar.gz");
+    let p = process::spawn(dir.path(), None).await;
+    let alice = p.register("alice", "pw one").await;
+    let bob = p.register("bob", "pw two").await;
+    let conv = p.direct(&alice, &bob).await;
+
+    // An uploaded file, and messages (the last one carrying the file).
+    let res = p
+        .http
+        .post(p.url("/files"))
+        .header("cookie", &alice.cookie)
+        .json(&json!({ "conversation": conv, "size": 3000 }))
+        .send()
+        .await
+        .unwrap();
+    let file: protocol::FileId = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let res = p
+        .http
+        .put(p.url(&format!("/files/{}?offset=0", file.to_hex())))
+        .header("cookie", &alice.cookie)
+        .body(vec![5u8; 3000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let socket = p.socket(Some(&alice.cookie), Some(&p.own_origin())).await.unwrap();
+    let (mut tx, mut rx) = socket.ws.split();
+    for n in 0..20u8 {
+        let frame = ClientFrame::Send {
+            conversation: conv,
+            client_id: ClientMsgId([n; 16]),
+            envelope: Bytes(vec![n; 100]),
+            files: if n == 19 { vec![file] } else { vec![] },
+            event: false,
+        };
+        tx.send(Message::text(frame.encode())).await.unwrap();
+    }
+    let mut acked = 0;
+    while acked < 20 {
+        if let Some(Ok(Message::Text(t))) = rx.next().await
+            && let Ok(ServerFrame::Ack { .. }) = ServerFrame::decode(t.as_str())
+        {
+            acked += 1;
+        }
+    }
+
+    // The backup, while the server runs; the restore into a fresh folder.
+    let (ok, out) = process::run(&["--data", &data_arg(dir.path()), "backup", backup.to_str().unwrap()]);
+    assert!(ok && out.contains("1 uploaded files"), "{out}");
+    let (ok, out) = process::run(&["--data", &data_arg(fresh.path()), "restore", backup.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (ok, out) = process::run(&["--data", &data_arg(fresh.path()), "restore", backup.to_str().unwrap()]);
+    assert!(!ok && out.contains("--force"), "a second restore over it is refused: {out}");
+
+    let before = p.history(&bob.cookie, conv).await;
+    let list = |d: &std::path::Path| process::run(&["--data", &data_arg(d), "admin", "list"]).1;
+    assert_eq!(list(dir.path()), list(fresh.path()));
+    drop(p);
+    let q = process::spawn(fresh.path(), None).await;
+    // The same sessions, messages and file.
+    let after = q.history(&bob.cookie, conv).await;
+    assert_eq!(after.messages.len(), 20);
+    assert_eq!(after.messages, before.messages);
+    let res = q
+        .http
+        .get(q.url(&format!("/files/{}", file.to_hex())))
+        .header("cookie", &bob.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), &[5u8; 3000][..]);
+}
