@@ -112,7 +112,7 @@ async fn run_command(config: &Config, command: &Command) -> Result<()> {
     match command {
         Command::Ca => {
             create_dir(data)?;
-            let names = tls::current_names(config.addr, &tls::host_name());
+            let names = tls::current_names(config.addr, &tls::host_name(), &config.mdns_name);
             let ca = Authority::load_or_create(&config.tls_path(), &tls::host_name(), &names)?;
             print!("{}", ca.pem);
             eprintln!("{}: SHA-256 {}", ca.name(), tls::ca::fingerprint(&ca.der));

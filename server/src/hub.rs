@@ -187,6 +187,17 @@ impl Hub {
         status_in(&tabs, &lock(&self.last_seen), &lock(&self.remote), user)
     }
 
+    /// People with a tab open here or in another process.
+    pub fn online_count(&self) -> usize {
+        let tabs = lock(&self.sockets);
+        let remote = lock(&self.remote);
+        let elsewhere = remote
+            .iter()
+            .filter(|(user, s)| !tabs.contains_key(user) && s.values().any(|s| s.online))
+            .count();
+        tabs.len() + elsewhere
+    }
+
     pub fn connections(&self) -> usize {
         lock(&self.sockets).values().map(HashMap::len).sum()
     }

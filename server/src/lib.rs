@@ -15,6 +15,8 @@ pub mod groups;
 pub mod hub;
 pub mod icons;
 pub mod limit;
+pub mod mdns;
+pub mod metrics;
 pub mod net;
 pub mod panel;
 pub mod router;

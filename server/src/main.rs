@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use server::auth::{ServerSecret, SessionPolicy};
-use server::config::Command;
+use server::config::{Command, Config};
 use server::files::FileStore;
 use server::limit::Limits;
 use server::tls;
@@ -44,6 +44,12 @@ async fn run() -> anyhow::Result<()> {
         Some(command) => return Ok(server::cli::run(&config, command).await?),
     }
 
+    anyhow::ensure!(
+        config.mdns_name.is_empty() || server::mdns::valid_name(&config.mdns_name),
+        "--mdns-name {:?}: use letters, digits and '-' (or nothing, to not advertise)",
+        config.mdns_name
+    );
+
     // 3. The data folder, and the server secret inside it.
     std::fs::create_dir_all(&config.data)
         .with_context(|| format!("creating {}", config.data.display()))?;
@@ -73,8 +79,8 @@ async fn run() -> anyhow::Result<()> {
     } else if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
         (Some(tls::own(cert, key).await?), None)
     } else {
-        let (ca, rustls) = tls::local(&config.tls_path(), config.addr).await?;
-        tls::watch(ca.clone(), rustls.clone(), config.addr);
+        let (ca, rustls) = tls::local(&config.tls_path(), config.addr, &config.mdns_name).await?;
+        tls::watch(ca.clone(), rustls.clone(), config.addr, config.mdns_name.clone());
         (Some(rustls), Some(ca))
     };
 
@@ -92,6 +98,7 @@ async fn run() -> anyhow::Result<()> {
         limits: Arc::new(Limits::new(config.registrations_per_address)),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
+        metrics: Arc::new(server::metrics::Metrics::with_token(config.metrics_token.clone())),
     });
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {
@@ -114,6 +121,7 @@ async fn run() -> anyhow::Result<()> {
     let Some(rustls) = rustls else {
         let urls = net::lan_urls(http_at, "http");
         println!("Hearth is running. Open it from any device on this network:");
+        let _mdns = advertise(&config, http_at, "http");
         print_urls(&urls);
         println!(
             "Plain HTTP: messages stay end-to-end encrypted, but an active attacker on the LAN could swap the app, and phones cannot install it."
@@ -128,6 +136,7 @@ async fn run() -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}:{}", config.addr, config.https_port))?;
     let https_at = https.local_addr()?;
     println!("Hearth is running. Open it from any device on this network:");
+    let _mdns = advertise(&config, https_at, "https");
     for url in net::lan_urls(https_at, "https") {
         println!("  {url}");
     }
@@ -161,6 +170,25 @@ async fn stopping(state: Arc<Hearth>) {
         tracing::warn!("shutdown took more than 5 s; exiting now");
         std::process::exit(0);
     });
+}
+
+/// Answers to NAME.local on the LAN while the returned daemon lives (not when bound to
+/// loopback only, nor with an empty name); says so beside the addresses.
+fn advertise(config: &Config, at: std::net::SocketAddr, scheme: &str) -> Option<mdns_sd::ServiceDaemon> {
+    let name = &config.mdns_name;
+    if name.is_empty() || at.ip().is_loopback() {
+        return None;
+    }
+    match server::mdns::advertise(name, at.port(), scheme == "https") {
+        Ok(daemon) => {
+            println!("  {scheme}://{name}.local:{}  (by name, on devices that support mDNS)", at.port());
+            Some(daemon)
+        }
+        Err(e) => {
+            tracing::warn!("not advertised on the LAN by name: {e}");
+            None
+        }
+    }
 }
 
 fn print_urls(urls: &[String]) {

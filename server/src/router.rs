@@ -37,9 +37,11 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options);
+    let metrics = state.metrics.clone();
     let socket = Router::new()
         .route("/ws", get(crate::socket::upgrade))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::serve))
         .route("/icons/{name}", get(crate::icons::serve))
         .with_state(state);
     let limits = state_for_files.limits.clone();
@@ -53,6 +55,10 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn(crate::sessions::peer))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-hearth-build"),
             build_id(site),

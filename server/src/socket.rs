@@ -204,6 +204,7 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
                     at: m.at,
                 };
                 if sent.fresh {
+                    state.metrics.message();
                     state
                         .hub
                         .send_to(&sent.members, &ServerFrame::Message(sent.message));

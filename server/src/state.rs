@@ -39,6 +39,7 @@ pub struct Hearth {
     pub stop: Arc<tokio::sync::Notify>,
     /// When this process started (the panel's uptime).
     pub started: std::time::Instant,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Hearth {

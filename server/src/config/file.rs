@@ -150,7 +150,11 @@ pub fn print_effective(loaded: &Loaded) -> String {
         };
         match value {
             Some(v) => {
-                let v = if id == "database_url" { without_password(&v) } else { v };
+                let v = match id {
+                    "database_url" => without_password(&v),
+                    "metrics_token" => "****".into(),
+                    _ => v,
+                };
                 out.push_str(&format!("{key} = {}  # {source}\n", toml_value(&v)));
             }
             None => out.push_str(&format!("# {key} is not set\n")),

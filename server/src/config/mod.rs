@@ -97,6 +97,16 @@ pub struct Config {
     #[arg(long, env = "HEARTH_QUOTA", default_value = "10GiB", value_parser = parse_size)]
     pub quota: u64,
 
+    /// The name this server answers to on the LAN by multicast DNS, as NAME.local (and
+    /// in its certificate); empty: do not advertise.
+    #[arg(long, env = "HEARTH_MDNS_NAME", default_value = "hearth")]
+    pub mdns_name: String,
+
+    /// Lets Prometheus on another machine read /metrics with `Authorization: Bearer
+    /// <token>` (from this machine it needs none). Unset: this machine only.
+    #[arg(long, env = "HEARTH_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
+
     /// Accounts one address may register in a burst before the next waits 30 s each
     /// (raise it when a whole class registers from one machine).
     #[arg(long, env = "HEARTH_REGISTRATIONS_PER_ADDRESS", default_value_t = 30)]

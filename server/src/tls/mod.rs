@@ -42,16 +42,19 @@ pub fn host_name() -> String {
 }
 
 /// Every name the server certificate should cover now: localhost, loopback, the LAN
-/// addresses (or the one bound), the host's name, its mDNS name and `hearth.local`.
-pub fn current_names(bound: IpAddr, host: &str) -> Vec<String> {
+/// addresses (or the one bound), the host's name, its mDNS name and the name Hearth
+/// advertises (`mdns`.local, unless empty).
+pub fn current_names(bound: IpAddr, host: &str, mdns: &str) -> Vec<String> {
     let mut names = vec![
         "localhost".to_string(),
         "127.0.0.1".into(),
         "::1".into(),
         host.to_string(),
         format!("{host}.local"),
-        "hearth.local".into(),
     ];
+    if !mdns.is_empty() {
+        names.push(format!("{}.local", mdns.to_ascii_lowercase()));
+    }
     if bound.is_unspecified() {
         if let Ok(ifs) = if_addrs::get_if_addrs() {
             names.extend(ifs.into_iter().map(|i| i.ip().to_string()));
@@ -66,9 +69,9 @@ pub fn current_names(bound: IpAddr, host: &str) -> Vec<String> {
 
 /// The local CA (made if missing) and a rustls configuration for its current server
 /// certificate.
-pub async fn local(dir: &Path, bound: IpAddr) -> Result<(Arc<Authority>, RustlsConfig)> {
+pub async fn local(dir: &Path, bound: IpAddr, mdns: &str) -> Result<(Arc<Authority>, RustlsConfig)> {
     let host = host_name();
-    let names = current_names(bound, &host);
+    let names = current_names(bound, &host, mdns);
     let ca = Authority::load_or_create(dir, &host, &names)?;
     let (cert, key) = ca.server_cert(&names)?;
     let config = RustlsConfig::from_pem(cert.into_bytes(), key.into_bytes())
@@ -87,13 +90,13 @@ pub async fn own(cert: &Path, key: &Path) -> Result<RustlsConfig> {
 /// Laptops move between networks and DHCP hands out new leases: every few minutes the
 /// names are looked at again, and a certificate covering the new ones replaces the old
 /// one without a restart (open connections keep theirs).
-pub fn watch(ca: Arc<Authority>, config: RustlsConfig, bound: IpAddr) {
+pub fn watch(ca: Arc<Authority>, config: RustlsConfig, bound: IpAddr, mdns: String) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
         tick.tick().await;
         loop {
             tick.tick().await;
-            let names = current_names(bound, &host_name());
+            let names = current_names(bound, &host_name(), &mdns);
             let issued = {
                 let ca = ca.clone();
                 tokio::task::spawn_blocking(move || ca.server_cert(&names)).await
@@ -120,7 +123,7 @@ mod tests {
 
     #[test]
     fn names_cover_loopback_and_the_host() {
-        let n = current_names("192.168.7.7".parse().unwrap(), "box");
+        let n = current_names("192.168.7.7".parse().unwrap(), "box", "hearth");
         for want in [
             "localhost",
             "127.0.0.1",

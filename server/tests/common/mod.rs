@@ -61,6 +61,7 @@ fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -
         limits: Arc::new(Limits::default()),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
+        metrics: Arc::default(),
     })
 }
 
@@ -126,7 +127,7 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = state(dir.path(), database(dir.path()).await, true);
     let app = router::build(state.clone(), &dir.path().join("site"));
-    let (ca, rustls) = server::tls::local(&dir.path().join("tls"), "127.0.0.1".parse().unwrap())
+    let (ca, rustls) = server::tls::local(&dir.path().join("tls"), "127.0.0.1".parse().unwrap(), "hearth")
         .await
         .expect("tls");
     let secure = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -37,16 +37,27 @@ fn site(data: &Path) -> PathBuf {
 /// A free port on the loopback (another process could take it before the server binds
 /// it; on a test machine that does not happen).
 fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let l = std::net::TcpListener::bind("0.0.0.0:0").expect("bind");
     l.local_addr().expect("addr").port()
 }
 
 /// Starts `hearth` on plain HTTP with its data in `data` (and the database at
 /// `database_url`, if given) and waits until it answers /healthz.
 pub async fn spawn(data: &Path, database_url: Option<&str>) -> Process {
+    spawn_at(data, database_url, [127, 0, 0, 1].into(), &[]).await
+}
+
+/// `spawn` listening on `ip`, with more flags.
+pub async fn spawn_at(
+    data: &Path,
+    database_url: Option<&str>,
+    ip: std::net::IpAddr,
+    flags: &[&str],
+) -> Process {
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    cmd.args(["--addr", "127.0.0.1", "--no-tls", "--port", &port.to_string()])
+    cmd.args(["--addr", &ip.to_string(), "--no-tls", "--port", &port.to_string()])
+        .args(flags)
         .arg("--data")
         .arg(data)
         .arg("--site")
@@ -59,7 +70,7 @@ pub async fn spawn(data: &Path, database_url: Option<&str>) -> Process {
         cmd.env("DATABASE_URL", url);
     }
     let child = cmd.spawn().expect("start hearth");
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let addr = SocketAddr::new(ip, port);
     let api = Api {
         addr,
         http: reqwest::Client::new(),
