@@ -31,9 +31,34 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error +
     move |e| Error::Command(format!("{what} {path}: {e}"))
 }
 
+/// The file of a SQLite database URL (`sqlite://path`, `sqlite:path`, with or without
+/// `?options`).
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
+/// A folder (or file) only this user may read: the backup holds the server's secrets.
+fn private_dir(dir: &Path) -> Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.recursive(true).create(dir).map_err(io("creating", dir))
+}
+
+fn private_file(path: &Path) -> Result<File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path).map_err(io("creating", path))
+}
+
 /// Writes a backup of the data folder `data` (whose database is at `database_url`).
 pub async fn backup(data: &Path, database_url: &str, file: &Path) -> Result<Summary> {
-    let Some(db_path) = database_url.strip_prefix("sqlite://") else {
+    let Some(db_path) = sqlite_file(database_url) else {
         return Err(Error::Command(
             "hearth backup copies a SQLite database; with PostgreSQL, back the database up \
              with pg_dump and copy the data folder beside it"
@@ -45,24 +70,31 @@ pub async fn backup(data: &Path, database_url: &str, file: &Path) -> Result<Summ
             "there is no database at {db_path}: is --data right?"
         )));
     }
-    // The snapshot goes next to the archive-to-be, then into it.
-    let partial = PathBuf::from(format!("{}.partial", file.display()));
-    let snapshot = PathBuf::from(format!("{}.db-snapshot", file.display()));
-    let _ = std::fs::remove_file(&snapshot);
+    // The snapshot and the archive-to-be live in a private folder beside FILE, removed
+    // whatever happens; the archive moves to FILE only once complete.
+    let work = PathBuf::from(format!("{}.partial", file.display()));
+    let _ = std::fs::remove_dir_all(&work);
+    private_dir(&work)?;
+    let written = snapshot_and_archive(data, db_path, &work, file).await;
+    let _ = std::fs::remove_dir_all(&work);
+    written
+}
+
+async fn snapshot_and_archive(data: &Path, db_path: &str, work: &Path, file: &Path) -> Result<Summary> {
+    let snapshot = work.join(DATABASE);
     let db = Database::connect(format!("sqlite://{db_path}?mode=ro")).await?;
     let quoted = snapshot.display().to_string().replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'")).await?;
+    let vacuumed = db.execute_unprepared(&format!("VACUUM INTO '{quoted}'")).await;
     db.close().await?;
-
-    let written = write_archive(data, &snapshot, &partial);
-    let _ = std::fs::remove_file(&snapshot);
-    let summary = written?;
-    std::fs::rename(&partial, file).map_err(io("writing", file))?;
+    vacuumed?;
+    let archive = work.join("archive");
+    let summary = write_archive(data, &snapshot, &archive)?;
+    std::fs::rename(&archive, file).map_err(io("writing", file))?;
     Ok(summary)
 }
 
 fn write_archive(data: &Path, snapshot: &Path, to: &Path) -> Result<Summary> {
-    let out = File::create(to).map_err(io("creating", to))?;
+    let out = private_file(to)?;
     let mut tar = tar::Builder::new(GzEncoder::new(out, Compression::default()));
     let manifest = format!(
         "Hearth {} backup, made at {} ms since the epoch. Restore with: hearth --data FOLDER restore FILE\n",
@@ -114,7 +146,9 @@ fn write_archive(data: &Path, snapshot: &Path, to: &Path) -> Result<Summary> {
 }
 
 /// Unpacks a backup into the data folder `data`. Refuses a folder that already holds a
-/// database unless `force` (Hearth must not be running on it then).
+/// database unless `force` (Hearth must not be running on it then). Everything is
+/// unpacked beside it first and moved in only once the whole archive has been read, so a
+/// damaged archive changes nothing.
 pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
     if data.join(DATABASE).exists() && !force {
         return Err(Error::Command(format!(
@@ -124,6 +158,31 @@ pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
         )));
     }
     std::fs::create_dir_all(data).map_err(io("creating", data))?;
+    let work = data.join(".restoring");
+    let _ = std::fs::remove_dir_all(&work);
+    private_dir(&work)?;
+    let unpacked = unpack(file, &work);
+    let moved = unpacked.and_then(|summary| {
+        // The old database's write-ahead log must not be replayed onto the restored file.
+        for stale in ["hearth.db-wal", "hearth.db-shm"] {
+            let _ = std::fs::remove_file(data.join(stale));
+        }
+        for entry in std::fs::read_dir(&work).map_err(io("reading", &work))? {
+            let from = entry.map_err(io("reading", &work))?.path();
+            let to = data.join(from.file_name().unwrap_or_default());
+            if to.is_dir() {
+                std::fs::remove_dir_all(&to).map_err(io("replacing", &to))?;
+            }
+            std::fs::rename(&from, &to).map_err(io("moving into place", &to))?;
+        }
+        Ok(summary)
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    moved
+}
+
+/// Reads the whole archive into `into`: only plain files and folders, nothing outside.
+fn unpack(file: &Path, into: &Path) -> Result<Summary> {
     let input = File::open(file).map_err(io("opening", file))?;
     let mut archive = tar::Archive::new(GzDecoder::new(input));
     let not_ours = || Error::Command(format!("{} is not a Hearth backup", file.display()));
@@ -132,26 +191,26 @@ pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
     if first.path().ok().as_deref() != Some(Path::new(MANIFEST)) {
         return Err(not_ours());
     }
-    // The old database's write-ahead log must not be replayed onto the restored file.
-    for stale in ["hearth.db-wal", "hearth.db-shm"] {
-        let _ = std::fs::remove_file(data.join(stale));
-    }
     let mut summary = Summary::default();
     for entry in entries {
         let mut entry = entry.map_err(|_| not_ours())?;
         let path = entry.path().map_err(|_| not_ours())?.into_owned();
-        // unpack_in refuses absolute paths and any `..`: nothing lands outside `data`.
-        if !entry.unpack_in(data).map_err(io("unpacking into", data))? {
+        let kind = entry.header().entry_type();
+        // unpack_in refuses absolute paths and `..`; links could point anywhere.
+        if !(kind.is_file() || kind.is_dir()) || !entry.unpack_in(into).map_err(io("unpacking into", into))? {
             return Err(Error::Command(format!(
-                "{} holds a path outside the data folder: {}",
+                "{} holds something that is not a plain file in the data folder: {}",
                 file.display(),
                 path.display()
             )));
         }
-        if path.starts_with("uploads") && entry.header().entry_type().is_file() {
+        if path.starts_with("uploads") && kind.is_file() {
             summary.uploads += 1;
             summary.bytes += entry.header().size().unwrap_or(0);
         }
+    }
+    if !into.join(DATABASE).is_file() {
+        return Err(Error::Command(format!("{} holds no database", file.display())));
     }
     Ok(summary)
 }

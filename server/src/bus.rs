@@ -33,7 +33,13 @@ pub enum Relayed {
     Cut { sessions: Vec<String> },
     /// A user's presence as the sending process sees it.
     Presence { user: UserId, status: Status },
+    /// Everyone connected to the sending process (repeated every `SNAPSHOT_EVERY`, so a
+    /// process that starts learns who is online elsewhere, and one that dies is forgotten).
+    Snapshot { online: Vec<(UserId, Status)> },
 }
+
+/// How often each process tells the others who is connected to it.
+pub const SNAPSHOT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Serialize, Deserialize)]
 struct Note {
@@ -58,6 +64,14 @@ pub async fn start(db: &DatabaseConnection, hub: Arc<Hub>) -> Result<()> {
     let (tx, rx) = mpsc::unbounded_channel();
     hub.relay_to(tx);
     tokio::spawn(publish(pool.clone(), me, rx));
+    let snapshots = hub.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SNAPSHOT_EVERY);
+        loop {
+            tick.tick().await;
+            snapshots.publish_snapshot();
+        }
+    });
     tokio::spawn(listen(listener, pool, me, hub));
     Ok(())
 }

@@ -29,8 +29,27 @@ struct Tab {
 type Tabs = HashMap<UserId, HashMap<u64, Tab>>;
 
 /// What other Hearth processes on the same database said of each user's presence there,
-/// by process.
-type Remote = HashMap<UserId, HashMap<u64, Status>>;
+/// by process, and when. Each process repeats what it knows every `bus::SNAPSHOT_EVERY`;
+/// what has not been heard for `REMOTE_TTL` (a process that died) no longer counts.
+type Remote = HashMap<UserId, HashMap<u64, Heard>>;
+
+#[derive(Clone, Copy)]
+struct Heard {
+    status: Status,
+    at: std::time::Instant,
+}
+
+const REMOTE_TTL: std::time::Duration = std::time::Duration::from_secs(90);
+
+/// The statuses other processes reported for `user`, still fresh.
+fn heard<'a>(remote: &'a Remote, user: &UserId) -> impl Iterator<Item = &'a Status> + Clone {
+    remote
+        .get(user)
+        .into_iter()
+        .flat_map(HashMap::values)
+        .filter(|h| h.at.elapsed() < REMOTE_TTL)
+        .map(|h| &h.status)
+}
 
 #[derive(Default)]
 pub struct Hub {
@@ -160,11 +179,35 @@ impl Hub {
                 let mut tabs = lock(&self.sockets);
                 let last_seen = lock(&self.last_seen);
                 let mut remote = lock(&self.remote);
-                let theirs = remote.entry(user).or_default();
-                theirs.insert(origin, status);
+                let at = std::time::Instant::now();
+                remote.entry(user).or_default().insert(origin, Heard { status, at });
                 announce(&mut tabs, &last_seen, &remote, user);
             }
+            Relayed::Snapshot { online } => {
+                // Everyone that process has: what it no longer lists went offline there.
+                let mut remote = lock(&self.remote);
+                let at = std::time::Instant::now();
+                for theirs in remote.values_mut() {
+                    theirs.remove(&origin);
+                }
+                for (user, status) in online {
+                    remote.entry(user).or_default().insert(origin, Heard { status, at });
+                }
+                remote.retain(|_, theirs| !theirs.is_empty());
+            }
         }
+    }
+
+    /// Tells the other processes who is connected here (the bus does it now and then).
+    pub fn publish_snapshot(&self) {
+        let tabs = lock(&self.sockets);
+        let last_seen = lock(&self.last_seen);
+        let none = Remote::new();
+        let online = tabs
+            .keys()
+            .map(|u| (*u, status_in(&tabs, &last_seen, &none, u)))
+            .collect();
+        self.relay(|| Relayed::Snapshot { online });
     }
 
     /// Tells every socket the server is going away (they close with 1001, and browsers
@@ -192,8 +235,8 @@ impl Hub {
         let tabs = lock(&self.sockets);
         let remote = lock(&self.remote);
         let elsewhere = remote
-            .iter()
-            .filter(|(user, s)| !tabs.contains_key(user) && s.values().any(|s| s.online))
+            .keys()
+            .filter(|user| !tabs.contains_key(user) && heard(&remote, user).any(|s| s.online))
             .count();
         tabs.len() + elsewhere
     }
@@ -278,7 +321,7 @@ fn status_in(
     user: &UserId,
 ) -> Status {
     let here = all_away(tabs, user);
-    let there = remote.get(user).into_iter().flat_map(HashMap::values);
+    let there = heard(remote, user);
     let online_there: Vec<&Status> = there.clone().filter(|s| s.online).collect();
     if here.is_some() || !online_there.is_empty() {
         return Status {
@@ -418,5 +461,18 @@ mod tests {
         let s = hub.status(&bob);
         assert!(!s.online);
         assert!(s.last_seen.is_some_and(|t| t > 5), "the later of here and there");
+        // A snapshot says who is connected there; the next one, without carol, that she
+        // left.
+        let carol = UserId([3; 16]);
+        let on = Status {
+            online: true,
+            away: false,
+            last_seen: None,
+        };
+        hub.deliver(8, Relayed::Snapshot { online: vec![(carol, on)] });
+        assert!(hub.is_online(&carol));
+        assert_eq!(hub.online_count(), 2, "alice here, carol there");
+        hub.deliver(8, Relayed::Snapshot { online: vec![] });
+        assert!(!hub.is_online(&carol));
     }
 }

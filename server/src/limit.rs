@@ -144,7 +144,9 @@ enum Door {
 fn door(path: &str) -> Option<Door> {
     match path.strip_prefix("/api/")? {
         "login" | "recovery_keys" | "recover" | "change_password" | "rotate_identity"
-        | "totp_begin" | "totp_confirm" | "totp_disable" | "finish_setup" => Some(Door::Secret),
+        | "totp_begin" | "totp_confirm" | "totp_disable" | "finish_setup" | "admin_unlock" => {
+            Some(Door::Secret)
+        }
         "register" => Some(Door::Register),
         "prelogin" => Some(Door::Prelogin),
         _ => None,

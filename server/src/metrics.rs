@@ -1,7 +1,8 @@
 //! `GET /metrics` in Prometheus's text format: connections, messages, request latencies.
 //! Counts only, but counts are metadata too (how many people are online, how busy the
-//! server is), so only this machine may read them, or whoever presents the token set
-//! with --metrics-token; anyone else gets 404.
+//! server is): without --metrics-token only this machine may read them; with one, only
+//! who presents it (also from this machine, which may be a proxy passing the LAN on).
+//! Anyone else gets 404.
 
 use crate::state::Hearth;
 use axum::extract::{Request, State};
@@ -105,11 +106,12 @@ pub async fn serve(State(s): State<Arc<Hearth>>, req: Request) -> Response {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let token_ok = match (&s.metrics.token, bearer) {
+    let allowed = match (&s.metrics.token, bearer) {
         (Some(t), Some(b)) => bool::from(subtle::ConstantTimeEq::ct_eq(t.as_bytes(), b.as_bytes())),
-        _ => false,
+        (Some(_), None) => false,
+        (None, _) => local,
     };
-    if !local && !token_ok {
+    if !allowed {
         return StatusCode::NOT_FOUND.into_response();
     }
     let online = s.hub.online_count();

@@ -52,6 +52,9 @@ impl Hearth {
             .await?
             .filter(|u| u.pending)
             .ok_or_else(bad)?;
+        if pending.disabled {
+            return Err(Error::Forbidden(crate::state::DISABLED));
+        }
         if !auth::verify(&pending.verifier_salt, &pending.verifier, old) {
             return Err(bad());
         }

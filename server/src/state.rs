@@ -26,7 +26,7 @@ use protocol::{Bytes, ConversationId, MessageId, UserId, validate};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-const DISABLED: &str = "This account is disabled; ask an admin.";
+pub(crate) const DISABLED: &str = "This account is disabled; ask an admin.";
 
 pub struct Hearth {
     pub db: DatabaseConnection,
@@ -161,6 +161,10 @@ impl Hearth {
             .ok_or_else(bad)?;
         if !auth::verify(&rec.verifier_salt, &rec.verifier, secret) {
             return Err(bad());
+        }
+        // Only once the key is proven does the answer say the account is disabled.
+        if user.disabled {
+            return Err(Error::Forbidden(DISABLED));
         }
         Ok(user)
     }

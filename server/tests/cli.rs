@@ -45,13 +45,26 @@ async fn admin_create_reset_and_list() {
         .call("finish_setup", None, json!({ "username": "olga", "old_auth_secret": auth, "registration": reg }))
         .await;
     assert_eq!(res.status(), 200);
+    let cookie = common::session_cookie(&res);
     let session: protocol::api::Session = res.json().await.unwrap();
     assert!(session.me.is_admin);
 
     // A reset from the terminal: the own password stops working, a new temporary one
-    // asks for a new own one.
+    // asks for a new own one, and her open tab on the running server closes (it checks
+    // its session every 10 s).
+    let mut tab = p.socket(Some(&cookie), Some(&p.own_origin())).await.unwrap();
     let (ok, out) = process::run(&["--data", &d, "admin", "reset-password", "olga"]);
     assert!(ok, "{out}");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+        loop {
+            match tab.ws.next().await {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket closed after the reset");
     let own = p.auth_secret("olga", "olga's own phrase").await;
     assert_eq!(p.login("olga", &own).await.status(), 401);
     let again = p.auth_secret("olga", &temporary(&out)).await;
@@ -60,6 +73,17 @@ async fn admin_create_reset_and_list() {
     let (ok, out) = process::run(&["--data", &d, "admin", "list"]);
     assert!(ok, "{out}");
     assert!(out.contains("olga") && out.contains("admin, waiting for first login"), "{out}");
+
+    // The audit log has both, done from the command line.
+    let db = server::db::connect(&format!("sqlite://{}", dir.path().join("hearth.db").display()))
+        .await
+        .unwrap();
+    let log = server::db::audit::page(&db, None).await.unwrap();
+    let got: Vec<_> = log.iter().map(|e| (e.actor.as_str(), e.action.as_str())).collect();
+    assert_eq!(
+        got,
+        [("(command line)", "reset password"), ("(command line)", "create admin account")]
+    );
 }
 
 #[tokio::test]

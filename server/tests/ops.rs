@@ -8,7 +8,7 @@ use common::process;
 #[tokio::test]
 async fn metrics_count_and_are_kept_from_the_network() {
     let dir = tempfile::tempdir().unwrap();
-    let p = process::spawn_at(dir.path(), None, [127, 0, 0, 1].into(), &["--metrics-token", "t0ken"]).await;
+    let p = process::spawn(dir.path(), None).await;
     let alice = p.register("alice", "pw one").await;
     let _tab = p.socket(Some(&alice.cookie), Some(&p.own_origin())).await.unwrap();
     let res = p.http.get(p.url("/metrics")).send().await.unwrap();
@@ -22,6 +22,20 @@ async fn metrics_count_and_are_kept_from_the_network() {
     ] {
         assert!(text.contains(line), "{line} in:\n{text}");
     }
+    drop(p);
+
+    // With a token, only who presents it, also from this machine (a proxy here could be
+    // passing the LAN on).
+    let p = process::spawn_at(dir.path(), None, [127, 0, 0, 1].into(), &["--metrics-token", "t0ken"]).await;
+    let status = |auth: Option<&'static str>| {
+        let mut req = p.http.get(p.url("/metrics"));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(None).await, 404);
+    assert_eq!(status(Some("Bearer t0ken")).await, 200);
     drop(p);
 
     // From another machine (this one's LAN address stands in): 404 without the token.

@@ -275,3 +275,72 @@ async fn file_limits_set_in_the_panel_apply_at_once() {
     let res = act(&s, &root, json!({ "do": "set_limits", "limits": { "max_upload": 0, "quota": 1 } })).await;
     assert_eq!(res.status(), 400);
 }
+
+#[tokio::test]
+async fn the_password_confirmation_is_per_session_and_runs_out() {
+    use sea_orm::ConnectionTrait;
+    let s = common::start().await;
+    let root = s.register("root", "pw zero").await;
+    let auth = s.auth_secret("root", "pw zero").await;
+    let other_tab = common::session_cookie(&s.login("root", &auth).await);
+    assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
+    assert_eq!(
+        s.call("admin_overview", Some(&other_tab), json!({ "since": 0 })).await.status(),
+        403,
+        "another session of the same admin has not confirmed"
+    );
+    // Fifteen minutes later (moved back in the database, as time would).
+    s.state
+        .db
+        .execute_unprepared("UPDATE sessions SET elevated_until = elevated_until - 901000")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.call("admin_overview", Some(&root.cookie), json!({ "since": 0 })).await.status(),
+        403,
+        "the confirmation ran out"
+    );
+}
+
+#[tokio::test]
+async fn locked_out_accounts_stay_out() {
+    let s = common::start().await;
+    let root = s.register("root", "pw zero").await;
+    let (ann, ann_key) = s.register_with_recovery("ann", "pw ann").await;
+    let bob = s.register("bob", "pw two").await;
+    let dave = s.register("dave", "pw four").await;
+    assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
+
+    // A deleted account's open session ends; a reset one's too.
+    act(&s, &root, json!({ "do": "delete", "user": bob.id })).await;
+    assert_eq!(s.call("me", Some(&bob.cookie), json!({})).await.status(), 401);
+    let (temp, temp_auth) = temporary("temporary 3");
+    act(&s, &root, json!({ "do": "reset_password", "user": dave.id, "password": temp })).await;
+    assert_eq!(s.call("me", Some(&dave.cookie), json!({})).await.status(), 401);
+
+    // Disabled while waiting for the first login: the temporary password finishes
+    // nothing. Disabled with a recovery key: the key opens nothing.
+    act(&s, &root, json!({ "do": "disable", "user": dave.id })).await;
+    let (reg, _) = s.registration_as("dave", "dave's new one", dave.id);
+    let res = s
+        .call("finish_setup", None, json!({ "username": "dave", "old_auth_secret": temp_auth, "registration": reg }))
+        .await;
+    assert_eq!(res.status(), 403);
+    act(&s, &root, json!({ "do": "disable", "user": ann.id })).await;
+    let (change, _) = common::recovery_change(&ann_key, &ann.keys, &ann.id, "another");
+    let res = s
+        .call("recover", None, json!({ "username": "ann", "change": change, "totp": null }))
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // The last admin who can sign in stays one: with carol an admin but disabled, root
+    // cannot step down.
+    let carol = s.register("carol", "pw three").await;
+    act(&s, &root, json!({ "do": "promote", "user": carol.id })).await;
+    act(&s, &root, json!({ "do": "disable", "user": carol.id })).await;
+    let res = act(&s, &root, json!({ "do": "demote", "user": root.id })).await;
+    assert_eq!(res.status(), 409);
+    act(&s, &root, json!({ "do": "enable", "user": carol.id })).await;
+    let res = act(&s, &root, json!({ "do": "demote", "user": root.id })).await;
+    assert_eq!(res.status(), 200);
+}

@@ -102,8 +102,9 @@ pub struct Config {
     #[arg(long, env = "HEARTH_MDNS_NAME", default_value = "hearth")]
     pub mdns_name: String,
 
-    /// Lets Prometheus on another machine read /metrics with `Authorization: Bearer
-    /// <token>` (from this machine it needs none). Unset: this machine only.
+    /// Who may read /metrics: those presenting `Authorization: Bearer <token>` (set it
+    /// when Prometheus runs elsewhere, or a proxy on this machine passes the LAN on).
+    /// Unset: this machine only.
     #[arg(long, env = "HEARTH_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
 

@@ -2,12 +2,14 @@
 //! deletion. Each is one transaction; those that lock someone out end their sessions in
 //! it and return the ended sessions' hashes (so their sockets can be cut).
 
-use super::entities::{key_pins, recovery, users};
+use super::entities::{key_pins, recovery, sessions, users};
 use crate::error::{Error, Result};
 use protocol::UserId;
 use protocol::crypto::kdf::{KdfParams, Salt};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 
 /// A temporary password for an existing account (an admin's reset): the account waits
 /// for its owner to choose a password and make new keys, its recovery wrap (of the old
@@ -40,6 +42,27 @@ pub async fn reset_password(
     txn.commit().await?;
     Ok(Some(ended))
 }
+/// Refuses to take the last admin who can sign in away (by demotion, disabling or
+/// deletion), so the server is never left without one. The admins' rows are locked
+/// (PostgreSQL; SQLite's write transaction already keeps other writers out), so two
+/// admins demoting each other at the same moment cannot both succeed.
+async fn keep_an_admin(txn: &DatabaseTransaction, user: &UserId) -> Result<()> {
+    let admins = users::Entity::find()
+        .filter(users::Column::IsAdmin.eq(true))
+        .filter(users::Column::Disabled.eq(false))
+        .filter(users::Column::DeletedAt.is_null())
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    let id = user.to_hex();
+    if admins.iter().any(|a| a.id == id) && admins.iter().all(|a| a.id == id) {
+        return Err(Error::Conflict(
+            "That is the last admin: make someone else an admin first.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Disables (or enables) an account; disabling ends its sessions. None: no such account.
 pub async fn set_disabled(
     db: &DatabaseConnection,
@@ -47,6 +70,9 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<Option<Vec<String>>> {
     let txn = super::write_txn(db).await?;
+    if disabled {
+        keep_an_admin(&txn, user).await?;
+    }
     let done = users::Entity::update_many()
         .col_expr(users::Column::Disabled, Expr::value(disabled))
         .filter(users::Column::Id.eq(user.to_hex()))
@@ -70,17 +96,13 @@ pub async fn set_disabled(
 pub async fn set_admin(db: &DatabaseConnection, user: &UserId, admin: bool) -> Result<bool> {
     let txn = super::write_txn(db).await?;
     if !admin {
-        let others = users::Entity::find()
-            .filter(users::Column::IsAdmin.eq(true))
-            .filter(users::Column::Disabled.eq(false))
-            .filter(users::Column::Id.ne(user.to_hex()))
-            .count(&txn)
+        keep_an_admin(&txn, user).await?;
+        // A later promotion asks for the password again.
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::ElevatedUntil, Expr::value(Option::<i64>::None))
+            .filter(sessions::Column::UserId.eq(user.to_hex()))
+            .exec(&txn)
             .await?;
-        if others == 0 {
-            return Err(Error::Conflict(
-                "That is the last admin: make someone else an admin first.".into(),
-            ));
-        }
     }
     let done = users::Entity::update_many()
         .col_expr(users::Column::IsAdmin, Expr::value(admin))
@@ -98,6 +120,7 @@ pub async fn set_admin(db: &DatabaseConnection, user: &UserId, admin: bool) -> R
 /// reads and checks, under "Deleted account". None: no such account.
 pub async fn delete(db: &DatabaseConnection, user: &UserId) -> Result<Option<Vec<String>>> {
     let txn = super::write_txn(db).await?;
+    keep_an_admin(&txn, user).await?;
     let id = user.to_hex();
     let done = users::Entity::update_many()
         // Not a valid username ('~'), so it can neither be logged in to nor collide; 25

@@ -77,8 +77,9 @@ pub async fn user(
             .map_err(|_| Error::Corrupt("session user"))?,
     )
     .await?;
-    // Disabling ends the sessions too; this holds even if one were left behind.
-    Ok(user.filter(|u| !u.disabled))
+    // Disabling, deleting and a password reset end the sessions too; this holds even if
+    // one were left behind (a login that raced the reset).
+    Ok(user.filter(|u| !u.disabled && !u.pending && u.deleted_at.is_none()))
 }
 
 /// True while the session exists (a socket checks again once registered, so a session

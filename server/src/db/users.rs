@@ -209,6 +209,7 @@ pub async fn finish_pending(db: &DatabaseConnection, pending_id: &str, u: NewUse
         .col_expr(users::Column::Pending, Expr::value(false))
         .filter(users::Column::Id.eq(pending_id))
         .filter(users::Column::Pending.eq(true))
+        .filter(users::Column::Disabled.eq(false))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
