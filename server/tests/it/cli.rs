@@ -1,7 +1,7 @@
 //! The command line: `hearth admin …`, and a backup taken while the server runs and
 //! restored into a fresh folder.
 
-mod common;
+use crate::common;
 
 use common::process;
 use futures::{SinkExt, StreamExt};

@@ -2,7 +2,7 @@
 //! fast as it can. Every message the server acknowledged must be there afterwards, once
 //! and intact, and SQLite must find its file sound.
 
-mod common;
+use crate::common;
 
 use common::process;
 use futures::{SinkExt, StreamExt};

@@ -1,6 +1,6 @@
 //! Accounts and server functions against a real server.
 
-mod common;
+use crate::common;
 
 use protocol::api::{LoginParams, Session};
 use protocol::crypto::kdf::derive_master;

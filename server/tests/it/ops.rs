@@ -1,7 +1,7 @@
 //! Operations: GET /metrics (this machine, or whoever has the token), and the name
 //! advertised by mDNS.
 
-mod common;
+use crate::common;
 
 use common::process;
 

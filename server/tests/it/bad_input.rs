@@ -2,7 +2,7 @@
 //! clear 4xx error (a JSON message, never a 5xx), the server keeps serving, and nothing
 //! stored is lost or changed. Classes covered elsewhere are named at the end.
 
-mod common;
+use crate::common;
 
 use protocol::api::{ConversationSummary, HistoryPage, Person};
 use protocol::frames::{ErrorCode, ServerFrame};

@@ -1,7 +1,7 @@
 //! The sessions list: each browser signed in, where from, and ending them (the ended
 //! browser's socket is cut off and its cookie refused), owner checked in the query.
 
-mod common;
+use crate::common;
 
 use protocol::api::SessionInfo;
 use serde_json::json;

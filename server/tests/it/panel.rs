@@ -2,7 +2,7 @@
 //! an admin who has not confirmed the password lately; each action does what it says,
 //! takes effect at once and lands in the audit log.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, User};
 use protocol::api::admin::{AdminReply, AuditEntry, Overview, UserSummary};

@@ -1,7 +1,7 @@
 //! Two-step login against a real server: enrol with a confirmed code, log in with a
 //! code (each code once) or a recovery code (each once), turn off with password + code.
 
-mod common;
+use crate::common;
 
 use protocol::api::{TotpEnrolment, TotpStatus};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! Two Hearth processes on one PostgreSQL database (run with HEARTH_TEST_POSTGRES, as
 //! `.ci/run` does): people connected to different processes talk live.
 
-mod common;
+use crate::common;
 
 use common::process;
 use protocol::frames::{ClientFrame, ServerFrame};

@@ -2,7 +2,7 @@
 //! members without the role; commits that do not verify are refused; keys reach only
 //! members of the verified roster; invites and the Everyone room.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, User};
 use protocol::api::group::{GroupState, INVITE_MAX_MS};

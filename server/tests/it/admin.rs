@@ -1,7 +1,7 @@
 //! The admin functions behind the admin slash commands: refused to everyone else with
 //! 403 (before doing anything), and doing what they say for the admin.
 
-mod common;
+use crate::common;
 
 use protocol::api::admin::UserSummary;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The WebSocket against a real server: authentication, Origin, limits, bad frames and
 //! idempotent sends.
 
-mod common;
+use crate::common;
 
 use protocol::api::ConversationSummary;
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, ServerFrame};

@@ -2,7 +2,7 @@
 //! who may fetch, limits refused before storing, broken-off uploads leave nothing, and
 //! blobs that were tampered with do not open.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, User};
 use protocol::crypto::file::{FileKey, Opener, Sealer, blob_len};

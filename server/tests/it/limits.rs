@@ -1,7 +1,7 @@
 //! Rate limits: repeated failures are answered 429 with Retry-After, per address and per
 //! account, and a refused attempt never reaches the password check.
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 use std::net::IpAddr;

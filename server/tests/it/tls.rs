@@ -2,7 +2,7 @@
 //! the CA (and only by such a client), cookies carry the right flags, and the plain port
 //! shows the trust page and redirects everything else.
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 

@@ -1,0 +1,21 @@
+//! The server's integration tests, one binary (one link, one file on disk) for all:
+//! a real server on an ephemeral port with a temporary database, and the `hearth`
+//! binary itself where a process is needed.
+
+mod common;
+
+mod admin;
+mod api;
+mod bad_input;
+mod cli;
+mod crash;
+mod files;
+mod groups;
+mod limits;
+mod ops;
+mod panel;
+mod processes;
+mod sessions;
+mod socket;
+mod tls;
+mod totp;
