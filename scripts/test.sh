@@ -21,7 +21,9 @@ say "server tests again on PostgreSQL (a throwaway server; two Hearth processes 
 PG_DIR="$(mktemp -d /tmp/hearth-pg.XXXXXX)"
 trap '"$ROOT/scripts/postgres.sh" stop "$PG_DIR"' EXIT
 PG_URL="$("$ROOT/scripts/postgres.sh" start "$PG_DIR")"
-HEARTH_TEST_POSTGRES="$PG_URL" cargo test --manifest-path "$ROOT/Cargo.toml" -p server
+# The same package selection as above, so nothing is rebuilt (features unify per
+# selection); only the server's integration tests touch the database.
+HEARTH_TEST_POSTGRES="$PG_URL" cargo test --manifest-path "$ROOT/Cargo.toml" --workspace --exclude frontend --test it
 
 say "protocol vectors as WASM in headless Chromium (must agree with the native run)"
 (cd "$ROOT/protocol" && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test vectors)

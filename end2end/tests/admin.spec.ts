@@ -113,9 +113,12 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   await confirm(root, 'Remove admin');
   await expect(row(root, 'carol').locator('.tag', { hasText: 'Admin' })).toHaveCount(0);
 
-  // A new account with a temporary password.
+  // A new account with a temporary password. What is typed survives the panel's
+  // refresh every 5 s.
   const made = root.getByRole('form', { name: 'New account' });
   await made.getByLabel('Username').fill('dave');
+  await root.waitForTimeout(6_000);
+  await expect(made.getByLabel('Username')).toHaveValue('dave');
   const davesTemporary = await made.getByLabel('Temporary password').inputValue();
   await made.getByRole('button', { name: 'Make account' }).click();
   await expect(notice).toContainText(davesTemporary, { timeout: 30_000 });

@@ -79,12 +79,20 @@ impl Panel {
             match api::admin_overview(browser::midnight_ms()).await {
                 Ok(o) => {
                     self.overview.set(Some(o));
-                    self.gate.set(Gate::Open);
+                    self.open_gate(Gate::Open);
                 }
-                Err(crate::ApiError::Forbidden(_)) => self.gate.set(Gate::Locked),
+                Err(crate::ApiError::Forbidden(_)) => self.open_gate(Gate::Locked),
                 Err(e) => self.error.set(Some(e.to_string())),
             }
         });
+    }
+
+    /// Moves the gate only when it changes: setting it re-renders the whole panel, which
+    /// would throw away what the admin is typing at every refresh.
+    fn open_gate(self, gate: Gate) {
+        if self.gate.get_untracked() != gate {
+            self.gate.set(gate);
+        }
     }
 
     /// Does `action`, then says `done` and refreshes.
