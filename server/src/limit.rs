@@ -120,12 +120,19 @@ impl Default for Limits {
 impl Limits {
     /// The limits, with `registrations` accounts per address in a burst.
     pub fn new(registrations: u32) -> Self {
+        Self::with_rate(registrations, 10)
+    }
+
+    /// The limits, with `registrations` accounts per address in a burst and `per_second`
+    /// messages per person after a burst of 60.
+    pub fn with_rate(registrations: u32, per_second: u32) -> Self {
+        let every = Duration::from_micros(1_000_000 / u64::from(per_second.max(1)));
         Self {
             failures_by_address: Limiter::new(10, Duration::from_secs(60)),
             failures_by_account: Limiter::new(10, Duration::from_secs(60)),
             registrations: Limiter::new(registrations, Duration::from_secs(30)),
             prelogins: Limiter::new(60, Duration::from_secs(1)),
-            sends: Limiter::new(60, Duration::from_millis(100)),
+            sends: Limiter::new(60, every),
             typing: Limiter::new(5, Duration::from_secs(1)),
             reads: Limiter::new(30, Duration::from_millis(200)),
         }

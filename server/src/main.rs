@@ -95,7 +95,10 @@ async fn run() -> anyhow::Result<()> {
             secure: rustls.is_some() || config.secure_cookies,
         },
         files,
-        limits: Arc::new(Limits::new(config.registrations_per_address)),
+        limits: Arc::new(Limits::with_rate(
+            config.registrations_per_address,
+            config.message_rate,
+        )),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
         metrics: Arc::new(server::metrics::Metrics::with_token(config.metrics_token.clone())),

@@ -1,6 +1,7 @@
 //! Listening: the app over plain HTTP, or over HTTPS with the trust page (or a redirect)
 //! on the plain port. Every connection's peer address reaches the handlers, for the
-//! rate limits.
+//! rate limits. Every connection has TCP_NODELAY: a chat message is a small write that
+//! must leave now, not wait up to 40 ms for Nagle's algorithm and a delayed ACK.
 
 use axum::Router;
 use axum_server::Handle;
@@ -15,6 +16,12 @@ pub async fn plain(
     app: Router,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY: {e}");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -31,6 +38,7 @@ pub async fn https(
     handle: Handle<SocketAddr>,
 ) -> std::io::Result<()> {
     axum_server::from_tcp_rustls(listener, tls)?
+        .map(|tls| tls.acceptor(axum_server::accept::NoDelayAcceptor::new()))
         .handle(handle)
         .serve(app.into_make_service_with_connect_info::<SocketAddr>())
         .await

@@ -112,6 +112,11 @@ pub struct Config {
     /// (raise it when a whole class registers from one machine).
     #[arg(long, env = "HEARTH_REGISTRATIONS_PER_ADDRESS", default_value_t = 30)]
     pub registrations_per_address: u32,
+
+    /// Messages (with edits and reactions) one person may send per second after a burst
+    /// of 60; faster ones wait their turn. Raise it for a load test.
+    #[arg(long, env = "HEARTH_MESSAGE_RATE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub message_rate: u32,
 }
 
 /// "1048576", "500MB", "500M", "2GiB", "2G" (K, M, G and T count in 1024s here: a
