@@ -191,24 +191,7 @@ pub async fn run(
             Ok::<_, anyhow::Error>((ack, tx))
         }));
     }
-    let mut ack = Vec::new();
-    let mut keep = Vec::new();
-    for t in tasks {
-        let (a, tx) = t.await??;
-        ack.extend(a);
-        keep.push(tx);
-    }
-    let mut delivery = Vec::new();
-    for r in readers {
-        delivery.extend(r.await??);
-    }
-    Ok(Outcome {
-        elapsed: t0.elapsed(),
-        accepted: expected,
-        delivered: delivery.len(),
-        delivery,
-        ack,
-    })
+    finish(t0, expected, tasks, readers).await
 }
 
 /// The same traffic through the bare relay: `sockets.len()` sockets, the first `senders`
@@ -262,9 +245,18 @@ pub async fn run_bare(sockets: Vec<Socket>, senders: usize, each: u32, size: usi
             Ok::<_, anyhow::Error>((ack, tx))
         }));
     }
+    finish(sending, expected, tasks, readers).await
+}
+
+type Sender<T> = tokio::task::JoinHandle<anyhow::Result<(Vec<Duration>, T)>>;
+type Reader = tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>;
+
+/// Waits for the senders (keeping their sockets open until every reader is done) and the
+/// readers, and gathers the figures.
+async fn finish<T>(t0: Instant, expected: usize, senders: Vec<Sender<T>>, readers: Vec<Reader>) -> anyhow::Result<Outcome> {
     let mut ack = Vec::new();
     let mut keep = Vec::new();
-    for t in tasks {
+    for t in senders {
         let (a, tx) = t.await??;
         ack.extend(a);
         keep.push(tx);
@@ -274,7 +266,7 @@ pub async fn run_bare(sockets: Vec<Socket>, senders: usize, each: u32, size: usi
         delivery.extend(r.await??);
     }
     Ok(Outcome {
-        elapsed: sending.elapsed(),
+        elapsed: t0.elapsed(),
         accepted: expected,
         delivered: delivery.len(),
         delivery,
