@@ -4,7 +4,9 @@
 use crate::ApiError;
 use http::HeaderMap;
 use protocol::Bytes;
-use protocol::api::admin::{AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary};
+use protocol::api::admin::{
+    AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary,
+};
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HistoryPage, LoginParams, Person, Profile, Registration, Session,

@@ -37,7 +37,10 @@ async fn connection(tcp: tokio::net::TcpStream, id: u64, peers: Peers) {
     };
     let (mut sink, mut stream) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    peers.lock().unwrap_or_else(|p| p.into_inner()).insert(id, tx);
+    peers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id, tx);
     let writer = tokio::spawn(async move {
         while let Some(m) = rx.recv().await {
             if sink.send(m).await.is_err() {
@@ -72,7 +75,9 @@ impl Relay {
         let out = child.stdout.take().context("relay stdout")?;
         let port = tokio::task::spawn_blocking(move || {
             let mut line = String::new();
-            std::io::BufReader::new(out).read_line(&mut line).map(|_| line)
+            std::io::BufReader::new(out)
+                .read_line(&mut line)
+                .map(|_| line)
         })
         .await??;
         let url = format!("ws://127.0.0.1:{}", port.trim());

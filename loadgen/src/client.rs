@@ -50,7 +50,11 @@ async fn register(http: &reqwest::Client, base: &str, name: String) -> anyhow::R
         .send()
         .await?;
     if !res.status().is_success() {
-        bail!("register: {} {}", res.status(), res.text().await.unwrap_or_default());
+        bail!(
+            "register: {} {}",
+            res.status(),
+            res.text().await.unwrap_or_default()
+        );
     }
     let cookie = res
         .headers()
@@ -75,7 +79,10 @@ pub async fn provision(base: &str, n: usize) -> anyhow::Result<Vec<User>> {
         .await
         .into_iter()
         .collect::<anyhow::Result<_>>()?;
-    println!("provisioned {n} accounts in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "provisioned {n} accounts in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(users)
 }
 
@@ -124,7 +131,8 @@ async fn open(
     let tcp = socket.connect(format!("{host}:{port}").parse()?).await?;
     // As a browser's would be: small frames leave at once.
     tcp.set_nodelay(true)?;
-    let (ws, _) = tokio_tungstenite::client_async(req, tokio_tungstenite::MaybeTlsStream::Plain(tcp)).await?;
+    let (ws, _) =
+        tokio_tungstenite::client_async(req, tokio_tungstenite::MaybeTlsStream::Plain(tcp)).await?;
     Ok(ws)
 }
 
@@ -186,7 +194,11 @@ pub async fn ping_pong(
 
 /// The same exchange through the bare relay, with frames of the same size (marked with
 /// who sent them: the relay echoes each to its sender too).
-pub async fn bare_ping_pong(x: &mut Socket, y: &mut Socket, rounds: usize) -> anyhow::Result<Vec<Duration>> {
+pub async fn bare_ping_pong(
+    x: &mut Socket,
+    y: &mut Socket,
+    rounds: usize,
+) -> anyhow::Result<Vec<Duration>> {
     let frame = send_frame(ConversationId(1))?;
     let (fx, fy) = (format!("x{frame}"), format!("y{frame}"));
     let mut rtts = Vec::with_capacity(rounds);

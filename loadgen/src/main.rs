@@ -131,7 +131,9 @@ async fn dm(hearth: &server::Hearth, rounds: usize) -> anyhow::Result<()> {
     let mut y = client::connect_bare(&base.url, 1).await?;
     let bare = client::bare_ping_pong(&mut x, &mut y, rounds).await?;
     let (h, b) = (stats::Summary::of(&rtts), stats::Summary::of(&bare));
-    println!("dm: {rounds} round trips (300-byte envelopes; each message stored before it is relayed)");
+    println!(
+        "dm: {rounds} round trips (300-byte envelopes; each message stored before it is relayed)"
+    );
     println!("  hearth      {h}");
     println!("  bare relay  {b}");
     println!(
@@ -177,7 +179,9 @@ async fn room(hearth: &server::Hearth, u: usize, s: usize, m: u32) -> anyhow::Re
     // The baseline's frames are as long as Hearth's.
     let size = room::sealed(conv, &chain, &key, &users[0], 0)?.1.len();
     let b = room::run_bare(bare, s, m, size).await?;
-    println!("room: {u} members online, {s} senders × {m} messages, closed loop (each message committed before its ack)");
+    println!(
+        "room: {u} members online, {s} senders × {m} messages, closed loop (each message committed before its ack)"
+    );
     h.print("hearth");
     b.print("bare relay");
     let rate = |o: &room::Outcome| o.delivered as f64 / o.elapsed.as_secs_f64();

@@ -7,9 +7,7 @@ use crate::client::{Socket, User};
 use crate::stats::Summary;
 use anyhow::{Context as _, bail};
 use futures::{SinkExt, StreamExt};
-use protocol::crypto::group::{
-    Chain, EpochKey, Member, Role, Settings, genesis, keys, message,
-};
+use protocol::crypto::group::{Chain, EpochKey, Member, Role, Settings, genesis, keys, message};
 use protocol::frames::{ClientFrame, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId};
 use std::collections::HashMap;
@@ -50,7 +48,10 @@ fn member(u: &User) -> Member {
 }
 
 /// A group of everyone in `users`, made by the first; its chain and key.
-pub async fn group(base: &str, users: &[User]) -> anyhow::Result<(ConversationId, Chain, EpochKey)> {
+pub async fn group(
+    base: &str,
+    users: &[User],
+) -> anyhow::Result<(ConversationId, Chain, EpochKey)> {
     let http = reqwest::Client::new();
     let owner = &users[0];
     let conv: ConversationId = http
@@ -68,12 +69,20 @@ pub async fn group(base: &str, users: &[User]) -> anyhow::Result<(ConversationId
         history: true,
         open: false,
     };
-    let mut body = genesis(conv, member(owner), users[1..].iter().map(member).collect(), settings);
+    let mut body = genesis(
+        conv,
+        member(owner),
+        users[1..].iter().map(member).collect(),
+        settings,
+    );
     let key = EpochKey::generate()?;
     let mut wraps = Vec::new();
     for u in users {
         let to = u.keys.public(u.id).agreement;
-        wraps.push((u.id, keys::wrap(&key, body.group, body.epoch, &u.id, &to, &owner.keys)?));
+        wraps.push((
+            u.id,
+            keys::wrap(&key, body.group, body.epoch, &u.id, &to, &owner.keys)?,
+        ));
     }
     body.key = Some(key.commitment_bytes()?);
     body.wraps = keys::wraps_hash(&wraps);
@@ -89,14 +98,23 @@ pub async fn group(base: &str, users: &[User]) -> anyhow::Result<(ConversationId
         .send()
         .await?;
     if !res.status().is_success() {
-        bail!("creating the group: {}", res.text().await.unwrap_or_default());
+        bail!(
+            "creating the group: {}",
+            res.text().await.unwrap_or_default()
+        );
     }
     let chain = Chain::verify(vec![commit])?;
     Ok((conv, chain, key))
 }
 
 /// A message frame as a browser seals it (200 bytes of text, padded and signed).
-pub fn sealed(conv: ConversationId, chain: &Chain, key: &EpochKey, sender: &User, n: u32) -> anyhow::Result<([u8; 16], String)> {
+pub fn sealed(
+    conv: ConversationId,
+    chain: &Chain,
+    key: &EpochKey,
+    sender: &User,
+    n: u32,
+) -> anyhow::Result<([u8; 16], String)> {
     let id = ClientMsgId(protocol::crypto::random_array()?);
     let head = chain.head().context("head")?;
     let epoch = chain.current_key_epoch().context("key epoch")?;
@@ -150,7 +168,10 @@ pub async fn run(
                 let Message::Text(t) = m else { continue };
                 match ServerFrame::decode(t.as_str())? {
                     ServerFrame::Message(m) => {
-                        let at = started.lock().ok().and_then(|s| s.get(&m.client_id.0).copied());
+                        let at = started
+                            .lock()
+                            .ok()
+                            .and_then(|s| s.get(&m.client_id.0).copied());
                         got.push(at.map(|a| a.elapsed()).unwrap_or_default());
                     }
                     ServerFrame::Ack { .. } => {
@@ -196,7 +217,12 @@ pub async fn run(
 
 /// The same traffic through the bare relay: `sockets.len()` sockets, the first `senders`
 /// send `each` frames of `size` bytes, each after the relay echoed the last.
-pub async fn run_bare(sockets: Vec<Socket>, senders: usize, each: u32, size: usize) -> anyhow::Result<Outcome> {
+pub async fn run_bare(
+    sockets: Vec<Socket>,
+    senders: usize,
+    each: u32,
+    size: usize,
+) -> anyhow::Result<Outcome> {
     let expected = senders * each as usize;
     let t0 = Instant::now();
     let mut readers = Vec::new();
@@ -215,7 +241,10 @@ pub async fn run_bare(sockets: Vec<Socket>, senders: usize, each: u32, size: usi
                     .context("closed")??;
                 let Message::Text(t) = m else { continue };
                 // "sender(8) nanos-since-start(20) padding"
-                let nanos: u64 = t.get(8..28).and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+                let nanos: u64 = t
+                    .get(8..28)
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(0);
                 got.push(t0.elapsed().saturating_sub(Duration::from_nanos(nanos)));
                 if t.starts_with(&me) {
                     let _ = echo_tx.send(());
@@ -253,7 +282,12 @@ type Reader = tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>;
 
 /// Waits for the senders (keeping their sockets open until every reader is done) and the
 /// readers, and gathers the figures.
-async fn finish<T>(t0: Instant, expected: usize, senders: Vec<Sender<T>>, readers: Vec<Reader>) -> anyhow::Result<Outcome> {
+async fn finish<T>(
+    t0: Instant,
+    expected: usize,
+    senders: Vec<Sender<T>>,
+    readers: Vec<Reader>,
+) -> anyhow::Result<Outcome> {
     let mut ack = Vec::new();
     let mut keep = Vec::new();
     for t in senders {

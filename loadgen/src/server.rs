@@ -21,7 +21,9 @@ pub fn mib(bytes: u64) -> f64 {
 /// A free loopback port (another process could take it first; on a bench machine it does
 /// not happen).
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// Resident memory of a process, in bytes.

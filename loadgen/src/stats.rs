@@ -50,6 +50,9 @@ mod tests {
     fn nearest_rank() {
         let s: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
         let sum = Summary::of(&s);
-        assert_eq!((sum.p50, sum.p95, sum.p99, sum.max), (50.0, 95.0, 99.0, 100.0));
+        assert_eq!(
+            (sum.p50, sum.p95, sum.p99, sum.max),
+            (50.0, 95.0, 99.0, 100.0)
+        );
     }
 }

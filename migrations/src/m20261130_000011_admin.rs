@@ -59,7 +59,10 @@ impl MigrationTrait for Migration {
             .not_null()
             .default(false)
             .to_owned();
-        let deleted = ColumnDef::new(Users::DeletedAt).big_integer().null().to_owned();
+        let deleted = ColumnDef::new(Users::DeletedAt)
+            .big_integer()
+            .null()
+            .to_owned();
         for col in [disabled, deleted] {
             m.alter_table(
                 Table::alter()

@@ -80,11 +80,18 @@ pub async fn backup(data: &Path, database_url: &str, file: &Path) -> Result<Summ
     written
 }
 
-async fn snapshot_and_archive(data: &Path, db_path: &str, work: &Path, file: &Path) -> Result<Summary> {
+async fn snapshot_and_archive(
+    data: &Path,
+    db_path: &str,
+    work: &Path,
+    file: &Path,
+) -> Result<Summary> {
     let snapshot = work.join(DATABASE);
     let db = Database::connect(format!("sqlite://{db_path}?mode=ro")).await?;
     let quoted = snapshot.display().to_string().replace('\'', "''");
-    let vacuumed = db.execute_unprepared(&format!("VACUUM INTO '{quoted}'")).await;
+    let vacuumed = db
+        .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+        .await;
     db.close().await?;
     vacuumed?;
     let archive = work.join("archive");
@@ -113,9 +120,11 @@ fn write_archive(data: &Path, snapshot: &Path, to: &Path) -> Result<Summary> {
     for name in ["server.secret", "tls"] {
         let path = data.join(name);
         if path.is_file() {
-            tar.append_path_with_name(&path, name).map_err(io("adding", &path))?;
+            tar.append_path_with_name(&path, name)
+                .map_err(io("adding", &path))?;
         } else if path.is_dir() {
-            tar.append_dir_all(name, &path).map_err(io("adding", &path))?;
+            tar.append_dir_all(name, &path)
+                .map_err(io("adding", &path))?;
         }
     }
     // Finished uploads only: `uploads/tmp` holds uploads under way.
@@ -187,7 +196,10 @@ fn unpack(file: &Path, into: &Path) -> Result<Summary> {
     let mut archive = tar::Archive::new(GzDecoder::new(input));
     let not_ours = || Error::Command(format!("{} is not a Hearth backup", file.display()));
     let mut entries = archive.entries().map_err(|_| not_ours())?;
-    let first = entries.next().ok_or_else(not_ours)?.map_err(|_| not_ours())?;
+    let first = entries
+        .next()
+        .ok_or_else(not_ours)?
+        .map_err(|_| not_ours())?;
     if first.path().ok().as_deref() != Some(Path::new(MANIFEST)) {
         return Err(not_ours());
     }
@@ -197,7 +209,9 @@ fn unpack(file: &Path, into: &Path) -> Result<Summary> {
         let path = entry.path().map_err(|_| not_ours())?.into_owned();
         let kind = entry.header().entry_type();
         // unpack_in refuses absolute paths and `..`; links could point anywhere.
-        if !(kind.is_file() || kind.is_dir()) || !entry.unpack_in(into).map_err(io("unpacking into", into))? {
+        if !(kind.is_file() || kind.is_dir())
+            || !entry.unpack_in(into).map_err(io("unpacking into", into))?
+        {
             return Err(Error::Command(format!(
                 "{} holds something that is not a plain file in the data folder: {}",
                 file.display(),
@@ -210,7 +224,10 @@ fn unpack(file: &Path, into: &Path) -> Result<Summary> {
         }
     }
     if !into.join(DATABASE).is_file() {
-        return Err(Error::Command(format!("{} holds no database", file.display())));
+        return Err(Error::Command(format!(
+            "{} holds no database",
+            file.display()
+        )));
     }
     Ok(summary)
 }

@@ -58,9 +58,10 @@ pub async fn start(db: &DatabaseConnection, hub: Arc<Hub>) -> Result<()> {
     let pool = db.get_postgres_connection_pool().clone();
     let mut listener = PgListener::connect_with(&pool).await.map_err(sql)?;
     listener.listen(CHANNEL).await.map_err(sql)?;
-    let me: u64 = u64::from_le_bytes(protocol::crypto::random_array().map_err(|_| {
-        Error::Config("no randomness for the process id".into())
-    })?);
+    let me: u64 = u64::from_le_bytes(
+        protocol::crypto::random_array()
+            .map_err(|_| Error::Config("no randomness for the process id".into()))?,
+    );
     let (tx, rx) = mpsc::unbounded_channel();
     hub.relay_to(tx);
     tokio::spawn(publish(pool.clone(), me, rx));

@@ -6,13 +6,12 @@
 use crate::auth;
 use crate::config::{AdminCommand, Command, Config};
 use crate::db;
-use crate::tls::{self, ca::Authority};
 use crate::error::{Error, Result};
+use crate::tls::{self, ca::Authority};
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
 use protocol::crypto::random_array;
 use protocol::validate;
 use sea_orm::DatabaseConnection;
-
 
 /// What the server stores for a password: the browser's derivation (Argon2id at today's
 /// parameters, then the auth secret) done here, and the verifier of that.
@@ -55,7 +54,11 @@ pub async fn create(
     if admin {
         db::accounts::set_admin(db, &user.user_id()?, true).await?;
     }
-    let what = if admin { "create admin account" } else { "create account" };
+    let what = if admin {
+        "create admin account"
+    } else {
+        "create account"
+    };
     db::audit::record(db, db::audit::CONSOLE, what, Some(&username), None).await
 }
 
@@ -88,7 +91,12 @@ pub async fn list(db: &DatabaseConnection) -> Result<String> {
             state.push("disabled");
         }
         let name: String = u.display_name.chars().take(24).collect();
-        out.push_str(&format!("{:<32}  {:<24}  {}\n", u.username, name, state.join(", ")));
+        out.push_str(&format!(
+            "{:<32}  {:<24}  {}\n",
+            u.username,
+            name,
+            state.join(", ")
+        ));
     }
     Ok(out)
 }
@@ -125,13 +133,19 @@ async fn run_command(config: &Config, command: &Command) -> Result<()> {
                 AdminCommand::Create { username, admin } => {
                     let password = protocol::crypto::temporary_password()?;
                     create(&db, username, *admin, &password).await?;
-                    println!("Made the account {username}. Its temporary password: {}", password.as_str());
+                    println!(
+                        "Made the account {username}. Its temporary password: {}",
+                        password.as_str()
+                    );
                     println!("At the first login with it, its owner chooses their own password.");
                 }
                 AdminCommand::ResetPassword { username } => {
                     let password = protocol::crypto::temporary_password()?;
                     reset_password(&db, username, &password).await?;
-                    println!("{username} is signed out everywhere. Their temporary password: {}", password.as_str());
+                    println!(
+                        "{username} is signed out everywhere. Their temporary password: {}",
+                        password.as_str()
+                    );
                     println!("At their next login they choose their own, and get new keys.");
                 }
             }

@@ -180,7 +180,10 @@ impl Hub {
                 let last_seen = lock(&self.last_seen);
                 let mut remote = lock(&self.remote);
                 let at = std::time::Instant::now();
-                remote.entry(user).or_default().insert(origin, Heard { status, at });
+                remote
+                    .entry(user)
+                    .or_default()
+                    .insert(origin, Heard { status, at });
                 announce(&mut tabs, &last_seen, &remote, user);
             }
             Relayed::Snapshot { online } => {
@@ -191,7 +194,10 @@ impl Hub {
                     theirs.remove(&origin);
                 }
                 for (user, status) in online {
-                    remote.entry(user).or_default().insert(origin, Heard { status, at });
+                    remote
+                        .entry(user)
+                        .or_default()
+                        .insert(origin, Heard { status, at });
                 }
                 remote.retain(|_, theirs| !theirs.is_empty());
             }
@@ -286,7 +292,6 @@ impl Hub {
             .map(|t| t.session.clone())
             .collect()
     }
-
 
     /// Queues a frame for everyone connected (a LAN server is small).
     pub fn broadcast(&self, frame: &ServerFrame) {
@@ -460,7 +465,10 @@ mod tests {
         hub.deliver(7, there(false, false, Some(5)));
         let s = hub.status(&bob);
         assert!(!s.online);
-        assert!(s.last_seen.is_some_and(|t| t > 5), "the later of here and there");
+        assert!(
+            s.last_seen.is_some_and(|t| t > 5),
+            "the later of here and there"
+        );
         // A snapshot says who is connected there; the next one, without carol, that she
         // left.
         let carol = UserId([3; 16]);
@@ -469,7 +477,12 @@ mod tests {
             away: false,
             last_seen: None,
         };
-        hub.deliver(8, Relayed::Snapshot { online: vec![(carol, on)] });
+        hub.deliver(
+            8,
+            Relayed::Snapshot {
+                online: vec![(carol, on)],
+            },
+        );
         assert!(hub.is_online(&carol));
         assert_eq!(hub.online_count(), 2, "alice here, carol there");
         hub.deliver(8, Relayed::Snapshot { online: vec![] });

@@ -2,10 +2,10 @@
 //! surface so integration tests can serve the same thing on an ephemeral port.
 
 pub mod admin;
-pub mod cli;
 pub mod auth;
 pub mod backup;
 pub mod bus;
+pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod db;

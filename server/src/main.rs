@@ -80,7 +80,12 @@ async fn run() -> anyhow::Result<()> {
         (Some(tls::own(cert, key).await?), None)
     } else {
         let (ca, rustls) = tls::local(&config.tls_path(), config.addr, &config.mdns_name).await?;
-        tls::watch(ca.clone(), rustls.clone(), config.addr, config.mdns_name.clone());
+        tls::watch(
+            ca.clone(),
+            rustls.clone(),
+            config.addr,
+            config.mdns_name.clone(),
+        );
         (Some(rustls), Some(ca))
     };
 
@@ -101,7 +106,9 @@ async fn run() -> anyhow::Result<()> {
         )),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
-        metrics: Arc::new(server::metrics::Metrics::with_token(config.metrics_token.clone())),
+        metrics: Arc::new(server::metrics::Metrics::with_token(
+            config.metrics_token.clone(),
+        )),
     });
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {
@@ -177,14 +184,21 @@ async fn stopping(state: Arc<Hearth>) {
 
 /// Answers to NAME.local on the LAN while the returned daemon lives (not when bound to
 /// loopback only, nor with an empty name); says so beside the addresses.
-fn advertise(config: &Config, at: std::net::SocketAddr, scheme: &str) -> Option<mdns_sd::ServiceDaemon> {
+fn advertise(
+    config: &Config,
+    at: std::net::SocketAddr,
+    scheme: &str,
+) -> Option<mdns_sd::ServiceDaemon> {
     let name = &config.mdns_name;
     if name.is_empty() || at.ip().is_loopback() {
         return None;
     }
     match server::mdns::advertise(name, at.port(), scheme == "https") {
         Ok(daemon) => {
-            println!("  {scheme}://{name}.local:{}  (by name, on devices that support mDNS)", at.port());
+            println!(
+                "  {scheme}://{name}.local:{}  (by name, on devices that support mDNS)",
+                at.port()
+            );
             Some(daemon)
         }
         Err(e) => {

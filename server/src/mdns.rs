@@ -26,7 +26,11 @@ pub fn advertise(name: &str, port: u16, https: bool) -> Result<ServiceDaemon> {
     }
     let fail = |e: mdns_sd::Error| Error::Config(format!("mDNS: {e}"));
     let daemon = ServiceDaemon::new().map_err(fail)?;
-    let kind = if https { "_https._tcp.local." } else { "_http._tcp.local." };
+    let kind = if https {
+        "_https._tcp.local."
+    } else {
+        "_http._tcp.local."
+    };
     let host = format!("{}.local.", name.to_ascii_lowercase());
     let info = ServiceInfo::new(kind, "Hearth", &host, "", port, &[("path", "/")][..])
         .map_err(fail)?

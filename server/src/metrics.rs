@@ -57,24 +57,58 @@ impl Metrics {
     fn render(&self, connections: usize, online: usize, uptime: u64) -> String {
         let mut o = String::new();
         let gauges = [
-            ("hearth_socket_connections", "gauge", "Open WebSockets (browser tabs) on this process.", connections as u64),
-            ("hearth_users_online", "gauge", "People with a tab open, on any process.", online as u64),
-            ("hearth_messages_total", "counter", "Messages stored through this process.", self.messages.load(Relaxed)),
-            ("hearth_uptime_seconds", "gauge", "Seconds since this process started.", uptime),
+            (
+                "hearth_socket_connections",
+                "gauge",
+                "Open WebSockets (browser tabs) on this process.",
+                connections as u64,
+            ),
+            (
+                "hearth_users_online",
+                "gauge",
+                "People with a tab open, on any process.",
+                online as u64,
+            ),
+            (
+                "hearth_messages_total",
+                "counter",
+                "Messages stored through this process.",
+                self.messages.load(Relaxed),
+            ),
+            (
+                "hearth_uptime_seconds",
+                "gauge",
+                "Seconds since this process started.",
+                uptime,
+            ),
         ];
         for (name, kind, help, value) in gauges {
             head(&mut o, name, kind, help);
             let _ = writeln!(o, "{name} {value}");
         }
         let n = "hearth_http_requests_total";
-        head(&mut o, n, "counter", "HTTP requests answered, by status class.");
+        head(
+            &mut o,
+            n,
+            "counter",
+            "HTTP requests answered, by status class.",
+        );
         for (i, c) in self.by_class.iter().enumerate() {
             let _ = writeln!(o, "{n}{{class=\"{}xx\"}} {}", i + 1, c.load(Relaxed));
         }
         let n = "hearth_http_request_duration_seconds";
-        head(&mut o, n, "histogram", "Time to answer an HTTP request (a socket: until the upgrade).");
+        head(
+            &mut o,
+            n,
+            "histogram",
+            "Time to answer an HTTP request (a socket: until the upgrade).",
+        );
         for (i, bound) in BOUNDS.iter().enumerate() {
-            let _ = writeln!(o, "{n}_bucket{{le=\"{bound}\"}} {}", self.buckets[i].load(Relaxed));
+            let _ = writeln!(
+                o,
+                "{n}_bucket{{le=\"{bound}\"}} {}",
+                self.buckets[i].load(Relaxed)
+            );
         }
         let count = self.buckets[BOUNDS.len()].load(Relaxed);
         let _ = writeln!(o, "{n}_bucket{{le=\"+Inf\"}} {count}");
@@ -119,7 +153,10 @@ pub async fn serve(State(s): State<Arc<Hearth>>, req: Request) -> Response {
         .metrics
         .render(s.hub.connections(), online, s.started.elapsed().as_secs());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     )
         .into_response()

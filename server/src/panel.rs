@@ -161,7 +161,8 @@ impl Hearth {
                 Ok(AdminReply::Done)
             }
             AdminAction::CreateInvite { hours, uses } => {
-                if !(1..=INVITE_HOURS_MAX).contains(&hours) || !(1..=INVITE_USES_MAX).contains(&uses)
+                if !(1..=INVITE_HOURS_MAX).contains(&hours)
+                    || !(1..=INVITE_USES_MAX).contains(&uses)
                 {
                     return Err(Error::BadRequest(format!(
                         "An invite lasts 1 to {INVITE_HOURS_MAX} hours, for 1 to {INVITE_USES_MAX} people."
@@ -198,10 +199,13 @@ impl Hearth {
                         "A limit must be more than nothing.".into(),
                     ));
                 }
-                db::settings::set(&self.db, db::settings::MAX_UPLOAD, &limits.max_upload.to_string())
-                    .await?;
-                db::settings::set(&self.db, db::settings::QUOTA, &limits.quota.to_string())
-                    .await?;
+                db::settings::set(
+                    &self.db,
+                    db::settings::MAX_UPLOAD,
+                    &limits.max_upload.to_string(),
+                )
+                .await?;
+                db::settings::set(&self.db, db::settings::QUOTA, &limits.quota.to_string()).await?;
                 let detail = format!("upload {} B, quota {} B", limits.max_upload, limits.quota);
                 self.audit(actor, "set file limits", None, Some(detail))
                     .await?;
@@ -276,7 +280,10 @@ impl Hearth {
                     found.then(Vec::new),
                 )
             }
-            _ => ("end sessions", Some(db::sessions::end_all(&self.db, &id, None).await?)),
+            _ => (
+                "end sessions",
+                Some(db::sessions::end_all(&self.db, &id, None).await?),
+            ),
         };
         let ended = ended.ok_or_else(missing)?;
         self.hub.cut(&ended);

@@ -69,9 +69,10 @@ impl Hearth {
         let user = db::users::finish_pending(&self.db, &pending.id, new_user(reg)?).await?;
         tracing::info!(user = %user.id, "an admin-made account was set up by its owner");
         if had_keys {
-            self.hub.broadcast(&protocol::frames::ServerFrame::IdentityChanged {
-                user: user.user_id()?,
-            });
+            self.hub
+                .broadcast(&protocol::frames::ServerFrame::IdentityChanged {
+                    user: user.user_id()?,
+                });
         }
         self.start_session(&user, device).await
     }

@@ -8,7 +8,9 @@ use crate::hub::Hub;
 use app::backend::{Device, NewSession};
 use app::{ApiError, Backend};
 use axum::http::{HeaderMap, header};
-use protocol::api::admin::{AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary};
+use protocol::api::admin::{
+    AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary,
+};
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::api::{
     ConversationSummary, HISTORY_PAGE, HistoryPage, LoginParams, Person, Profile, Registration,
@@ -107,7 +109,9 @@ impl Hearth {
         use protocol::api::admin::RegistrationMode as Mode;
         let admission = match self.registration_mode().await? {
             Mode::Open => db::users::Admission::Open,
-            Mode::Invite => db::users::Admission::Invite(reg.invite.as_deref().map(auth::hash_token)),
+            Mode::Invite => {
+                db::users::Admission::Invite(reg.invite.as_deref().map(auth::hash_token))
+            }
             Mode::Closed => db::users::Admission::Closed,
         };
         let user = db::users::create(&self.db, new_user(reg)?, admission).await?;

@@ -6,7 +6,9 @@
 use super::server;
 use crate::ApiError;
 use leptos::server_fn::codec::Json;
-use protocol::api::admin::{AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary};
+use protocol::api::admin::{
+    AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary,
+};
 use protocol::crypto::kdf::AuthSecret;
 
 #[leptos::server(prefix = "/api", endpoint = "admin_users", input = Json)]

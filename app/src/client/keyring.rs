@@ -319,8 +319,7 @@ pub async fn unlock(username: String, password: String) -> Result<Unlocked, ApiE
 pub async fn finish(u: Unlocked, totp: Option<String>) -> Result<Arc<Keyring>, ApiError> {
     let session = match api::login(u.username.clone(), u.auth_secret.clone(), totp).await {
         Err(e @ ApiError::PasswordChangeNeeded(_, id)) => {
-            PENDING_SETUP
-                .with(|p| *p.borrow_mut() = Some((u.username.clone(), u.auth_secret, id)));
+            PENDING_SETUP.with(|p| *p.borrow_mut() = Some((u.username.clone(), u.auth_secret, id)));
             return Err(e);
         }
         other => other?,

@@ -121,24 +121,50 @@ pub struct Overview {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum AdminAction {
-    Disable { user: UserId },
-    Enable { user: UserId },
+    Disable {
+        user: UserId,
+    },
+    Enable {
+        user: UserId,
+    },
     /// Deletes the account; what it sent stays for the others.
-    Delete { user: UserId },
+    Delete {
+        user: UserId,
+    },
     /// A temporary password: the owner chooses their own at the next login and gets new
     /// keys, so history sealed to the old ones is lost (their recovery key could have
     /// kept it: the panel says so).
-    ResetPassword { user: UserId, password: TemporaryPassword },
+    ResetPassword {
+        user: UserId,
+        password: TemporaryPassword,
+    },
     /// Turns two-step login off (a lost phone).
-    ResetTwoStep { user: UserId },
-    Promote { user: UserId },
-    Demote { user: UserId },
-    EndSessions { user: UserId },
-    SetRegistration { mode: RegistrationMode },
+    ResetTwoStep {
+        user: UserId,
+    },
+    Promote {
+        user: UserId,
+    },
+    Demote {
+        user: UserId,
+    },
+    EndSessions {
+        user: UserId,
+    },
+    SetRegistration {
+        mode: RegistrationMode,
+    },
     /// A sign-up link valid for `hours`, for `uses` registrations.
-    CreateInvite { hours: u32, uses: u32 },
-    RevokeInvite { id: String },
-    SetLimits { limits: FileLimits },
+    CreateInvite {
+        hours: u32,
+        uses: u32,
+    },
+    RevokeInvite {
+        id: String,
+    },
+    SetLimits {
+        limits: FileLimits,
+    },
 }
 
 /// What an action gives back.
@@ -147,9 +173,14 @@ pub enum AdminAction {
 pub enum AdminReply {
     Done,
     /// The sessions ended.
-    Ended { sessions: u32 },
+    Ended {
+        sessions: u32,
+    },
     /// A new sign-up link's token (shown once) and its listing.
-    Invite { token: String, invite: SignupInvite },
+    Invite {
+        token: String,
+        invite: SignupInvite,
+    },
 }
 
 /// One entry of the audit log.

@@ -80,7 +80,11 @@ pub fn load_from(mut args: Vec<OsString>) -> Result<Loaded, clap::Error> {
             toml::Value::String(s) if takes_value => extra.push(format!("--{long}={s}").into()),
             toml::Value::Integer(n) if takes_value => extra.push(format!("--{long}={n}").into()),
             _ => {
-                let wants = if takes_value { "a string or a number" } else { "true or false" };
+                let wants = if takes_value {
+                    "a string or a number"
+                } else {
+                    "true or false"
+                };
                 return Err(invalid(format!(
                     "{}: `{key}` takes {wants}",
                     path.display()
@@ -242,18 +246,32 @@ mod tests {
         let file = dir.join("hearth.toml");
         std::fs::write(&file, "port = 9000\nmax-upload = \"5MiB\"\nno_tls = true\n").unwrap();
         let f = file.to_str().unwrap();
-        let l = load_from(args(&["hearth", "--config", f, "--port", "7000", "admin", "list"])).unwrap();
+        let l = load_from(args(&[
+            "hearth", "--config", f, "--port", "7000", "admin", "list",
+        ]))
+        .unwrap();
         assert_eq!(l.config.port, 7000, "the flag wins");
         assert_eq!(l.config.max_upload, 5 << 20, "the file's");
         assert!(l.config.no_tls);
-        assert!(matches!(l.config.command, Some(super::super::Command::Admin { .. })));
+        assert!(matches!(
+            l.config.command,
+            Some(super::super::Command::Admin { .. })
+        ));
         let printed = print_effective(&l);
         assert!(printed.contains("port = 7000  # flag"), "{printed}");
-        assert!(printed.contains("max-upload = \"5MiB\"  # file"), "{printed}");
-        assert!(printed.contains("https-port = 8443  # default"), "{printed}");
+        assert!(
+            printed.contains("max-upload = \"5MiB\"  # file"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("https-port = 8443  # default"),
+            "{printed}"
+        );
 
         std::fs::write(&file, "prot = 9000\n").unwrap();
-        let e = load_from(args(&["hearth", "--config", f])).err().expect("refused");
+        let e = load_from(args(&["hearth", "--config", f]))
+            .err()
+            .expect("refused");
         assert!(e.to_string().contains("no setting called `prot`"), "{e}");
         std::fs::write(&file, "no-tls = \"yes\"\n").unwrap();
         assert!(load_from(args(&["hearth", "--config", f])).is_err());
@@ -268,6 +286,9 @@ mod tests {
             without_password("postgres://hearth:s3cret@db/hearth"),
             "postgres://hearth:****@db/hearth"
         );
-        assert_eq!(without_password("sqlite://data/hearth.db"), "sqlite://data/hearth.db");
+        assert_eq!(
+            without_password("sqlite://data/hearth.db"),
+            "sqlite://data/hearth.db"
+        );
     }
 }

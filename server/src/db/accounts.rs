@@ -28,7 +28,10 @@ pub async fn reset_password(
         .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))
         .col_expr(users::Column::KdfT, Expr::value(kdf.t as i32))
         .col_expr(users::Column::KdfP, Expr::value(kdf.p as i32))
-        .col_expr(users::Column::VerifierSalt, Expr::value(verifier_salt.to_vec()))
+        .col_expr(
+            users::Column::VerifierSalt,
+            Expr::value(verifier_salt.to_vec()),
+        )
         .col_expr(users::Column::Verifier, Expr::value(verifier.to_vec()))
         .col_expr(users::Column::Pending, Expr::value(true))
         .filter(users::Column::Id.eq(user.to_hex()))
@@ -37,7 +40,9 @@ pub async fn reset_password(
     if done.rows_affected != 1 {
         return Ok(None);
     }
-    recovery::Entity::delete_by_id(user.to_hex()).exec(&txn).await?;
+    recovery::Entity::delete_by_id(user.to_hex())
+        .exec(&txn)
+        .await?;
     let ended = super::sessions::end_all_in(&txn, user, None).await?;
     txn.commit().await?;
     Ok(Some(ended))
@@ -99,7 +104,10 @@ pub async fn set_admin(db: &DatabaseConnection, user: &UserId, admin: bool) -> R
         keep_an_admin(&txn, user).await?;
         // A later promotion asks for the password again.
         sessions::Entity::update_many()
-            .col_expr(sessions::Column::ElevatedUntil, Expr::value(Option::<i64>::None))
+            .col_expr(
+                sessions::Column::ElevatedUntil,
+                Expr::value(Option::<i64>::None),
+            )
             .filter(sessions::Column::UserId.eq(user.to_hex()))
             .exec(&txn)
             .await?;
@@ -125,7 +133,10 @@ pub async fn delete(db: &DatabaseConnection, user: &UserId) -> Result<Option<Vec
     let done = users::Entity::update_many()
         // Not a valid username ('~'), so it can neither be logged in to nor collide; 25
         // characters fit the column.
-        .col_expr(users::Column::Username, Expr::value(format!("~{}", &id[..24])))
+        .col_expr(
+            users::Column::Username,
+            Expr::value(format!("~{}", &id[..24])),
+        )
         .col_expr(users::Column::DisplayName, Expr::value("Deleted account"))
         .col_expr(users::Column::Email, Expr::value(Option::<String>::None))
         .col_expr(users::Column::Verifier, Expr::value(vec![0u8; 32]))
@@ -140,8 +151,12 @@ pub async fn delete(db: &DatabaseConnection, user: &UserId) -> Result<Option<Vec
     if done.rows_affected != 1 {
         return Ok(None);
     }
-    recovery::Entity::delete_by_id(id.clone()).exec(&txn).await?;
-    key_pins::Entity::delete_by_id(id.clone()).exec(&txn).await?;
+    recovery::Entity::delete_by_id(id.clone())
+        .exec(&txn)
+        .await?;
+    key_pins::Entity::delete_by_id(id.clone())
+        .exec(&txn)
+        .await?;
     super::totp::remove(&txn, user).await?;
     let ended = super::sessions::end_all_in(&txn, user, None).await?;
     txn.commit().await?;

@@ -89,10 +89,7 @@ pub async fn revoke(db: &DatabaseConnection, id: &str) -> Result<bool> {
 /// up. One statement, so two people racing for the last use cannot both get it.
 pub async fn take(db: &impl ConnectionTrait, token_hash: &str) -> Result<bool> {
     let done = entity::Entity::update_many()
-        .col_expr(
-            entity::Column::Uses,
-            Expr::col(entity::Column::Uses).add(1),
-        )
+        .col_expr(entity::Column::Uses, Expr::col(entity::Column::Uses).add(1))
         .filter(entity::Column::TokenHash.eq(token_hash))
         .filter(entity::Column::ExpiresAt.gt(super::now_ms()))
         .filter(Expr::col(entity::Column::Uses).lt(Expr::col(entity::Column::MaxUses)))

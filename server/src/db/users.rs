@@ -200,11 +200,23 @@ pub async fn finish_pending(db: &DatabaseConnection, pending_id: &str, u: NewUse
         .col_expr(users::Column::KdfM, Expr::value(u.kdf.m_kib as i32))
         .col_expr(users::Column::KdfT, Expr::value(u.kdf.t as i32))
         .col_expr(users::Column::KdfP, Expr::value(u.kdf.p as i32))
-        .col_expr(users::Column::VerifierSalt, Expr::value(u.verifier_salt.to_vec()))
+        .col_expr(
+            users::Column::VerifierSalt,
+            Expr::value(u.verifier_salt.to_vec()),
+        )
         .col_expr(users::Column::Verifier, Expr::value(u.verifier.to_vec()))
-        .col_expr(users::Column::SigningKey, Expr::value(u.identity.signing.to_vec()))
-        .col_expr(users::Column::AgreementKey, Expr::value(u.identity.agreement.to_vec()))
-        .col_expr(users::Column::KeySignature, Expr::value(u.identity.signature.to_vec()))
+        .col_expr(
+            users::Column::SigningKey,
+            Expr::value(u.identity.signing.to_vec()),
+        )
+        .col_expr(
+            users::Column::AgreementKey,
+            Expr::value(u.identity.agreement.to_vec()),
+        )
+        .col_expr(
+            users::Column::KeySignature,
+            Expr::value(u.identity.signature.to_vec()),
+        )
         .col_expr(users::Column::WrappedKeys, Expr::value(u.wrapped_keys))
         .col_expr(users::Column::Pending, Expr::value(false))
         .filter(users::Column::Id.eq(pending_id))

@@ -69,7 +69,11 @@ pub fn current_names(bound: IpAddr, host: &str, mdns: &str) -> Vec<String> {
 
 /// The local CA (made if missing) and a rustls configuration for its current server
 /// certificate.
-pub async fn local(dir: &Path, bound: IpAddr, mdns: &str) -> Result<(Arc<Authority>, RustlsConfig)> {
+pub async fn local(
+    dir: &Path,
+    bound: IpAddr,
+    mdns: &str,
+) -> Result<(Arc<Authority>, RustlsConfig)> {
     let host = host_name();
     let names = current_names(bound, &host, mdns);
     let ca = Authority::load_or_create(dir, &host, &names)?;

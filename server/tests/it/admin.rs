@@ -148,9 +148,13 @@ async fn an_account_made_by_the_admin_gets_its_keys_at_its_first_login() {
     let (reg, _) = s.registration_as("dana", "dana's own", id);
     let (elsewhere, _) = s.registration("dana", "dana's own").await;
     assert_eq!(
-        s.call("finish_setup", None, json!({ "username": "dana", "old_auth_secret": &temp, "registration": elsewhere }))
-            .await
-            .status(),
+        s.call(
+            "finish_setup",
+            None,
+            json!({ "username": "dana", "old_auth_secret": &temp, "registration": elsewhere })
+        )
+        .await
+        .status(),
         400
     );
     let finish = |old: &protocol::crypto::kdf::AuthSecret, reg: &protocol::api::Registration| json!({ "username": "dana", "old_auth_secret": old, "registration": reg });

@@ -42,7 +42,11 @@ async fn admin_create_reset_and_list() {
     let id = common::setup_needed(res).await;
     let (reg, _) = p.registration_as("olga", "olga's own phrase", id);
     let res = p
-        .call("finish_setup", None, json!({ "username": "olga", "old_auth_secret": auth, "registration": reg }))
+        .call(
+            "finish_setup",
+            None,
+            json!({ "username": "olga", "old_auth_secret": auth, "registration": reg }),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let cookie = common::session_cookie(&res);
@@ -52,7 +56,10 @@ async fn admin_create_reset_and_list() {
     // A reset from the terminal: the own password stops working, a new temporary one
     // asks for a new own one, and her open tab on the running server closes (it checks
     // its session every 10 s).
-    let mut tab = p.socket(Some(&cookie), Some(&p.own_origin())).await.unwrap();
+    let mut tab = p
+        .socket(Some(&cookie), Some(&p.own_origin()))
+        .await
+        .unwrap();
     let (ok, out) = process::run(&["--data", &d, "admin", "reset-password", "olga"]);
     assert!(ok, "{out}");
     let closed = tokio::time::timeout(std::time::Duration::from_secs(15), async {
@@ -68,21 +75,36 @@ async fn admin_create_reset_and_list() {
     let own = p.auth_secret("olga", "olga's own phrase").await;
     assert_eq!(p.login("olga", &own).await.status(), 401);
     let again = p.auth_secret("olga", &temporary(&out)).await;
-    assert_eq!(common::setup_needed(p.login("olga", &again).await).await, id);
+    assert_eq!(
+        common::setup_needed(p.login("olga", &again).await).await,
+        id
+    );
 
     let (ok, out) = process::run(&["--data", &d, "admin", "list"]);
     assert!(ok, "{out}");
-    assert!(out.contains("olga") && out.contains("admin, waiting for first login"), "{out}");
+    assert!(
+        out.contains("olga") && out.contains("admin, waiting for first login"),
+        "{out}"
+    );
 
     // The audit log has both, done from the command line.
-    let db = server::db::connect(&format!("sqlite://{}", dir.path().join("hearth.db").display()))
-        .await
-        .unwrap();
+    let db = server::db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("hearth.db").display()
+    ))
+    .await
+    .unwrap();
     let log = server::db::audit::page(&db, None).await.unwrap();
-    let got: Vec<_> = log.iter().map(|e| (e.actor.as_str(), e.action.as_str())).collect();
+    let got: Vec<_> = log
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str()))
+        .collect();
     assert_eq!(
         got,
-        [("(command line)", "reset password"), ("(command line)", "create admin account")]
+        [
+            ("(command line)", "reset password"),
+            ("(command line)", "create admin account")
+        ]
     );
 }
 
@@ -118,7 +140,10 @@ async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let socket = p.socket(Some(&alice.cookie), Some(&p.own_origin())).await.unwrap();
+    let socket = p
+        .socket(Some(&alice.cookie), Some(&p.own_origin()))
+        .await
+        .unwrap();
     let (mut tx, mut rx) = socket.ws.split();
     for n in 0..20u8 {
         let frame = ClientFrame::Send {
@@ -140,12 +165,30 @@ async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
     }
 
     // The backup, while the server runs; the restore into a fresh folder.
-    let (ok, out) = process::run(&["--data", &data_arg(dir.path()), "backup", backup.to_str().unwrap()]);
+    let (ok, out) = process::run(&[
+        "--data",
+        &data_arg(dir.path()),
+        "backup",
+        backup.to_str().unwrap(),
+    ]);
     assert!(ok && out.contains("1 uploaded files"), "{out}");
-    let (ok, out) = process::run(&["--data", &data_arg(fresh.path()), "restore", backup.to_str().unwrap()]);
+    let (ok, out) = process::run(&[
+        "--data",
+        &data_arg(fresh.path()),
+        "restore",
+        backup.to_str().unwrap(),
+    ]);
     assert!(ok, "{out}");
-    let (ok, out) = process::run(&["--data", &data_arg(fresh.path()), "restore", backup.to_str().unwrap()]);
-    assert!(!ok && out.contains("--force"), "a second restore over it is refused: {out}");
+    let (ok, out) = process::run(&[
+        "--data",
+        &data_arg(fresh.path()),
+        "restore",
+        backup.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && out.contains("--force"),
+        "a second restore over it is refused: {out}"
+    );
 
     let before = p.history(&bob.cookie, conv).await;
     let list = |d: &std::path::Path| process::run(&["--data", &data_arg(d), "admin", "list"]).1;

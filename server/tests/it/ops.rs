@@ -10,7 +10,10 @@ async fn metrics_count_and_are_kept_from_the_network() {
     let dir = tempfile::tempdir().unwrap();
     let p = process::spawn(dir.path(), None).await;
     let alice = p.register("alice", "pw one").await;
-    let _tab = p.socket(Some(&alice.cookie), Some(&p.own_origin())).await.unwrap();
+    let _tab = p
+        .socket(Some(&alice.cookie), Some(&p.own_origin()))
+        .await
+        .unwrap();
     let res = p.http.get(p.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), 200, "from this machine");
     let text = res.text().await.unwrap();
@@ -26,7 +29,13 @@ async fn metrics_count_and_are_kept_from_the_network() {
 
     // With a token, only who presents it, also from this machine (a proxy here could be
     // passing the LAN on).
-    let p = process::spawn_at(dir.path(), None, [127, 0, 0, 1].into(), &["--metrics-token", "t0ken"]).await;
+    let p = process::spawn_at(
+        dir.path(),
+        None,
+        [127, 0, 0, 1].into(),
+        &["--metrics-token", "t0ken"],
+    )
+    .await;
     let status = |auth: Option<&'static str>| {
         let mut req = p.http.get(p.url("/metrics"));
         if let Some(a) = auth {

@@ -11,10 +11,14 @@ use serde_json::{Value, json};
 
 async fn unlock(s: &TestServer, who: &User, name: &str, password: &str) -> u16 {
     let auth = s.auth_secret(name, password).await;
-    s.call("admin_unlock", Some(&who.cookie), json!({ "auth_secret": auth }))
-        .await
-        .status()
-        .as_u16()
+    s.call(
+        "admin_unlock",
+        Some(&who.cookie),
+        json!({ "auth_secret": auth }),
+    )
+    .await
+    .status()
+    .as_u16()
 }
 
 async fn act(s: &TestServer, who: &User, action: Value) -> reqwest::Response {
@@ -40,8 +44,14 @@ fn summary<'a>(o: &'a Overview, name: &str) -> &'a UserSummary {
 /// A temporary password as the admin's browser sends it, and its auth secret.
 fn temporary(password: &str) -> (Value, protocol::crypto::kdf::AuthSecret) {
     let (salt, kdf) = (Salt([9; 16]), KdfParams::FLOOR);
-    let (auth, _) = derive_master(password, &salt, kdf).unwrap().split().unwrap();
-    (json!({ "salt": salt, "kdf": kdf, "auth_secret": auth }), auth)
+    let (auth, _) = derive_master(password, &salt, kdf)
+        .unwrap()
+        .split()
+        .unwrap();
+    (
+        json!({ "salt": salt, "kdf": kdf, "auth_secret": auth }),
+        auth,
+    )
 }
 
 #[tokio::test]
@@ -55,8 +65,14 @@ async fn every_admin_function_refuses_others_and_the_panel_wants_the_password_ag
         ("admin_users", json!({})),
         ("admin_logout_user", json!({ "username": "root" })),
         ("admin_shutdown", json!({})),
-        ("admin_add_user", json!({ "account": { "username": "zed", "display_name": "zed", "salt": Salt([1; 16]), "kdf": KdfParams::FLOOR, "auth_secret": s.auth_secret("bob", "pw two").await } })),
-        ("admin_unlock", json!({ "auth_secret": s.auth_secret("bob", "pw two").await })),
+        (
+            "admin_add_user",
+            json!({ "account": { "username": "zed", "display_name": "zed", "salt": Salt([1; 16]), "kdf": KdfParams::FLOOR, "auth_secret": s.auth_secret("bob", "pw two").await } }),
+        ),
+        (
+            "admin_unlock",
+            json!({ "auth_secret": s.auth_secret("bob", "pw two").await }),
+        ),
         ("admin_overview", json!({ "since": 0 })),
         ("admin_audit", json!({ "before": null })),
     ];
@@ -74,14 +90,19 @@ async fn every_admin_function_refuses_others_and_the_panel_wants_the_password_ag
         json!({ "do": "revoke_invite", "id": "00" }),
         json!({ "do": "set_limits", "limits": { "max_upload": 1, "quota": 1 } }),
     ];
-    let all = calls
-        .iter()
-        .cloned()
-        .chain(actions.iter().map(|a| ("admin_act", json!({ "action": a }))));
+    let all = calls.iter().cloned().chain(
+        actions
+            .iter()
+            .map(|a| ("admin_act", json!({ "action": a }))),
+    );
     for (name, body) in all {
         let res = s.call(name, Some(&bob.cookie), body.clone()).await;
         assert_eq!(res.status(), 403, "{name} {body} for a non-admin");
-        assert_eq!(s.call(name, None, body.clone()).await.status(), 401, "{name}");
+        assert_eq!(
+            s.call(name, None, body.clone()).await.status(),
+            401,
+            "{name}"
+        );
     }
     // The admin, before confirming the password: the panel stays shut.
     for (name, body) in [
@@ -92,7 +113,11 @@ async fn every_admin_function_refuses_others_and_the_panel_wants_the_password_ag
         let res = s.call(name, Some(&root.cookie), body).await;
         assert_eq!(res.status(), 403, "{name} before the password");
     }
-    assert_eq!(unlock(&s, &root, "bob", "pw two").await, 401, "bob's password is not root's");
+    assert_eq!(
+        unlock(&s, &root, "bob", "pw two").await,
+        401,
+        "bob's password is not root's"
+    );
     assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
     let o = overview(&s, &root).await;
     // Nothing the refused calls asked for happened.
@@ -115,8 +140,14 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
 
     // Disable: bob's session and socket end, and he cannot log back in.
     let res = act(&s, &root, json!({ "do": "disable", "user": bob.id })).await;
-    assert_eq!(res.json::<AdminReply>().await.unwrap(), AdminReply::Ended { sessions: 1 });
-    assert_eq!(s.call("me", Some(&bob.cookie), json!({})).await.status(), 401);
+    assert_eq!(
+        res.json::<AdminReply>().await.unwrap(),
+        AdminReply::Ended { sessions: 1 }
+    );
+    assert_eq!(
+        s.call("me", Some(&bob.cookie), json!({})).await.status(),
+        401
+    );
     while let Some(m) = bobs_tab.next_raw().await {
         if m.is_close() {
             break;
@@ -135,8 +166,12 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
     assert_eq!(res.status(), 409);
     let res = act(&s, &root, json!({ "do": "promote", "user": carol.id })).await;
     assert_eq!(res.status(), 200);
-    let carol_me: protocol::api::Profile =
-        s.call("me", Some(&carol.cookie), json!({})).await.json().await.unwrap();
+    let carol_me: protocol::api::Profile = s
+        .call("me", Some(&carol.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(carol_me.is_admin, "at once, in her open session");
     let res = act(&s, &root, json!({ "do": "demote", "user": carol.id })).await;
     assert_eq!(res.status(), 200);
@@ -144,31 +179,65 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
     // Reset bob's password: his sessions end; the temporary password asks for his own,
     // and his new keys are for the same account.
     let (temp, temp_auth) = temporary("temporary 2");
-    let res = act(&s, &root, json!({ "do": "reset_password", "user": bob.id, "password": temp })).await;
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "reset_password", "user": bob.id, "password": temp }),
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(s.login("bob", &bob_auth).await.status(), 401, "the old password is gone");
+    assert_eq!(
+        s.login("bob", &bob_auth).await.status(),
+        401,
+        "the old password is gone"
+    );
     let res = s.login("bob", &temp_auth).await;
     assert_eq!(res.status(), 403);
     assert_eq!(common::setup_needed(res).await, bob.id);
     let (reg, keys) = s.registration_as("bob", "bob's new one", bob.id);
     let res = s
-        .call("finish_setup", None, json!({ "username": "bob", "old_auth_secret": temp_auth, "registration": reg }))
+        .call(
+            "finish_setup",
+            None,
+            json!({ "username": "bob", "old_auth_secret": temp_auth, "registration": reg }),
+        )
         .await;
     assert_eq!(res.status(), 200);
-    let people: Vec<protocol::api::Person> =
-        s.call("people", Some(&carol.cookie), json!({})).await.json().await.unwrap();
-    let seen = people.iter().find(|p| p.id == bob.id).expect("bob still listed");
-    assert_eq!(seen.identity.signing, keys.public(bob.id).signing, "his new keys");
+    let people: Vec<protocol::api::Person> = s
+        .call("people", Some(&carol.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen = people
+        .iter()
+        .find(|p| p.id == bob.id)
+        .expect("bob still listed");
+    assert_eq!(
+        seen.identity.signing,
+        keys.public(bob.id).signing,
+        "his new keys"
+    );
 
     // Delete carol: she cannot log in, her name is free, nobody lists her.
     let res = act(&s, &root, json!({ "do": "delete", "user": carol.id })).await;
     assert_eq!(res.status(), 200);
     let carol_auth = s.auth_secret("carol", "pw three").await;
     assert_eq!(s.login("carol", &carol_auth).await.status(), 401);
-    let people: Vec<protocol::api::Person> =
-        s.call("people", Some(&root.cookie), json!({})).await.json().await.unwrap();
+    let people: Vec<protocol::api::Person> = s
+        .call("people", Some(&root.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(people.iter().all(|p| p.id != carol.id));
-    assert!(overview(&s, &root).await.users.iter().all(|u| u.id != carol.id));
+    assert!(
+        overview(&s, &root)
+            .await
+            .users
+            .iter()
+            .all(|u| u.id != carol.id)
+    );
     s.register("carol", "a new carol").await;
     let res = act(&s, &root, json!({ "do": "enable", "user": carol.id })).await;
     assert_eq!(res.status(), 404, "a deleted account is gone");
@@ -214,13 +283,28 @@ async fn registration_modes_and_invite_links() {
                 .as_u16()
         }
     };
-    act(&s, &root, json!({ "do": "set_registration", "mode": "closed" })).await;
+    act(
+        &s,
+        &root,
+        json!({ "do": "set_registration", "mode": "closed" }),
+    )
+    .await;
     assert_eq!(register("ann", None).await, 403);
 
-    act(&s, &root, json!({ "do": "set_registration", "mode": "invite" })).await;
+    act(
+        &s,
+        &root,
+        json!({ "do": "set_registration", "mode": "invite" }),
+    )
+    .await;
     assert_eq!(register("ann", None).await, 403);
     assert_eq!(register("ann", Some("made-up".into())).await, 403);
-    let res = act(&s, &root, json!({ "do": "create_invite", "hours": 24, "uses": 2 })).await;
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "create_invite", "hours": 24, "uses": 2 }),
+    )
+    .await;
     let AdminReply::Invite { token, invite } = res.json().await.unwrap() else {
         panic!("an invite")
     };
@@ -228,8 +312,19 @@ async fn registration_modes_and_invite_links() {
     assert_eq!(register("ben", Some(token.clone())).await, 200);
     assert_eq!(register("cat", Some(token.clone())).await, 403, "used up");
     // Used-up links are no longer listed; a fresh one is, until it is revoked.
-    assert!(overview(&s, &root).await.invites.iter().all(|i| i.id != invite.id));
-    let res = act(&s, &root, json!({ "do": "create_invite", "hours": 1, "uses": 5 })).await;
+    assert!(
+        overview(&s, &root)
+            .await
+            .invites
+            .iter()
+            .all(|i| i.id != invite.id)
+    );
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "create_invite", "hours": 1, "uses": 5 }),
+    )
+    .await;
     let AdminReply::Invite { token, invite } = res.json().await.unwrap() else {
         panic!("an invite")
     };
@@ -237,10 +332,20 @@ async fn registration_modes_and_invite_links() {
     let res = act(&s, &root, json!({ "do": "revoke_invite", "id": invite.id })).await;
     assert_eq!(res.status(), 200);
     assert_eq!(register("cat", Some(token)).await, 403, "revoked");
-    let res = act(&s, &root, json!({ "do": "create_invite", "hours": 0, "uses": 5 })).await;
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "create_invite", "hours": 0, "uses": 5 }),
+    )
+    .await;
     assert_eq!(res.status(), 400);
 
-    act(&s, &root, json!({ "do": "set_registration", "mode": "open" })).await;
+    act(
+        &s,
+        &root,
+        json!({ "do": "set_registration", "mode": "open" }),
+    )
+    .await;
     assert_eq!(register("cat", None).await, 200);
     assert_eq!(overview(&s, &root).await.accounts, 4);
 }
@@ -268,11 +373,21 @@ async fn file_limits_set_in_the_panel_apply_at_once() {
         }
     };
     assert_eq!(upload(5_000).await, 201);
-    let res = act(&s, &root, json!({ "do": "set_limits", "limits": { "max_upload": 1000, "quota": 1 << 20 } })).await;
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "set_limits", "limits": { "max_upload": 1000, "quota": 1 << 20 } }),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     assert_eq!(upload(5_000).await, 413);
     assert_eq!(overview(&s, &root).await.limits.max_upload, 1000);
-    let res = act(&s, &root, json!({ "do": "set_limits", "limits": { "max_upload": 0, "quota": 1 } })).await;
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "set_limits", "limits": { "max_upload": 0, "quota": 1 } }),
+    )
+    .await;
     assert_eq!(res.status(), 400);
 }
 
@@ -285,7 +400,9 @@ async fn the_password_confirmation_is_per_session_and_runs_out() {
     let other_tab = common::session_cookie(&s.login("root", &auth).await);
     assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
     assert_eq!(
-        s.call("admin_overview", Some(&other_tab), json!({ "since": 0 })).await.status(),
+        s.call("admin_overview", Some(&other_tab), json!({ "since": 0 }))
+            .await
+            .status(),
         403,
         "another session of the same admin has not confirmed"
     );
@@ -296,7 +413,9 @@ async fn the_password_confirmation_is_per_session_and_runs_out() {
         .await
         .unwrap();
     assert_eq!(
-        s.call("admin_overview", Some(&root.cookie), json!({ "since": 0 })).await.status(),
+        s.call("admin_overview", Some(&root.cookie), json!({ "since": 0 }))
+            .await
+            .status(),
         403,
         "the confirmation ran out"
     );
@@ -313,23 +432,42 @@ async fn locked_out_accounts_stay_out() {
 
     // A deleted account's open session ends; a reset one's too.
     act(&s, &root, json!({ "do": "delete", "user": bob.id })).await;
-    assert_eq!(s.call("me", Some(&bob.cookie), json!({})).await.status(), 401);
+    assert_eq!(
+        s.call("me", Some(&bob.cookie), json!({})).await.status(),
+        401
+    );
     let (temp, temp_auth) = temporary("temporary 3");
-    act(&s, &root, json!({ "do": "reset_password", "user": dave.id, "password": temp })).await;
-    assert_eq!(s.call("me", Some(&dave.cookie), json!({})).await.status(), 401);
+    act(
+        &s,
+        &root,
+        json!({ "do": "reset_password", "user": dave.id, "password": temp }),
+    )
+    .await;
+    assert_eq!(
+        s.call("me", Some(&dave.cookie), json!({})).await.status(),
+        401
+    );
 
     // Disabled while waiting for the first login: the temporary password finishes
     // nothing. Disabled with a recovery key: the key opens nothing.
     act(&s, &root, json!({ "do": "disable", "user": dave.id })).await;
     let (reg, _) = s.registration_as("dave", "dave's new one", dave.id);
     let res = s
-        .call("finish_setup", None, json!({ "username": "dave", "old_auth_secret": temp_auth, "registration": reg }))
+        .call(
+            "finish_setup",
+            None,
+            json!({ "username": "dave", "old_auth_secret": temp_auth, "registration": reg }),
+        )
         .await;
     assert_eq!(res.status(), 403);
     act(&s, &root, json!({ "do": "disable", "user": ann.id })).await;
     let (change, _) = common::recovery_change(&ann_key, &ann.keys, &ann.id, "another");
     let res = s
-        .call("recover", None, json!({ "username": "ann", "change": change, "totp": null }))
+        .call(
+            "recover",
+            None,
+            json!({ "username": "ann", "change": change, "totp": null }),
+        )
         .await;
     assert_eq!(res.status(), 403);
 

@@ -22,7 +22,10 @@ async fn a_message_sent_through_one_process_reaches_a_socket_on_the_other() {
     let bob = b.register("bob", "pw two").await;
     let conv = a.direct(&alice, &bob).await;
 
-    let mut on_b = b.socket(Some(&bob.cookie), Some(&b.own_origin())).await.unwrap();
+    let mut on_b = b
+        .socket(Some(&bob.cookie), Some(&b.own_origin()))
+        .await
+        .unwrap();
     let mut on_a = a
         .socket(Some(&alice.cookie), Some(&a.own_origin()))
         .await
@@ -79,7 +82,9 @@ async fn a_message_sent_through_one_process_reaches_a_socket_on_the_other() {
     assert!(!online, "alice went offline on the other process");
 
     // Logging out on one process closes the session's sockets on the other.
-    let res = a.call("logout", Some(&bob.cookie), serde_json::json!({})).await;
+    let res = a
+        .call("logout", Some(&bob.cookie), serde_json::json!({}))
+        .await;
     assert_eq!(res.status(), 200);
     let closed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
         while let Some(m) = on_b.next_raw().await {

@@ -166,9 +166,7 @@ pub fn AdminPage() -> impl IntoView {
                     panel.me.set(Some(me));
                     panel.gate.set(Gate::NotAdmin);
                 }
-                Err(_) => {
-                    leptos_router::hooks::use_navigate()("/login", Default::default())
-                }
+                Err(_) => leptos_router::hooks::use_navigate()("/login", Default::default()),
             }
         });
     });
@@ -182,7 +180,8 @@ pub fn AdminPage() -> impl IntoView {
                 if !alive.try_get_value().unwrap_or(false) {
                     break;
                 }
-                if panel.gate.get_untracked() == Gate::Open && panel.asking.get_untracked().is_none()
+                if panel.gate.get_untracked() == Gate::Open
+                    && panel.asking.get_untracked().is_none()
                 {
                     panel.refresh();
                 }
@@ -223,11 +222,11 @@ fn Unlock() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let unlocked = match keyring::auth_secret_of(me.username, password.get_untracked()).await
-            {
-                Ok(secret) => api::admin_unlock(secret).await,
-                Err(e) => Err(e),
-            };
+            let unlocked =
+                match keyring::auth_secret_of(me.username, password.get_untracked()).await {
+                    Ok(secret) => api::admin_unlock(secret).await,
+                    Err(e) => Err(e),
+                };
             match unlocked {
                 Ok(()) => {
                     password.set(String::new());

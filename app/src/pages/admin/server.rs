@@ -21,7 +21,8 @@ fn uptime(secs: u64) -> String {
 #[component]
 pub fn Figures() -> impl IntoView {
     let panel = expect_context::<Panel>();
-    let figure = move |label: &'static str, value: fn(&protocol::api::admin::Overview) -> String| {
+    let figure = move |label: &'static str,
+                       value: fn(&protocol::api::admin::Overview) -> String| {
         view! {
             <div class="figure">
                 <span class="value">{move || panel.overview.with(|o| o.as_ref().map(value).unwrap_or_default())}</span>
@@ -43,12 +44,18 @@ pub fn Figures() -> impl IntoView {
 #[component]
 pub fn Registration() -> impl IntoView {
     let panel = expect_context::<Panel>();
-    let mode = move || panel.overview.with(|o| o.as_ref().map(|o| o.registration).unwrap_or_default());
+    let mode = move || {
+        panel
+            .overview
+            .with(|o| o.as_ref().map(|o| o.registration).unwrap_or_default())
+    };
     let choose = move |m: RegistrationMode| {
         if m != mode() {
             let what = match m {
                 RegistrationMode::Open => "Anyone on this network can now make an account.",
-                RegistrationMode::Invite => "Only people with an invite link can now make an account.",
+                RegistrationMode::Invite => {
+                    "Only people with an invite link can now make an account."
+                }
                 RegistrationMode::Closed => "Nobody can make an account now; you make them here.",
             };
             panel.act(AdminAction::SetRegistration { mode: m }, what.into());
@@ -68,15 +75,23 @@ pub fn Registration() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Ok(hours), Ok(uses)) = (hours.get_untracked().parse(), uses.get_untracked().trim().parse()) else {
-            panel.error.set(Some("Give the number of people as a whole number.".into()));
+        let (Ok(hours), Ok(uses)) = (
+            hours.get_untracked().parse(),
+            uses.get_untracked().trim().parse(),
+        ) else {
+            panel
+                .error
+                .set(Some("Give the number of people as a whole number.".into()));
             return;
         };
         panel.busy.set(true);
         leptos::task::spawn_local(async move {
             match crate::api::admin_act(AdminAction::CreateInvite { hours, uses }).await {
                 Ok(protocol::api::admin::AdminReply::Invite { token, .. }) => {
-                    link.set(Some(format!("{}/register?invite={token}", browser::origin())));
+                    link.set(Some(format!(
+                        "{}/register?invite={token}",
+                        browser::origin()
+                    )));
                 }
                 Ok(_) => {}
                 Err(e) => panel.error.set(Some(e.to_string())),
@@ -86,7 +101,11 @@ pub fn Registration() -> impl IntoView {
             panel.refresh();
         });
     };
-    let invites = move || panel.overview.with(|o| o.as_ref().map(|o| o.invites.clone()).unwrap_or_default());
+    let invites = move || {
+        panel
+            .overview
+            .with(|o| o.as_ref().map(|o| o.invites.clone()).unwrap_or_default())
+    };
     view! {
         <section class="admin-card" aria-label="Registration">
             <h2>"Who can make an account"</h2>
@@ -172,7 +191,9 @@ pub fn Limits() -> impl IntoView {
                 },
                 "File limits saved.".into(),
             ),
-            _ => panel.error.set(Some("Give both limits as whole numbers of MiB.".into())),
+            _ => panel
+                .error
+                .set(Some("Give both limits as whole numbers of MiB.".into())),
         }
     };
     view! {

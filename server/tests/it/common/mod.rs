@@ -127,9 +127,13 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = state(dir.path(), database(dir.path()).await, true);
     let app = router::build(state.clone(), &dir.path().join("site"));
-    let (ca, rustls) = server::tls::local(&dir.path().join("tls"), "127.0.0.1".parse().unwrap(), "hearth")
-        .await
-        .expect("tls");
+    let (ca, rustls) = server::tls::local(
+        &dir.path().join("tls"),
+        "127.0.0.1".parse().unwrap(),
+        "hearth",
+    )
+    .await
+    .expect("tls");
     let secure = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = secure.local_addr().expect("addr");
     let http = tokio::net::TcpListener::bind("127.0.0.1:0")

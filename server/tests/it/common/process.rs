@@ -56,16 +56,22 @@ pub async fn spawn_at(
 ) -> Process {
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    cmd.args(["--addr", &ip.to_string(), "--no-tls", "--port", &port.to_string()])
-        .args(flags)
-        .arg("--data")
-        .arg(data)
-        .arg("--site")
-        .arg(site(data))
-        .env("RUST_LOG", "warn")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null());
+    cmd.args([
+        "--addr",
+        &ip.to_string(),
+        "--no-tls",
+        "--port",
+        &port.to_string(),
+    ])
+    .args(flags)
+    .arg("--data")
+    .arg(data)
+    .arg("--site")
+    .arg(site(data))
+    .env("RUST_LOG", "warn")
+    .env_remove("DATABASE_URL")
+    .stdin(Stdio::null())
+    .stdout(Stdio::null());
     if let Some(url) = database_url {
         cmd.env("DATABASE_URL", url);
     }
@@ -113,7 +119,7 @@ pub fn run(args: &[&str]) -> (bool, String) {
         .env_remove("HEARTH_CONFIG")
         .output()
         .expect("run hearth");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
