@@ -161,11 +161,9 @@ pub async fn run(
         readers.push(tokio::spawn(async move {
             let mut got = Vec::with_capacity(expected);
             while got.len() < expected {
-                let m = tokio::time::timeout(Duration::from_secs(30), rx.next())
-                    .await
-                    .context("nothing for 30 s")?
-                    .context("closed")??;
-                let Message::Text(t) = m else { continue };
+                let Some(t) = next_text(&mut rx).await? else {
+                    continue;
+                };
                 match ServerFrame::decode(t.as_str())? {
                     ServerFrame::Message(m) => {
                         let at = started
@@ -235,11 +233,9 @@ pub async fn run_bare(
         readers.push(tokio::spawn(async move {
             let mut got = Vec::with_capacity(expected);
             while got.len() < expected {
-                let m = tokio::time::timeout(Duration::from_secs(30), rx.next())
-                    .await
-                    .context("nothing for 30 s")?
-                    .context("closed")??;
-                let Message::Text(t) = m else { continue };
+                let Some(t) = next_text(&mut rx).await? else {
+                    continue;
+                };
                 // "sender(8) nanos-since-start(20) padding"
                 let nanos: u64 = t
                     .get(8..28)
@@ -275,6 +271,20 @@ pub async fn run_bare(
         }));
     }
     finish(sending, expected, tasks, readers).await
+}
+
+/// The next frame's text (None for a control frame); an error after 30 s of silence.
+async fn next_text(
+    rx: &mut futures::stream::SplitStream<Socket>,
+) -> anyhow::Result<Option<tokio_tungstenite::tungstenite::Utf8Bytes>> {
+    let m = tokio::time::timeout(Duration::from_secs(30), rx.next())
+        .await
+        .context("nothing for 30 s")?
+        .context("closed")??;
+    Ok(match m {
+        Message::Text(t) => Some(t),
+        _ => None,
+    })
 }
 
 type Sender<T> = tokio::task::JoinHandle<anyhow::Result<(Vec<Duration>, T)>>;

@@ -3,19 +3,19 @@
 //! step is in the audit log as done from the command line), `hearth backup`/`restore`,
 //! and `hearth ca`.
 
-use crate::auth;
 use crate::config::{AdminCommand, Command, Config};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::tls::{self, ca::Authority};
+use protocol::api::admin::TemporaryPassword;
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
 use protocol::crypto::random_array;
 use protocol::validate;
 use sea_orm::DatabaseConnection;
 
-/// What the server stores for a password: the browser's derivation (Argon2id at today's
-/// parameters, then the auth secret) done here, and the verifier of that.
-fn password_material(password: &str) -> Result<(Salt, KdfParams, [u8; 16], [u8; 32])> {
+/// A temporary password as an admin's browser sends it: Argon2id at today's parameters,
+/// done here, and only its auth secret kept.
+fn temporary(password: &str) -> Result<TemporaryPassword> {
     if password.chars().count() < 8 {
         return Err(Error::BadRequest(
             "A temporary password needs at least 8 characters.".into(),
@@ -24,9 +24,11 @@ fn password_material(password: &str) -> Result<(Salt, KdfParams, [u8; 16], [u8; 
     let salt = Salt(random_array()?);
     let kdf = KdfParams::DEFAULT;
     let (auth_secret, _) = derive_master(password, &salt, kdf)?.split()?;
-    let verifier_salt = random_array::<16>()?;
-    let verifier = auth::verifier(&verifier_salt, &auth_secret);
-    Ok((salt, kdf, verifier_salt, verifier))
+    Ok(TemporaryPassword {
+        salt,
+        kdf,
+        auth_secret,
+    })
 }
 
 /// Makes an account with a temporary password (its owner chooses their own and makes
@@ -37,20 +39,10 @@ pub async fn create(
     admin: bool,
     password: &str,
 ) -> Result<()> {
+    // The name first: Argon2 takes a second.
     let username = validate::username(username)?;
-    let (salt, kdf, verifier_salt, verifier) = password_material(password)?;
-    let user = db::users::create_pending(
-        db,
-        db::users::PendingUser {
-            display_name: username.clone(),
-            username: username.clone(),
-            salt,
-            kdf,
-            verifier_salt,
-            verifier,
-        },
-    )
-    .await?;
+    let user =
+        crate::setup::create_pending(db, &username, &username, &temporary(password)?).await?;
     if admin {
         db::accounts::set_admin(db, &user.user_id()?, true).await?;
     }
@@ -59,7 +51,7 @@ pub async fn create(
     } else {
         "create account"
     };
-    db::audit::record(db, db::audit::CONSOLE, what, Some(&username), None).await
+    db::audit::record(db, db::audit::CONSOLE, what, Some(&user.username), None).await
 }
 
 /// A temporary password for an existing account; its sessions end.
@@ -69,8 +61,7 @@ pub async fn reset_password(db: &DatabaseConnection, username: &str, password: &
     let user = db::users::by_username(db, &name)
         .await?
         .ok_or_else(missing)?;
-    let (salt, kdf, verifier_salt, verifier) = password_material(password)?;
-    db::accounts::reset_password(db, &user.user_id()?, &salt, &kdf, verifier_salt, verifier)
+    crate::setup::reset_password(db, &user.user_id()?, &temporary(password)?)
         .await?
         .ok_or_else(missing)?;
     db::audit::record(db, db::audit::CONSOLE, "reset password", Some(&name), None).await

@@ -273,13 +273,26 @@ impl Hub {
         });
     }
 
-    fn cut_here(&self, sessions: &[String]) {
+    /// Cuts the tabs of ended sessions in this process only.
+    pub fn cut_here(&self, sessions: &[String]) {
         let mut tabs = lock(&self.sockets);
         for tab in tabs.values_mut().flat_map(|t| t.values_mut()) {
             if sessions.contains(&tab.session) {
                 tab.outbox = None;
             }
         }
+    }
+
+    /// Every session with a tab connected to this process.
+    pub fn sessions(&self) -> Vec<String> {
+        let mut all: Vec<String> = lock(&self.sockets)
+            .values()
+            .flat_map(|t| t.values())
+            .map(|t| t.session.clone())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
     }
 
     /// Which of `user`'s sessions have a tab connected now.

@@ -253,21 +253,10 @@ impl Hearth {
                 db::accounts::set_disabled(&self.db, &id, false).await?,
             ),
             AdminAction::Delete { .. } => ("delete", db::accounts::delete(&self.db, &id).await?),
-            AdminAction::ResetPassword { password, .. } => {
-                password.kdf.check()?;
-                let verifier_salt = random_array::<16>()?;
-                let verifier = auth::verifier(&verifier_salt, &password.auth_secret);
-                let ended = db::accounts::reset_password(
-                    &self.db,
-                    &id,
-                    &password.salt,
-                    &password.kdf,
-                    verifier_salt,
-                    verifier,
-                )
-                .await?;
-                ("reset password", ended)
-            }
+            AdminAction::ResetPassword { password, .. } => (
+                "reset password",
+                crate::setup::reset_password(&self.db, &id, &password).await?,
+            ),
             AdminAction::ResetTwoStep { .. } => {
                 db::totp::remove(&self.db, &id).await?;
                 ("reset two-step login", Some(Vec::new()))

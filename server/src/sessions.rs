@@ -66,6 +66,33 @@ impl Hearth {
     }
 }
 
+/// How often the open sockets' sessions are checked against the database.
+const SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Every `SESSION_CHECK`, cuts the sockets whose session no longer exists. Ending a
+/// session here cuts its sockets at once; this catches one ended by `hearth admin` at
+/// the terminal, or by another process whose event did not arrive. One query for all the
+/// process's sockets, not one per socket.
+pub fn spawn_check(state: std::sync::Arc<Hearth>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SESSION_CHECK);
+        loop {
+            tick.tick().await;
+            let live = state.hub.sessions();
+            if live.is_empty() {
+                continue;
+            }
+            // A database hiccup is not a reason to drop anyone; a missing session is.
+            if let Ok(found) = db::sessions::existing(&state.db, &live).await {
+                let gone: Vec<String> = live.into_iter().filter(|s| !found.contains(s)).collect();
+                if !gone.is_empty() {
+                    state.hub.cut_here(&gone);
+                }
+            }
+        }
+    });
+}
+
 /// Puts the peer's address where the server functions find it (`app::backend::Peer`),
 /// IPv4-mapped addresses written as IPv4.
 pub async fn peer(mut req: Request, next: Next) -> Response {

@@ -7,28 +7,79 @@ use crate::db;
 use crate::error::{Error, Result};
 use crate::state::{Hearth, new_user};
 use app::backend::Device;
-use protocol::api::admin::NewAccount;
+use protocol::UserId;
+use protocol::api::admin::{NewAccount, TemporaryPassword};
 use protocol::api::{Profile, Registration, Session};
 use protocol::crypto::kdf::AuthSecret;
 use protocol::crypto::random_array;
 use protocol::validate;
+use sea_orm::DatabaseConnection;
+
+/// What the server stores of a temporary password (from the panel, a slash command or
+/// the terminal alike): its parameters checked, and a verifier of its auth secret.
+fn temporary_verifier(t: &TemporaryPassword) -> Result<([u8; 16], [u8; 32])> {
+    t.kdf.check()?;
+    let verifier_salt = random_array::<16>()?;
+    Ok((
+        verifier_salt,
+        auth::verifier(&verifier_salt, &t.auth_secret),
+    ))
+}
+
+/// A new account waiting for its owner, with a temporary password.
+pub(crate) async fn create_pending(
+    db: &DatabaseConnection,
+    username: &str,
+    display_name: &str,
+    password: &TemporaryPassword,
+) -> Result<db::users::User> {
+    let (verifier_salt, verifier) = temporary_verifier(password)?;
+    db::users::create_pending(
+        db,
+        db::users::PendingUser {
+            username: validate::username(username)?,
+            display_name: validate::display_name(display_name)?,
+            salt: password.salt,
+            kdf: password.kdf,
+            verifier_salt,
+            verifier,
+        },
+    )
+    .await
+}
+
+/// A temporary password for an existing account (`db::accounts::reset_password`).
+pub(crate) async fn reset_password(
+    db: &DatabaseConnection,
+    user: &UserId,
+    password: &TemporaryPassword,
+) -> Result<Option<Vec<String>>> {
+    let (verifier_salt, verifier) = temporary_verifier(password)?;
+    db::accounts::reset_password(
+        db,
+        user,
+        &password.salt,
+        &password.kdf,
+        verifier_salt,
+        verifier,
+    )
+    .await
+}
 
 impl Hearth {
     /// An admin makes an account (403 for anyone else).
     pub async fn add_user(&self, me: &Profile, account: NewAccount) -> Result<()> {
         crate::admin::admin_only(me)?;
-        account.kdf.check()?;
-        let verifier_salt = random_array::<16>()?;
-        let user = db::users::create_pending(
+        let password = TemporaryPassword {
+            salt: account.salt,
+            kdf: account.kdf,
+            auth_secret: account.auth_secret,
+        };
+        let user = create_pending(
             &self.db,
-            db::users::PendingUser {
-                username: validate::username(&account.username)?,
-                display_name: validate::display_name(&account.display_name)?,
-                salt: account.salt,
-                kdf: account.kdf,
-                verifier_salt,
-                verifier: auth::verifier(&verifier_salt, &account.auth_secret),
-            },
+            &account.username,
+            &account.display_name,
+            &password,
         )
         .await?;
         self.audit(&me.username, "create account", Some(&user.username), None)

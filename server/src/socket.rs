@@ -23,10 +23,6 @@ pub const CLOSE_GOING_AWAY: u16 = 1001;
 const PING_EVERY: Duration = Duration::from_secs(25);
 /// A socket that sends nothing (not even a pong) for this long is closed.
 const IDLE_LIMIT: Duration = Duration::from_secs(75);
-/// How often an open socket checks that its session still exists: ending a session
-/// cuts its sockets at once in this process, but not one ended by `hearth admin` at the
-/// terminal, or by another process whose event did not arrive.
-const SESSION_CHECK: Duration = Duration::from_secs(10);
 /// A socket's read buffer (see `upgrade`).
 const READ_BUFFER: usize = 4 * 1024;
 
@@ -96,8 +92,6 @@ pub async fn run<W, R, E>(
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut last_heard = tokio::time::Instant::now();
-    let mut check = tokio::time::interval(SESSION_CHECK);
-    check.tick().await;
     loop {
         tokio::select! {
             incoming = stream.next() => {
@@ -135,12 +129,6 @@ pub async fn run<W, R, E>(
                 let reason = "Hearth is shutting down.";
                 let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_GOING_AWAY, reason: reason.into() }))).await;
                 break;
-            }
-            _ = check.tick() => {
-                // A database hiccup is not a reason to drop the socket; a missing session is.
-                if matches!(db::sessions::exists(&state.db, &session).await, Ok(false)) {
-                    break;
-                }
             }
             _ = ping.tick() => {
                 if last_heard.elapsed() > IDLE_LIMIT

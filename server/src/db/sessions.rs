@@ -198,3 +198,19 @@ pub async fn elevated(db: &DatabaseConnection, token_hash: &str) -> Result<bool>
         .and_then(|s| s.elevated_until)
         .is_some_and(|until| until > now_ms()))
 }
+
+/// Which of `hashes` are sessions that still exist (a few hundred per query).
+pub async fn existing(
+    db: &DatabaseConnection,
+    hashes: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in hashes.chunks(500) {
+        let rows = sessions::Entity::find()
+            .filter(sessions::Column::TokenHash.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|s| s.token_hash));
+    }
+    Ok(found)
+}
