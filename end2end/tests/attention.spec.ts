@@ -51,6 +51,9 @@ test('title count, sounds with a mute switch, and notifications when hidden', as
   expect(await notes()).toBe(before);
   await eva.reload();
   await expect(eva.getByRole('button', { name: 'Mute sounds' })).toHaveAttribute('aria-pressed', 'true');
+  // A message that lands before the socket is back comes with the history, which
+  // (rightly) makes no notification: wait for the live connection.
+  await expect(eva.locator('.me .status.online')).toHaveCount(1);
 
   // Out of sight: a notification names who wrote, not what.
   await eva.evaluate(() => {
