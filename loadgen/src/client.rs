@@ -115,6 +115,36 @@ pub async fn connect(base: &str, cookie: &str, i: usize) -> anyhow::Result<Socke
     }
 }
 
+/// Reads every socket until each has been quiet for 300 ms: the presence announcements of
+/// everyone coming online (a thousand people joining send each other a million) are over
+/// before anything is measured.
+pub async fn settle(sockets: Vec<Socket>) -> anyhow::Result<Vec<Socket>> {
+    let started = Instant::now();
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move {
+                while let Ok(frame) =
+                    tokio::time::timeout(Duration::from_millis(300), ws.next()).await
+                {
+                    frame.context("socket closed while settling")??;
+                }
+                Ok::<_, anyhow::Error>(ws)
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await??);
+    }
+    println!(
+        "{} sockets settled in {:.1} s",
+        out.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(out)
+}
+
 pub async fn connect_bare(url: &str, i: usize) -> anyhow::Result<Socket> {
     open(url.into_client_request()?, i).await
 }
@@ -148,7 +178,9 @@ pub async fn next(ws: &mut Socket) -> anyhow::Result<ServerFrame> {
     }
 }
 
-fn send_frame(conv: ConversationId) -> anyhow::Result<String> {
+/// A send frame with a fresh client id and a 300-byte envelope (the server never opens
+/// one, so its bytes do not matter).
+pub fn send_frame(conv: ConversationId) -> anyhow::Result<String> {
     let envelope: Vec<u8> = (0..ENVELOPE).map(|i| i as u8).collect();
     Ok(ClientFrame::Send {
         conversation: conv,

@@ -8,6 +8,8 @@
 
 mod baseline;
 mod client;
+mod fanout;
+mod ingest;
 mod room;
 mod server;
 mod stats;
@@ -52,6 +54,26 @@ enum Scenario {
         #[arg(default_value_t = 200)]
         messages: u32,
     },
+    /// S senders, each in a direct conversation with someone offline, W messages in
+    /// flight each: the most messages/s acknowledged after commit.
+    Ingest {
+        #[arg(default_value_t = 100)]
+        senders: usize,
+        #[arg(default_value_t = 200)]
+        messages: u32,
+        #[arg(default_value_t = 4)]
+        window: usize,
+    },
+    /// U members of one group, all online; RATE messages/s for SECONDS from ten of them
+    /// taking turns, on a clock: delivery latency at every member.
+    Fanout {
+        #[arg(default_value_t = 1000)]
+        members: usize,
+        #[arg(default_value_t = 10)]
+        rate: u32,
+        #[arg(default_value_t = 10)]
+        seconds: u32,
+    },
     /// The baseline relay itself (started by the other scenarios in a process of its own).
     #[command(hide = true)]
     Relay,
@@ -81,6 +103,16 @@ async fn main() -> anyhow::Result<()> {
             senders,
             messages,
         } => room(&hearth, members, senders.min(members), messages).await,
+        Scenario::Ingest {
+            senders,
+            messages,
+            window,
+        } => ingest::run(&hearth, senders, messages, window.max(1)).await,
+        Scenario::Fanout {
+            members,
+            rate,
+            seconds,
+        } => fanout::run(&hearth, members.max(1), rate.max(1), seconds.max(1)).await,
         Scenario::Relay => Ok(()),
     }
 }
@@ -153,8 +185,7 @@ async fn room(hearth: &server::Hearth, u: usize, s: usize, m: u32) -> anyhow::Re
     for (i, user) in users.iter().enumerate() {
         sockets.push(client::connect(&hearth.base, &user.cookie, i).await?);
     }
-    // Presence announcements of everyone coming online settle first.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let sockets = client::settle(sockets).await?;
     let cpu = hearth.cpu_secs()?;
     let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let sampler = {

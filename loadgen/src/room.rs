@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
 /// When each message (by client id) was handed to the socket.
-type Started = Arc<Mutex<HashMap<[u8; 16], Instant>>>;
+pub type Started = Arc<Mutex<HashMap<[u8; 16], Instant>>>;
 
 pub struct Outcome {
     pub elapsed: Duration,
@@ -159,27 +159,7 @@ pub async fn run(
         let started = started.clone();
         let (ack_tx, ack_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
         readers.push(tokio::spawn(async move {
-            let mut got = Vec::with_capacity(expected);
-            while got.len() < expected {
-                let Some(t) = next_text(&mut rx).await? else {
-                    continue;
-                };
-                match ServerFrame::decode(t.as_str())? {
-                    ServerFrame::Message(m) => {
-                        let at = started
-                            .lock()
-                            .ok()
-                            .and_then(|s| s.get(&m.client_id.0).copied());
-                        got.push(at.map(|a| a.elapsed()).unwrap_or_default());
-                    }
-                    ServerFrame::Ack { .. } => {
-                        let _ = ack_tx.send(());
-                    }
-                    ServerFrame::Error { message, .. } => bail!("refused: {message}"),
-                    _ => {}
-                }
-            }
-            Ok::<_, anyhow::Error>(got)
+            deliveries(&mut rx, &started, expected, Some(&ack_tx)).await
         }));
         if i < senders {
             acks_in.push(ack_rx);
@@ -211,6 +191,39 @@ pub async fn run(
         }));
     }
     finish(t0, expected, tasks, readers).await
+}
+
+/// Reads `rx` until `expected` messages arrived; returns each one's time since it was
+/// handed to its sender's socket (`started`). Acknowledgements go to `acks`, if given.
+pub async fn deliveries(
+    rx: &mut futures::stream::SplitStream<Socket>,
+    started: &Started,
+    expected: usize,
+    acks: Option<&tokio::sync::mpsc::UnboundedSender<()>>,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut got = Vec::with_capacity(expected);
+    while got.len() < expected {
+        let Some(t) = next_text(rx).await? else {
+            continue;
+        };
+        match ServerFrame::decode(t.as_str())? {
+            ServerFrame::Message(m) => {
+                let at = started
+                    .lock()
+                    .ok()
+                    .and_then(|s| s.get(&m.client_id.0).copied());
+                got.push(at.map(|a| a.elapsed()).unwrap_or_default());
+            }
+            ServerFrame::Ack { .. } => {
+                if let Some(acks) = acks {
+                    let _ = acks.send(());
+                }
+            }
+            ServerFrame::Error { message, .. } => bail!("refused: {message}"),
+            _ => {}
+        }
+    }
+    Ok(got)
 }
 
 /// The same traffic through the bare relay: `sockets.len()` sockets, the first `senders`
@@ -274,7 +287,7 @@ pub async fn run_bare(
 }
 
 /// The next frame's text (None for a control frame); an error after 30 s of silence.
-async fn next_text(
+pub async fn next_text(
     rx: &mut futures::stream::SplitStream<Socket>,
 ) -> anyhow::Result<Option<tokio_tungstenite::tungstenite::Utf8Bytes>> {
     let m = tokio::time::timeout(Duration::from_secs(30), rx.next())

@@ -42,7 +42,12 @@ impl Hearth {
     pub async fn start(bin: &Path, site: &Path) -> anyhow::Result<Self> {
         let data = tempfile::tempdir()?;
         let port = free_port()?;
-        let log = std::fs::File::create(data.path().join("server.log"))?;
+        // With HEARTH_LOG (a RUST_LOG filter for the server), its log is kept in
+        // hearth-load-server.log here; otherwise it goes with the data folder.
+        let log = match std::env::var_os("HEARTH_LOG") {
+            Some(_) => std::fs::File::create("hearth-load-server.log")?,
+            None => std::fs::File::create(data.path().join("server.log"))?,
+        };
         let started = Instant::now();
         let child = Command::new(bin)
             .args(["--addr", "127.0.0.1", "--no-tls", "--mdns-name", ""])
@@ -55,9 +60,13 @@ impl Hearth {
             .arg(data.path())
             .arg("--site")
             .arg(site)
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("HEARTH_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            // The server logs to standard output; its errors to standard error.
+            .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()
             .with_context(|| format!("starting {}", bin.display()))?;

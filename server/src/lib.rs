@@ -14,6 +14,7 @@ pub mod files;
 pub mod groups;
 pub mod hub;
 pub mod icons;
+pub mod ingest;
 pub mod limit;
 pub mod mdns;
 pub mod metrics;

@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use server::auth::{ServerSecret, SessionPolicy};
 use server::config::{Command, Config};
 use server::files::FileStore;
+use server::ingest::Ingest;
 use server::limit::Limits;
 use server::tls;
 use server::{db, hub::Hub, net, router, serve, state::Hearth};
@@ -90,9 +91,14 @@ async fn run() -> anyhow::Result<()> {
     };
 
     // 8. Shared state and routes.
+    let hub = Arc::new(Hub::default());
+    let metrics = Arc::new(server::metrics::Metrics::with_token(
+        config.metrics_token.clone(),
+    ));
+    let ingest = Ingest::start(db.clone(), hub.clone(), metrics.clone());
     let state = Arc::new(Hearth {
         db,
-        hub: Arc::new(Hub::default()),
+        hub,
         secret,
         sessions: SessionPolicy {
             idle: config.session_idle,
@@ -106,9 +112,8 @@ async fn run() -> anyhow::Result<()> {
         )),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
-        metrics: Arc::new(server::metrics::Metrics::with_token(
-            config.metrics_token.clone(),
-        )),
+        metrics,
+        ingest,
     });
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {

@@ -27,6 +27,7 @@ pub struct Metrics {
     buckets: [AtomicU64; BOUNDS.len() + 1],
     sum_micros: AtomicU64,
     messages: AtomicU64,
+    commits: AtomicU64,
 }
 
 impl Metrics {
@@ -40,6 +41,11 @@ impl Metrics {
     /// A message was stored (not a repeat of one already stored).
     pub fn message(&self) {
         self.messages.fetch_add(1, Relaxed);
+    }
+
+    /// A batch of messages was committed (messages ÷ commits is the batching achieved).
+    pub fn commit(&self) {
+        self.commits.fetch_add(1, Relaxed);
     }
 
     fn request(&self, status: StatusCode, secs: f64) {
@@ -74,6 +80,12 @@ impl Metrics {
                 "counter",
                 "Messages stored through this process.",
                 self.messages.load(Relaxed),
+            ),
+            (
+                "hearth_message_commits_total",
+                "counter",
+                "Transactions that stored messages (several senders' messages share one).",
+                self.commits.load(Relaxed),
             ),
             (
                 "hearth_uptime_seconds",

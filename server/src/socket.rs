@@ -190,32 +190,25 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
             // Over the rate, a send waits its turn (this socket reads nothing meanwhile):
             // a flood is slowed to the limit and nothing is lost.
             state.limits.sends.pace(&user.to_hex()).await;
-            db::messages::send(
-                &state.db,
-                user,
+            let message = db::sends::NewMessage {
+                sender: *user,
                 conversation,
                 client_id,
                 envelope,
-                &files,
+                files,
                 event,
-            )
-            .await
+            };
+            // Stored, and delivered to the members, by the group-commit writer.
+            state.ingest.send(message).await
         } {
             Ok(sent) => {
                 let m = &sent.message;
-                let ack = ServerFrame::Ack {
+                vec![ServerFrame::Ack {
                     client_id,
                     id: m.id,
                     conversation: m.conversation,
                     at: m.at,
-                };
-                if sent.fresh {
-                    state.metrics.message();
-                    state
-                        .hub
-                        .send_to(&sent.members, &ServerFrame::Message(sent.message));
-                }
-                vec![ack]
+                }]
             }
             Err(e) => vec![failed(e, Some(client_id))],
         },

@@ -42,6 +42,8 @@ pub struct Hearth {
     /// When this process started (the panel's uptime).
     pub started: std::time::Instant,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Stores messages, several senders' in one commit (`crate::ingest`).
+    pub ingest: crate::ingest::Ingest,
 }
 
 impl Hearth {

@@ -1,15 +1,14 @@
 //! Encrypted messages: stored once per (sender, client id), read only by members.
 
 use super::conversations::{members_of, mine};
-use super::entities::{conversations, messages};
-use super::now_ms;
+use super::entities::messages;
 use crate::error::{Error, Result};
 use protocol::frames::StoredMessage;
-use protocol::{Bytes, ClientMsgId, ConversationId, MessageId, UserId};
-use sea_orm::sea_query::{Expr, OnConflict};
+use protocol::{Bytes, ConversationId, MessageId, UserId};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect,
 };
 
 /// The largest envelope accepted: a 16 KiB text padded and sealed fits easily.
@@ -32,84 +31,6 @@ impl messages::Model {
             at: self.created_at,
         })
     }
-}
-
-/// The outcome of a send: the stored message, who should receive it, and whether this
-/// call stored it (false for a repeated client id, which is acknowledged but not
-/// delivered again).
-pub struct Sent {
-    pub message: StoredMessage,
-    pub members: Vec<UserId>,
-    pub fresh: bool,
-}
-
-/// Stores a message from `me`, who must be a member; committed before it returns.
-pub async fn send(
-    db: &DatabaseConnection,
-    me: &UserId,
-    conv: ConversationId,
-    client_id: ClientMsgId,
-    envelope: Bytes,
-    files: &[protocol::FileId],
-    event: bool,
-) -> Result<Sent> {
-    if envelope.is_empty() || envelope.len() > MAX_ENVELOPE {
-        return Err(Error::BadRequest(
-            "The message is empty or too large.".into(),
-        ));
-    }
-    let txn = super::write_txn(db).await?;
-    let members = members_of(&txn, me, conv).await?;
-    // A group message must be sealed under the newest epoch: after a removal nothing new
-    // goes out under a key the removed member holds.
-    let epoch = conversations::Entity::find_by_id(conv.0)
-        .one(&txn)
-        .await?
-        .and_then(|c| c.epoch);
-    if let Some(epoch) = epoch
-        && (epoch < 0
-            || protocol::crypto::group::message::epoch_of(envelope.as_slice())
-                != Some(epoch as u64))
-    {
-        return Err(Error::Stale);
-    }
-    let res = messages::Entity::insert(messages::ActiveModel {
-        conversation_id: Set(conv.0),
-        sender_id: Set(me.to_hex()),
-        client_id: Set(client_id.to_hex()),
-        envelope: Set(envelope.0),
-        created_at: Set(now_ms()),
-        event: Set(event),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([messages::Column::SenderId, messages::Column::ClientId])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    let row = messages::Entity::find()
-        .filter(messages::Column::SenderId.eq(me.to_hex()))
-        .filter(messages::Column::ClientId.eq(client_id.to_hex()))
-        .one(&txn)
-        .await?
-        .ok_or(Error::Corrupt("message vanished"))?;
-    // A repeated client id carried its files the first time.
-    if res == 1 && row.conversation_id == conv.0 {
-        super::files::attach(&txn, me, conv, MessageId(row.id), files).await?;
-    }
-    txn.commit().await?;
-    if row.conversation_id != conv.0 {
-        return Err(Error::BadRequest(
-            "That message id was already used in another conversation.".into(),
-        ));
-    }
-    Ok(Sent {
-        message: row.stored()?,
-        members,
-        fresh: res == 1,
-    })
 }
 
 /// What a delete did: the members to tell, and the files whose blobs can go.

@@ -9,6 +9,7 @@ pub mod files;
 pub mod groups;
 pub mod invites;
 pub mod messages;
+pub mod sends;
 pub mod sessions;
 pub mod settings;
 pub mod signups;

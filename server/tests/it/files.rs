@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
 /// A server, alice and bob, and their direct conversation.
-async fn pair() -> (TestServer, User, User, ConversationId) {
+pub(crate) async fn pair() -> (TestServer, User, User, ConversationId) {
     let s = common::start().await;
     let (alice, bob) = (
         s.register("alice", "pw").await,
@@ -24,7 +24,12 @@ async fn pair() -> (TestServer, User, User, ConversationId) {
 }
 
 /// Starts an upload that must be accepted; returns its id.
-async fn new_upload(s: &TestServer, who: &User, conv: ConversationId, size: u64) -> String {
+pub(crate) async fn new_upload(
+    s: &TestServer,
+    who: &User,
+    conv: ConversationId,
+    size: u64,
+) -> String {
     let res = create(s, who, conv, size).await;
     assert_eq!(res.status(), 201);
     res.json::<Value>().await.unwrap()["id"]

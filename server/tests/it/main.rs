@@ -11,6 +11,7 @@ mod cli;
 mod crash;
 mod files;
 mod groups;
+mod ingest;
 mod limits;
 mod ops;
 mod panel;

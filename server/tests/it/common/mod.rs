@@ -48,9 +48,12 @@ pub const DAY: Duration = Duration::from_secs(86_400);
 
 fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -> Arc<Hearth> {
     let secret = ServerSecret::load_or_create(&dir.join("server.secret")).expect("secret");
+    let hub = Arc::new(Hub::default());
+    let metrics = Arc::new(server::metrics::Metrics::default());
+    let ingest = server::ingest::Ingest::start(db.clone(), hub.clone(), metrics.clone());
     Arc::new(Hearth {
         db,
-        hub: Arc::new(Hub::default()),
+        hub,
         secret,
         sessions: SessionPolicy {
             idle: 30 * DAY,
@@ -61,7 +64,8 @@ fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -
         limits: Arc::new(Limits::default()),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
-        metrics: Arc::default(),
+        metrics,
+        ingest,
     })
 }
 

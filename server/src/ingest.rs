@@ -1,0 +1,122 @@
+//! Group commit: every message a socket receives goes to one writer task, which stores
+//! whatever messages are waiting in one transaction, commits once, and only then
+//! delivers them and answers their senders.
+//!
+//! Why: an acknowledged message is on the disk (SQLite `synchronous=FULL`), so each
+//! commit costs an fsync, and SQLite has one writer at a time. With a transaction per
+//! message, ten senders meant ten fsyncs in a row and nine connections sleeping in
+//! SQLite's busy handler (1, 2, 5 … 100 ms steps): a low rate and a long tail. Batched,
+//! ten waiting messages cost one fsync and nobody sleeps. A lone message is committed at
+//! once: the writer never waits for a batch to fill.
+//!
+//! Delivery happens here too, in id order right after the commit, so members see a
+//! conversation's messages in the order they were stored.
+
+use crate::db::sends::{self, NewMessage, Sent};
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use protocol::frames::ServerFrame;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// The most messages in one transaction (envelopes are at most 48 KiB: a batch stays a
+/// few MiB even at the worst).
+const MAX_BATCH: usize = 256;
+/// Messages waiting for the writer before senders wait to hand theirs over.
+const QUEUE: usize = 4 * MAX_BATCH;
+
+struct Job {
+    message: NewMessage,
+    reply: oneshot::Sender<Result<Sent>>,
+}
+
+/// The handle sockets send through; cloning it shares the one writer.
+#[derive(Clone)]
+pub struct Ingest {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Ingest {
+    /// Starts the writer (on the current Tokio runtime). It runs until every handle is
+    /// dropped.
+    pub fn start(db: DatabaseConnection, hub: Arc<Hub>, metrics: Arc<Metrics>) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        tokio::spawn(writer(db, hub, metrics, queue));
+        Self { jobs }
+    }
+
+    /// Stores `message`; returns once it is committed (and delivered, when new).
+    pub async fn send(&self, message: NewMessage) -> Result<Sent> {
+        let (reply, answer) = oneshot::channel();
+        let gone = || Error::Io(std::io::Error::other("the message writer stopped"));
+        self.jobs
+            .send(Job { message, reply })
+            .await
+            .map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+}
+
+async fn writer(
+    db: DatabaseConnection,
+    hub: Arc<Hub>,
+    metrics: Arc<Metrics>,
+    mut queue: mpsc::Receiver<Job>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Waits for one message, then takes every other one already waiting.
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (messages, replies): (Vec<_>, Vec<_>) =
+            batch.drain(..).map(|j| (j.message, j.reply)).unzip();
+        let t = std::time::Instant::now();
+        let results = store_all(&db, &messages).await;
+        tracing::debug!(
+            n = messages.len(),
+            us = t.elapsed().as_micros() as u64,
+            "batch"
+        );
+        metrics.commit();
+        // Out in id order (a message with files may have been stored ahead of the rest).
+        let mut fresh: Vec<&Sent> = results.iter().flatten().filter(|s| s.fresh).collect();
+        fresh.sort_by_key(|s| s.message.id);
+        for sent in fresh {
+            metrics.message();
+            hub.send_to(&sent.members, &ServerFrame::Message(sent.message.clone()));
+        }
+        for (reply, result) in replies.into_iter().zip(results) {
+            // A sender that went away meanwhile resends after reconnecting and gets
+            // the stored message's acknowledgement.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// Stores `batch` in one transaction: one result per message, in order. A refused
+/// message (not a member, a stale epoch, a file it may not carry) wrote nothing and does
+/// not stop the others; a database error fails the whole batch, whose senders may send
+/// again.
+pub async fn store_all(db: &DatabaseConnection, batch: &[NewMessage]) -> Vec<Result<Sent>> {
+    let txn = match crate::db::write_txn(db).await {
+        Ok(t) => t,
+        Err(e) => return fail(batch.len(), e),
+    };
+    // Dropping the transaction on an error rolls every message in it back.
+    let done = match sends::store_all(&txn, batch).await {
+        Ok(done) => done,
+        Err(e) => return fail(batch.len(), e),
+    };
+    match txn.commit().await {
+        Ok(()) => done,
+        Err(e) => fail(batch.len(), e.into()),
+    }
+}
+
+/// `n` errors saying to try again; the cause goes to the log.
+fn fail(n: usize, e: Error) -> Vec<Result<Sent>> {
+    tracing::error!("storing messages: {e}");
+    (0..n)
+        .map(|_| Err(Error::Io(std::io::Error::other("the batch was not stored"))))
+        .collect()
+}

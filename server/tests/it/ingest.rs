@@ -1,0 +1,146 @@
+//! Group commit (`server::ingest`): many senders' messages in one transaction, each
+//! refused one leaving nothing behind, and deliveries in the order of the ids.
+
+use crate::common;
+
+use futures::future::join_all;
+use protocol::frames::{ClientFrame, ServerFrame};
+use protocol::{Bytes, ClientMsgId, ConversationId, FileId, MessageId, UserId};
+use server::db::sends::NewMessage;
+use server::error::Error;
+use server::ingest::store_all;
+
+fn message(sender: UserId, conversation: ConversationId, id: u8) -> NewMessage {
+    NewMessage {
+        sender,
+        conversation,
+        client_id: ClientMsgId([id; 16]),
+        envelope: Bytes(vec![id; 300]),
+        files: vec![],
+        event: false,
+    }
+}
+
+#[tokio::test]
+async fn a_refused_message_in_a_batch_leaves_nothing_and_stops_nothing() {
+    let (s, alice, bob, conv) = crate::files::pair().await;
+    let carol = s.register("carol", "pw").await;
+    // Started, never finished: a message may not carry it.
+    let unfinished: FileId = crate::files::new_upload(&s, &alice, conv, 1000)
+        .await
+        .parse()
+        .unwrap();
+    let with_file = NewMessage {
+        files: vec![unfinished],
+        ..message(alice.id, conv, 3)
+    };
+    let batch = [
+        message(alice.id, conv, 1),
+        message(carol.id, conv, 2),
+        with_file,
+        message(bob.id, conv, 4),
+        message(alice.id, conv, 1),
+    ];
+    let results = store_all(&s.state.db, &batch).await;
+    let [first, stranger, file, reply, repeat] = results.try_into().ok().unwrap();
+    let first = first.expect("stored");
+    assert!(first.fresh);
+    assert!(
+        matches!(stranger, Err(Error::Forbidden(_))),
+        "{:?}",
+        stranger.err()
+    );
+    assert!(
+        matches!(file, Err(Error::BadRequest(_))),
+        "{:?}",
+        file.err()
+    );
+    let reply = reply.expect("stored after two refusals");
+    assert!(reply.message.id > first.message.id);
+    let repeat = repeat.expect("a repeat is answered");
+    assert!(!repeat.fresh);
+    assert_eq!(repeat.message.id, first.message.id);
+
+    // Only the two stored; the refused file message's row was rolled back.
+    let page = s.history(&bob.cookie, conv).await;
+    let ids: Vec<MessageId> = page.messages.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![reply.message.id, first.message.id]);
+    // And the file is still free to be sent once finished.
+    let again = store_all(
+        &s.state.db,
+        &[NewMessage {
+            files: vec![unfinished],
+            ..message(alice.id, conv, 5)
+        }],
+    )
+    .await;
+    assert!(matches!(&again[0], Err(Error::BadRequest(_))));
+}
+
+#[tokio::test]
+async fn messages_sent_at_once_from_many_tabs_arrive_once_and_in_id_order() {
+    let s = common::start().await;
+    let (alice, bob) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+    );
+    let conv = s.direct(&alice, &bob).await;
+    let origin = s.own_origin();
+    let mut watcher = s.socket(Some(&bob.cookie), Some(&origin)).await.unwrap();
+    const TABS: usize = 6;
+    const EACH: usize = 20;
+    let mut tabs = Vec::new();
+    for i in 0..TABS {
+        let who = if i % 2 == 0 { &alice } else { &bob };
+        tabs.push(s.socket(Some(&who.cookie), Some(&origin)).await.unwrap());
+    }
+    // Every tab sends all its messages without waiting, then collects its acks.
+    let sends = tabs.iter_mut().enumerate().map(|(t, tab)| async move {
+        for n in 0..EACH {
+            let frame = ClientFrame::Send {
+                conversation: conv,
+                client_id: ClientMsgId([
+                    t as u8 + 1,
+                    n as u8,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                ]),
+                envelope: Bytes(vec![1; 300]),
+                files: vec![],
+                event: false,
+            };
+            tab.send_text(frame.encode()).await;
+        }
+        let mut acks = 0;
+        while acks < EACH {
+            match tab.next_frame().await {
+                ServerFrame::Ack { .. } => acks += 1,
+                ServerFrame::Message(_) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+    });
+    join_all(sends).await;
+    let mut seen = Vec::new();
+    while seen.len() < TABS * EACH {
+        if let ServerFrame::Message(m) = watcher.next_frame().await {
+            seen.push(m.id);
+        }
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "delivered in id order, each once: {seen:?}"
+    );
+}
