@@ -8,13 +8,19 @@ say "building the web client (WASM)"
 # The target folder is shared by every checkout (CI's fresh clones among them). Cargo
 # copies a finished binary to its fixed path only when it builds it, so after another
 # checkout's build that path could hold the other's WASM: make it build this one.
-touch "$ROOT/frontend/src/lib.rs"
-cargo build --manifest-path "$ROOT/Cargo.toml" -p frontend --target wasm32-unknown-unknown --profile wasm-release
+touch "$ROOT/frontend/src/lib.rs" "$ROOT/strength/src/lib.rs"
+# Two modules: the app, and the password strength estimate (zxcvbn), which only the pages
+# taking a new password fetch (its dictionaries would otherwise be half the download).
+# (.cargo/config.toml sets `erase_components` for this build and the server's alike.)
+cargo build --manifest-path "$ROOT/Cargo.toml" -p frontend -p strength --target wasm32-unknown-unknown --profile wasm-release
 mkdir -p "$SITE/pkg" "$SITE/style"
-wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name hearth \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  "$SITE/pkg/hearth_bg.wasm" -o "$SITE/pkg/hearth_bg.wasm"
+for pair in frontend:hearth strength:strength; do
+  crate=${pair%%:*} name=${pair##*:}
+  wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name "$name" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/$crate.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    "$SITE/pkg/${name}_bg.wasm" -o "$SITE/pkg/${name}_bg.wasm"
+done
 cp "$ROOT"/style/* "$SITE/style/"
 # The service worker's cache is named after this build (the server sends the same hash
 # with every response, see router.rs), so a cached WASM never meets another build's page.
@@ -23,4 +29,6 @@ sed "s/__HEARTH_BUILD__/$build/" "$ROOT/web/sw.js" > "$SITE/sw.js"
 cp "$ROOT/web/manifest.webmanifest" "$SITE/manifest.webmanifest"
 raw=$(stat -c %s "$SITE/pkg/hearth_bg.wasm")
 gz=$(gzip -9c "$SITE/pkg/hearth_bg.wasm" | wc -c)
-say "web client: $SITE (WASM $((raw / 1024)) KiB, $((gz / 1024)) KiB gzipped)"
+sraw=$(stat -c %s "$SITE/pkg/strength_bg.wasm")
+sgz=$(gzip -9c "$SITE/pkg/strength_bg.wasm" | wc -c)
+say "web client: $SITE (WASM $((raw / 1024)) KiB, $((gz / 1024)) KiB gzipped; the strength module, loaded on demand: $((sraw / 1024)) KiB, $((sgz / 1024)) KiB gzipped)"

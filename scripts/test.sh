@@ -12,6 +12,9 @@ fi
 
 "$ROOT/scripts/build-web.sh"
 
+say "WASM size budgets (gzip)"
+"$ROOT/scripts/wasm-budget.sh"
+
 say "Rust tests"
 # The frontend is left out: building it natively beside the server would unify the
 # `hydrate` and `ssr` features of the shared crates.

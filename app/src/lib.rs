@@ -56,6 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <HydrationScripts options/>
+                <StrengthLoader/>
                 <MetaTags/>
             </head>
             <body>
@@ -63,6 +64,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// `hearthStrength()`: imports the password strength module (`strength/`, zxcvbn) the
+/// first time a page asks, and the same promise after (a failed load may be tried
+/// again). Inline, with the page's nonce: a dynamic `import()` needs JavaScript, and a
+/// file of its own would be one more for the service worker to keep.
+#[component]
+fn StrengthLoader() -> impl IntoView {
+    const LOADER: &str = "window.hearthStrength = () => window.__hearthStrength ??= \
+        import('/pkg/strength.js').then(async m => { await m.default(); return m; }) \
+        .catch(e => { window.__hearthStrength = undefined; throw e; });";
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce>{LOADER}</script> }
 }
 
 #[component]

@@ -108,20 +108,71 @@ pub fn insecure_transport() -> bool {
     false
 }
 
-/// Password strength 0–4 (zxcvbn), with the user's other fields as known words.
-pub fn password_score(password: &str, user_inputs: &[&str]) -> u8 {
+/// zxcvbn, the password strength estimate: a WASM module of its own (`strength/`), so its
+/// dictionaries are fetched only by the pages that take a new password. The page's
+/// `hearthStrength()` (`crate::shell`) imports it once.
+#[derive(Clone)]
+pub struct Strength {
+    #[cfg(feature = "hydrate")]
+    score: js_sys::Function,
+}
+
+/// Loads the strength estimate (once per page; later calls share the first load).
+pub async fn strength() -> Result<Strength, String> {
     #[cfg(feature = "hydrate")]
     {
-        if password.is_empty() {
-            return 0;
-        }
-        zxcvbn::zxcvbn(password, user_inputs).score() as u8
+        use wasm_bindgen::JsCast;
+        let fail = |_| {
+            "The password checker did not load; check the connection and try again.".to_string()
+        };
+        let window = web_sys::window().ok_or("no window")?;
+        let load: js_sys::Function = js_sys::Reflect::get(&window, &"hearthStrength".into())
+            .map_err(fail)?
+            .dyn_into()
+            .map_err(fail)?;
+        let promise: js_sys::Promise = load
+            .call0(&window)
+            .map_err(fail)?
+            .dyn_into()
+            .map_err(fail)?;
+        let module = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(fail)?;
+        let score = js_sys::Reflect::get(&module, &"score".into())
+            .map_err(fail)?
+            .dyn_into()
+            .map_err(fail)?;
+        Ok(Strength { score })
     }
     #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (password, user_inputs);
-        0
+    Err("The password checker runs in the browser.".into())
+}
+
+impl Strength {
+    /// 0–4, with the user's other fields as words an attacker tries first. A failure
+    /// counts as the weakest.
+    pub fn score(&self, password: &str, user_inputs: &[&str]) -> u8 {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsValue;
+            let inputs: js_sys::Array = user_inputs.iter().map(|s| JsValue::from_str(s)).collect();
+            self.score
+                .call2(&JsValue::NULL, &password.into(), &inputs)
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(0, |v| v as u8)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (password, user_inputs);
+            0
+        }
     }
+}
+
+/// The strength of a new password, loading the estimate if need be.
+pub async fn password_score(password: &str, user_inputs: &[&str]) -> Result<u8, String> {
+    Ok(strength().await?.score(password, user_inputs))
 }
 
 /// Reloads the page (after the keys changed under it).

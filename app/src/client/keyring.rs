@@ -103,7 +103,11 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
     let username = validate::username(&form.username)?;
     let display_name = validate::display_name(&form.display_name)?;
     let email = validate::email(Some(&form.email))?;
-    if browser::password_score(&form.password, &[&username, &display_name]) < 3 {
+    if browser::password_score(&form.password, &[&username, &display_name])
+        .await
+        .map_err(ApiError::Local)?
+        < 3
+    {
         return Err(ApiError::Local(
             "That password is too easy to guess; try a longer phrase.".into(),
         ));
@@ -251,7 +255,11 @@ pub async fn prepare_recovery(
 ) -> Result<Recovering, ApiError> {
     let username = username.trim().to_lowercase();
     let recovery_key = RecoveryKey::parse(&key)?;
-    if browser::password_score(&new_password, &[&username]) < 3 {
+    if browser::password_score(&new_password, &[&username])
+        .await
+        .map_err(ApiError::Local)?
+        < 3
+    {
         return Err(ApiError::Local(
             "That new password is too easy to guess; try a longer phrase.".into(),
         ));
@@ -371,7 +379,11 @@ pub async fn change_password(
     current: String,
     new: String,
 ) -> Result<(), ApiError> {
-    if browser::password_score(&new, &[&ring.me.username, &ring.me.display_name]) < 3 {
+    if browser::password_score(&new, &[&ring.me.username, &ring.me.display_name])
+        .await
+        .map_err(ApiError::Local)?
+        < 3
+    {
         return Err(ApiError::Local(
             "That new password is too easy to guess; try a longer phrase.".into(),
         ));

@@ -20,8 +20,21 @@ pub fn RegisterPage() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // The estimate loads beside the form; until it is there the meter stays empty.
+    let strength = RwSignal::new_local(None::<browser::Strength>);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(s) = browser::strength().await {
+                strength.set(Some(s));
+            }
+        })
+    });
     let score = Memo::new(move |_| {
-        password.with(|p| browser::password_score(p, &[&username.get(), &display_name.get()]))
+        strength.with(|s| {
+            s.as_ref().map_or(0, |s| {
+                password.with(|p| s.score(p, &[&username.get(), &display_name.get()]))
+            })
+        })
     });
     let recovery_key = RwSignal::new(None::<String>);
     // Sent here by the first login of an account an admin made: its name is fixed, and
