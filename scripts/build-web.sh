@@ -2,6 +2,7 @@
 # Builds the web client into $SITE: the hydrate WASM (size-tuned profile), its JS glue,
 # wasm-opt, and the stylesheet.
 source "$(dirname "$0")/env.sh"
+cd "$ROOT"
 "$ROOT/scripts/setup.sh"
 
 say "building the web client (WASM)"

@@ -9,4 +9,9 @@ SITE="${HEARTH_SITE:-$CARGO_TARGET_DIR/site}"
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+# .cargo/config.toml sets `--cfg erase_components` for the server and the WASM alike (the
+# browser's hydration needs the server's HTML built the same way). A RUSTFLAGS in the
+# environment replaces that setting, so it is carried over; and cargo reads the config
+# from the current folder, so the scripts build from the clone's root.
+if [ -n "${RUSTFLAGS:-}" ]; then export RUSTFLAGS="$RUSTFLAGS --cfg erase_components"; fi
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

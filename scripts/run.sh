@@ -4,5 +4,5 @@
 source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/build-web.sh"
 say "building the server (release)"
-cargo build --manifest-path "$ROOT/Cargo.toml" -p server --release
+(cd "$ROOT" && cargo build -p server --release)
 exec "$CARGO_TARGET_DIR/release/hearth" --site "$SITE" "$@"

@@ -2,6 +2,7 @@
 # Runs every test: Rust unit and integration tests (real server, temporary SQLite), then
 # Playwright in real Chromium against a real server.
 source "$(dirname "$0")/env.sh"
+cd "$ROOT"
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v certutil >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji"; then
   say "installing Chromium, ChromeDriver, NSS tools (to trust the test CA) and the emoji font (Debian packages)"

@@ -6,8 +6,13 @@
 source "$(dirname "$0")/env.sh"
 
 check() {
-  local file="$SITE/pkg/$1" budget=$2 what=$3
-  local gz=$(( $(gzip -9c "$file" | wc -c) / 1024 ))
+  local file="$SITE/pkg/$1" budget=$2 what=$3 gz
+  if [ ! -s "$file" ]; then
+    echo "FAIL: $file is missing: build the web client first (scripts/build-web.sh)" >&2
+    return 1
+  fi
+  gz=$(gzip -9c "$file" | wc -c)
+  gz=$(( gz / 1024 ))
   if (( gz > budget )); then
     echo "FAIL: $what ($1) is $gz KiB gzipped, over its budget of $budget KiB" >&2
     return 1

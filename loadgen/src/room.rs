@@ -193,8 +193,9 @@ pub async fn run(
     finish(t0, expected, tasks, readers).await
 }
 
-/// Reads `rx` until `expected` messages arrived; returns each one's time since it was
-/// handed to its sender's socket (`started`). Acknowledgements go to `acks`, if given.
+/// Reads `rx` until `expected` different messages arrived (one arriving twice is an
+/// error); returns each one's time since it was handed to its sender's socket
+/// (`started`). Acknowledgements go to `acks`, if given.
 pub async fn deliveries(
     rx: &mut futures::stream::SplitStream<Socket>,
     started: &Started,
@@ -202,12 +203,16 @@ pub async fn deliveries(
     acks: Option<&tokio::sync::mpsc::UnboundedSender<()>>,
 ) -> anyhow::Result<Vec<Duration>> {
     let mut got = Vec::with_capacity(expected);
+    let mut seen = std::collections::HashSet::with_capacity(expected);
     while got.len() < expected {
         let Some(t) = next_text(rx).await? else {
             continue;
         };
         match ServerFrame::decode(t.as_str())? {
             ServerFrame::Message(m) => {
+                if !seen.insert(m.id) {
+                    bail!("message {} delivered twice", m.id.0);
+                }
                 let at = started
                     .lock()
                     .ok()

@@ -18,8 +18,10 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 use protocol::frames::ServerFrame;
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 /// The most messages in one transaction (envelopes are at most 48 KiB: a batch stays a
 /// few MiB even at the worst).
@@ -36,15 +38,22 @@ struct Job {
 #[derive(Clone)]
 pub struct Ingest {
     jobs: mpsc::Sender<Job>,
+    /// Told at shutdown: the writer stores what is waiting, then ends.
+    stop: CancellationToken,
+    writer: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
 impl Ingest {
-    /// Starts the writer (on the current Tokio runtime). It runs until every handle is
-    /// dropped.
+    /// Starts the writer (on the current Tokio runtime); it runs until `finish`.
     pub fn start(db: DatabaseConnection, hub: Arc<Hub>, metrics: Arc<Metrics>) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(db, hub, metrics, queue));
-        Self { jobs }
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(writer(db, hub, metrics, queue, stop.clone()));
+        Self {
+            jobs,
+            stop,
+            writer: Arc::new(Mutex::new(Some(task))),
+        }
     }
 
     /// Stores `message`; returns once it is committed (and delivered, when new).
@@ -57,6 +66,19 @@ impl Ingest {
             .map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
     }
+
+    /// At shutdown, before the database closes: stores the messages already handed over
+    /// and waits for the writer to end (a later send gets an error, and its browser
+    /// sends it again to the next server).
+    pub async fn finish(&self) {
+        self.stop.cancel();
+        let task = self.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(task) = task
+            && let Err(e) = task.await
+        {
+            tracing::error!("the message writer failed: {e}");
+        }
+    }
 }
 
 async fn writer(
@@ -64,32 +86,56 @@ async fn writer(
     hub: Arc<Hub>,
     metrics: Arc<Metrics>,
     mut queue: mpsc::Receiver<Job>,
+    stop: CancellationToken,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    // Waits for one message, then takes every other one already waiting.
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (messages, replies): (Vec<_>, Vec<_>) =
-            batch.drain(..).map(|j| (j.message, j.reply)).unzip();
-        let t = std::time::Instant::now();
-        let results = store_all(&db, &messages).await;
-        tracing::debug!(
-            n = messages.len(),
-            us = t.elapsed().as_micros() as u64,
-            "batch"
-        );
+    loop {
+        // Waits for one message, then takes every other one already waiting.
+        let got = tokio::select! {
+            // Once stopped, every later pass takes this branch: close the queue (later
+            // sends get an error) and take the rest of what is in it.
+            biased;
+            () = stop.cancelled() => {
+                queue.close();
+                queue.recv_many(&mut batch, QUEUE).await
+            }
+            n = queue.recv_many(&mut batch, MAX_BATCH) => n,
+        };
+        if got == 0 {
+            return;
+        }
+        commit(&db, &hub, &metrics, &mut batch).await;
+        if stop.is_cancelled() && queue.is_empty() {
+            return;
+        }
+    }
+}
+
+/// Stores, delivers and answers one batch.
+async fn commit(db: &DatabaseConnection, hub: &Hub, metrics: &Metrics, batch: &mut Vec<Job>) {
+    let (messages, replies): (Vec<_>, Vec<_>) =
+        batch.drain(..).map(|j| (j.message, j.reply)).unzip();
+    let t = std::time::Instant::now();
+    let results = store_all(db, &messages).await;
+    tracing::debug!(
+        n = messages.len(),
+        us = t.elapsed().as_micros() as u64,
+        "batch"
+    );
+    if results.iter().any(Result::is_ok) {
         metrics.commit();
-        // Out in id order (a message with files may have been stored ahead of the rest).
-        let mut fresh: Vec<&Sent> = results.iter().flatten().filter(|s| s.fresh).collect();
-        fresh.sort_by_key(|s| s.message.id);
-        for sent in fresh {
-            metrics.message();
-            hub.send_to(&sent.members, &ServerFrame::Message(sent.message.clone()));
-        }
-        for (reply, result) in replies.into_iter().zip(results) {
-            // A sender that went away meanwhile resends after reconnecting and gets
-            // the stored message's acknowledgement.
-            let _ = reply.send(result);
-        }
+    }
+    // Out in id order (a message with files may have been stored ahead of the rest).
+    let mut fresh: Vec<&Sent> = results.iter().flatten().filter(|s| s.fresh).collect();
+    fresh.sort_by_key(|s| s.message.id);
+    for sent in fresh {
+        metrics.message();
+        hub.send_to(&sent.members, &ServerFrame::Message(sent.message.clone()));
+    }
+    for (reply, result) in replies.into_iter().zip(results) {
+        // A sender that went away meanwhile resends after reconnecting and gets the
+        // stored message's acknowledgement.
+        let _ = reply.send(result);
     }
 }
 

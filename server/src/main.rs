@@ -127,6 +127,7 @@ async fn run() -> anyhow::Result<()> {
         .context("listening for the other processes")?;
     let stopping = stopping(state.clone());
     let database = state.db.clone();
+    let writer = state.ingest.clone();
     let app = router::build(state, &config.site);
 
     // 9. Listen, and say where.
@@ -145,7 +146,8 @@ async fn run() -> anyhow::Result<()> {
         tracing::info!(%http_at, "listening");
         // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
         serve::plain(http, app, stopping).await?;
-        // 11. Leave the database whole.
+        // 11. Store the messages already handed over; leave the database whole.
+        writer.finish().await;
         return Ok(db::close(database).await?);
     };
     let https = std::net::TcpListener::bind((config.addr, config.https_port))
@@ -172,7 +174,8 @@ async fn run() -> anyhow::Result<()> {
 
     // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
     serve::both(http, plain_app, https, app, rustls, stopping).await?;
-    // 11. Leave the database whole.
+    // 11. Store the messages already handed over; leave the database whole.
+    writer.finish().await;
     Ok(db::close(database).await?)
 }
 

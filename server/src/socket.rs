@@ -186,7 +186,7 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
             envelope,
             files,
             event,
-        } => match {
+        } => {
             // Over the rate, a send waits its turn (this socket reads nothing meanwhile):
             // a flood is slowed to the limit and nothing is lost.
             state.limits.sends.pace(&user.to_hex()).await;
@@ -199,19 +199,16 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
                 event,
             };
             // Stored, and delivered to the members, by the group-commit writer.
-            state.ingest.send(message).await
-        } {
-            Ok(sent) => {
-                let m = &sent.message;
-                vec![ServerFrame::Ack {
+            match state.ingest.send(message).await {
+                Ok(sent) => vec![ServerFrame::Ack {
                     client_id,
-                    id: m.id,
-                    conversation: m.conversation,
-                    at: m.at,
-                }]
+                    id: sent.message.id,
+                    conversation: sent.message.conversation,
+                    at: sent.message.at,
+                }],
+                Err(e) => vec![failed(e, Some(client_id))],
             }
-            Err(e) => vec![failed(e, Some(client_id))],
-        },
+        }
         ClientFrame::Resume { after } => {
             match db::messages::after(&state.db, user, after, RESUME_LIMIT as u64).await {
                 Ok(msgs) => {

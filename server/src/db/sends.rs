@@ -47,16 +47,29 @@ struct Rooms {
 }
 
 impl Rooms {
-    /// Two queries, however many messages and conversations.
+    /// Two queries, however many messages and conversations. The conversations' rows are
+    /// read first and share-locked (PostgreSQL; SQLite's write transaction already holds
+    /// the whole database): a removal, which moves the epoch in the same row, waits for
+    /// this batch or is seen by it, so a removed member is never handed a new message.
     async fn of(txn: &DatabaseTransaction, batch: &[NewMessage]) -> Result<Self> {
         let mut ids: Vec<i64> = batch.iter().map(|m| m.conversation.0).collect();
         ids.sort_unstable();
         ids.dedup();
+        let epochs = conversations::Entity::find()
+            .select_only()
+            .columns([conversations::Column::Id, conversations::Column::Epoch])
+            .filter(conversations::Column::Id.is_in(ids.clone()))
+            .lock_shared()
+            .into_tuple::<(i64, Option<i64>)>()
+            .all(txn)
+            .await?
+            .into_iter()
+            .collect();
         let mut members: HashMap<i64, Vec<UserId>> = HashMap::new();
         let rows: Vec<(i64, String)> = members::Entity::find()
             .select_only()
             .columns([members::Column::ConversationId, members::Column::UserId])
-            .filter(members::Column::ConversationId.is_in(ids.clone()))
+            .filter(members::Column::ConversationId.is_in(ids))
             .into_tuple()
             .all(txn)
             .await?;
@@ -65,15 +78,6 @@ impl Rooms {
                 members.entry(conv).or_default().push(user);
             }
         }
-        let epochs = conversations::Entity::find()
-            .select_only()
-            .columns([conversations::Column::Id, conversations::Column::Epoch])
-            .filter(conversations::Column::Id.is_in(ids))
-            .into_tuple::<(i64, Option<i64>)>()
-            .all(txn)
-            .await?
-            .into_iter()
-            .collect();
         Ok(Self { members, epochs })
     }
 

@@ -144,3 +144,38 @@ async fn messages_sent_at_once_from_many_tabs_arrive_once_and_in_id_order() {
         "delivered in id order, each once: {seen:?}"
     );
 }
+
+#[tokio::test]
+async fn finishing_stores_what_was_handed_over_and_refuses_what_comes_after() {
+    let (s, alice, bob, conv) = crate::files::pair().await;
+    let state = &s.state;
+    let ingest =
+        server::ingest::Ingest::start(state.db.clone(), state.hub.clone(), state.metrics.clone());
+    let send = |i: u8| {
+        let ingest = ingest.clone();
+        tokio::spawn(async move { ingest.send(message(alice.id, conv, i)).await })
+    };
+    // (One thread: each yield lets the sends just spawned hand their messages over.)
+    // The writer takes the first thirty; the next thirty wait in the queue meanwhile.
+    let mut sends: Vec<_> = (10..40).map(send).collect();
+    tokio::task::yield_now().await;
+    sends.extend((40..70).map(send));
+    tokio::task::yield_now().await;
+    ingest.finish().await;
+    let mut stored = 0;
+    for send in sends {
+        // Either stored and acknowledged, or refused and not stored: nothing in between.
+        if send.await.unwrap().is_ok() {
+            stored += 1;
+        }
+    }
+    assert_eq!(
+        stored, 60,
+        "every message handed over before the stop is stored"
+    );
+    let (kept, _) = server::db::messages::history(&state.db, &bob.id, conv, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), stored);
+    assert!(ingest.send(message(alice.id, conv, 99)).await.is_err());
+}
