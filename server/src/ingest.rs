@@ -9,14 +9,16 @@
 //! ten waiting messages cost one fsync and nobody sleeps. A lone message is committed at
 //! once: the writer never waits for a batch to fill.
 //!
-//! Delivery happens here too, in id order right after the commit, so members see a
-//! conversation's messages in the order they were stored.
+//! Delivery happens here too, in id order right after the commit (and the senders'
+//! acknowledgements), so members see a conversation's messages in the order they were
+//! stored.
 
 use crate::db::sends::{self, NewMessage, Sent};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
-use protocol::frames::ServerFrame;
+use protocol::UserId;
+use protocol::frames::{ServerFrame, StoredMessage};
 use sea_orm::DatabaseConnection;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
@@ -58,13 +60,19 @@ impl Ingest {
 
     /// Stores `message`; returns once it is committed (and delivered, when new).
     pub async fn send(&self, message: NewMessage) -> Result<Sent> {
+        self.submit(message).await?.sent().await
+    }
+
+    /// Hands `message` to the writer (waiting while its queue is full) and returns at
+    /// once: messages submitted one after another are stored in that order, and the
+    /// caller can take the next while this one commits.
+    pub async fn submit(&self, message: NewMessage) -> Result<Answer> {
         let (reply, answer) = oneshot::channel();
-        let gone = || Error::Io(std::io::Error::other("the message writer stopped"));
         self.jobs
             .send(Job { message, reply })
             .await
             .map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+        Ok(Answer(answer))
     }
 
     /// At shutdown, before the database closes: stores the messages already handed over
@@ -79,6 +87,19 @@ impl Ingest {
             tracing::error!("the message writer failed: {e}");
         }
     }
+}
+
+/// A submitted message's outcome, once its batch is committed.
+pub struct Answer(oneshot::Receiver<Result<Sent>>);
+
+impl Answer {
+    pub async fn sent(self) -> Result<Sent> {
+        self.0.await.map_err(|_| gone())?
+    }
+}
+
+fn gone() -> Error {
+    Error::Io(std::io::Error::other("the message writer stopped"))
 }
 
 async fn writer(
@@ -126,16 +147,22 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, metrics: &Metrics, batch: &m
         metrics.commit();
     }
     // Out in id order (a message with files may have been stored ahead of the rest).
-    let mut fresh: Vec<&Sent> = results.iter().flatten().filter(|s| s.fresh).collect();
-    fresh.sort_by_key(|s| s.message.id);
-    for sent in fresh {
-        metrics.message();
-        hub.send_to(&sent.members, &ServerFrame::Message(sent.message.clone()));
-    }
+    let mut fresh: Vec<(StoredMessage, Vec<UserId>)> = results
+        .iter()
+        .flatten()
+        .filter(|s| s.fresh)
+        .map(|s| (s.message.clone(), s.members.clone()))
+        .collect();
+    fresh.sort_by_key(|(m, _)| m.id);
+    // The senders first, so each has its acknowledgement before its own copy.
     for (reply, result) in replies.into_iter().zip(results) {
         // A sender that went away meanwhile resends after reconnecting and gets the
         // stored message's acknowledgement.
         let _ = reply.send(result);
+    }
+    for (message, members) in fresh {
+        metrics.message();
+        hub.send_to(&members, &ServerFrame::Message(message));
     }
 }
 

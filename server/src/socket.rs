@@ -5,11 +5,13 @@
 use crate::db;
 use crate::error::Error;
 use crate::hub::{Hub, Registration};
+use crate::ingest::Answer;
 use crate::state::Hearth;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures::stream::FuturesOrdered;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, RESUME_LIMIT, ServerFrame};
 use protocol::{ClientMsgId, UserId};
@@ -25,6 +27,9 @@ const PING_EVERY: Duration = Duration::from_secs(25);
 const IDLE_LIMIT: Duration = Duration::from_secs(75);
 /// A socket's read buffer (see `upgrade`).
 const READ_BUFFER: usize = 4 * 1024;
+/// Sends a socket may have waiting for their commit before it stops reading: a browser
+/// flushing its outbox after a reconnect fills a batch instead of waiting a commit each.
+const IN_FLIGHT: usize = 32;
 
 /// True when the page that opened the socket was served by this host: a foreign page
 /// must not ride on the user's cookie (cross-site WebSocket hijacking).
@@ -92,9 +97,29 @@ pub async fn run<W, R, E>(
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut last_heard = tokio::time::Instant::now();
+    // Acknowledgements to come, in the order the sends arrived. Waiting for them does not
+    // stop the socket from reading, nor from passing on what the hub queues for it.
+    let mut acks = FuturesOrdered::new();
     loop {
         tokio::select! {
-            incoming = stream.next() => {
+            // In this order when several are ready: a send's acknowledgement before the
+            // sender's own copy of the message, and writing before reading more.
+            biased;
+            Some(ack) = acks.next(), if !acks.is_empty() => {
+                if send(&mut sink, &ack).await.is_err() {
+                    break;
+                }
+            }
+            queued = outbox.recv() => match queued {
+                Some(text) => {
+                    if sink.send(Message::Text(text.as_ref().into())).await.is_err() {
+                        break;
+                    }
+                }
+                // The hub dropped us (we fell too far behind): close, the browser resumes.
+                None => break,
+            },
+            incoming = stream.next(), if acks.len() < IN_FLIGHT => {
                 last_heard = tokio::time::Instant::now();
                 let text = match incoming {
                     Some(Ok(Message::Text(t))) => t,
@@ -110,21 +135,17 @@ pub async fn run<W, R, E>(
                     let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_TOO_BIG, reason: reason.into() }))).await;
                     break;
                 }
-                for reply in handle(&state, &registration, &user, text.as_str()).await {
-                    if send(&mut sink, &reply).await.is_err() {
-                        return;
+                match handle(&state, &registration, &user, text.as_str()).await {
+                    Reply::Now(replies) => {
+                        for reply in replies {
+                            if send(&mut sink, &reply).await.is_err() {
+                                return;
+                            }
+                        }
                     }
+                    Reply::Ack(client_id, answer) => acks.push_back(ack(client_id, answer)),
                 }
             }
-            queued = outbox.recv() => match queued {
-                Some(text) => {
-                    if sink.send(Message::Text(text.as_ref().into())).await.is_err() {
-                        break;
-                    }
-                }
-                // The hub dropped us (we fell too far behind): close, the browser resumes.
-                None => break,
-            },
             _ = closing.cancelled() => {
                 let reason = "Hearth is shutting down.";
                 let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_GOING_AWAY, reason: reason.into() }))).await;
@@ -167,19 +188,40 @@ fn failed(e: Error, client_id: Option<ClientMsgId>) -> ServerFrame {
     error(code, &e.user_message(), client_id)
 }
 
-/// The replies to one frame from the browser, for this socket only; live events for
-/// others go through the hub.
-async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -> Vec<ServerFrame> {
+/// What a frame from the browser gets back on this socket (live events for others go
+/// through the hub): replies now, or a send's acknowledgement once it is committed.
+enum Reply {
+    Now(Vec<ServerFrame>),
+    Ack(ClientMsgId, Answer),
+}
+
+impl From<Vec<ServerFrame>> for Reply {
+    fn from(frames: Vec<ServerFrame>) -> Self {
+        Reply::Now(frames)
+    }
+}
+
+/// The acknowledgement of a submitted send (or why it was refused).
+async fn ack(client_id: ClientMsgId, answer: Answer) -> ServerFrame {
+    match answer.sent().await {
+        Ok(sent) => ServerFrame::Ack {
+            client_id,
+            id: sent.message.id,
+            conversation: sent.message.conversation,
+            at: sent.message.at,
+        },
+        Err(e) => failed(e, Some(client_id)),
+    }
+}
+
+/// One frame from the browser: a send is handed to the group-commit writer, the rest is
+/// answered here.
+async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -> Reply {
     let frame = match ClientFrame::decode(text) {
         Ok(f) => f,
-        Err(e) => return vec![error(ErrorCode::BadFrame, &e.to_string(), None)],
+        Err(e) => return vec![error(ErrorCode::BadFrame, &e.to_string(), None)].into(),
     };
     match frame {
-        ClientFrame::Ping => vec![ServerFrame::Pong],
-        ClientFrame::Away { away } => {
-            tab.set_away(away);
-            vec![]
-        }
         ClientFrame::Send {
             conversation,
             client_id,
@@ -198,17 +240,36 @@ async fn handle(state: &Hearth, tab: &Registration, user: &UserId, text: &str) -
                 files,
                 event,
             };
-            // Stored, and delivered to the members, by the group-commit writer.
-            match state.ingest.send(message).await {
-                Ok(sent) => vec![ServerFrame::Ack {
-                    client_id,
-                    id: sent.message.id,
-                    conversation: sent.message.conversation,
-                    at: sent.message.at,
-                }],
-                Err(e) => vec![failed(e, Some(client_id))],
+            // Stored, and delivered to the members, by the group-commit writer; queued
+            // here in the order this socket sent them.
+            match state.ingest.submit(message).await {
+                Ok(answer) => Reply::Ack(client_id, answer),
+                Err(e) => vec![failed(e, Some(client_id))].into(),
             }
         }
+        other => respond(state, tab, user, other).await.into(),
+    }
+}
+
+/// The replies to every other frame.
+async fn respond(
+    state: &Hearth,
+    tab: &Registration,
+    user: &UserId,
+    frame: ClientFrame,
+) -> Vec<ServerFrame> {
+    match frame {
+        ClientFrame::Ping => vec![ServerFrame::Pong],
+        ClientFrame::Away { away } => {
+            tab.set_away(away);
+            vec![]
+        }
+        // Taken by `handle`.
+        ClientFrame::Send { client_id, .. } => vec![error(
+            ErrorCode::Internal,
+            "That send went astray; send it again.",
+            Some(client_id),
+        )],
         ClientFrame::Resume { after } => {
             match db::messages::after(&state.db, user, after, RESUME_LIMIT as u64).await {
                 Ok(msgs) => {

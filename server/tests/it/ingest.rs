@@ -123,14 +123,16 @@ async fn messages_sent_at_once_from_many_tabs_arrive_once_and_in_id_order() {
             };
             tab.send_text(frame.encode()).await;
         }
-        let mut acks = 0;
-        while acks < EACH {
+        // All sent before the first commit: the acks come in the order of the sends.
+        let mut acks = Vec::new();
+        while acks.len() < EACH {
             match tab.next_frame().await {
-                ServerFrame::Ack { .. } => acks += 1,
+                ServerFrame::Ack { client_id, .. } => acks.push(client_id.0[1] as usize),
                 ServerFrame::Message(_) => {}
                 other => panic!("{other:?}"),
             }
         }
+        assert_eq!(acks, (0..EACH).collect::<Vec<_>>());
     });
     join_all(sends).await;
     let mut seen = Vec::new();
