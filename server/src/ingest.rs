@@ -75,6 +75,12 @@ impl Ingest {
         Ok(Answer(answer))
     }
 
+    /// False once the writer has ended (stopped, or failed): then nothing can be sent,
+    /// and /healthz says so.
+    pub fn running(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+
     /// At shutdown, before the database closes: stores the messages already handed over
     /// and waits for the writer to end (a later send gets an error, and its browser
     /// sends it again to the next server).

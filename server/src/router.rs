@@ -66,17 +66,18 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
     secured(app)
 }
 
-/// For monitors and load balancers: 200 "ok" while the database answers, else 503.
+/// For monitors and load balancers: 200 "ok" while the database answers and messages can
+/// be stored, else 503 saying which.
 async fn healthz(
     axum::extract::State(state): axum::extract::State<Arc<Hearth>>,
 ) -> (axum::http::StatusCode, &'static str) {
-    if crate::db::ping(&state.db).await {
-        (axum::http::StatusCode::OK, "ok")
+    let down = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+    if !state.ingest.running() {
+        (down, "the message writer stopped")
+    } else if !crate::db::ping(&state.db).await {
+        (down, "the database does not answer")
     } else {
-        (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "the database does not answer",
-        )
+        (axum::http::StatusCode::OK, "ok")
     }
 }
 

@@ -180,4 +180,12 @@ async fn finishing_stores_what_was_handed_over_and_refuses_what_comes_after() {
         .unwrap();
     assert_eq!(kept.len(), stored);
     assert!(ingest.send(message(alice.id, conv, 99)).await.is_err());
+
+    // The server's own writer, stopped: /healthz says messages cannot be stored.
+    let health = || async { s.http.get(s.url("/healthz")).send().await.unwrap() };
+    assert_eq!(health().await.status(), 200);
+    state.ingest.finish().await;
+    let res = health().await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.text().await.unwrap(), "the message writer stopped");
 }
