@@ -4,7 +4,7 @@
 //! was handed to the sender's socket. The bare relay gets the same clock and sizes.
 
 use crate::client::{self, Socket};
-use crate::room::{self, next_text};
+use crate::room;
 use crate::server::Hearth;
 use crate::stats::Summary;
 use futures::{SinkExt, StreamExt};
@@ -115,23 +115,14 @@ async fn bare_run(
             writers.push(tx);
         }
         readers.push(tokio::spawn(async move {
-            let mut got = Vec::with_capacity(expected);
-            while got.len() < expected {
-                let Some(t) = next_text(&mut rx).await? else {
-                    continue;
-                };
-                let nanos: u64 = t.get(..20).and_then(|n| n.trim().parse().ok()).unwrap_or(0);
-                got.push(t0.elapsed().saturating_sub(Duration::from_nanos(nanos)));
-            }
-            Ok::<_, anyhow::Error>(got)
+            room::bare_deliveries(&mut rx, t0, expected, None).await
         }));
     }
     let mut clock = tokio::time::interval(Duration::from_secs(1) / rate);
     let n = writers.len();
     for i in 0..expected {
         let due = clock.tick().await.into_std();
-        let mut text = format!("{:>20}", due.saturating_duration_since(t0).as_nanos());
-        text.push_str(&"x".repeat(size.saturating_sub(text.len())));
+        let text = room::bare_frame(i % n, due.saturating_duration_since(t0), size);
         writers[i % n].send(Message::text(text)).await?;
     }
     let mut all = Vec::new();

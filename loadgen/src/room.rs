@@ -247,24 +247,8 @@ pub async fn run_bare(
     for (i, ws) in sockets.into_iter().enumerate() {
         let (tx, mut rx) = ws.split();
         let (echo_tx, echo_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-        let me = format!("{i:08}");
         readers.push(tokio::spawn(async move {
-            let mut got = Vec::with_capacity(expected);
-            while got.len() < expected {
-                let Some(t) = next_text(&mut rx).await? else {
-                    continue;
-                };
-                // "sender(8) nanos-since-start(20) padding"
-                let nanos: u64 = t
-                    .get(8..28)
-                    .and_then(|n| n.trim().parse().ok())
-                    .unwrap_or(0);
-                got.push(t0.elapsed().saturating_sub(Duration::from_nanos(nanos)));
-                if t.starts_with(&me) {
-                    let _ = echo_tx.send(());
-                }
-            }
-            Ok::<_, anyhow::Error>(got)
+            bare_deliveries(&mut rx, t0, expected, Some((i, &echo_tx))).await
         }));
         if i < senders {
             writers.push(tx);
@@ -278,10 +262,8 @@ pub async fn run_bare(
             let mut ack = Vec::new();
             for _ in 0..each {
                 let t = Instant::now();
-                let stamp = t0.elapsed().as_nanos();
-                let mut text = format!("{i:08}{stamp:>20}");
-                text.push_str(&"x".repeat(size.saturating_sub(text.len())));
-                tx.send(Message::text(text)).await?;
+                tx.send(Message::text(bare_frame(i, t0.elapsed(), size)))
+                    .await?;
                 echo.recv().await.context("no echo")?;
                 ack.push(t.elapsed());
             }
@@ -289,6 +271,42 @@ pub async fn run_bare(
         }));
     }
     finish(sending, expected, tasks, readers).await
+}
+
+/// A frame for the bare relay, `size` bytes: "sender(8) time-since-start-ns(20) padding".
+pub fn bare_frame(sender: usize, since_start: Duration, size: usize) -> String {
+    let mut text = format!("{sender:08}{:>20}", since_start.as_nanos());
+    text.push_str(&"x".repeat(size.saturating_sub(text.len())));
+    text
+}
+
+/// Reads `rx` until `expected` bare frames arrived; returns each one's age (from the time
+/// it carries, against `t0`). With `echo`, this socket's own frames (sender index) are
+/// also signalled there: the relay's echo stands in for an acknowledgement.
+pub async fn bare_deliveries(
+    rx: &mut futures::stream::SplitStream<Socket>,
+    t0: Instant,
+    expected: usize,
+    echo: Option<(usize, &tokio::sync::mpsc::UnboundedSender<()>)>,
+) -> anyhow::Result<Vec<Duration>> {
+    let me = echo.map(|(i, _)| format!("{i:08}"));
+    let mut got = Vec::with_capacity(expected);
+    while got.len() < expected {
+        let Some(t) = next_text(rx).await? else {
+            continue;
+        };
+        let nanos: u64 = t
+            .get(8..28)
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        got.push(t0.elapsed().saturating_sub(Duration::from_nanos(nanos)));
+        if let (Some(me), Some((_, tx))) = (&me, echo)
+            && t.starts_with(me.as_str())
+        {
+            let _ = tx.send(());
+        }
+    }
+    Ok(got)
 }
 
 /// The next frame's text (None for a control frame); an error after 30 s of silence.

@@ -143,7 +143,7 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, metrics: &Metrics, batch: &m
     let (messages, replies): (Vec<_>, Vec<_>) =
         batch.drain(..).map(|j| (j.message, j.reply)).unzip();
     let t = std::time::Instant::now();
-    let results = store_all(db, &messages).await;
+    let mut results = store_all(db, &messages).await;
     tracing::debug!(
         n = messages.len(),
         us = t.elapsed().as_micros() as u64,
@@ -153,11 +153,12 @@ async fn commit(db: &DatabaseConnection, hub: &Hub, metrics: &Metrics, batch: &m
         metrics.commit();
     }
     // Out in id order (a message with files may have been stored ahead of the rest).
+    // (The members move out: the sender's answer needs only the message.)
     let mut fresh: Vec<(StoredMessage, Vec<UserId>)> = results
-        .iter()
+        .iter_mut()
         .flatten()
         .filter(|s| s.fresh)
-        .map(|s| (s.message.clone(), s.members.clone()))
+        .map(|s| (s.message.clone(), std::mem::take(&mut s.members)))
         .collect();
     fresh.sort_by_key(|(m, _)| m.id);
     // The senders first, so each has its acknowledgement before its own copy.
