@@ -100,10 +100,11 @@ impl Drop for Discard {
         if let Some(state) = self.state.take() {
             let id = self.id;
             tokio::spawn(async move {
+                // The bytes first: once the id answers 404, nothing of it is on disk.
+                state.files.remove(&id).await;
                 if let Err(e) = db::files::forget(&state.db, &id).await {
                     tracing::warn!(file = %id, "could not forget a broken upload: {e}");
                 }
-                state.files.remove(&id).await;
                 tracing::info!(file = %id, "upload broke off; removed");
             });
         }
