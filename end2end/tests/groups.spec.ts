@@ -1,16 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
-import { login, register, send } from './helpers';
+import { api, login, register, send } from './helpers';
 
 const PW = 'copper kettle sings 4471';
-
-async function api(page: Page, name: string, body: object = {}): Promise<any> {
-  return page.evaluate(async ([name, body]) => {
-    const res = await fetch(`/api/${name}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [name, body] as const);
-}
 
 async function groupId(page: Page, name: string): Promise<number> {
   const { body } = await api(page, 'conversations');

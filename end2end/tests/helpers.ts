@@ -35,3 +35,13 @@ export async function send(page: Page, text: string) {
   // Acknowledged = committed on the server.
   await expect(page.locator('.message.mine:not(.pending)', { hasText: text })).toHaveCount(1);
 }
+
+/** Calls a server function from the page (its session cookie): the status and the JSON. */
+export async function api(page: Page, name: string, body: object = {}): Promise<any> {
+  return page.evaluate(async ([name, body]) => {
+    const res = await fetch(`/api/${name}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }, [name, body] as const);
+}

@@ -111,7 +111,8 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         last_seen: Option<i64>,
     },
-    /// Someone's identity keys changed (rotation or reset): check them against the pins.
+    /// Someone's identity keys changed (rotation or reset), or an admin deleted the
+    /// account: fetch the people again and check them against the pins.
     IdentityChanged {
         user: UserId,
     },

@@ -276,6 +276,12 @@ impl Hearth {
         };
         let ended = ended.ok_or_else(missing)?;
         self.hub.cut(&ended);
+        if what == "delete" {
+            // Browsers fetch the people again: the account leaves their lists, and their
+            // next group key skips it.
+            self.hub
+                .broadcast(&protocol::frames::ServerFrame::IdentityChanged { user: id });
+        }
         self.audit(&me.username, what, Some(&name), None).await?;
         tracing::info!(admin = %me.id, user = %target.id, action = what, "admin action");
         Ok(if ended.is_empty() {

@@ -186,6 +186,7 @@ impl Hearth {
             away: status.away,
             last_seen: status.last_seen,
             identity: user.identity()?,
+            deleted: user.deleted_at.is_some(),
         })
     }
 
@@ -316,7 +317,7 @@ impl Backend for Hearth {
         db::users::by_id(&self.db, &peer)
             .await
             .map_err(Error::from)?
-            .filter(|u| !u.pending)
+            .filter(|u| !u.pending && u.deleted_at.is_none())
             .ok_or(Error::NotFound("No such person."))?;
         let id = db::conversations::open_direct(&self.db, &me.id, &peer).await?;
         let all = self.summaries(&me.id).await?;

@@ -75,6 +75,17 @@ fn identity<'a>(
     (id.user == *user && id.verify().is_ok()).then_some(id)
 }
 
+/// The identity a new key is wrapped to for `m`: the one the roster names, unless the
+/// account was deleted (its secret keys are gone, and it is owed nothing new).
+fn reachable<'a>(
+    ring: &'a Keyring,
+    people: &'a [Person],
+    m: &Member,
+) -> Option<&'a PublicIdentity> {
+    let deleted = people.iter().any(|p| p.id == m.user && p.deleted);
+    identity(ring, people, &m.user).filter(|id| id.signing == m.signing && !deleted)
+}
+
 fn conflict(e: &ApiError) -> bool {
     matches!(e, ApiError::Conflict(_))
 }
@@ -273,11 +284,12 @@ impl Groups {
         if head.is_none() || needs_key(&body.action, &body.settings) {
             let key = EpochKey::generate()?;
             for m in roster.members() {
-                let to = identity(&self.ring, people, &m.user)
-                    .filter(|id| id.signing == m.signing)
-                    .ok_or_else(|| {
-                        ApiError::Local("A member's keys could not be checked.".into())
-                    })?;
+                // Confidentiality never depends on who is left out, only on who is not:
+                // a member whose keys cannot be checked is skipped, and the server insists
+                // on everyone but deleted accounts and accounts whose keys changed.
+                let Some(to) = reachable(&self.ring, people, m) else {
+                    continue;
+                };
                 let wrap = keys::wrap(
                     &key,
                     body.group,

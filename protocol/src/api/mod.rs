@@ -134,6 +134,10 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
     pub identity: PublicIdentity,
+    /// An account an admin deleted: kept so its messages still show under its name
+    /// ("Deleted account") and check; left out of lists, and owed no new keys.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// A conversation in the sidebar.

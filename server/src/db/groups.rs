@@ -2,19 +2,19 @@
 //! the stored head, then mirrored into `members` (with roles) in the same transaction.
 //! Every query names the caller, so membership and role are checked inside it.
 
-use super::entities::{conversations, group_commits, group_keys, members, messages, users};
+use super::entities::{conversations, group_commits, group_keys, members, messages};
 use super::now_ms;
 use crate::error::{Error, Result};
-use protocol::api::group::{CommitRequest, GroupState, StoredCommit, WANTED_MAX, WrapSlot};
-use protocol::crypto::group::keys::{WRAP_LEN, wraps_hash};
-use protocol::crypto::group::{Action, Commit, Head, KeyWrap, Role, Roster};
+use protocol::api::group::{CommitRequest, GroupState, StoredCommit};
+use protocol::crypto::group::keys::WRAP_LEN;
+use protocol::crypto::group::{Action, Head, KeyWrap, Role, Roster};
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 const EVERYONE: &str = "everyone";
 const GROUP: &str = "group";
@@ -163,7 +163,11 @@ pub async fn state(
                 });
             }
         }
-        wanted = owed_and_missing(db, conv, &have).await?;
+        let skip = match head_of(&row)? {
+            Some(h) => super::group_checks::unreachable(db, &h.roster).await?,
+            None => BTreeSet::new(),
+        };
+        wanted = super::group_checks::owed_and_missing(db, conv, &have, &skip).await?;
     }
     Ok(GroupState {
         id: conv,
@@ -172,40 +176,6 @@ pub async fn state(
         wanted,
         keys,
     })
-}
-
-/// Each member is owed the keys started since they joined, and every earlier one if the
-/// group shared its history then; these are the ones nobody has wrapped for them yet.
-async fn owed_and_missing(
-    db: &DatabaseConnection,
-    conv: ConversationId,
-    have: &BTreeSet<(u64, UserId)>,
-) -> Result<Vec<WrapSlot>> {
-    let keyed: Vec<i64> = group_commits::Entity::find()
-        .select_only()
-        .column(group_commits::Column::Epoch)
-        .filter(group_commits::Column::ConversationId.eq(conv.0))
-        .filter(group_commits::Column::Keyed.eq(true))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out = Vec::new();
-    for m in members::Entity::find()
-        .filter(members::Column::ConversationId.eq(conv.0))
-        .all(db)
-        .await?
-    {
-        let Ok(recipient) = m.user_id.parse::<UserId>() else {
-            continue;
-        };
-        for e in keyed.iter().filter(|e| m.history || **e >= m.since) {
-            let epoch = *e as u64;
-            if !have.contains(&(epoch, recipient)) && out.len() < WANTED_MAX {
-                out.push(WrapSlot { epoch, recipient });
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// The outcome of a stored commit: who to tell (members before and after).
@@ -262,7 +232,7 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
     }
     .map_err(|e| Error::Refused(e.to_string()))?;
     let old = head.as_ref().map(|h| h.roster.clone()).unwrap_or_default();
-    check_identities(&txn, &old, &next.roster).await?;
+    super::group_checks::identities(&txn, &old, &next.roster).await?;
     if let Some(proof) = &b.invite {
         super::invites::consume(&txn, conv, &proof.invite).await?;
     }
@@ -270,7 +240,7 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         .iter()
         .map(|w| (w.recipient, w.wrap.clone()))
         .collect();
-    check_wraps(&commit, &next.roster, &pairs)?;
+    super::group_checks::wraps(&txn, &commit, &next.roster, &pairs).await?;
 
     let epoch =
         i64::try_from(b.epoch).map_err(|_| Error::BadRequest("Epoch out of range.".into()))?;
@@ -336,53 +306,6 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         .await?;
     txn.commit().await?;
     Ok(Applied { notify })
-}
-
-/// Everyone newly named in the roster must be an account whose published Ed25519 key is
-/// the one the commit names (or no browser could check their signatures).
-async fn check_identities(txn: &impl ConnectionTrait, old: &Roster, new: &Roster) -> Result<()> {
-    let added: Vec<_> = new
-        .members()
-        .filter(|m| old.get(&m.user).is_none())
-        .collect();
-    let ids: Vec<String> = added.iter().map(|m| m.user.to_hex()).collect();
-    let found: BTreeMap<String, Vec<u8>> = users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.signing_key))
-        .collect();
-    for m in added {
-        if found.get(&m.user.to_hex()).map(Vec::as_slice) != Some(&m.signing[..]) {
-            return Err(Error::Refused(
-                "Someone in that change is unknown or named with the wrong keys.".into(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The wraps must cover exactly the new roster when the commit starts a key (none
-/// otherwise) and match the hash the commit signs.
-fn check_wraps(commit: &Commit, roster: &Roster, wraps: &[(UserId, Bytes)]) -> Result<()> {
-    let b = &commit.body;
-    let recipients: BTreeSet<UserId> = wraps.iter().map(|w| w.0).collect();
-    let expected: BTreeSet<UserId> = if b.key.is_some() {
-        roster.members().map(|m| m.user).collect()
-    } else {
-        BTreeSet::new()
-    };
-    let ok = recipients.len() == wraps.len()
-        && recipients == expected
-        && wraps.iter().all(|w| w.1.len() == WRAP_LEN)
-        && wraps_hash(wraps) == b.wraps;
-    if !ok {
-        return Err(Error::BadRequest(
-            "The new key must be wrapped once for each member, as the change says.".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Makes `members` match the new roster; returns everyone before and after.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod conversations;
 pub mod entities;
 pub mod files;
+pub mod group_checks;
 pub mod groups;
 pub mod invites;
 pub mod messages;

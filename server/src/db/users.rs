@@ -274,8 +274,7 @@ pub async fn by_id(db: &impl ConnectionTrait, id: &UserId) -> Result<Option<User
     Ok(users::Entity::find_by_id(id.to_hex()).one(db).await?)
 }
 
-/// Every account, by username.
-/// Every account but the deleted ones.
+/// Every account but the deleted ones, by username.
 pub async fn all(db: &DatabaseConnection) -> Result<Vec<User>> {
     Ok(users::Entity::find()
         .filter(users::Column::DeletedAt.is_null())
@@ -285,11 +284,11 @@ pub async fn all(db: &DatabaseConnection) -> Result<Vec<User>> {
 }
 
 /// Everyone but `me` (and accounts not set up yet, which have no keys), by display name.
+/// Deleted accounts too: browsers still need their public keys for what they sent.
 pub async fn others(db: &DatabaseConnection, me: &UserId) -> Result<Vec<User>> {
     Ok(users::Entity::find()
         .filter(users::Column::Id.ne(me.to_hex()))
         .filter(users::Column::Pending.eq(false))
-        .filter(users::Column::DeletedAt.is_null())
         .order_by_asc(users::Column::DisplayName)
         .all(db)
         .await?)

@@ -40,14 +40,7 @@ async fn admin_create_reset_and_list() {
     let res = p.login("olga", &auth).await;
     assert_eq!(res.status(), 403);
     let id = common::setup_needed(res).await;
-    let (reg, _) = p.registration_as("olga", "olga's own phrase", id);
-    let res = p
-        .call(
-            "finish_setup",
-            None,
-            json!({ "username": "olga", "old_auth_secret": auth, "registration": reg }),
-        )
-        .await;
+    let (res, _) = p.finish_setup("olga", &auth, "olga's own phrase", id).await;
     assert_eq!(res.status(), 200);
     let cookie = common::session_cookie(&res);
     let session: protocol::api::Session = res.json().await.unwrap();

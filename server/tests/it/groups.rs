@@ -14,11 +14,11 @@ use protocol::crypto::group::{
     Action, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Role, Roster, Settings, genesis,
 };
 use protocol::frames::{ClientFrame, ErrorCode, ServerFrame};
-use protocol::{Bytes, ClientMsgId, ConversationId};
+use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
 use serde_json::json;
 use std::time::Duration;
 
-fn member(u: &User) -> Member {
+pub(crate) fn member(u: &User) -> Member {
     Member {
         user: u.id,
         signing: u.session.identity.signing,
@@ -42,8 +42,20 @@ async fn commit(
     s: &TestServer,
     author: &User,
     head: Option<&Head>,
+    body: CommitBody,
+    all: &[&User],
+) -> (u16, String, Option<EpochKey>) {
+    commit_skipping(s, author, head, body, all, &[]).await
+}
+
+/// `commit`, with no wrap for the members in `skip`.
+pub(crate) async fn commit_skipping(
+    s: &TestServer,
+    author: &User,
+    head: Option<&Head>,
     mut body: CommitBody,
     all: &[&User],
+    skip: &[UserId],
 ) -> (u16, String, Option<EpochKey>) {
     let roster: Roster = match (&body.action, head) {
         (Action::Create { members }, _) => members.clone().into(),
@@ -54,7 +66,7 @@ async fn commit(
     let mut key = None;
     if head.is_none() || needs_key(&body.action, &body.settings) {
         let k = EpochKey::generate().unwrap();
-        for m in roster.members() {
+        for m in roster.members().filter(|m| !skip.contains(&m.user)) {
             let to = all
                 .iter()
                 .find(|u| u.id == m.user)
@@ -100,7 +112,11 @@ fn forge(head: &Head, author: &User, action: Action) -> CommitBody {
     b
 }
 
-async fn state(s: &TestServer, u: &User, conv: ConversationId) -> Result<GroupState, u16> {
+pub(crate) async fn state(
+    s: &TestServer,
+    u: &User,
+    conv: ConversationId,
+) -> Result<GroupState, u16> {
     let res = s
         .call(
             "group_state",
@@ -119,12 +135,17 @@ async fn chain(s: &TestServer, u: &User, conv: ConversationId) -> Chain {
     Chain::verify(st.commits.into_iter().map(|c| c.commit).collect()).expect("chain verifies")
 }
 
-async fn head(s: &TestServer, u: &User, conv: ConversationId) -> Head {
+pub(crate) async fn head(s: &TestServer, u: &User, conv: ConversationId) -> Head {
     chain(s, u, conv).await.head().unwrap().clone()
 }
 
 /// A new group owned by `alice` with `others` in it.
-async fn group(s: &TestServer, alice: &User, others: &[&User], history: bool) -> ConversationId {
+pub(crate) async fn group(
+    s: &TestServer,
+    alice: &User,
+    others: &[&User],
+    history: bool,
+) -> ConversationId {
     let conv: ConversationId = s
         .call("new_group", Some(&alice.cookie), json!({}))
         .await

@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod files;
+mod group_reach;
 mod groups;
 mod ingest;
 mod limits;

@@ -9,7 +9,7 @@ use protocol::api::admin::{AdminReply, AuditEntry, Overview, UserSummary};
 use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
 use serde_json::{Value, json};
 
-async fn unlock(s: &TestServer, who: &User, name: &str, password: &str) -> u16 {
+pub(crate) async fn unlock(s: &TestServer, who: &User, name: &str, password: &str) -> u16 {
     let auth = s.auth_secret(name, password).await;
     s.call(
         "admin_unlock",
@@ -21,7 +21,7 @@ async fn unlock(s: &TestServer, who: &User, name: &str, password: &str) -> u16 {
     .as_u16()
 }
 
-async fn act(s: &TestServer, who: &User, action: Value) -> reqwest::Response {
+pub(crate) async fn act(s: &TestServer, who: &User, action: Value) -> reqwest::Response {
     s.call("admin_act", Some(&who.cookie), json!({ "action": action }))
         .await
 }
@@ -42,7 +42,7 @@ fn summary<'a>(o: &'a Overview, name: &str) -> &'a UserSummary {
 }
 
 /// A temporary password as the admin's browser sends it, and its auth secret.
-fn temporary(password: &str) -> (Value, protocol::crypto::kdf::AuthSecret) {
+pub(crate) fn temporary(password: &str) -> (Value, protocol::crypto::kdf::AuthSecret) {
     let (salt, kdf) = (Salt([9; 16]), KdfParams::FLOOR);
     let (auth, _) = derive_master(password, &salt, kdf)
         .unwrap()
@@ -194,13 +194,8 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
     let res = s.login("bob", &temp_auth).await;
     assert_eq!(res.status(), 403);
     assert_eq!(common::setup_needed(res).await, bob.id);
-    let (reg, keys) = s.registration_as("bob", "bob's new one", bob.id);
-    let res = s
-        .call(
-            "finish_setup",
-            None,
-            json!({ "username": "bob", "old_auth_secret": temp_auth, "registration": reg }),
-        )
+    let (res, keys) = s
+        .finish_setup("bob", &temp_auth, "bob's new one", bob.id)
         .await;
     assert_eq!(res.status(), 200);
     let people: Vec<protocol::api::Person> = s
@@ -230,7 +225,11 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
         .json()
         .await
         .unwrap();
-    assert!(people.iter().all(|p| p.id != carol.id));
+    // Still known by her id (for what she sent), as "Deleted account", marked deleted.
+    let gone = people.iter().find(|p| p.id == carol.id).expect("kept");
+    assert!(gone.deleted && gone.display_name == "Deleted account");
+    assert!(gone.username.starts_with('~'));
+    assert!(people.iter().all(|p| p.id == carol.id || !p.deleted));
     assert!(
         overview(&s, &root)
             .await
@@ -451,13 +450,8 @@ async fn locked_out_accounts_stay_out() {
     // Disabled while waiting for the first login: the temporary password finishes
     // nothing. Disabled with a recovery key: the key opens nothing.
     act(&s, &root, json!({ "do": "disable", "user": dave.id })).await;
-    let (reg, _) = s.registration_as("dave", "dave's new one", dave.id);
-    let res = s
-        .call(
-            "finish_setup",
-            None,
-            json!({ "username": "dave", "old_auth_secret": temp_auth, "registration": reg }),
-        )
+    let (res, _) = s
+        .finish_setup("dave", &temp_auth, "dave's new one", dave.id)
         .await;
     assert_eq!(res.status(), 403);
     act(&s, &root, json!({ "do": "disable", "user": ann.id })).await;

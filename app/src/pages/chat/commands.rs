@@ -60,8 +60,11 @@ impl Chat {
     }
 
     fn person(&self, username: &str) -> Option<Person> {
-        self.people
-            .with_untracked(|ps| ps.iter().find(|p| p.username == username).cloned())
+        self.people.with_untracked(|ps| {
+            ps.iter()
+                .find(|p| p.username == username && !p.deleted)
+                .cloned()
+        })
     }
 
     /// Sends `text` to `username`'s direct conversation (started if need be), opening it
@@ -117,7 +120,7 @@ impl Chat {
     }
 
     fn who(&self) {
-        let people = self.people.get_untracked();
+        let people = self.listed_untracked();
         let (on, off): (Vec<&Person>, Vec<&Person>) = people.iter().partition(|p| p.online);
         let line = |p: &&Person| format!("{} (@{}), {}", p.display_name, p.username, presence(p));
         let mut out = format!("Online now: {} besides you.", on.len());

@@ -90,7 +90,7 @@ pub fn NewGroup() -> impl IntoView {
                 <label class="check"><input type="checkbox" bind:checked=history/>"New members can read earlier messages"</label>
                 <fieldset>
                     <legend>"Members"</legend>
-                    <For each=move || chat.people.get() key=|p| p.id let:p>
+                    <For each=move || chat.listed() key=|p| p.id let:p>
                         {
                             let id = p.id;
                             view! {
@@ -161,6 +161,9 @@ fn member_actions(
             _ => {}
         }
     }
+    if m.deleted {
+        buttons.retain(|(_, a)| matches!(a, Action::Remove { .. }));
+    }
     buttons
         .into_iter()
         .map(|(label, action)| {
@@ -215,8 +218,7 @@ fn AddPeople(in_group: BTreeSet<UserId>, busy: RwSignal<bool>) -> impl IntoView 
     let chat = expect_context::<Chat>();
     let pick = RwSignal::new(String::new());
     let candidates = move || {
-        chat.people
-            .get()
+        chat.listed()
             .into_iter()
             .filter(|p| !in_group.contains(&p.id))
             .collect::<Vec<_>>()

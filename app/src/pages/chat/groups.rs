@@ -19,6 +19,8 @@ pub struct MemberView {
     pub member: Member,
     pub name: String,
     pub username: String,
+    /// A deleted account: it can only be removed.
+    pub deleted: bool,
 }
 
 /// The open group as this browser verified it.
@@ -47,20 +49,22 @@ impl Chat {
         let members = ctx
             .members()
             .iter()
-            .map(|m| MemberView {
-                member: m.clone(),
-                name: self.name_of(&m.user),
-                username: if Some(m.user) == me {
-                    my_username.clone()
-                } else {
-                    self.people
-                        .with_untracked(|ps| {
-                            ps.iter()
-                                .find(|p| p.id == m.user)
-                                .map(|p| p.username.clone())
-                        })
-                        .unwrap_or_default()
-                },
+            .map(|m| {
+                let person = self
+                    .people
+                    .with_untracked(|ps| ps.iter().find(|p| p.id == m.user).cloned());
+                let deleted = person.as_ref().is_some_and(|p| p.deleted);
+                MemberView {
+                    member: m.clone(),
+                    name: self.name_of(&m.user),
+                    username: match person {
+                        _ if Some(m.user) == me => my_username.clone(),
+                        // Its stand-in username ('~…') is not one to show or mention.
+                        Some(p) if !p.deleted => p.username,
+                        _ => String::new(),
+                    },
+                    deleted,
+                }
             })
             .collect();
         self.group_view.set(ctx.settings().map(|s| GroupView {

@@ -30,7 +30,8 @@ fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
             .unwrap_or_default(),
     };
     all.retain(|(u, n)| {
-        Some(u) != me.as_ref()
+        !u.is_empty()
+            && Some(u) != me.as_ref()
             && (u.starts_with(&prefix)
                 || n.to_lowercase()
                     .split_whitespace()

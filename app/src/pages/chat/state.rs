@@ -335,6 +335,18 @@ impl Chat {
         })
     }
 
+    /// The people to show and pick from: everyone but deleted accounts (kept in `people`
+    /// for their names and keys).
+    pub fn listed(&self) -> Vec<Person> {
+        self.people
+            .with(|ps| ps.iter().filter(|p| !p.deleted).cloned().collect())
+    }
+
+    pub(super) fn listed_untracked(&self) -> Vec<Person> {
+        self.people
+            .with_untracked(|ps| ps.iter().filter(|p| !p.deleted).cloned().collect())
+    }
+
     pub(super) fn is_group(&self, conv: ConversationId) -> bool {
         self.conversations
             .with_untracked(|cs| cs.iter().any(|c| c.id == conv && c.group.is_some()))
@@ -384,6 +396,12 @@ impl Chat {
         let Some(peer) = self.peer(conv) else {
             return true;
         };
+        if peer.deleted {
+            self.error.set(Some(
+                "This account was deleted: nobody would read what you send here.".into(),
+            ));
+            return false;
+        }
         if self
             .changed
             .with_untracked(|c| c.get(&peer.id) == Some(&true))

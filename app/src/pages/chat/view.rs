@@ -130,7 +130,7 @@ pub fn Sidebar() -> impl IntoView {
             </ul>
             <h2>"People"</h2>
             <ul class="people">
-                <For each=move || chat.people.get() key=|p| (p.id, p.online, p.away) let:p>
+                <For each=move || chat.listed() key=|p| (p.id, p.online, p.away) let:p>
                     {
                         let id = p.id;
                         let shown = p.clone();
@@ -148,7 +148,7 @@ pub fn Sidebar() -> impl IntoView {
                     }
                 </For>
             </ul>
-            <Show when=move || chat.people.with(Vec::is_empty)>
+            <Show when=move || chat.listed().is_empty()>
                 <p class="empty">"Nobody else is here yet. Share this page's address with the people on your network."</p>
             </Show>
             <Account/>

@@ -255,6 +255,21 @@ impl Api {
         (reg, keys)
     }
 
+    /// The first login of an account an admin made or reset: the owner's own password
+    /// and new keys for `id`, with the temporary password's auth secret. The answer and
+    /// the keys.
+    pub async fn finish_setup(
+        &self,
+        username: &str,
+        temporary: &AuthSecret,
+        password: &str,
+        id: UserId,
+    ) -> (reqwest::Response, IdentityKeys) {
+        let (reg, keys) = self.registration_as(username, password, id);
+        let body = serde_json::json!({ "username": username, "old_auth_secret": temporary, "registration": reg });
+        (self.call("finish_setup", None, body).await, keys)
+    }
+
     pub async fn register(&self, username: &str, password: &str) -> User {
         let (reg, keys) = self.registration(username, password).await;
         self.submit_registration(reg, keys).await

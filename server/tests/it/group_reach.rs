@@ -1,0 +1,90 @@
+//! Members no new group key can reach (a deleted account, one reset by an admin, one
+//! with new keys) stay in the roster but never stop the others from starting a key: a
+//! commit may leave them out, the server asks nobody to hand them keys, and nobody can
+//! add a deleted account back.
+
+use crate::common;
+use crate::groups::{commit_skipping, group, head, member, state};
+use crate::panel::{act, temporary, unlock};
+use protocol::crypto::group::Action;
+use serde_json::json;
+
+#[tokio::test]
+async fn members_no_key_can_reach_are_left_out_of_new_keys() {
+    let s = common::start().await;
+    let root = s.register("root", "pw zero").await;
+    let (alice, bob, carol, dave) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+        s.register("carol", "pw").await,
+        s.register("dave", "pw").await,
+    );
+    let all = [&alice, &bob, &carol, &dave];
+    let conv = group(&s, &alice, &[&bob, &carol, &dave], false).await;
+    let rekey = |skip: Vec<protocol::UserId>| {
+        let s = &s;
+        let (alice, all) = (&alice, &all);
+        async move {
+            let h = head(s, alice, conv).await;
+            let body = h.propose(alice.id, Action::Rekey).unwrap();
+            let (status, text, _) = commit_skipping(s, alice, Some(&h), body, all, &skip).await;
+            (status, text)
+        }
+    };
+
+    // While everyone can open keys, nobody may be left out.
+    let (status, text) = rekey(vec![carol.id]).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("wrapped once for each member"), "{text}");
+
+    assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
+    let res = act(&s, &root, json!({ "do": "delete", "user": carol.id })).await;
+    assert_eq!(res.status(), 200);
+    // A deleted account may be left out, or (a browser that has not heard yet) not.
+    assert_eq!(rekey(vec![carol.id]).await.0, 200);
+    assert_eq!(rekey(vec![]).await.0, 200);
+    // But nobody else may.
+    assert_eq!(rekey(vec![carol.id, bob.id]).await.0, 400);
+
+    // An account an admin reset is left out while it waits to be set up again, and after
+    // (its keys are new: the roster's are not its own any more).
+    let (temp, temp_auth) = temporary("temporary");
+    let res = act(
+        &s,
+        &root,
+        json!({ "do": "reset_password", "user": dave.id, "password": temp }),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(rekey(vec![carol.id, dave.id]).await.0, 200);
+    let (res, _) = s
+        .finish_setup("dave", &temp_auth, "dave's new one", dave.id)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(rekey(vec![carol.id, dave.id]).await.0, 200);
+
+    // Nobody is asked to hand carol or dave the keys they were left out of; bob is asked
+    // for none either (he has them all).
+    let st = state(&s, &alice, conv).await.unwrap();
+    assert!(st.wanted.is_empty(), "{:?}", st.wanted);
+
+    // A deleted account cannot be brought back into a group.
+    let h = head(&s, &alice, conv).await;
+    let remove = h
+        .propose(alice.id, Action::Remove { user: carol.id })
+        .unwrap();
+    let (status, text, _) = commit_skipping(&s, &alice, Some(&h), remove, &all, &[dave.id]).await;
+    assert_eq!(status, 200, "{text}");
+    let h = head(&s, &alice, conv).await;
+    let add = h
+        .propose(
+            alice.id,
+            Action::Add {
+                member: member(&carol),
+            },
+        )
+        .unwrap();
+    let (status, text, _) = commit_skipping(&s, &alice, Some(&h), add, &all, &[dave.id]).await;
+    assert_ne!(status, 200, "{text}");
+    assert!(text.contains("unknown"), "{text}");
+}
