@@ -50,6 +50,7 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await bob.locator('li.person[data-username="carol"] button').click();
   await expect(bob.locator('.thread-head .title')).toHaveText('Carol');
   await send(bob, 'a word for carol');
+  await openGroup(bob, 'Porch');
 
   // The admin deletes carol.
   await root.goto('/admin');
@@ -60,8 +61,10 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await expect(root.locator('li.user[data-user="carol"]')).toHaveCount(0);
   await expect(carol).toHaveURL(/\/login$/, { timeout: 15_000 });
 
-  // Bob's open page drops her from the people and the group picker at once.
+  // Bob's open page drops her from the people and the group picker at once, and names
+  // what she sent as hers no more.
   await expect(bob.locator('li.person[data-username="carol"]')).toHaveCount(0);
+  await expect(bob.locator('.message', { hasText: 'carol was here' }).locator('.sender')).toHaveText('Deleted account');
   await expect(bob.locator('li.person[data-username="dave"]')).toHaveCount(1);
   await bob.getByRole('button', { name: 'New group' }).click();
   await expect(bob.locator('section[aria-label="New group"] label[data-username="dave"]')).toHaveCount(1);
@@ -126,13 +129,17 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await expect(bob.getByRole('alert')).toContainText('This account was deleted');
   await expect(box).toHaveValue('are you there?');
 
-  // A newcomer writes in the Everyone room at once (whether a key is handed over first
-  // or the newcomer starts one, the deleted account is in its roster).
+  // A newcomer to the Everyone room while nobody who holds its key is online must start a
+  // key to write, with the deleted and the reset account in its roster.
+  for (const p of [root, bob, carol, dave, frank]) await p.context().close();
   const erin = await (await browser.newContext()).newPage();
   await register(erin, 'erin', 'Erin', PW);
   await erin.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
   await expect(erin.locator('.thread-head .title')).toHaveText('Everyone');
   await send(erin, 'hello from erin');
-  await bob.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
-  await expect(bob.locator('.message', { hasText: 'hello from erin' }).locator('.sender')).toHaveText('Erin');
+  const everyone = (await api(erin, 'conversations')).body.find((c: any) => c.group?.name === 'Everyone').id;
+  const commits = (await api(erin, 'group_state', { conversation: everyone, after: null })).body.commits;
+  const erinId = (await api(erin, 'me')).body.id;
+  const newest = commits[commits.length - 1].commit.body;
+  expect([newest.action.kind, newest.author]).toEqual(['rekey', erinId]);
 });

@@ -276,9 +276,9 @@ impl Hearth {
         };
         let ended = ended.ok_or_else(missing)?;
         self.hub.cut(&ended);
-        if what == "delete" {
-            // Browsers fetch the people again: the account leaves their lists, and their
-            // next group key skips it.
+        if matches!(what, "delete" | "reset password") {
+            // Browsers fetch the people again: the account leaves their lists (until it is
+            // set up again, with new keys), and their next group key skips it.
             self.hub
                 .broadcast(&protocol::frames::ServerFrame::IdentityChanged { user: id });
         }

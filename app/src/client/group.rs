@@ -243,14 +243,13 @@ impl Groups {
         let mut wraps = Vec::new();
         for slot in &ctx.wanted {
             let (epoch, user) = (slot.epoch, slot.recipient);
-            let (Some(key), Some(member), Some(to)) = (
-                ctx.keys.get(&epoch),
-                head.roster.get(&user),
-                identity(&self.ring, people, &user),
-            ) else {
+            let Some((key, member)) = ctx.keys.get(&epoch).zip(head.roster.get(&user)) else {
                 continue;
             };
-            if !ctx.chain.owed(&user, epoch) || member.signing != to.signing {
+            let Some(to) = reachable(&self.ring, people, member) else {
+                continue;
+            };
+            if !ctx.chain.owed(&user, epoch) {
                 continue;
             }
             let wrap = keys::wrap(key, ctx.id, epoch, &user, &to.agreement, &self.ring.keys)?;
@@ -281,7 +280,21 @@ impl Groups {
             (_, None) => return Err(ApiError::NotFound("No such group.".into())),
         };
         let mut wraps = Vec::new();
+        let fresh: Vec<Person>;
         if head.is_none() || needs_key(&body.action, &body.settings) {
+            // Someone this browser has not heard of yet (just registered and joined, say):
+            // the server wants a wrap for them, so fetch the people again first.
+            let unknown = |ps: &[Person]| {
+                roster
+                    .members()
+                    .any(|m| m.user != self.ring.me.id && !ps.iter().any(|p| p.id == m.user))
+            };
+            let people = if unknown(people) {
+                fresh = api::people().await?;
+                &fresh
+            } else {
+                people
+            };
             let key = EpochKey::generate()?;
             for m in roster.members() {
                 // Confidentiality never depends on who is left out, only on who is not:

@@ -76,8 +76,9 @@ pub async fn owed_and_missing(
     Ok(out)
 }
 
-/// Everyone newly named in the roster must be a live account whose published Ed25519 key
-/// is the one the commit names (or no browser could check their signatures).
+/// Everyone newly named in the roster must be a live account (not deleted, not waiting to
+/// be set up again) whose published Ed25519 key is the one the commit names (or no
+/// browser could check their signatures, and no key could reach them).
 pub async fn identities(db: &impl ConnectionTrait, old: &Roster, new: &Roster) -> Result<()> {
     let added: Vec<_> = new
         .members()
@@ -87,6 +88,7 @@ pub async fn identities(db: &impl ConnectionTrait, old: &Roster, new: &Roster) -
     let found: BTreeMap<String, Vec<u8>> = users::Entity::find()
         .filter(users::Column::Id.is_in(ids))
         .filter(users::Column::DeletedAt.is_null())
+        .filter(users::Column::Pending.eq(false))
         .all(db)
         .await?
         .into_iter()

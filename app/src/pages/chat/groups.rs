@@ -260,7 +260,7 @@ impl Chat {
             let people = this.people.get_untracked();
             let chosen: Vec<_> = people
                 .iter()
-                .filter(|p| with.contains(&p.id))
+                .filter(|p| with.contains(&p.id) && !p.deleted)
                 .cloned()
                 .collect();
             let id = groups.create(settings, &chosen, &people).await?;
@@ -300,7 +300,7 @@ impl Chat {
         }
         let person = self
             .people
-            .with_untracked(|ps| ps.iter().find(|p| p.id == user).cloned());
+            .with_untracked(|ps| ps.iter().find(|p| p.id == user && !p.deleted).cloned());
         if let Some(p) = person {
             let member = crate::client::group::as_member(&p);
             self.change_group(Action::Add { member }, None, busy);

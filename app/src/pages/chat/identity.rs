@@ -73,6 +73,8 @@ impl Chat {
                     this.review(&people);
                     this.people.set(people);
                     this.set_conversations(convs);
+                    // Names shown may have changed ("Deleted account").
+                    this.rerender();
                 }
                 (Err(e), _) | (_, Err(e)) => this.report(e),
             }

@@ -26,6 +26,7 @@ fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
             .current
             .get()
             .and_then(|c| chat.peer(c))
+            .filter(|p| !p.deleted)
             .map(|p| vec![(p.username, p.display_name)])
             .unwrap_or_default(),
     };
