@@ -20,7 +20,7 @@ use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit, Tag};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub const FILE_VERSION: u8 = 1;
 const CHUNK_LOG2: u8 = 16;
@@ -47,9 +47,13 @@ impl FileKey {
         Ok(*hkdf::<32>(None, &self.0, &[b"hearth/v1/file/commit"])?)
     }
 
+    fn payload_key(&self, nonce: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>> {
+        hkdf::<32>(Some(nonce), &self.0, &[b"hearth/v1/file/payload"])
+    }
+
     fn cipher(&self, nonce: &[u8; 32]) -> Result<Aes256Gcm> {
-        let key = hkdf::<32>(Some(nonce), &self.0, &[b"hearth/v1/file/payload"])?;
-        Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| ProtocolError::Encrypt)
+        Aes256Gcm::new_from_slice(self.payload_key(nonce)?.as_ref())
+            .map_err(|_| ProtocolError::Encrypt)
     }
 }
 
@@ -76,9 +80,51 @@ fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
     n
 }
 
+/// One segment laid out for sealing: the header (first segment only), then each chunk is
+/// AES-256-GCM of its plaintext under the payload key with its nonce, ciphertext ‖ tag.
+/// [`Sealer::seal_next`] does that here; a browser may hand the chunks to WebCrypto
+/// instead ([`Sealer::plan_next`]), which has AES instructions that WASM lacks.
+pub struct Segment {
+    pub header: Vec<u8>,
+    plain: Zeroizing<Vec<u8>>,
+    nonces: Vec<[u8; 12]>,
+}
+
+impl Segment {
+    /// Each chunk's plaintext and nonce, in order.
+    pub fn chunks(&self) -> impl Iterator<Item = (&[u8], &[u8; 12])> {
+        // An empty file is one empty chunk.
+        let pieces = self
+            .plain
+            .chunks(CHUNK)
+            .chain(self.plain.is_empty().then_some(&[][..]));
+        pieces.zip(&self.nonces)
+    }
+
+    /// The sealed segment's length.
+    pub fn sealed_len(&self) -> usize {
+        self.header.len() + self.plain.len() + self.nonces.len() * TAG
+    }
+
+    fn seal(self, cipher: &Aes256Gcm) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.sealed_len());
+        out.extend_from_slice(&self.header);
+        for (piece, nonce) in self.chunks() {
+            let at = out.len();
+            out.extend_from_slice(piece);
+            let tag = cipher
+                .encrypt_inout_detached(nonce.into(), b"", (&mut out[at..]).into())
+                .map_err(|_| ProtocolError::Encrypt)?;
+            out.extend_from_slice(&tag);
+        }
+        Ok(out)
+    }
+}
+
 /// Seals a file of known size, one segment (up to [`SEGMENT_CHUNKS`] chunks) at a time.
 pub struct Sealer {
     cipher: Aes256Gcm,
+    payload_key: Zeroizing<[u8; 32]>,
     header: Option<Vec<u8>>,
     size: u64,
     padded: u64,
@@ -101,6 +147,7 @@ impl Sealer {
         header.extend_from_slice(&key.commitment()?);
         Ok(Self {
             cipher: key.cipher(&nonce)?,
+            payload_key: key.payload_key(&nonce)?,
             header: Some(header),
             size,
             padded: padded_len(size),
@@ -112,6 +159,11 @@ impl Sealer {
 
     pub fn blob_len(&self) -> u64 {
         blob_len(self.size)
+    }
+
+    /// The AES-256-GCM key every chunk is sealed under, for a cipher outside this crate.
+    pub fn payload_key(&self) -> &[u8; 32] {
+        &self.payload_key
     }
 
     /// True once the last chunk has been sealed.
@@ -132,6 +184,12 @@ impl Sealer {
     /// Seals the next segment from the file bytes [`Sealer::next_range`] named; the first
     /// segment starts with the header.
     pub fn seal_next(&mut self, file_bytes: &[u8]) -> Result<Vec<u8>> {
+        self.plan_next(file_bytes)?.seal(&self.cipher)
+    }
+
+    /// The next segment from the file bytes [`Sealer::next_range`] named, laid out for
+    /// sealing elsewhere (chunk by chunk under [`Sealer::payload_key`]).
+    pub fn plan_next(&mut self, file_bytes: &[u8]) -> Result<Segment> {
         let (start, end) = self.next_range();
         if self.finished || file_bytes.len() as u64 != end - start {
             return Err(ProtocolError::Invalid(
@@ -141,34 +199,23 @@ impl Sealer {
         let seg_end = self.segment_end();
         let plain_len = (seg_end - self.pos) as usize;
         let chunks = plain_len.div_ceil(CHUNK).max(1);
-        let header = self.header.take().unwrap_or_default();
-        let mut out = Vec::with_capacity(header.len() + plain_len + chunks * TAG);
-        out.extend_from_slice(&header);
-        let mut plain = file_bytes.to_vec();
+        let mut plain = Zeroizing::new(Vec::with_capacity(plain_len));
+        plain.extend_from_slice(file_bytes);
         plain.resize(plain_len, 0);
-        for (i, piece) in plain
-            .chunks(CHUNK)
-            .chain(plain.is_empty().then_some(&[][..]))
-            .enumerate()
-        {
-            let last = self.pos + piece.len() as u64 == self.padded && i + 1 == chunks;
-            let at = out.len();
-            out.extend_from_slice(piece);
-            let tag = self
-                .cipher
-                .encrypt_inout_detached(
-                    &chunk_nonce(self.counter, last).into(),
-                    b"",
-                    (&mut out[at..]).into(),
-                )
-                .map_err(|_| ProtocolError::Encrypt)?;
-            out.extend_from_slice(&tag);
+        let mut nonces = Vec::with_capacity(chunks);
+        for i in 0..chunks {
+            let len = (plain_len - (i * CHUNK).min(plain_len)).min(CHUNK) as u64;
+            let last = self.pos + len == self.padded && i + 1 == chunks;
+            nonces.push(chunk_nonce(self.counter, last));
             self.counter += 1;
-            self.pos += piece.len() as u64;
+            self.pos += len;
             self.finished = last;
         }
-        plain.zeroize();
-        Ok(out)
+        Ok(Segment {
+            header: self.header.take().unwrap_or_default(),
+            plain,
+            nonces,
+        })
     }
 }
 

@@ -47,6 +47,8 @@ mod inbox;
 mod media;
 #[cfg(feature = "hydrate")]
 mod upload;
+#[cfg(feature = "hydrate")]
+mod webcrypto;
 
 #[cfg(feature = "hydrate")]
 pub use download::{download, fetch_file, register_worker};

@@ -94,6 +94,7 @@ pub async fn upload(
         let mut reader = Reader::new(SEGMENT_CHUNKS * CHUNK);
         let mut plain = Vec::new();
         let mut socket = UploadSocket::open(&id).await?;
+        let webcrypto = super::webcrypto::ChunkCipher::encrypting(sealer.payload_key()).await;
         // Bytes sent, and bytes the server has confirmed on disk.
         let (mut sent, mut confirmed) = (0u64, 0u64);
         let (started, mut sealing, mut waiting_disk, mut waiting_net) =
@@ -103,7 +104,10 @@ pub async fn upload(
             reader.read(file, sealer.next_range(), &mut plain).await?;
             waiting_disk += js_sys::Date::now() - t;
             let t = js_sys::Date::now();
-            let segment = sealer.seal_next(&plain)?;
+            let segment = match &webcrypto {
+                Some(cipher) => cipher.seal(&sealer.plan_next(&plain)?).await?,
+                None => sealer.seal_next(&plain)?,
+            };
             sealing += js_sys::Date::now() - t;
             // One segment in flight: this one is sealed while the last one travels.
             if sent > confirmed {
@@ -128,8 +132,9 @@ pub async fn upload(
             .byte_length();
         web_sys::console::debug_1(
             &format!(
-                "hearth: waited {waiting_disk:.0} ms for the disk, {waiting_net:.0} ms for the network; WASM memory {} MiB",
-                wasm >> 20
+                "hearth: waited {waiting_disk:.0} ms for the disk, {waiting_net:.0} ms for the network; WASM memory {} MiB; AES-GCM in {}",
+                wasm >> 20,
+                if webcrypto.is_some() { "WebCrypto" } else { "WASM" }
             )
             .into(),
         );

@@ -170,3 +170,46 @@ fn an_absurd_claimed_size_neither_panics_nor_opens() {
         assert!(blob_len(size) > MAX_SIZE, "no overflow for {size}");
     }
 }
+
+/// What a browser does with WebCrypto: each chunk of a planned segment sealed on its own
+/// under the payload key (AES-256-GCM, ciphertext ‖ tag). The blob must be the same.
+#[test]
+fn chunks_sealed_elsewhere_make_the_same_blob() {
+    let key = FileKey([7; 32]);
+    for size in [
+        0,
+        1,
+        CHUNK - 1,
+        CHUNK,
+        CHUNK + 1,
+        SEGMENT_CHUNKS * CHUNK + 5,
+    ] {
+        let file = data(size);
+        let (mut here, mut there) = (
+            Sealer::with_nonce(&key, size as u64, [3; 32]).unwrap(),
+            Sealer::with_nonce(&key, size as u64, [3; 32]).unwrap(),
+        );
+        let cipher = Aes256Gcm::new_from_slice(there.payload_key()).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        while !here.done() {
+            let (start, end) = here.next_range();
+            let bytes = &file[start as usize..end as usize];
+            a.extend(here.seal_next(bytes).unwrap());
+            let segment = there.plan_next(bytes).unwrap();
+            let before = b.len();
+            b.extend_from_slice(&segment.header);
+            for (plain, nonce) in segment.chunks() {
+                let mut chunk = plain.to_vec();
+                let tag = cipher
+                    .encrypt_inout_detached(nonce.into(), b"", (&mut chunk[..]).into())
+                    .unwrap();
+                b.extend(chunk);
+                b.extend_from_slice(&tag);
+            }
+            assert_eq!(b.len() - before, segment.sealed_len());
+        }
+        assert!(there.done());
+        assert_eq!(a, b, "size {size}");
+        assert_eq!(open(&key, size, &b, 1000).unwrap(), file);
+    }
+}
