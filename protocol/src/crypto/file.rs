@@ -17,9 +17,8 @@ use super::{hkdf, random_array, redacted_debug};
 use crate::bytes::fixed;
 use crate::error::{ProtocolError, Result};
 use aes_gcm::Aes256Gcm;
-use aes_gcm::aead::{AeadInOut, KeyInit, Tag};
+use aes_gcm::aead::{AeadInOut, KeyInit};
 use serde::{Deserialize, Serialize};
-use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub const FILE_VERSION: u8 = 1;
@@ -219,132 +218,8 @@ impl Sealer {
     }
 }
 
-/// Opens a blob as it streams in: feed it any pieces with [`Opener::push`], then call
-/// [`Opener::finish`]. Only the file's own bytes come out, never the padding.
-pub struct Opener {
-    key: FileKey,
-    cipher: Option<Aes256Gcm>,
-    size: u64,
-    padded: u64,
-    buf: Vec<u8>,
-    pos: u64,
-    counter: u64,
-}
-
-impl Opener {
-    /// `size` is the file size the message states; the blob must match it exactly.
-    pub fn new(key: &FileKey, size: u64) -> Self {
-        Self {
-            key: key.clone(),
-            cipher: None,
-            size,
-            padded: padded_len(size),
-            buf: Vec::new(),
-            pos: 0,
-            counter: 0,
-        }
-    }
-
-    fn header(&mut self) -> Result<()> {
-        if self.cipher.is_some() || self.buf.len() < HEADER {
-            return Ok(());
-        }
-        if self.buf[0] != FILE_VERSION || self.buf[1] != CHUNK_LOG2 {
-            return Err(ProtocolError::File(
-                "it is not a Hearth file of a known version",
-            ));
-        }
-        let nonce: [u8; 32] = self.buf[2..34]
-            .try_into()
-            .map_err(|_| ProtocolError::Decrypt)?;
-        let commitment = self.key.commitment()?;
-        if !bool::from(commitment.ct_eq(&self.buf[34..HEADER])) {
-            return Err(ProtocolError::File(
-                "it was not sealed with this message's key",
-            ));
-        }
-        self.cipher = Some(self.key.cipher(&nonce)?);
-        self.buf.drain(..HEADER);
-        Ok(())
-    }
-
-    /// Opens the chunk at `buf[off..off + len]`, appending its file bytes to `out`.
-    fn open_chunk(&mut self, off: usize, len: usize, last: bool, out: &mut Vec<u8>) -> Result<()> {
-        let cipher = self.cipher.as_ref().ok_or(ProtocolError::Decrypt)?;
-        let plain_len = len - TAG;
-        let (ct, tag) = self.buf[off..off + len].split_at_mut(plain_len);
-        let tag = Tag::<Aes256Gcm>::try_from(&*tag).map_err(|_| ProtocolError::Decrypt)?;
-        cipher
-            .decrypt_inout_detached(
-                &chunk_nonce(self.counter, last).into(),
-                b"",
-                ct.into(),
-                &tag,
-            )
-            .map_err(|_| {
-                ProtocolError::File("a part of it is missing, out of order, cut off or altered")
-            })?;
-        // Only the file's bytes go out; the padding after them must be zeros.
-        let keep = self.size.saturating_sub(self.pos).min(plain_len as u64) as usize;
-        out.extend_from_slice(&ct[..keep]);
-        if ct[keep..].iter().any(|&b| b != 0) {
-            return Err(ProtocolError::File("its padding is not empty"));
-        }
-        ct.zeroize();
-        self.counter += 1;
-        self.pos += plain_len as u64;
-        Ok(())
-    }
-
-    /// Takes the next bytes of the blob; returns the file bytes they completed.
-    pub fn push(&mut self, data: &[u8]) -> Result<Vec<u8>> {
-        self.buf.extend_from_slice(data);
-        self.header()?;
-        let mut out = Vec::new();
-        let mut off = 0;
-        // A full chunk is known not to be the last only once more bytes follow it.
-        while self.cipher.is_some() && self.buf.len() - off > CHUNK + TAG {
-            if self.pos + CHUNK as u64 >= self.padded {
-                return Err(ProtocolError::File("it has bytes after its end"));
-            }
-            self.open_chunk(off, CHUNK + TAG, false, &mut out)?;
-            off += CHUNK + TAG;
-        }
-        // One move per push, not one per chunk.
-        self.buf.drain(..off);
-        Ok(out)
-    }
-
-    /// The end of the blob: opens the last chunk and checks nothing is missing.
-    pub fn finish(mut self) -> Result<Vec<u8>> {
-        self.header()?;
-        let cut = ProtocolError::File("it was cut off before its end");
-        if self.cipher.is_none() || self.buf.len() < TAG {
-            return Err(cut);
-        }
-        let plain_len = (self.buf.len() - TAG) as u64;
-        if self.pos + plain_len != self.padded {
-            return Err(if self.pos + plain_len > self.padded {
-                ProtocolError::File("it has bytes after its end")
-            } else {
-                cut
-            });
-        }
-        if plain_len == 0 && self.counter > 0 {
-            return Err(cut);
-        }
-        let mut out = Vec::new();
-        let len = self.buf.len();
-        self.open_chunk(0, len, true, &mut out)?;
-        Ok(out)
-    }
-}
-
-impl Drop for Opener {
-    fn drop(&mut self) {
-        self.buf.zeroize();
-    }
-}
+mod open;
+pub use open::{Opener, SealedChunk, altered};
 
 #[cfg(test)]
 mod tests;

@@ -4,10 +4,11 @@
 use super::http::*;
 use super::inbox::*;
 use super::media::*;
+use super::webcrypto::ChunkCipher;
 use crate::ApiError;
 use js_sys::{Array, Reflect, Uint8Array};
 use protocol::FileId;
-use protocol::crypto::file::{FileKey, Opener};
+use protocol::crypto::file::{FileKey, Opener, SealedChunk};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
@@ -16,6 +17,8 @@ use web_sys::Blob;
 pub(super) struct Decrypting {
     reader: web_sys::ReadableStreamDefaultReader,
     opener: Opener,
+    /// WebCrypto's AES-GCM, once the header gave the key (None inside: not available).
+    webcrypto: Option<Option<ChunkCipher>>,
     size: u64,
     got: u64,
     started: f64,
@@ -35,6 +38,7 @@ impl Decrypting {
         Ok(Self {
             reader,
             opener: Opener::new(key, size),
+            webcrypto: None,
             size,
             got: 0,
             started: js_sys::Date::now(),
@@ -57,21 +61,50 @@ impl Decrypting {
         let bytes = Uint8Array::new(&Reflect::get(&chunk, &"value".into()).map_err(js)?).to_vec();
         self.got += bytes.len() as u64;
         progress(self.got);
+        let chunks = self.opener.take(&bytes)?;
+        Ok(Some(self.open(chunks).await?))
+    }
+
+    /// Opens chunks with WebCrypto where there is one, else in WASM.
+    async fn open(&mut self, chunks: Vec<SealedChunk>) -> Result<Vec<u8>, ApiError> {
+        if chunks.is_empty() {
+            return Ok(Vec::new());
+        }
         let t = js_sys::Date::now();
-        let plain = self.opener.push(&bytes)?;
+        if self.webcrypto.is_none()
+            && let Some(key) = self.opener.payload_key()
+        {
+            self.webcrypto = Some(ChunkCipher::new(key, "decrypt").await);
+        }
+        let plain = match self.webcrypto.as_ref().and_then(Option::as_ref) {
+            Some(cipher) => cipher.open(chunks).await?,
+            None => {
+                let mut out = Vec::new();
+                for chunk in chunks {
+                    out.extend(self.opener.open(chunk)?);
+                }
+                out
+            }
+        };
         self.opening += js_sys::Date::now() - t;
-        Ok(Some(plain))
+        Ok(plain)
     }
 
     /// The last bytes, once the whole blob checked out.
-    pub(super) fn finish(self) -> Result<Vec<u8>, ApiError> {
-        let last = self.opener.finish()?;
+    pub(super) async fn finish(mut self) -> Result<Vec<u8>, ApiError> {
+        let last = self.opener.take_last()?;
+        let last = self.open(vec![last]).await?;
         timing(
             "received",
             self.size,
             js_sys::Date::now() - self.started,
             self.opening,
         );
+        let how = match self.webcrypto {
+            Some(Some(_)) => "WebCrypto",
+            _ => "WASM",
+        };
+        web_sys::console::debug_1(&format!("hearth: opened with AES-GCM in {how}").into());
         Ok(last)
     }
 }
@@ -100,7 +133,7 @@ pub async fn fetch_file(
             pending = 0;
         }
     }
-    let last = download.finish()?;
+    let last = download.finish().await?;
     parts.unshift(&blob);
     parts.push(&Uint8Array::from(&last[..]));
     blob_of(&parts, mime)
@@ -260,7 +293,7 @@ pub(super) async fn stream_to(
     while let Some(plain) = download.next(&progress).await? {
         hand_over(port, plain, &mut credit).await?;
     }
-    hand_over(port, download.finish()?, &mut credit).await?;
+    hand_over(port, download.finish().await?, &mut credit).await?;
     port.send(&message(&[("type", "end".into())]), None);
     Ok(())
 }

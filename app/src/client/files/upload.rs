@@ -94,7 +94,7 @@ pub async fn upload(
         let mut reader = Reader::new(SEGMENT_CHUNKS * CHUNK);
         let mut plain = Vec::new();
         let mut socket = UploadSocket::open(&id).await?;
-        let webcrypto = super::webcrypto::ChunkCipher::encrypting(sealer.payload_key()).await;
+        let webcrypto = super::webcrypto::ChunkCipher::new(sealer.payload_key(), "encrypt").await;
         // Bytes sent, and bytes the server has confirmed on disk.
         let (mut sent, mut confirmed) = (0u64, 0u64);
         let (started, mut sealing, mut waiting_disk, mut waiting_net) =

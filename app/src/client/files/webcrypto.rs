@@ -7,7 +7,7 @@
 use super::http::js;
 use crate::ApiError;
 use js_sys::{Array, Promise, Uint8Array};
-use protocol::crypto::file::Segment;
+use protocol::crypto::file::{SealedChunk, Segment, altered};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
@@ -18,9 +18,9 @@ pub(super) struct ChunkCipher {
 }
 
 impl ChunkCipher {
-    /// The payload key, imported as a key WebCrypto will not give back; none where there
-    /// is no WebCrypto.
-    pub(super) async fn encrypting(raw: &[u8; 32]) -> Option<Self> {
+    /// The payload key, imported as a key WebCrypto will not give back, to `usage`
+    /// ("encrypt" or "decrypt"); none where there is no WebCrypto.
+    pub(super) async fn new(raw: &[u8; 32], usage: &str) -> Option<Self> {
         let window = web_sys::window()?;
         if !window.is_secure_context() {
             return None;
@@ -28,7 +28,7 @@ impl ChunkCipher {
         let subtle = window.crypto().ok()?.subtle();
         // A JS copy of the key, dropped once imported (the browser keeps its own).
         let bytes = Uint8Array::from(&raw[..]);
-        let usages = Array::of1(&"encrypt".into());
+        let usages = Array::of1(&usage.into());
         let imported = subtle
             .import_key_with_str("raw", &bytes, "AES-GCM", false, &usages)
             .ok()?;
@@ -65,6 +65,31 @@ impl ChunkCipher {
             return Err(ApiError::Local(
                 "The browser's encryption gave a wrong length.".into(),
             ));
+        }
+        Ok(out)
+    }
+
+    /// Opens chunks taken out of a blob: all at once, then each checked by the protocol
+    /// crate (length, padding) in order. A chunk that does not open is the same error as
+    /// in WASM.
+    pub(super) async fn open(&self, chunks: Vec<SealedChunk>) -> Result<Vec<u8>, ApiError> {
+        let pending = Array::new();
+        for chunk in &chunks {
+            let params =
+                AesGcmParams::new_with_u8_array("AES-GCM", &Uint8Array::from(&chunk.nonce()[..]));
+            let opened = self
+                .subtle
+                .decrypt_with_object_and_u8_array(&params, &self.key, chunk.sealed())
+                .map_err(js)?;
+            pending.push(&opened);
+        }
+        let opened: Array = JsFuture::from(Promise::all(&pending))
+            .await
+            .map_err(|_| altered())?
+            .unchecked_into();
+        let mut out = Vec::new();
+        for (chunk, plain) in chunks.iter().zip(opened.iter()) {
+            out.extend(chunk.accept(Uint8Array::new(&plain).to_vec())?);
         }
         Ok(out)
     }

@@ -213,3 +213,43 @@ fn chunks_sealed_elsewhere_make_the_same_blob() {
         assert_eq!(open(&key, size, &b, 1000).unwrap(), file);
     }
 }
+
+/// What a browser does with WebCrypto when receiving: the chunks taken out, opened by
+/// another AES-GCM, and handed back to be checked. The file must be the same, and what
+/// comes back is still checked (length, padding).
+#[test]
+fn chunks_opened_elsewhere_give_the_same_file() {
+    use aes_gcm::aead::Tag;
+    let key = FileKey([7; 32]);
+    for size in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5] {
+        let file = data(size);
+        let blob = seal(&key, &file);
+        let mut o = Opener::new(&key, size as u64);
+        let mut chunks = Vec::new();
+        for piece in blob.chunks(5000) {
+            chunks.extend(o.take(piece).unwrap());
+        }
+        chunks.push(o.take_last().unwrap());
+        let cipher = Aes256Gcm::new_from_slice(o.payload_key().unwrap()).unwrap();
+        let mut out = Vec::new();
+        for c in &chunks {
+            let mut bytes = c.sealed().to_vec();
+            let n = bytes.len() - TAG;
+            let (ct, tag) = bytes.split_at_mut(n);
+            let tag = Tag::<Aes256Gcm>::try_from(&*tag).unwrap();
+            cipher
+                .decrypt_inout_detached(c.nonce().into(), b"", ct.into(), &tag)
+                .unwrap();
+            bytes.truncate(n);
+            out.extend(c.accept(bytes).unwrap());
+        }
+        assert_eq!(out, file, "size {size}");
+        let last = chunks.last().unwrap();
+        assert!(last.accept(vec![0; last.sealed().len()]).is_err());
+        if padded_len(size as u64) > size as u64 {
+            let mut bad = vec![0; last.sealed().len() - TAG];
+            *bad.last_mut().unwrap() = 1;
+            assert!(last.accept(bad).is_err(), "padding, size {size}");
+        }
+    }
+}
