@@ -85,6 +85,14 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await dave.getByRole('button', { name: 'Finish my account' }).click();
   await dave.getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
   await expect(dave).toHaveURL(/\/$/);
+  // In the Everyone room, which nobody can add him to, he is back at once with them.
+  await dave.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
+  await expect(dave.locator('.thread-head .title')).toHaveText('Everyone');
+  await send(dave, 'dave is back');
+  await bob.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
+  await expect(bob.locator('.thread-head .title')).toHaveText('Everyone');
+  await expect(bob.locator('p.event', { hasText: 'Dave is back, with new keys' })).toBeVisible();
+  await expect(bob.locator('.message', { hasText: 'dave is back' }).locator('.sender')).toHaveText('Dave');
 
   // Frank leaves, so nobody holds a key he does not know: bob's next message must start
   // one, with carol (deleted) and dave (new keys) in the roster. It goes out.

@@ -484,3 +484,58 @@ fn a_newcomer_to_a_group_that_shares_history_sends_under_the_kept_key() {
         Err(Unreadable::NotVerified)
     );
 }
+
+#[test]
+fn a_member_with_new_keys_comes_back_to_an_open_group_only() {
+    let (alice, bob) = (User::new(1), User::new(2));
+    // Bob after a password reset: the same account, new identity keys.
+    let new_bob = User {
+        id: bob.id,
+        keys: IdentityKeys::from_secret_bytes(&[77; 32], &[78; 32]),
+    };
+    for open in [true, false] {
+        let body = genesis(
+            G,
+            alice.member(),
+            vec![bob.member()],
+            Settings {
+                open,
+                ..settings(true)
+            },
+        );
+        let (c, _, _) = seal(&Chain::default(), body, &alice, &[&alice, &bob]);
+        let mut chain = Chain::verify(vec![c]).unwrap();
+        let all = [&alice, &new_bob];
+        let back = |role| Action::Join {
+            member: Member {
+                role,
+                ..new_bob.member()
+            },
+        };
+        // The same keys, or another role, never.
+        assert!(
+            change(
+                &mut chain.clone(),
+                &bob,
+                Action::Join {
+                    member: bob.member()
+                },
+                &all
+            )
+            .is_err()
+        );
+        assert!(change(&mut chain.clone(), &new_bob, back(Role::Admin), &all).is_err());
+        let done = change(&mut chain, &new_bob, back(Role::Member), &all);
+        assert_eq!(done.is_ok(), open, "{done:?}");
+        if open {
+            // What bob signed before checks against his old key, what he signs now
+            // against the new one; he has been a member all along.
+            assert_eq!(chain.member_at(0, &bob.id), Some(bob.member().signing));
+            assert_eq!(chain.member_at(1, &bob.id), Some(new_bob.member().signing));
+            assert_eq!(
+                chain.head().unwrap().roster.role_of(&bob.id),
+                Some(Role::Member)
+            );
+        }
+    }
+}

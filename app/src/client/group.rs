@@ -405,14 +405,16 @@ impl Groups {
                     )
                     .await
                 }
-                Some(h) if h.roster.get(&self.me()).is_some() => return Ok(id),
                 Some(h) => {
-                    let body = h.propose(
-                        self.me(),
-                        Action::Join {
-                            member: self.me_as_member(),
-                        },
-                    )?;
+                    // In already, unless with keys this browser no longer has (after a
+                    // password reset or a rotation): then back in, in the same role.
+                    let mut member = self.me_as_member();
+                    match h.roster.get(&self.me()) {
+                        Some(m) if m.signing == member.signing => return Ok(id),
+                        Some(m) => member.role = m.role,
+                        None => {}
+                    }
+                    let body = h.propose(self.me(), Action::Join { member })?;
                     self.submit(Some(h), body, people).await
                 }
             };

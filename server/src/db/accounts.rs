@@ -13,7 +13,7 @@ use sea_orm::{
 
 /// A temporary password for an existing account (an admin's reset): the account waits
 /// for its owner to choose a password and make new keys, its recovery wrap (of the old
-/// keys) and its sessions end. Returns the ended sessions, or None for no such account.
+/// keys) and its pinned keys (sealed under them) go, and its sessions end. Returns the ended sessions, or None for no such account.
 pub async fn reset_password(
     db: &DatabaseConnection,
     user: &UserId,
@@ -41,6 +41,11 @@ pub async fn reset_password(
         return Ok(None);
     }
     recovery::Entity::delete_by_id(user.to_hex())
+        .exec(&txn)
+        .await?;
+    // The pinned keys are sealed under a key drawn from the old identity: the new one
+    // could never open them, and the chat would not start.
+    key_pins::Entity::delete_by_id(user.to_hex())
         .exec(&txn)
         .await?;
     let ended = super::sessions::end_all_in(&txn, user, None).await?;

@@ -5,11 +5,11 @@
 //! after a rotation or a password reset) stays in it until removed, but is owed nothing:
 //! browsers skip it, and without that one member a group could never start a key again.
 
-use super::entities::{group_commits, members, users};
+use super::entities::{group_commits, group_keys, members, users};
 use crate::error::{Error, Result};
 use protocol::api::group::{WANTED_MAX, WrapSlot};
 use protocol::crypto::group::keys::{WRAP_LEN, wraps_hash};
-use protocol::crypto::group::{Commit, Roster};
+use protocol::crypto::group::{Commit, Member, Roster};
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,14 +76,18 @@ pub async fn owed_and_missing(
     Ok(out)
 }
 
-/// Everyone newly named in the roster must be a live account (not deleted, not waiting to
-/// be set up again) whose published Ed25519 key is the one the commit names (or no
-/// browser could check their signatures, and no key could reach them).
+/// Members the change names with keys the old roster did not: newcomers, and members
+/// back with new keys.
+fn newly_keyed<'a>(old: &'a Roster, new: &'a Roster) -> impl Iterator<Item = &'a Member> {
+    new.members()
+        .filter(|m| old.get(&m.user).is_none_or(|o| o.signing != m.signing))
+}
+
+/// Everyone newly named in the roster, or named with new keys, must be a live account (not
+/// deleted, not waiting to be set up again) whose published Ed25519 key is the one the
+/// commit names (or no browser could check their signatures, and no key could reach them).
 pub async fn identities(db: &impl ConnectionTrait, old: &Roster, new: &Roster) -> Result<()> {
-    let added: Vec<_> = new
-        .members()
-        .filter(|m| old.get(&m.user).is_none())
-        .collect();
+    let added: Vec<_> = newly_keyed(old, new).collect();
     let ids: Vec<String> = added.iter().map(|m| m.user.to_hex()).collect();
     let found: BTreeMap<String, Vec<u8>> = users::Entity::find()
         .filter(users::Column::Id.is_in(ids))
@@ -100,6 +104,28 @@ pub async fn identities(db: &impl ConnectionTrait, old: &Roster, new: &Roster) -
                 "Someone in that change is unknown or named with the wrong keys.".into(),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A member back with new keys cannot open the wraps made for the old ones: they go, so
+/// the keys are listed as owed again and the members online hand them over anew.
+pub async fn forget_old_wraps(
+    db: &impl ConnectionTrait,
+    conv: ConversationId,
+    old: &Roster,
+    new: &Roster,
+) -> Result<()> {
+    let rekeyed: Vec<String> = newly_keyed(old, new)
+        .filter(|m| old.get(&m.user).is_some())
+        .map(|m| m.user.to_hex())
+        .collect();
+    if !rekeyed.is_empty() {
+        group_keys::Entity::delete_many()
+            .filter(group_keys::Column::ConversationId.eq(conv.0))
+            .filter(group_keys::Column::RecipientId.is_in(rekeyed))
+            .exec(db)
+            .await?;
     }
     Ok(())
 }

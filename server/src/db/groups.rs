@@ -267,6 +267,8 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
             "The group changed meanwhile; please try again.".into(),
         ));
     }
+    // Before this commit's own wraps, which reach the new keys.
+    super::group_checks::forget_old_wraps(&txn, conv, &old, &next.roster).await?;
     for w in wraps {
         group_keys::Entity::insert(group_keys::ActiveModel {
             conversation_id: Set(conv.0),

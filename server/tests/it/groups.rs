@@ -26,7 +26,7 @@ pub(crate) fn member(u: &User) -> Member {
     }
 }
 
-fn settings(history: bool, open: bool) -> Settings {
+pub(crate) fn settings(history: bool, open: bool) -> Settings {
     Settings {
         name: "Lab".into(),
         description: String::new(),

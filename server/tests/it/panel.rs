@@ -41,6 +41,25 @@ fn summary<'a>(o: &'a Overview, name: &str) -> &'a UserSummary {
         .unwrap_or_else(|| panic!("{name} listed"))
 }
 
+/// `admin` resets `user`'s password to `password` (the panel unlocked); the temporary
+/// password's auth secret.
+pub(crate) async fn reset(
+    s: &TestServer,
+    admin: &User,
+    user: protocol::UserId,
+    password: &str,
+) -> protocol::crypto::kdf::AuthSecret {
+    let (temp, auth) = temporary(password);
+    let res = act(
+        s,
+        admin,
+        json!({ "do": "reset_password", "user": user, "password": temp }),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    auth
+}
+
 /// A temporary password as the admin's browser sends it, and its auth secret.
 pub(crate) fn temporary(password: &str) -> (Value, protocol::crypto::kdf::AuthSecret) {
     let (salt, kdf) = (Salt([9; 16]), KdfParams::FLOOR);
@@ -177,15 +196,15 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
     assert_eq!(res.status(), 200);
 
     // Reset bob's password: his sessions end; the temporary password asks for his own,
-    // and his new keys are for the same account.
-    let (temp, temp_auth) = temporary("temporary 2");
-    let res = act(
-        &s,
-        &root,
-        json!({ "do": "reset_password", "user": bob.id, "password": temp }),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
+    // and his new keys are for the same account. His pinned keys, sealed under a key
+    // from the old identity, go too (his new keys could not open them).
+    let bob_cookie = common::session_cookie(&s.login("bob", &bob_auth).await);
+    let pins = protocol::Bytes(vec![1, 2, 3]);
+    let saved = s
+        .call("save_pins", Some(&bob_cookie), json!({ "blob": pins }))
+        .await;
+    assert_eq!(saved.status(), 200);
+    let temp_auth = reset(&s, &root, bob.id, "temporary 2").await;
     assert_eq!(
         s.login("bob", &bob_auth).await.status(),
         401,
@@ -198,6 +217,14 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
         .finish_setup("bob", &temp_auth, "bob's new one", bob.id)
         .await;
     assert_eq!(res.status(), 200);
+    let cookie = common::session_cookie(&res);
+    let pins: Option<protocol::Bytes> = s
+        .call("pins", Some(&cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(pins.is_none(), "the old pins are gone");
     let people: Vec<protocol::api::Person> = s
         .call("people", Some(&carol.cookie), json!({}))
         .await

@@ -147,12 +147,13 @@ impl Chat {
     }
 
     /// What a commit did, in words ("Alice added Carol"); none for a plain new key.
-    fn describe(&self, c: &Commit, prev: Option<&Commit>) -> Option<String> {
+    fn describe(&self, c: &Commit, prev: Option<&Commit>, back: bool) -> Option<String> {
         let a = self.name_of(&c.body.author);
         let n = |u: &UserId| self.name_of(u);
         Some(match &c.body.action {
             Action::Create { .. } => format!("{a} created “{}”", c.body.settings.name),
             Action::Add { member } => format!("{a} added {}", n(&member.user)),
+            Action::Join { .. } if back => format!("{a} is back, with new keys"),
             Action::Join { .. } => format!("{a} joined"),
             Action::Remove { user } => format!("{a} removed {}", n(user)),
             Action::Leave => format!("{a} left"),
@@ -202,8 +203,15 @@ impl Chat {
                 if at < from {
                     continue;
                 }
-                if let Some(text) = self.describe(c, i.checked_sub(1).and_then(|p| commits.get(p)))
-                {
+                // A join by a member already there: back with new keys (visible to all, as
+                // a key change is).
+                let back = c
+                    .body
+                    .epoch
+                    .checked_sub(1)
+                    .is_some_and(|e| ctx.chain.member_at(e, &c.body.author).is_some());
+                let prev = i.checked_sub(1).and_then(|p| commits.get(p));
+                if let Some(text) = self.describe(c, prev, back) {
                     lines.push(Line::event(c.body.epoch, text, at));
                 }
             }

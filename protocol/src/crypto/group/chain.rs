@@ -61,6 +61,14 @@ impl Chain {
         let epoch = head.epoch;
         for m in head.roster.members() {
             let spans = self.spans.entry(m.user).or_default();
+            // Back with new keys (a join in an open group): a new span from here, so what
+            // they signed before still checks against the old key.
+            if let Some(last) = spans
+                .last_mut()
+                .filter(|s| s.to.is_none() && s.signing != m.signing)
+            {
+                last.to = Some(epoch);
+            }
             if spans.last().is_none_or(|s| s.to.is_some()) {
                 spans.push(Span {
                     from: epoch,

@@ -61,8 +61,16 @@ fn transition(head: &Head, author: &UserId, action: &Action) -> Result<Roster> {
         }
         Action::Join { member } => {
             ensure(member.user == *author, "a join adds its author")?;
-            ensure(role.is_none(), "already a member")?;
-            ensure(member.role == Role::Member, "newcomers start as members")?;
+            match old.get(author) {
+                None => ensure(member.role == Role::Member, "newcomers start as members")?,
+                // An open group takes a member back with new identity keys (after a
+                // password reset or a rotation), in the same role: as anyone may join
+                // it, a member whose old keys are gone would otherwise be locked out.
+                Some(was) => ensure(
+                    head.settings.open && was.signing != member.signing && was.role == member.role,
+                    "already a member",
+                )?,
+            }
             new.insert(member.clone());
         }
         Action::Remove { user } => {
