@@ -525,6 +525,24 @@ fn a_member_with_new_keys_comes_back_to_an_open_group_only() {
             .is_err()
         );
         assert!(change(&mut chain.clone(), &new_bob, back(Role::Admin), &all).is_err());
+        // Nor an admin or the owner: a key the server made up must not get their powers.
+        let new_alice = User {
+            id: alice.id,
+            keys: IdentityKeys::from_secret_bytes(&[66; 32], &[67; 32]),
+        };
+        let all = [&new_alice, &new_bob];
+        let owner_back = Action::Join {
+            member: Member {
+                role: Role::Owner,
+                ..new_alice.member()
+            },
+        };
+        assert!(change(&mut chain.clone(), &new_alice, owner_back, &all).is_err());
+        let mut promoted = chain.clone();
+        let promote = Action::Promote { user: bob.id };
+        change(&mut promoted, &alice, promote, &[&alice, &bob]).unwrap();
+        assert!(change(&mut promoted.clone(), &new_bob, back(Role::Admin), &all).is_err());
+        assert!(change(&mut promoted, &new_bob, back(Role::Member), &all).is_err());
         let done = change(&mut chain, &new_bob, back(Role::Member), &all);
         assert_eq!(done.is_ok(), open, "{done:?}");
         if open {

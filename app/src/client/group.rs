@@ -407,12 +407,14 @@ impl Groups {
                 }
                 Some(h) => {
                     // In already, unless with keys this browser no longer has (after a
-                    // password reset or a rotation): then back in, in the same role.
-                    let mut member = self.me_as_member();
+                    // password reset or a rotation): then a member comes back in. (An
+                    // admin or the owner cannot: the rules keep their powers off new keys.)
+                    let member = self.me_as_member();
                     match h.roster.get(&self.me()) {
-                        Some(m) if m.signing == member.signing => return Ok(id),
-                        Some(m) => member.role = m.role,
-                        None => {}
+                        Some(m) if m.signing == member.signing || m.role != Role::Member => {
+                            return Ok(id);
+                        }
+                        _ => {}
                     }
                     let body = h.propose(self.me(), Action::Join { member })?;
                     self.submit(Some(h), body, people).await

@@ -342,6 +342,16 @@ async fn mirror_roster(
     for m in next.roster.members() {
         let role = role_name(m.role);
         match old.get(&m.user) {
+            // Back with new keys: owed keys from here, as the chain counts them.
+            Some(o) if o.signing != m.signing => {
+                members::Entity::update_many()
+                    .col_expr(members::Column::Since, Expr::value(epoch))
+                    .col_expr(members::Column::History, Expr::value(next.settings.history))
+                    .filter(members::Column::ConversationId.eq(conv.0))
+                    .filter(members::Column::UserId.eq(m.user.to_hex()))
+                    .exec(txn)
+                    .await?;
+            }
             Some(o) if o.role == m.role => {}
             Some(_) => {
                 members::Entity::update_many()

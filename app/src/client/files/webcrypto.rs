@@ -29,11 +29,9 @@ impl ChunkCipher {
         // A JS copy of the key, dropped once imported (the browser keeps its own).
         let bytes = Uint8Array::from(&raw[..]);
         let usages = Array::of1(&usage.into());
-        let imported = subtle
-            .import_key_with_str("raw", &bytes, "AES-GCM", false, &usages)
-            .ok()?;
+        let imported = subtle.import_key_with_str("raw", &bytes, "AES-GCM", false, &usages);
         bytes.fill(0, 0, 32);
-        let key = JsFuture::from(imported).await.ok()?.dyn_into().ok()?;
+        let key = JsFuture::from(imported.ok()?).await.ok()?.dyn_into().ok()?;
         Some(Self { subtle, key })
     }
 
@@ -87,9 +85,16 @@ impl ChunkCipher {
             .await
             .map_err(|_| altered())?
             .unchecked_into();
+        // One result per chunk, or the file would come out short without a word.
+        if opened.length() as usize != chunks.len() {
+            return Err(altered().into());
+        }
         let mut out = Vec::new();
         for (chunk, plain) in chunks.iter().zip(opened.iter()) {
-            out.extend(chunk.accept(Uint8Array::new(&plain).to_vec())?);
+            let plain = Uint8Array::new(&plain);
+            let bytes = plain.to_vec();
+            plain.fill(0, 0, plain.length());
+            out.extend(chunk.accept(bytes)?);
         }
         Ok(out)
     }

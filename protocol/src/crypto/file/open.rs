@@ -32,7 +32,9 @@ impl SealedChunk {
         &self.nonce
     }
 
-    /// The file bytes of the opened chunk; the padding after them must be zeros.
+    /// The file bytes of the opened chunk; the padding after them must be zeros. Only for
+    /// plaintext an AES-GCM open of [`SealedChunk::sealed`] gave, its tag checked: this
+    /// authenticates nothing itself.
     pub fn accept(&self, plain: Vec<u8>) -> Result<Vec<u8>> {
         file_bytes(self.sealed.len(), self.keep, plain)
     }

@@ -63,11 +63,15 @@ fn transition(head: &Head, author: &UserId, action: &Action) -> Result<Roster> {
             ensure(member.user == *author, "a join adds its author")?;
             match old.get(author) {
                 None => ensure(member.role == Role::Member, "newcomers start as members")?,
-                // An open group takes a member back with new identity keys (after a
-                // password reset or a rotation), in the same role: as anyone may join
-                // it, a member whose old keys are gone would otherwise be locked out.
+                // An open group takes a plain member back with new identity keys (after
+                // a password reset or a rotation): as anyone may join it, they would
+                // otherwise be locked out. Never an admin or the owner: a key the server
+                // made up must not come with their powers.
                 Some(was) => ensure(
-                    head.settings.open && was.signing != member.signing && was.role == member.role,
+                    head.settings.open
+                        && was.signing != member.signing
+                        && was.role == Role::Member
+                        && member.role == Role::Member,
                     "already a member",
                 )?,
             }
