@@ -26,7 +26,7 @@ impl ChunkCipher {
             return None;
         }
         let subtle = window.crypto().ok()?.subtle();
-        // A JS copy of the key, dropped once imported (the browser keeps its own).
+        // A JS copy of the key, wiped once handed over (the browser keeps its own).
         let bytes = Uint8Array::from(&raw[..]);
         let usages = Array::of1(&usage.into());
         let imported = subtle.import_key_with_str("raw", &bytes, "AES-GCM", false, &usages);
