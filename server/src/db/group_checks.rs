@@ -2,8 +2,9 @@
 //! rules: real accounts with the keys the roster names, and a new key wrapped for every
 //! member who can still open it. A signed roster is the members' to change, so an account
 //! that can no longer open keys under the key the roster names (deleted, or with new keys
-//! after a rotation or a password reset) stays in it until removed, but is owed nothing:
-//! browsers skip it, and without that one member a group could never start a key again.
+//! after a rotation or a password reset) stays in it until removed, or in an open group
+//! until it comes back with its new keys, but is owed nothing meanwhile: browsers skip it,
+//! and without that one member a group could never start a key again.
 
 use super::entities::{group_commits, group_keys, members, users};
 use crate::error::{Error, Result};
