@@ -61,6 +61,17 @@ pub fn enter(
     });
 }
 
+/// A value only the browser uses (it backs event handlers and effects, which never run
+/// on the server). On the server it is disposed of at once: Leptos keeps such local values
+/// behind a `SendWrapper`, which panics when the request's arena is dropped on another
+/// worker thread than the one that rendered the page (leptos-rs/leptos#4402, #4746).
+pub fn browser_only<T: 'static>(value: T) -> StoredValue<T, LocalStorage> {
+    let stored = StoredValue::new_local(value);
+    #[cfg(feature = "ssr")]
+    stored.dispose();
+    stored
+}
+
 /// Where the server wants a second factor (login, "forgot password"): the first try does
 /// the slow part once (Argon2) and keeps its result; when the answer is `SecondFactor`
 /// the code field appears, and the next try finishes with what was kept and the code.
@@ -81,7 +92,7 @@ impl<P> Copy for SecondStep<P> {}
 impl<P: Clone + 'static> SecondStep<P> {
     pub fn new() -> Self {
         Self {
-            kept: StoredValue::new_local(None),
+            kept: browser_only(None),
             needs_code: RwSignal::new(false),
             code: RwSignal::new(String::new()),
         }
