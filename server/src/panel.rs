@@ -238,6 +238,12 @@ impl Hearth {
             action,
             AdminAction::Disable { .. } | AdminAction::Delete { .. }
         );
+        // Browsers fetch the people again after these: the account leaves their lists
+        // (until it is set up again, with new keys), and their next group key skips it.
+        let tell = matches!(
+            action,
+            AdminAction::Delete { .. } | AdminAction::ResetPassword { .. }
+        );
         if lockout && id == me.id {
             return Err(Error::Conflict(
                 "You cannot lock yourself out: ask another admin.".into(),
@@ -276,9 +282,7 @@ impl Hearth {
         };
         let ended = ended.ok_or_else(missing)?;
         self.hub.cut(&ended);
-        if matches!(what, "delete" | "reset password") {
-            // Browsers fetch the people again: the account leaves their lists (until it is
-            // set up again, with new keys), and their next group key skips it.
+        if tell {
             self.hub
                 .broadcast(&protocol::frames::ServerFrame::IdentityChanged { user: id });
         }

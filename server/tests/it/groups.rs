@@ -48,6 +48,22 @@ async fn commit(
     commit_skipping(s, author, head, body, all, &[]).await
 }
 
+/// `author` makes `action` on the group's current head as a browser would, with no wrap
+/// for the members in `skip`: the status and the error text.
+pub(crate) async fn change(
+    s: &TestServer,
+    author: &User,
+    conv: ConversationId,
+    action: Action,
+    all: &[&User],
+    skip: &[UserId],
+) -> (u16, String) {
+    let h = head(s, author, conv).await;
+    let body = h.propose(author.id, action).unwrap();
+    let (status, text, _) = commit_skipping(s, author, Some(&h), body, all, skip).await;
+    (status, text)
+}
+
 /// `commit`, with no wrap for the members in `skip`.
 pub(crate) async fn commit_skipping(
     s: &TestServer,
