@@ -20,17 +20,24 @@ pub fn RegisterPage() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    // The estimate loads beside the form; until it is there the meter stays empty.
-    let strength = RwSignal::new_local(None::<browser::Strength>);
+    // The estimate loads beside the form; until it is there the meter stays empty. The
+    // checker is a JS function, so it is kept browser-only; `loaded` says when it is there
+    // (and is never set on the server, which therefore never touches the checker).
+    let checker = super::browser_only(None::<browser::Strength>);
+    let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         spawn_local(async move {
             if let Ok(s) = browser::strength().await {
-                strength.set(Some(s));
+                checker.set_value(Some(s));
+                loaded.set(true);
             }
         })
     });
     let score = Memo::new(move |_| {
-        strength.with(|s| {
+        if !loaded.get() {
+            return 0;
+        }
+        checker.with_value(|s| {
             s.as_ref().map_or(0, |s| {
                 password.with(|p| s.score(p, &[&username.get(), &display_name.get()]))
             })
