@@ -12,7 +12,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::stream::FuturesOrdered;
-use futures::{Sink, SinkExt, Stream, StreamExt};
+use futures::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use protocol::frames::{ClientFrame, ErrorCode, MAX_FRAME_BYTES, RESUME_LIMIT, ServerFrame};
 use protocol::{ClientMsgId, UserId};
 use std::sync::Arc;
@@ -30,6 +30,8 @@ const READ_BUFFER: usize = 4 * 1024;
 /// Sends a socket may have waiting for their commit before it stops reading: a browser
 /// flushing its outbox after a reconnect fills a batch instead of waiting a commit each.
 const IN_FLIGHT: usize = 32;
+/// The most frames written together before one flush (see `write_ready`).
+const COALESCE: usize = 64;
 
 /// True when the page that opened the socket was served by this host: a foreign page
 /// must not ride on the user's cookie (cross-site WebSocket hijacking).
@@ -106,13 +108,14 @@ pub async fn run<W, R, E>(
             // sender's own copy of the message, and writing before reading more.
             biased;
             Some(ack) = acks.next(), if !acks.is_empty() => {
-                if send(&mut sink, &ack).await.is_err() {
+                if write_ready(&mut sink, text(&ack), &mut acks, &mut outbox).await.is_err() {
                     break;
                 }
             }
             queued = outbox.recv() => match queued {
-                Some(text) => {
-                    if sink.send(Message::Text(text.as_ref().into())).await.is_err() {
+                Some(queued) => {
+                    let first = Message::Text(queued.as_ref().into());
+                    if write_ready(&mut sink, first, &mut acks, &mut outbox).await.is_err() {
                         break;
                     }
                 }
@@ -164,7 +167,43 @@ pub async fn run<W, R, E>(
 }
 
 async fn send<W: Sink<Message> + Unpin>(sink: &mut W, frame: &ServerFrame) -> Result<(), W::Error> {
-    sink.send(Message::Text(frame.encode().into())).await
+    sink.send(text(frame)).await
+}
+
+fn text(frame: &ServerFrame) -> Message {
+    Message::Text(frame.encode().into())
+}
+
+/// Writes `first`, then whatever else is already waiting (acknowledgements before
+/// messages, as in `run`'s loop), and flushes once: in a busy room a batch's messages
+/// reach a socket together, and one write of them all saves a system call and a wake-up
+/// for each. At most `COALESCE` frames wait for one flush.
+async fn write_ready<W, A>(
+    sink: &mut W,
+    first: Message,
+    acks: &mut FuturesOrdered<A>,
+    outbox: &mut tokio::sync::mpsc::Receiver<Arc<str>>,
+) -> Result<(), W::Error>
+where
+    W: Sink<Message> + Unpin,
+    A: Future<Output = ServerFrame>,
+{
+    sink.feed(first).await?;
+    for _ in 1..COALESCE {
+        let next = match acks.is_empty() {
+            false => acks.next().now_or_never().flatten().map(|a| text(&a)),
+            true => None,
+        };
+        let next = match next {
+            Some(m) => m,
+            None => match outbox.try_recv() {
+                Ok(queued) => Message::Text(queued.as_ref().into()),
+                Err(_) => break,
+            },
+        };
+        sink.feed(next).await?;
+    }
+    sink.flush().await
 }
 
 fn error(code: ErrorCode, message: &str, client_id: Option<ClientMsgId>) -> ServerFrame {
@@ -382,5 +421,76 @@ mod tests {
         )));
         assert!(!origin_allowed(&headers(None, "hearth.local")));
         assert!(!origin_allowed(&headers(Some("null"), "hearth.local")));
+    }
+
+    /// A sink that notes what it is given and when it is flushed.
+    #[derive(Default)]
+    struct Noted(Vec<String>);
+
+    impl Sink<Message> for Noted {
+        type Error = std::convert::Infallible;
+        fn poll_ready(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), Self::Error>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn start_send(mut self: std::pin::Pin<&mut Self>, m: Message) -> Result<(), Self::Error> {
+            let text = m.into_text().map(|t| t.to_string()).unwrap_or_default();
+            self.0.push(text);
+            Ok(())
+        }
+        fn poll_flush(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), Self::Error>> {
+            self.0.push("flush".into());
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn poll_close(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), Self::Error>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn what_is_waiting_goes_out_in_one_flush_acknowledgements_first() {
+        let (tx, mut outbox) = tokio::sync::mpsc::channel::<Arc<str>>(8);
+        for m in ["m2", "m3"] {
+            tx.send(m.into()).await.unwrap();
+        }
+        let hello = ServerFrame::Hello {
+            user: UserId([7; 16]),
+        };
+        type Boxed = std::pin::Pin<Box<dyn Future<Output = ServerFrame>>>;
+        let mut acks: FuturesOrdered<Boxed> = FuturesOrdered::new();
+        acks.push_back(Box::pin(std::future::ready(hello.clone())));
+        // Not ready: stays for the loop, and does not hold back what is.
+        acks.push_back(Box::pin(std::future::pending()));
+        let mut sink = Noted::default();
+        write_ready(
+            &mut sink,
+            Message::Text("m1".into()),
+            &mut acks,
+            &mut outbox,
+        )
+        .await
+        .unwrap();
+        assert_eq!(sink.0, ["m1", &hello.encode(), "m2", "m3", "flush"]);
+        assert_eq!(acks.len(), 1);
+
+        // Nothing else waiting: the one frame, flushed.
+        let mut sink = Noted::default();
+        write_ready(
+            &mut sink,
+            Message::Text("alone".into()),
+            &mut acks,
+            &mut outbox,
+        )
+        .await
+        .unwrap();
+        assert_eq!(sink.0, ["alone", "flush"]);
     }
 }

@@ -74,6 +74,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
+        // A file's connection does not go stale: no ping before each use (it was one
+        // more hand-off to SQLite's worker thread in every transaction).
+        opts.test_before_acquire(false);
         opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
@@ -84,7 +87,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
                 .create_if_missing(true)
         });
     } else {
-        opts.max_connections(32);
+        // Only a connection idle for a while may have been dropped by the network.
+        opts.max_connections(32)
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     let db = Database::connect(opts).await?;
     Migrator::up(&db, None).await?;
