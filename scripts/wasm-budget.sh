@@ -20,5 +20,5 @@ check() {
   echo "ok: $what ($1) is $gz KiB gzipped, budget $budget KiB"
 }
 
-check hearth_bg.wasm 1050 "the app, loaded by every page"
+check hearth_bg.wasm 880 "the app, loaded by every page"
 check strength_bg.wasm 800 "the password strength estimate, loaded by the pages taking a new password"

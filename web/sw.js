@@ -13,7 +13,7 @@
 const BUILD = '__HEARTH_BUILD__';
 const SHELL = 'hearth-shell-' + BUILD;
 const PRECACHE = ['/style/hearth.css', '/pkg/hearth.js', '/pkg/hearth_bg.wasm',
-  '/manifest.webmanifest', '/style/icon.svg', '/icons/icon-192.png'];
+  '/manifest.webmanifest', '/style/icon.svg', '/icons/icon-192.png', '/pkg/emoji.txt'];
 const pending = new Map(); // token → { name, size, port }
 
 self.addEventListener('install', event => {

@@ -7,6 +7,8 @@
 pub mod api;
 pub mod bytes;
 pub mod crypto;
+#[cfg(feature = "emoji-table")]
+pub mod emoji_table;
 pub mod error;
 pub mod frames;
 pub mod ids;

@@ -72,7 +72,7 @@ pub fn group_settings(s: &crate::crypto::group::Settings) -> Result<()> {
             "A group description has at most 280 characters.".into(),
         ));
     }
-    if emojis::get(&s.emoji).is_none() {
+    if !one_emoji(&s.emoji) {
         return Err(ProtocolError::Invalid(
             "Pick one emoji for the group.".into(),
         ));
@@ -80,9 +80,80 @@ pub fn group_settings(s: &crate::crypto::group::Settings) -> Result<()> {
     Ok(())
 }
 
+/// Is `s` one emoji? Judged by its shape, as the browser has no emoji table to look it
+/// up in: a keycap (`1️⃣`), a flag (two regional indicators), or pictographs joined by
+/// zero-width joiners, each maybe followed by a variation selector, a skin tone or
+/// (for subdivision flags) tag characters; at most 16 code points.
+pub fn one_emoji(s: &str) -> bool {
+    let cs: Vec<u32> = s.chars().map(u32::from).collect();
+    let keycap = |c: u32| matches!(c, 0x23 | 0x2A | 0x30..=0x39);
+    let regional = |c: u32| (0x1F1E6..=0x1F1FF).contains(&c);
+    match cs.as_slice() {
+        [] => return false,
+        [k, 0xFE0F, 0x20E3] | [k, 0x20E3] => return keycap(*k),
+        [a, b] if regional(*a) => return regional(*b),
+        _ if cs.len() > 16 => return false,
+        _ => {}
+    }
+    let skin = |c: u32| (0x1F3FB..=0x1F3FF).contains(&c);
+    let pictograph = |c: u32| {
+        !skin(c)
+            && !regional(c)
+            && matches!(c,
+                0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2190..=0x21FF
+                | 0x2300..=0x23FF | 0x24C2 | 0x25A0..=0x27BF | 0x2900..=0x297F
+                | 0x2B00..=0x2BFF | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
+    };
+    // Where the next pictograph may stand: at the start, or after a joiner.
+    let mut open = true;
+    for &c in &cs {
+        if pictograph(c) {
+            if !open {
+                return false;
+            }
+            open = false;
+        } else if c == 0x200D || c == 0xFE0F || skin(c) || (0xE0020..=0xE007F).contains(&c) {
+            // A joiner opens the way to the next pictograph; the others modify the last.
+            if open {
+                return false;
+            }
+            open = c == 0x200D;
+        } else {
+            return false;
+        }
+    }
+    !open
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_emoji_is_one_emoji_and_other_text_is_not() {
+        for e in emojis::iter() {
+            let tones = e.skin_tones().into_iter().flatten();
+            for v in std::iter::once(e).chain(tones) {
+                assert!(one_emoji(v.as_str()), "{} {:?}", v.name(), v.as_str());
+            }
+        }
+        for bad in [
+            "",
+            "a",
+            "1",
+            "😀😀",
+            "😀a",
+            "\u{200D}😀",
+            "😀\u{200D}",
+            "🇫",
+            "🇫🇷🇫🇷",
+            "\u{FE0F}",
+            "☺️ ",
+        ] {
+            assert!(!one_emoji(bad), "{bad:?}");
+        }
+        assert!(one_emoji("☺"), "text presentation, without the selector");
+    }
 
     #[test]
     fn usernames() {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod emoji;
 pub mod error;
 pub mod files;
 pub mod groups;

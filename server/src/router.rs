@@ -43,6 +43,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::serve))
         .route("/icons/{name}", get(crate::icons::serve))
+        .route("/pkg/emoji.txt", get(crate::emoji::serve))
         .with_state(state);
     let limits = state_for_files.limits.clone();
     let app = socket

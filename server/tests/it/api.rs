@@ -475,3 +475,14 @@ async fn pages_allow_only_their_own_nonced_script() {
         .unwrap();
     assert_eq!(script_src.trim(), "script-src 'self' 'wasm-unsafe-eval'");
 }
+
+#[tokio::test]
+async fn the_emoji_table_is_served_as_text() {
+    let s = common::start().await;
+    let res = s.http.get(s.url("/pkg/emoji.txt")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+    let text = res.text().await.unwrap();
+    assert!(text.lines().any(|l| l == "🎉\t5\tparty popper\ttada"));
+    assert!(text.lines().count() > 1800);
+}

@@ -9,6 +9,18 @@ const RESULTS: usize = 80;
 /// How many suggestions a typed `:shortcode` gets.
 const SUGGESTIONS: usize = 6;
 
+/// The emoji table, loaded by the first component that needs it: None until then (and
+/// after a failed load, which the next component to appear tries again).
+fn use_table() -> ReadSignal<Option<&'static emoji::Table>> {
+    let (table, set) = signal(emoji::table());
+    Effect::new(move |_| {
+        if table.get_untracked().is_none() {
+            leptos::task::spawn_local(async move { set.set(emoji::load().await) });
+        }
+    });
+    table
+}
+
 #[component]
 pub fn EmojiPicker(
     /// What the picker is for, for screen readers ("Emoji", "Pick a reaction").
@@ -16,31 +28,30 @@ pub fn EmojiPicker(
     label: String,
     #[prop(into)] on_pick: Callback<String>,
 ) -> impl IntoView {
+    let table = use_table();
     let query = RwSignal::new(String::new());
     // None: the recent ones (or the smileys, before there are any).
-    let tab = RwSignal::new(None::<emojis::Group>);
+    let tab = RwSignal::new(None::<u8>);
     let recent = RwSignal::new(emoji::recent());
     let pick = move |e: String| {
         emoji::remember(&e);
         recent.set(emoji::recent());
         on_pick.run(e);
     };
-    let shown = move || -> Vec<(String, String)> {
+    let shown = move |t: &emoji::Table| -> Vec<(String, String)> {
         let q = query.get();
-        let named = |e: &emojis::Emoji| (e.as_str().to_string(), e.name().to_string());
+        let named = |e: &emoji::Emoji| (e.glyph.clone(), e.name.clone());
         if !q.trim().is_empty() {
-            return emoji::search(&q, RESULTS).into_iter().map(named).collect();
+            return t.search(&q, RESULTS).into_iter().map(named).collect();
         }
         match tab.get() {
-            Some(g) => emoji::group(g).map(named).collect(),
+            Some(g) => t.group(g).map(named).collect(),
             None => {
                 let r = recent.get();
                 if r.is_empty() {
-                    emoji::group(emojis::Group::SmileysAndEmotion)
-                        .map(named)
-                        .collect()
+                    t.group(0).map(named).collect()
                 } else {
-                    r.iter().filter_map(|e| emojis::get(e)).map(named).collect()
+                    r.iter().filter_map(|e| t.get(e)).map(named).collect()
                 }
             }
         }
@@ -51,18 +62,21 @@ pub fn EmojiPicker(
             <div class="tabs">
                 <button type="button" class="ghost" aria-label="Recent" aria-pressed=move || tab.get().is_none().to_string()
                     on:click=move |_| { tab.set(None); query.set(String::new()); }>"🕘"</button>
-                {emojis::Group::iter().map(|g| {
-                    let icon = emoji::group(g).next().map(|e| e.as_str()).unwrap_or("?");
+                {move || table.get().map(|t| (0u8..).zip(emoji::GROUPS).map(|(g, name)| {
+                    let icon = t.group(g).next().map_or("?", |e| e.glyph.as_str());
                     view! {
-                        <button type="button" class="ghost" aria-label=emoji::group_name(g)
+                        <button type="button" class="ghost" aria-label=name
                             aria-pressed=move || (tab.get() == Some(g)).to_string()
                             on:click=move |_| { tab.set(Some(g)); query.set(String::new()); }>{icon}</button>
                     }
-                }).collect_view()}
+                }).collect_view())}
             </div>
             <div class="grid">
                 {move || {
-                    let list = shown();
+                    let Some(t) = table.get() else {
+                        return view! { <p class="hint">"Loading emoji…"</p> }.into_any();
+                    };
+                    let list = shown(t);
                     if list.is_empty() {
                         return view! { <p class="hint">"No emoji by that name."</p> }.into_any();
                     }
@@ -88,8 +102,10 @@ pub fn accept_suggestion(draft: RwSignal<String>, pick: Option<&str>) -> bool {
     };
     let chosen = match pick {
         Some(p) => p.to_string(),
-        None => match emoji::complete(prefix, 1).first() {
-            Some((e, _)) => e.as_str().to_string(),
+        None => match emoji::table()
+            .and_then(|t| t.complete(prefix, 1).first().map(|(e, _)| e.glyph.clone()))
+        {
+            Some(e) => e,
             None => return false,
         },
     };
@@ -101,10 +117,15 @@ pub fn accept_suggestion(draft: RwSignal<String>, pick: Option<&str>) -> bool {
 /// Suggestions for a `:shortcode` being typed; Tab or Enter takes the first.
 #[component]
 pub fn Suggestions(draft: RwSignal<String>) -> impl IntoView {
+    // Loaded with the composer, so it is there by the time anyone types a `:`.
+    let table = use_table();
     let hits = move || {
+        let Some(t) = table.get() else {
+            return Vec::new();
+        };
         draft.with(|d| {
             emoji::trailing_shortcode(d)
-                .map(|(_, p)| emoji::complete(p, SUGGESTIONS))
+                .map(|(_, p)| t.complete(p, SUGGESTIONS))
                 .unwrap_or_default()
         })
     };
@@ -114,7 +135,7 @@ pub fn Suggestions(draft: RwSignal<String>) -> impl IntoView {
             (!list.is_empty()).then(|| view! {
                 <ul class="suggestions" aria-label="Emoji suggestions">
                     {list.into_iter().enumerate().map(|(i, (e, code))| {
-                        let chosen = e.as_str();
+                        let chosen = e.glyph.as_str();
                         view! {
                             <li class:first=i == 0>
                                 <button type="button" class="ghost" aria-label=format!(":{code}:")
