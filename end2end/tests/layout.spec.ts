@@ -55,4 +55,12 @@ test('the keyboard reaches everything: Ctrl+K finds, Escape closes, a message fo
   await expect(picker.getByRole('button').first()).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(msg.locator('.reactions')).toContainText('1');
+  // The message is drawn again with its reaction: the keyboard stays on it, and goes on
+  // from there (to the reaction's own button, which takes it back).
+  await expect(msg).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(msg.locator('.reactions button')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(msg.locator('.reactions')).toHaveCount(0);
+  await expect(msg).toBeFocused();
 });

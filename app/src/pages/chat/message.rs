@@ -207,7 +207,7 @@ pub fn MessageLine(l: Line) -> impl IntoView {
         <div class="message" class:mine=l.mine class:pending=l.pending class:warn=l.warn
             class:deleted=l.deleted class:has-file=l.file.is_some()
             class:continued=l.continued class:mentions-me=l.mentions_me
-            data-id=l.id.map(|i| i.0.to_string())
+            data-id=l.id.map(|i| i.0.to_string()) data-line=l.client_id.to_hex()
             // Focusable, so the keyboard reaches its actions (shown while focus is inside).
             tabindex=actionable.then_some("0") role="article"
             aria-label=format!("{} at {}", l.from.map(|u| chat.name_of(&u)).unwrap_or_default(), clock(l.at))>

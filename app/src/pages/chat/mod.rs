@@ -9,6 +9,7 @@ mod group_view;
 mod groups;
 mod history;
 mod identity;
+mod keep_focus;
 mod lines;
 mod live;
 mod mention;

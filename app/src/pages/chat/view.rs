@@ -219,6 +219,7 @@ pub fn Thread() -> impl IntoView {
             chat.cancel_compose();
         }
     };
+    let keep_focus = super::keep_focus::keep(list, move || chat.lines.track());
     let on_scroll = move |_| {
         if list.get().is_some_and(|el| el.scroll_top() < 80) {
             chat.load_older();
@@ -324,7 +325,7 @@ pub fn Thread() -> impl IntoView {
                         </div>
                     })
                 }}
-                <div class="messages" node_ref=list on:scroll=on_scroll aria-live="polite">
+                <div class="messages" node_ref=list on:scroll=on_scroll on:focusin=keep_focus.focus_in on:focusout=keep_focus.focus_out aria-live="polite">
                     <Show when=move || chat.more.get()>
                         <button class="ghost older" on:click=move |_| chat.load_older()>
                             {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
