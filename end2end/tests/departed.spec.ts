@@ -128,6 +128,25 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await expect(bob.locator('p.event', { hasText: 'You removed Deleted account' })).toBeVisible();
   await expect(bob.locator('li.member')).toHaveCount(2);
 
+  // Dave is still in under his old keys, marked; bob takes him back under his new ones,
+  // once he has accepted them (they are not the ones he pinned).
+  const daveRow = () => bob.locator('li.member[data-username="dave"]');
+  await expect(daveRow().locator('.new-keys')).toHaveText('new keys');
+  await daveRow().getByRole('button', { name: 'Add again with new keys' }).click();
+  await expect(bob.getByRole('alert')).toContainText('The keys of Dave changed');
+  await bob.locator('li.person[data-username="dave"] button').click();
+  await expect(bob.locator('.thread-head .title')).toHaveText('Dave');
+  await bob.getByRole('button', { name: 'Accept the new keys' }).click();
+  await openGroup(bob, 'Porch');
+  await bob.locator('.thread-head button.presence').click();
+  await daveRow().getByRole('button', { name: 'Add again with new keys' }).click();
+  await expect(bob.locator('p.event', { hasText: 'You added Dave' })).toBeVisible();
+  await expect(daveRow().locator('.new-keys')).toHaveCount(0);
+  await expect(daveRow().getByRole('button', { name: 'Add again with new keys' })).toHaveCount(0);
+  await send(bob, 'welcome back, dave');
+  await openGroup(dave, 'Porch');
+  await expect(dave.locator('.message', { hasText: 'welcome back, dave' })).toBeVisible();
+
   // The direct conversation keeps its history and takes nothing more.
   await bob.locator('li.conversation', { hasText: 'Deleted account' }).locator('button').click();
   await expect(bob.locator('.message', { hasText: 'a word for carol' })).toBeVisible();

@@ -164,13 +164,20 @@ fn member_actions(
     if m.deleted {
         buttons.retain(|(_, a)| matches!(a, Action::Remove { .. }));
     }
-    buttons
+    // Whoever may remove them may take them back under their new keys.
+    let again = (m.new_keys && buttons.iter().any(|(_, a)| matches!(a, Action::Remove { .. })))
+        .then(|| view! {
+            <button class="ghost small" disabled=move || busy.get()
+                on:click=move |_| chat.add_again_with_new_keys(user, busy)>"Add again with new keys"</button>
+        });
+    let buttons = buttons
         .into_iter()
         .map(|(label, action)| {
             view! { <button class="ghost small" disabled=move || busy.get()
             on:click=move |_| chat.change_group(action.clone(), None, busy)>{label}</button> }
         })
-        .collect_view()
+        .collect_view();
+    (again, buttons)
 }
 
 fn role_label(r: Role) -> &'static str {
@@ -193,6 +200,9 @@ pub fn GroupMembers() -> impl IntoView {
                     <li class="member" data-username=m.username.clone()>
                         <span class="title">{m.name.clone()}</span>
                         <span class="role">{role_label(m.member.role)}</span>
+                        {m.new_keys.then(|| view! {
+                            <span class="new-keys" title="Their keys changed since they were added: nothing new reaches them here until they are added again.">"new keys"</span>
+                        })}
                         <span class="actions">{member_actions(chat, &g, m, busy)}</span>
                     </li>
                 }).collect_view();

@@ -21,6 +21,9 @@ pub struct MemberView {
     pub username: String,
     /// A deleted account: it can only be removed.
     pub deleted: bool,
+    /// Their keys are no longer the ones the roster names (reset, or made anew): nothing
+    /// new reaches them here until they are added again.
+    pub new_keys: bool,
 }
 
 /// The open group as this browser verified it.
@@ -54,6 +57,9 @@ impl Chat {
                     .people
                     .with_untracked(|ps| ps.iter().find(|p| p.id == m.user).cloned());
                 let deleted = person.as_ref().is_some_and(|p| p.deleted);
+                let new_keys = person
+                    .as_ref()
+                    .is_some_and(|p| !p.deleted && p.identity.signing != m.signing);
                 MemberView {
                     member: m.clone(),
                     name: self.name_of(&m.user),
@@ -64,6 +70,7 @@ impl Chat {
                         _ => String::new(),
                     },
                     deleted,
+                    new_keys,
                 }
             })
             .collect();
@@ -272,6 +279,17 @@ impl Chat {
 
     /// A membership or settings change to the open group.
     pub fn change_group(&self, action: Action, settings: Option<Settings>, busy: RwSignal<bool>) {
+        self.change_group_in_steps(vec![action], settings, busy);
+    }
+
+    /// Changes to the open group, one commit each, in order; the first refused stops the
+    /// rest.
+    fn change_group_in_steps(
+        &self,
+        actions: Vec<Action>,
+        settings: Option<Settings>,
+        busy: RwSignal<bool>,
+    ) {
         let (Some(groups), Some(conv)) = (self.groups.get_value(), self.current.get_untracked())
         else {
             return;
@@ -279,8 +297,12 @@ impl Chat {
         let this = *self;
         self.run(busy, async move {
             let people = this.people.get_untracked();
-            let leaving = action == Action::Leave;
-            groups.change(conv, action, settings, &people).await?;
+            let leaving = actions.contains(&Action::Leave);
+            for action in actions {
+                groups
+                    .change(conv, action, settings.clone(), &people)
+                    .await?;
+            }
             if leaving {
                 this.conversations.update(|cs| cs.retain(|c| c.id != conv));
                 this.current.set(None);
@@ -295,16 +317,30 @@ impl Chat {
 
     /// Adds someone from the people list to the open group.
     pub fn add_member(&self, user: UserId, busy: RwSignal<bool>) {
-        if !self.check_pins(&[user]) {
-            return;
-        }
-        let person = self
-            .people
-            .with_untracked(|ps| ps.iter().find(|p| p.id == user && !p.deleted).cloned());
-        if let Some(p) = person {
-            let member = crate::client::group::as_member(&p);
+        if let Some(member) = self.member_to_add(user) {
             self.change_group(Action::Add { member }, None, busy);
         }
+    }
+
+    /// Takes a member whose keys changed (new keys after a reset, or made anew) out of
+    /// the open group and in again under their new keys, which the roster then names: the
+    /// way back into a group that is not open to anyone (see PROTOCOL.md, Limits).
+    pub fn add_again_with_new_keys(&self, user: UserId, busy: RwSignal<bool>) {
+        if let Some(member) = self.member_to_add(user) {
+            let steps = vec![Action::Remove { user }, Action::Add { member }];
+            self.change_group_in_steps(steps, None, busy);
+        }
+    }
+
+    /// Someone from the people list as a new member, under the keys pinned for them
+    /// (None, with the reason shown, when their keys changed since they were pinned).
+    fn member_to_add(&self, user: UserId) -> Option<Member> {
+        if !self.check_pins(&[user]) {
+            return None;
+        }
+        self.people
+            .with_untracked(|ps| ps.iter().find(|p| p.id == user && !p.deleted).cloned())
+            .map(|p| crate::client::group::as_member(&p))
     }
 
     /// Joins a group with an invite code or link, then opens it.
