@@ -58,6 +58,20 @@ async function page(request) {
   }
 }
 
+// The emoji table is the server's (not part of the build the cache is named after):
+// from the network when it answers, else the last copy.
+async function fresh(request) {
+  try {
+    const res = await fetch(request);
+    if (res.ok) (await caches.open(SHELL)).put(request, res.clone());
+    return res;
+  } catch (e) {
+    const copy = await caches.match(request, { cacheName: SHELL });
+    if (copy) return copy;
+    throw e;
+  }
+}
+
 async function shell(request) {
   const copy = await caches.match(request, { cacheName: SHELL });
   if (copy) return copy;
@@ -78,6 +92,7 @@ self.addEventListener('fetch', event => {
   if (url.origin !== self.location.origin || event.request.method !== 'GET') return;
   if (!url.pathname.startsWith('/_hearth/save/')) {
     if (event.request.mode === 'navigate') event.respondWith(page(event.request));
+    else if (url.pathname === '/pkg/emoji.txt') event.respondWith(fresh(event.request));
     else if (isShell(url.pathname) && !url.search) event.respondWith(shell(event.request));
     return;
   }

@@ -82,8 +82,9 @@ pub fn group_settings(s: &crate::crypto::group::Settings) -> Result<()> {
 
 /// Is `s` one emoji? Judged by its shape, as the browser has no emoji table to look it
 /// up in: a keycap (`1️⃣`), a flag (two regional indicators), or pictographs joined by
-/// zero-width joiners, each maybe followed by a variation selector, a skin tone or
-/// (for subdivision flags) tag characters; at most 16 code points.
+/// zero-width joiners, each followed by at most one variation selector and one skin tone
+/// (the black flag instead by tag characters ending in a cancel tag, as in the flag of
+/// Scotland); at most 16 code points.
 pub fn one_emoji(s: &str) -> bool {
     let cs: Vec<u32> = s.chars().map(u32::from).collect();
     let keycap = |c: u32| matches!(c, 0x23 | 0x2A | 0x30..=0x39);
@@ -100,29 +101,51 @@ pub fn one_emoji(s: &str) -> bool {
         !skin(c)
             && !regional(c)
             && matches!(c,
-                0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2190..=0x21FF
-                | 0x2300..=0x23FF | 0x24C2 | 0x25A0..=0x27BF | 0x2900..=0x297F
-                | 0x2B00..=0x2BFF | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
+                0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x2199 | 0x21A9
+                | 0x21AA | 0x231A | 0x231B | 0x2328 | 0x23CF | 0x23E9..=0x23F3
+                | 0x23F8..=0x23FA | 0x24C2 | 0x25AA | 0x25AB | 0x25B6 | 0x25C0
+                | 0x25FB..=0x25FE | 0x2600..=0x27BF | 0x2934 | 0x2935 | 0x2B05..=0x2B07
+                | 0x2B1B | 0x2B1C | 0x2B50 | 0x2B55 | 0x3030 | 0x303D | 0x3297 | 0x3299
+                | 0x1F000..=0x1FAFF)
     };
-    // Where the next pictograph may stand: at the start, or after a joiner.
-    let mut open = true;
-    for &c in &cs {
-        if pictograph(c) {
-            if !open {
-                return false;
-            }
-            open = false;
-        } else if c == 0x200D || c == 0xFE0F || skin(c) || (0xE0020..=0xE007F).contains(&c) {
-            // A joiner opens the way to the next pictograph; the others modify the last.
-            if open {
-                return false;
-            }
-            open = c == 0x200D;
-        } else {
+    let mut rest = cs.as_slice();
+    loop {
+        let Some((&base, tail)) = rest.split_first() else {
+            return false;
+        };
+        if !pictograph(base) {
             return false;
         }
+        rest = tail;
+        if base == 0x1F3F4
+            && rest
+                .first()
+                .is_some_and(|c| (0xE0020..=0xE007E).contains(c))
+        {
+            let tags = rest
+                .iter()
+                .take_while(|c| (0xE0020..=0xE007E).contains(*c))
+                .count();
+            if rest.get(tags) != Some(&0xE007F) {
+                return false;
+            }
+            rest = &rest[tags + 1..];
+        }
+        let (mut selector, mut tone) = (false, false);
+        while let Some(&c) = rest.first() {
+            match c {
+                0xFE0F if !selector => selector = true,
+                c if skin(c) && !tone => tone = true,
+                _ => break,
+            }
+            rest = &rest[1..];
+        }
+        match rest.split_first() {
+            None => return true,
+            Some((&0x200D, tail)) => rest = tail,
+            Some(_) => return false,
+        }
     }
-    !open
 }
 
 #[cfg(test)]
@@ -141,6 +164,14 @@ mod tests {
             "",
             "a",
             "1",
+            "→",
+            "■",
+            "😀🏻🏻",
+            "😀\u{FE0F}\u{FE0F}",
+            "😀\u{E0067}\u{E007F}",
+            "🏴\u{E0067}\u{E0062}",
+            "\u{E007F}",
+            "😀\u{200D}\u{200D}😀",
             "😀😀",
             "😀a",
             "\u{200D}😀",

@@ -1,7 +1,8 @@
 //! The emoji table the browser's picker, `:shortcode:` suggestions and expansion use
 //! (`protocol::emoji_table`), served at `/pkg/emoji.txt` rather than compiled into the
-//! web client. Under `/pkg/`, so the service worker keeps it with the app for offline
-//! use, and drops it with the build.
+//! web client. Under `/pkg/`, so the service worker keeps a copy with the app for offline
+//! use (taken afresh whenever the server answers: the table comes with the server, not the
+//! web client's build).
 
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;

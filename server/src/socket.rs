@@ -108,14 +108,14 @@ pub async fn run<W, R, E>(
             // sender's own copy of the message, and writing before reading more.
             biased;
             Some(ack) = acks.next(), if !acks.is_empty() => {
-                if write_ready(&mut sink, text(&ack), &mut acks, &mut outbox).await.is_err() {
+                if write_ready(&mut sink, text(&ack), false, &mut acks, &mut outbox).await.is_err() {
                     break;
                 }
             }
             queued = outbox.recv() => match queued {
                 Some(queued) => {
                     let first = Message::Text(queued.as_ref().into());
-                    if write_ready(&mut sink, first, &mut acks, &mut outbox).await.is_err() {
+                    if write_ready(&mut sink, first, true, &mut acks, &mut outbox).await.is_err() {
                         break;
                     }
                 }
@@ -174,13 +174,19 @@ fn text(frame: &ServerFrame) -> Message {
     Message::Text(frame.encode().into())
 }
 
-/// Writes `first`, then whatever else is already waiting (acknowledgements before
-/// messages, as in `run`'s loop), and flushes once: in a busy room a batch's messages
-/// reach a socket together, and one write of them all saves a system call and a wake-up
-/// for each. At most `COALESCE` frames wait for one flush.
+/// Writes `first` (a message from the outbox when `queued`, else an acknowledgement),
+/// then whatever else is already waiting, and flushes once: in a busy room a batch's
+/// messages reach a socket together, and one write of them all saves a system call and a
+/// wake-up for each. At most about `COALESCE` frames wait for one flush.
+///
+/// Acknowledgements go before messages, always: the writer readies a sender's
+/// acknowledgement before it queues the message (`ingest::commit`), so taking every ready
+/// acknowledgement just before writing each message keeps the sender's ahead of its own
+/// copy, even when the commit lands between two looks.
 async fn write_ready<W, A>(
     sink: &mut W,
     first: Message,
+    queued: bool,
     acks: &mut FuturesOrdered<A>,
     outbox: &mut tokio::sync::mpsc::Receiver<Arc<str>>,
 ) -> Result<(), W::Error>
@@ -188,22 +194,41 @@ where
     W: Sink<Message> + Unpin,
     A: Future<Output = ServerFrame>,
 {
+    let mut written = 0;
+    if queued {
+        written += write_acks(sink, acks).await?;
+    }
     sink.feed(first).await?;
-    for _ in 1..COALESCE {
-        let next = match acks.is_empty() {
-            false => acks.next().now_or_never().flatten().map(|a| text(&a)),
-            true => None,
+    written += 1;
+    while written < COALESCE {
+        written += write_acks(sink, acks).await?;
+        let Ok(next) = outbox.try_recv() else {
+            break;
         };
-        let next = match next {
-            Some(m) => m,
-            None => match outbox.try_recv() {
-                Ok(queued) => Message::Text(queued.as_ref().into()),
-                Err(_) => break,
-            },
-        };
-        sink.feed(next).await?;
+        written += write_acks(sink, acks).await?;
+        sink.feed(Message::Text(next.as_ref().into())).await?;
+        written += 1;
     }
     sink.flush().await
+}
+
+/// Feeds the acknowledgements that are ready now, in order; returns how many.
+async fn write_acks<W, A>(sink: &mut W, acks: &mut FuturesOrdered<A>) -> Result<usize, W::Error>
+where
+    W: Sink<Message> + Unpin,
+    A: Future<Output = ServerFrame>,
+{
+    let mut n = 0;
+    while !acks.is_empty() {
+        match acks.next().now_or_never() {
+            Some(Some(ack)) => {
+                sink.feed(text(&ack)).await?;
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    Ok(n)
 }
 
 fn error(code: ErrorCode, message: &str, client_id: Option<ClientMsgId>) -> ServerFrame {
@@ -469,16 +494,19 @@ mod tests {
         acks.push_back(Box::pin(std::future::ready(hello.clone())));
         // Not ready: stays for the loop, and does not hold back what is.
         acks.push_back(Box::pin(std::future::pending()));
+        // m1 was queued after its sender's acknowledgement was readied: the
+        // acknowledgement goes first.
         let mut sink = Noted::default();
         write_ready(
             &mut sink,
             Message::Text("m1".into()),
+            true,
             &mut acks,
             &mut outbox,
         )
         .await
         .unwrap();
-        assert_eq!(sink.0, ["m1", &hello.encode(), "m2", "m3", "flush"]);
+        assert_eq!(sink.0, [&hello.encode(), "m1", "m2", "m3", "flush"]);
         assert_eq!(acks.len(), 1);
 
         // Nothing else waiting: the one frame, flushed.
@@ -486,6 +514,7 @@ mod tests {
         write_ready(
             &mut sink,
             Message::Text("alone".into()),
+            true,
             &mut acks,
             &mut outbox,
         )

@@ -9,13 +9,32 @@ const RESULTS: usize = 80;
 /// How many suggestions a typed `:shortcode` gets.
 const SUGGESTIONS: usize = 6;
 
-/// The emoji table, loaded by the first component that needs it: None until then (and
-/// after a failed load, which the next component to appear tries again).
-fn use_table() -> ReadSignal<Option<&'static emoji::Table>> {
-    let (table, set) = signal(emoji::table());
+/// The emoji table as a component sees it.
+#[derive(Clone, Copy)]
+enum Loaded {
+    Loading,
+    Ready(&'static emoji::Table),
+    /// Not fetched (offline, say): the next component to appear tries again.
+    Failed,
+}
+
+impl Loaded {
+    fn ready(self) -> Option<&'static emoji::Table> {
+        match self {
+            Loaded::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The emoji table, loaded by the first component that needs it.
+fn use_table() -> ReadSignal<Loaded> {
+    let (table, set) = signal(emoji::table().map_or(Loaded::Loading, Loaded::Ready));
     Effect::new(move |_| {
-        if table.get_untracked().is_none() {
-            leptos::task::spawn_local(async move { set.set(emoji::load().await) });
+        if table.get_untracked().ready().is_none() {
+            leptos::task::spawn_local(async move {
+                set.set(emoji::load().await.map_or(Loaded::Failed, Loaded::Ready));
+            });
         }
     });
     table
@@ -62,7 +81,7 @@ pub fn EmojiPicker(
             <div class="tabs">
                 <button type="button" class="ghost" aria-label="Recent" aria-pressed=move || tab.get().is_none().to_string()
                     on:click=move |_| { tab.set(None); query.set(String::new()); }>"🕘"</button>
-                {move || table.get().map(|t| (0u8..).zip(emoji::GROUPS).map(|(g, name)| {
+                {move || table.get().ready().map(|t| (0u8..).zip(emoji::GROUPS).map(|(g, name)| {
                     let icon = t.group(g).next().map_or("?", |e| e.glyph.as_str());
                     view! {
                         <button type="button" class="ghost" aria-label=name
@@ -73,8 +92,12 @@ pub fn EmojiPicker(
             </div>
             <div class="grid">
                 {move || {
-                    let Some(t) = table.get() else {
-                        return view! { <p class="hint">"Loading emoji…"</p> }.into_any();
+                    let t = match table.get() {
+                        Loaded::Ready(t) => t,
+                        Loaded::Loading => return view! { <p class="hint">"Loading emoji…"</p> }.into_any(),
+                        Loaded::Failed => return view! {
+                            <p class="hint">"The emoji did not load. Check the connection, then open the picker again."</p>
+                        }.into_any(),
                     };
                     let list = shown(t);
                     if list.is_empty() {
@@ -120,7 +143,7 @@ pub fn Suggestions(draft: RwSignal<String>) -> impl IntoView {
     // Loaded with the composer, so it is there by the time anyone types a `:`.
     let table = use_table();
     let hits = move || {
-        let Some(t) = table.get() else {
+        let Some(t) = table.get().ready() else {
             return Vec::new();
         };
         draft.with(|d| {

@@ -200,7 +200,8 @@ pub fn GroupMembers() -> impl IntoView {
                     <li class="member" data-username=m.username.clone()>
                         <span class="title">{m.name.clone()}</span>
                         <span class="role">{role_label(m.member.role)}</span>
-                        {m.new_keys.then(|| view! {
+                        // (The Everyone room takes them back by itself when they next come.)
+                        {(m.new_keys && !g.everyone).then(|| view! {
                             <span class="new-keys" title="Their keys changed since they were added: nothing new reaches them here until they are added again.">"new keys"</span>
                         })}
                         <span class="actions">{member_actions(chat, &g, m, busy)}</span>

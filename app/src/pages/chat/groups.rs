@@ -327,7 +327,18 @@ impl Chat {
     /// way back into a group that is not open to anyone (see PROTOCOL.md, Limits).
     pub fn add_again_with_new_keys(&self, user: UserId, busy: RwSignal<bool>) {
         if let Some(member) = self.member_to_add(user) {
-            let steps = vec![Action::Remove { user }, Action::Add { member }];
+            let mut steps = vec![Action::Remove { user }, Action::Add { member }];
+            // An admin comes back an admin (only the owner may take an admin out and in).
+            let was_admin = self.group_view.with_untracked(|g| {
+                g.as_ref().is_some_and(|g| {
+                    g.members
+                        .iter()
+                        .any(|m| m.member.user == user && m.member.role == Role::Admin)
+                })
+            });
+            if was_admin {
+                steps.push(Action::Promote { user });
+            }
             self.change_group_in_steps(steps, None, busy);
         }
     }

@@ -10,6 +10,8 @@ use leptos::prelude::*;
 
 /// Where focus was in the thread.
 #[derive(Clone)]
+// (Made and read in the browser only.)
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 struct Spot {
     /// The message's `data-line` (its client id, the same in every drawing of it).
     line: String,
@@ -114,6 +116,8 @@ fn restore(list: NodeRef<html::Div>, spot: StoredValue<Option<Spot>, LocalStorag
             .ok()
             .flatten()
     }) else {
+        // Gone, or another conversation is open: nothing to come back to later.
+        spot.set_value(None);
         return;
     };
     let control = s.label.and_then(|label| {
@@ -123,7 +127,10 @@ fn restore(list: NodeRef<html::Div>, spot: StoredValue<Option<Spot>, LocalStorag
             .find(|e| e.get_attribute("aria-label").as_deref() == Some(label.as_str()))
     });
     if let Ok(el) = control.unwrap_or(row).dyn_into::<web_sys::HtmlElement>() {
-        let _ = el.focus();
+        // Where it was: the thread does not scroll for it.
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.focus_with_options(&options);
     }
 }
 
