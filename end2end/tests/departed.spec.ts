@@ -44,6 +44,11 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   for (const m of ['carol', 'dave', 'frank']) await form.locator(`label[data-username="${m}"] input`).check();
   await form.getByRole('button', { name: 'Create group' }).click();
   await expect(bob.locator('.thread-head .title')).toHaveText('Porch');
+  // Dave is made an admin (and comes back one below).
+  await bob.locator('.thread-head button.presence').click();
+  await bob.locator('li.member[data-username="dave"]').getByRole('button', { name: 'Make admin' }).click();
+  await expect(bob.locator('li.member[data-username="dave"] .role')).toHaveText('admin');
+  await bob.locator('.thread-head button.presence').click();
   await openGroup(carol, 'Porch');
   await send(carol, 'carol was here');
   await expect(bob.locator('.message', { hasText: 'carol was here' }).locator('.sender')).toHaveText('Carol');
@@ -142,6 +147,7 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await daveRow().getByRole('button', { name: 'Add again with new keys' }).click();
   await expect(bob.locator('p.event', { hasText: 'You added Dave' })).toBeVisible();
   await expect(daveRow().locator('.new-keys')).toHaveCount(0);
+  await expect(daveRow().locator('.role')).toHaveText('admin');
   await expect(daveRow().getByRole('button', { name: 'Add again with new keys' })).toHaveCount(0);
   await send(bob, 'welcome back, dave');
   await openGroup(dave, 'Porch');
