@@ -31,6 +31,16 @@ test('over HTTPS the app is installable and its shell and WASM load from the ser
   }
   expect((await get('/icons/nothing.png')).status).toBe(404);
 
+  // The WASM and the script travel gzipped (a third of their size).
+  // (Still with its own type: the WASM compiles while it downloads only as application/wasm.)
+  for (const [file, type] of [['/pkg/hearth_bg.wasm', 'application/wasm'], ['/pkg/hearth.js', 'text/javascript']]) {
+    const headers = await page.evaluate(async (u) => {
+      const r = await fetch(u, { cache: 'no-store' });
+      return [r.headers.get('content-encoding'), r.headers.get('content-type')];
+    }, file);
+    expect(headers, file).toEqual(['gzip', type]);
+  }
+
   // The worker takes over and keeps the shell; the next visit's WASM comes from it.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await expect.poll(() => page.evaluate(async () => !!(await caches.match('/pkg/hearth_bg.wasm'))),

@@ -485,4 +485,23 @@ async fn the_emoji_table_is_served_as_text() {
     let text = res.text().await.unwrap();
     assert!(text.lines().any(|l| l == "🎉\t5\tparty popper\ttada"));
     assert!(text.lines().count() > 1800);
+
+    // Gzipped for a browser that takes it, and the same text inside.
+    let res = s
+        .http
+        .get(s.url("/pkg/emoji.txt"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let zipped = res.bytes().await.unwrap();
+    assert!(zipped.len() < text.len() / 2);
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&zipped[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, text);
 }
