@@ -52,10 +52,15 @@ async function page(request) {
     }
     return res;
   } catch (e) {
-    const copy = await caches.match(pageKey(request), { cacheName: SHELL });
-    if (copy) return copy;
-    throw e;
+    return lastCopy(pageKey(request), e);
   }
+}
+
+// The copy kept from the last time, when the server cannot be reached.
+async function lastCopy(key, error) {
+  const copy = await caches.match(key, { cacheName: SHELL });
+  if (copy) return copy;
+  throw error;
 }
 
 // The emoji table is the server's (not part of the build the cache is named after):
@@ -66,9 +71,7 @@ async function fresh(request) {
     if (res.ok) (await caches.open(SHELL)).put(request, res.clone());
     return res;
   } catch (e) {
-    const copy = await caches.match(request, { cacheName: SHELL });
-    if (copy) return copy;
-    throw e;
+    return lastCopy(request, e);
   }
 }
 

@@ -30,10 +30,12 @@ pub async fn serve(headers: HeaderMap) -> impl IntoResponse {
     // It changes only with the server: the browser asks again (cheaply) each visit.
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    match GZIPPED.as_ref() {
+    // (Both are built once and sent from where they are, not copied per request.)
+    let gzipped: Option<&'static [u8]> = GZIPPED.as_deref();
+    match gzipped {
         Some(z) if gzip => {
             out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            (out, z.clone()).into_response()
+            (out, z).into_response()
         }
         _ => (out, TABLE.as_str()).into_response(),
     }
