@@ -51,6 +51,34 @@ impl ApiError {
     }
 }
 
+/// What a server function answers when the request was understood but refused, and
+/// the page expects that and tells the person: a wrong password, a code needed, a group
+/// one has left. Such a refusal travels as data in a successful response (HTTP 200), so
+/// the browser does not report a failed request; a failure of the request itself (the
+/// server's, the network's) keeps its HTTP status.
+pub type Answer<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// A refusal the person can act on, as opposed to something that went wrong.
+    pub fn is_answer(&self) -> bool {
+        !matches!(
+            self,
+            ApiError::Internal(_) | ApiError::Network(_) | ApiError::Local(_)
+        )
+    }
+}
+
+/// Flattens what a server function answering with an `Answer` returns.
+pub trait Answered<T> {
+    fn answered(self) -> Result<T, ApiError>;
+}
+
+impl<T> Answered<T> for Result<Answer<T>, ApiError> {
+    fn answered(self) -> Result<T, ApiError> {
+        self.and_then(|answer| answer)
+    }
+}
+
 impl From<protocol::ProtocolError> for ApiError {
     fn from(e: protocol::ProtocolError) -> Self {
         ApiError::Local(e.to_string())

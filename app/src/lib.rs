@@ -11,7 +11,7 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub use backend::{Backend, SharedBackend};
-pub use error::ApiError;
+pub use error::{Answer, Answered, ApiError};
 
 use client::keyring::Keyring;
 use leptos::prelude::*;

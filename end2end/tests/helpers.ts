@@ -36,12 +36,40 @@ export async function send(page: Page, text: string) {
   await expect(page.locator('.message.mine:not(.pending)', { hasText: text })).toHaveCount(1);
 }
 
-/** Calls a server function from the page (its session cookie): the status and the JSON. */
+// The HTTP status each refusal has where it is not answered as data (app::ApiError).
+const REFUSAL_STATUS: Record<string, number> = {
+  BadRequest: 400, Unauthorized: 401, Forbidden: 403, SecondFactor: 403, PasswordChangeNeeded: 403,
+  NotFound: 404, Conflict: 409,
+};
+
+/**
+ * Calls a server function from the page (its session cookie): the status and the JSON.
+ * A function that answers a refusal as data (`{"Ok": …}` or `{"Err": …}`, app::Answer)
+ * is read like the others: the value, or the refusal with its status.
+ */
 export async function api(page: Page, name: string, body: object = {}): Promise<any> {
-  return page.evaluate(async ([name, body]) => {
+  const res = await page.evaluate(async ([name, body]) => {
     const res = await fetch(`/api/${name}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     return { status: res.status, body: await res.json().catch(() => null) };
   }, [name, body] as const);
+  const keys = res.status === 200 && res.body && typeof res.body === 'object' ? Object.keys(res.body) : [];
+  if (keys.length === 1 && keys[0] === 'Ok') return { status: 200, body: res.body.Ok };
+  if (keys.length === 1 && keys[0] === 'Err') {
+    const kind = Object.keys(res.body.Err)[0];
+    return { status: REFUSAL_STATUS[kind] ?? 500, body: res.body.Err };
+  }
+  return res;
+}
+
+/** axe's WCAG 2.1 A and AA rules on the page as it is, in the light and the dark theme. */
+export async function axeScan(page: Page, screen: string) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
+    expect(found, `${screen}, ${colorScheme} theme`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
 }

@@ -4,7 +4,7 @@
 
 #[cfg(feature = "ssr")]
 use super::server;
-use crate::ApiError;
+use crate::{Answer, ApiError};
 use leptos::server_fn::codec::Json;
 use protocol::api::admin::{
     AdminAction, AdminReply, AuditEntry, NewAccount, Overview, UserSummary,
@@ -52,27 +52,29 @@ pub async fn admin_add_user(account: NewAccount) -> Result<(), ApiError> {
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_unlock", input = Json)]
-pub async fn admin_unlock(auth_secret: AuthSecret) -> Result<(), ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend
-            .admin_unlock(&server::headers().await?, &me, auth_secret)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_unlock(auth_secret: AuthSecret) -> Result<Answer<()>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend
+                .admin_unlock(&server::headers().await?, &me, auth_secret)
+                .await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_overview", input = Json)]
-pub async fn admin_overview(since: i64) -> Result<Overview, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend
-            .admin_overview(&server::headers().await?, &me, since)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_overview(since: i64) -> Result<Answer<Overview>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend
+                .admin_overview(&server::headers().await?, &me, since)
+                .await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_act", input = Json)]

@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use super::server;
-use crate::ApiError;
+use crate::{Answer, ApiError};
 use leptos::server_fn::codec::Json;
 use protocol::ConversationId;
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
@@ -33,13 +33,14 @@ pub async fn everyone_room() -> Result<ConversationId, ApiError> {
 pub async fn fetch_group(
     conversation: ConversationId,
     after: Option<u64>,
-) -> Result<GroupState, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.group_state(&me, conversation, after).await
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<GroupState>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.group_state(&me, conversation, after).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "group_commit", input = Json)]
@@ -73,13 +74,14 @@ pub async fn create_invite(invite: Invite) -> Result<(), ApiError> {
 }
 
 #[leptos::server(prefix = "/api", endpoint = "invite_preview", input = Json)]
-pub async fn preview_invite(id: String) -> Result<InvitePreview, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.invite_preview(&me, id).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn preview_invite(id: String) -> Result<Answer<InvitePreview>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.invite_preview(&me, id).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "delete_group", input = Json)]

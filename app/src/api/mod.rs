@@ -2,7 +2,7 @@
 //! the error (with its HTTP status). Bodies are JSON so any client can call them at
 //! `/api/<name>`.
 
-use crate::ApiError;
+use crate::{Answer, ApiError};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use protocol::Bytes;
@@ -61,6 +61,15 @@ mod server {
         })
     }
 
+    /// A refusal the page expects as a successful answer; anything else as `fail` does.
+    pub fn answer<T>(result: Result<T, ApiError>) -> Result<crate::Answer<T>, ApiError> {
+        match result {
+            Ok(value) => Ok(Ok(value)),
+            Err(e) if e.is_answer() => Ok(Err(e)),
+            Err(e) => Err(fail(e)),
+        }
+    }
+
     /// Sets the response status for an error and passes it on.
     pub fn fail(e: ApiError) -> ApiError {
         if let Some(opts) = use_context::<ResponseOptions>() {
@@ -94,16 +103,17 @@ pub async fn prelogin(username: String) -> Result<LoginParams, ApiError> {
 }
 
 #[server(prefix = "/api", endpoint = "register", input = Json)]
-pub async fn register(registration: Registration) -> Result<Session, ApiError> {
-    async {
-        let (session, cookie) = server::backend()?
-            .register(registration, server::device().await?)
-            .await?;
-        server::set_cookie(&cookie)?;
-        Ok(session)
-    }
-    .await
-    .map_err(server::fail)
+pub async fn register(registration: Registration) -> Result<Answer<Session>, ApiError> {
+    server::answer(
+        async {
+            let (session, cookie) = server::backend()?
+                .register(registration, server::device().await?)
+                .await?;
+            server::set_cookie(&cookie)?;
+            Ok(session)
+        }
+        .await,
+    )
 }
 
 /// `totp`: the authenticator's code (or a recovery code) when the account asks for one.
@@ -112,16 +122,17 @@ pub async fn login(
     username: String,
     auth_secret: AuthSecret,
     #[server(default)] totp: Option<String>,
-) -> Result<Session, ApiError> {
-    async {
-        let (session, cookie) = server::backend()?
-            .login(username, auth_secret, totp, server::device().await?)
-            .await?;
-        server::set_cookie(&cookie)?;
-        Ok(session)
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<Session>, ApiError> {
+    server::answer(
+        async {
+            let (session, cookie) = server::backend()?
+                .login(username, auth_secret, totp, server::device().await?)
+                .await?;
+            server::set_cookie(&cookie)?;
+            Ok(session)
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "logout", input = Json)]
@@ -139,6 +150,21 @@ pub async fn me() -> Result<Profile, ApiError> {
     async { Ok(server::authorised().await?.1) }
         .await
         .map_err(server::fail)
+}
+
+/// Who this browser is signed in as, or None once its session has ended: an answer a
+/// page expects (after signing out, on another device too), so it is not an error.
+#[server(prefix = "/api", endpoint = "whoami", input = Json)]
+pub async fn whoami() -> Result<Option<Profile>, ApiError> {
+    async {
+        match server::authorised().await {
+            Ok((_, me)) => Ok(Some(me)),
+            Err(ApiError::Unauthorized(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+    .await
+    .map_err(server::fail)
 }
 
 #[server(prefix = "/api", endpoint = "people", input = Json)]
@@ -175,13 +201,14 @@ pub async fn open_direct(peer: UserId) -> Result<ConversationSummary, ApiError> 
 pub async fn history(
     conversation: ConversationId,
     before: Option<MessageId>,
-) -> Result<HistoryPage, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.history(&me, conversation, before).await
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<HistoryPage>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.history(&me, conversation, before).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "pins", input = Json)]
@@ -221,29 +248,31 @@ pub async fn rotate_identity(
 }
 
 #[server(prefix = "/api", endpoint = "change_password", input = Json)]
-pub async fn change_password(change: PasswordChange) -> Result<(), ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend
-            .change_password(&server::headers().await?, &me, change)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn change_password(change: PasswordChange) -> Result<Answer<()>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend
+                .change_password(&server::headers().await?, &me, change)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "recovery_keys", input = Json)]
 pub async fn recovery_keys(
     username: String,
     recovery_secret: AuthSecret,
-) -> Result<RecoveryWrap, ApiError> {
-    async {
-        server::backend()?
-            .recovery_keys(username, recovery_secret)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<RecoveryWrap>, ApiError> {
+    server::answer(
+        async {
+            server::backend()?
+                .recovery_keys(username, recovery_secret)
+                .await
+        }
+        .await,
+    )
 }
 
 /// The first login of an account an admin made: the temporary password's auth secret,
@@ -275,14 +304,15 @@ pub async fn recover(
     username: String,
     change: PasswordChange,
     totp: Option<String>,
-) -> Result<Session, ApiError> {
-    async {
-        let (session, cookie) = server::backend()?
-            .recover(username, change, totp, server::device().await?)
-            .await?;
-        server::set_cookie(&cookie)?;
-        Ok(session)
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<Session>, ApiError> {
+    server::answer(
+        async {
+            let (session, cookie) = server::backend()?
+                .recover(username, change, totp, server::device().await?)
+                .await?;
+            server::set_cookie(&cookie)?;
+            Ok(session)
+        }
+        .await,
+    )
 }

@@ -183,6 +183,17 @@ pub fn reload() {
     }
 }
 
+/// Leaves the app for `path` with a full page load, not the router: the page's memory
+/// (the keys in WASM among it) goes with it, and nothing still running (the socket, a
+/// fetch under way) can touch a page that was taken down around it.
+pub fn leave_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace(path);
+    }
+    let _ = path;
+}
+
 /// Moves the keyboard focus to the first element matching `selector`.
 pub fn focus(selector: &str) {
     #[cfg(feature = "hydrate")]

@@ -2,6 +2,7 @@
 //! and the automatic hand-over of keys to members who are owed them.
 
 use super::keyring::Keyring;
+use crate::Answered;
 use crate::ApiError;
 use crate::api;
 use protocol::api::group::{CommitRequest, GroupState, NewWrap, WrapSlot};
@@ -137,12 +138,13 @@ impl Groups {
     ) -> Result<Rc<GroupCtx>, ApiError> {
         let known = self.get(conv);
         let after = known.as_ref().and_then(|c| c.head().map(|h| h.epoch));
-        let state = api::fetch_group(conv, after).await?;
+        let state = api::fetch_group(conv, after).await.answered()?;
         let mut ctx = match self.update(known.as_deref(), state, people) {
             Ok(ctx) => ctx,
             // Something did not line up with what this browser had: start over.
             Err(_) if known.is_some() => {
-                let fresh = self.update(None, api::fetch_group(conv, None).await?, people)?;
+                let fresh =
+                    self.update(None, api::fetch_group(conv, None).await.answered()?, people)?;
                 let old = known
                     .as_ref()
                     .and_then(|k| k.head().map(|h| (h.epoch, h.hash)));
@@ -441,7 +443,7 @@ impl Groups {
         people: &[Person],
     ) -> Result<ConversationId, ApiError> {
         let token = InviteToken::parse(code)?;
-        let preview = api::preview_invite(token.id()).await?;
+        let preview = api::preview_invite(token.id()).await.answered()?;
         let conv = preview.invite.group;
         let chain = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect())?;
         let head = chain

@@ -3,6 +3,7 @@
 //! tab forgets them).
 
 use super::browser;
+use crate::Answered;
 use crate::ApiError;
 use crate::api;
 use base64::Engine as _;
@@ -148,7 +149,7 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
             PENDING_SETUP.with(|p| p.borrow_mut().take());
             session
         }
-        None => api::register(registration).await?,
+        None => api::register(registration).await.answered()?,
     };
     Ok((
         Keyring::from_session(session, keys)?,
@@ -265,7 +266,9 @@ pub async fn prepare_recovery(
         ));
     }
     let (recovery_auth, recovery_wrap) = recovery_key.split()?;
-    let found = api::recovery_keys(username.clone(), recovery_auth.clone()).await?;
+    let found = api::recovery_keys(username.clone(), recovery_auth.clone())
+        .await
+        .answered()?;
     let keys = unwrap_for_recovery(found.wrapped_keys.as_slice(), &recovery_wrap, &found.user)
         .map_err(|_| {
             ApiError::Local("This recovery key does not open the account's keys.".into())
@@ -295,7 +298,7 @@ pub async fn finish_recovery(
     totp: Option<String>,
 ) -> Result<Arc<Keyring>, ApiError> {
     let keys = unwrap_for_recovery(&r.wrapped, &r.recovery_wrap, &r.user)?;
-    let session = api::recover(r.username, r.change, totp).await?;
+    let session = api::recover(r.username, r.change, totp).await.answered()?;
     Keyring::from_session(session, keys)
 }
 
@@ -325,7 +328,10 @@ pub async fn unlock(username: String, password: String) -> Result<Unlocked, ApiE
 
 /// Logs in with unlocked secrets and, if the account asks for it, a code.
 pub async fn finish(u: Unlocked, totp: Option<String>) -> Result<Arc<Keyring>, ApiError> {
-    let session = match api::login(u.username.clone(), u.auth_secret.clone(), totp).await {
+    let session = match api::login(u.username.clone(), u.auth_secret.clone(), totp)
+        .await
+        .answered()
+    {
         Err(e @ ApiError::PasswordChangeNeeded(_, id)) => {
             PENDING_SETUP.with(|p| *p.borrow_mut() = Some((u.username.clone(), u.auth_secret, id)));
             return Err(e);
@@ -402,4 +408,5 @@ pub async fn change_password(
         wrapped_keys,
     })
     .await
+    .answered()
 }

@@ -7,6 +7,31 @@ use protocol::crypto::kdf::derive_master;
 use protocol::crypto::wrap::unwrap_keys;
 use serde_json::json;
 
+/// A refusal the page expects (a wrong password) is an answer on the wire: a 200 with
+/// the error as data, so the browser logs no failed request; without a session, a
+/// function that does not answer so is still a 401.
+#[tokio::test]
+async fn a_refusal_the_page_expects_is_a_successful_answer() {
+    let s = common::start().await;
+    s.register("alice", "pw one two three").await;
+    let params: LoginParams = s.prelogin("alice").await;
+    let (bad, _) = common::secrets(&params, "wrong password");
+    let raw = s
+        .http
+        .post(s.url("/api/login"))
+        .json(&json!({ "username": "alice", "auth_secret": bad }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    assert!(raw.headers().get("set-cookie").is_none());
+    let body: serde_json::Value = raw.json().await.unwrap();
+    let said = body["Err"]["Unauthorized"].as_str().unwrap_or_default();
+    assert!(said.contains("Wrong username or password"), "{body}");
+    let people = s.http.post(s.url("/api/people")).json(&json!({})).send();
+    assert_eq!(people.await.unwrap().status(), 401);
+}
+
 #[tokio::test]
 async fn register_login_and_errors() {
     let s = common::start().await;

@@ -6,6 +6,7 @@ mod audit;
 mod server;
 mod users;
 
+use crate::Answered;
 use crate::api;
 use crate::client::{browser, keyring};
 use leptos::prelude::*;
@@ -76,7 +77,7 @@ impl Panel {
     /// Fetches the figures; a refusal means the password must be confirmed again.
     pub fn refresh(self) {
         spawn_local(async move {
-            match api::admin_overview(browser::midnight_ms()).await {
+            match api::admin_overview(browser::midnight_ms()).await.answered() {
                 Ok(o) => {
                     self.overview.set(Some(o));
                     self.open_gate(Gate::Open);
@@ -157,16 +158,16 @@ pub fn AdminPage() -> impl IntoView {
     provide_context(panel);
     Effect::new(move |_| {
         spawn_local(async move {
-            match api::me().await {
-                Ok(me) if me.is_admin => {
+            match api::whoami().await {
+                Ok(Some(me)) if me.is_admin => {
                     panel.me.set(Some(me));
                     panel.refresh();
                 }
-                Ok(me) => {
+                Ok(Some(me)) => {
                     panel.me.set(Some(me));
                     panel.gate.set(Gate::NotAdmin);
                 }
-                Err(_) => leptos_router::hooks::use_navigate()("/login", Default::default()),
+                Ok(None) | Err(_) => crate::client::browser::leave_to("/login"),
             }
         });
     });
@@ -224,7 +225,7 @@ fn Unlock() -> impl IntoView {
         spawn_local(async move {
             let unlocked =
                 match keyring::auth_secret_of(me.username, password.get_untracked()).await {
-                    Ok(secret) => api::admin_unlock(secret).await,
+                    Ok(secret) => api::admin_unlock(secret).await.answered(),
                     Err(e) => Err(e),
                 };
             match unlocked {

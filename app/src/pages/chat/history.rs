@@ -2,6 +2,7 @@
 
 use super::state::Chat;
 use super::state::Panel;
+use crate::Answered;
 use crate::ApiError;
 use crate::api;
 use crate::client::browser;
@@ -91,7 +92,7 @@ impl Chat {
             if this.is_group(id) {
                 this.load_group(id).await;
             }
-            match api::history(id, None).await {
+            match api::history(id, None).await.answered() {
                 Ok(page) => {
                     if this.current.get_untracked() != Some(id) {
                         return;
@@ -136,7 +137,7 @@ impl Chat {
         self.loading_older.set(true);
         let this = *self;
         spawn_local(async move {
-            let res = api::history(id, before).await;
+            let res = api::history(id, before).await.answered();
             this.loading_older.set(false);
             match res {
                 // Still the same view (not left and opened again meanwhile, which would

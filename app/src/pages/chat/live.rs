@@ -1,6 +1,7 @@
 //! What others are doing right now: typing, and how far they have read.
 
 use super::state::{Chat, Line};
+use crate::Answered;
 use crate::api;
 use crate::client::browser;
 use leptos::prelude::*;
@@ -76,7 +77,7 @@ impl Chat {
         };
         let this = *self;
         spawn_local(async move {
-            let page = match api::history(conv, None).await {
+            let page = match api::history(conv, None).await.answered() {
                 Ok(p) => p,
                 Err(e) => return this.report(e),
             };

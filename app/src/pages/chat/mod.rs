@@ -50,14 +50,13 @@ pub fn ChatPage() -> impl IntoView {
             }
         });
     });
-    // The session ended (here or on another device): forget the keys, log in again.
-    let navigate = use_navigate();
+    // The session ended (here or on another device): forget the keys, log in again, on
+    // a fresh page (tasks of this one may still be running).
     Effect::new(move |_| {
         if chat.signed_out.get() {
             chat.stop();
             Keyring::forget();
-            ring.set(None);
-            navigate("/login", Default::default());
+            crate::client::browser::leave_to("/login");
         }
     });
     // An invite link opened while the page is already showing.

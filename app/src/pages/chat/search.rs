@@ -4,6 +4,7 @@
 
 use super::message::when;
 use super::state::Chat;
+use crate::Answered;
 use crate::ApiError;
 use crate::api;
 use crate::client::browser;
@@ -128,7 +129,7 @@ impl Chat {
         let mut all = Vec::new();
         let mut before = None;
         loop {
-            let page = api::history(conv, before).await?;
+            let page = api::history(conv, before).await.answered()?;
             before = page.messages.last().map(|m| m.id);
             all.extend(page.messages);
             if !page.more || before.is_none() {

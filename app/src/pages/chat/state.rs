@@ -202,7 +202,9 @@ impl Chat {
 
     /// Loads everything after login or reload; Err(Unauthorized) means the session ended.
     pub async fn start(self, ring: Arc<Keyring>) -> Result<(), ApiError> {
-        let me = api::me().await?;
+        let me = api::whoami()
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("Please log in.".into()))?;
         if me.id != ring.me.id {
             return Err(ApiError::Unauthorized("Signed in as someone else.".into()));
         }
@@ -280,7 +282,7 @@ impl Chat {
     fn check_session(&self) {
         let this = *self;
         spawn_local(async move {
-            if let Err(ApiError::Unauthorized(_)) = api::me().await {
+            if let Ok(None) = api::whoami().await {
                 this.signed_out.set(true);
             }
         });

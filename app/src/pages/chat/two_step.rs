@@ -2,6 +2,7 @@
 //! confirm with a code, keep the recovery codes shown once), or off (password and code).
 
 use super::state::Chat;
+use crate::Answered;
 use crate::api;
 use crate::client::keyring;
 use leptos::prelude::*;
@@ -65,14 +66,14 @@ pub fn TwoStep() -> impl IntoView {
         let name = ring.me.username.clone();
         run(Box::pin(async move {
             let secret = keyring::auth_secret(name, p).await?;
-            Ok(Step::Enrolling(api::totp_begin(secret).await?))
+            Ok(Step::Enrolling(api::totp_begin(secret).await.answered()?))
         }))
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let c = code.get_untracked();
         run(Box::pin(async move {
-            Ok(Step::Codes(api::totp_confirm(c).await?))
+            Ok(Step::Codes(api::totp_confirm(c).await.answered()?))
         }));
     };
     let disable = move |ev: leptos::ev::SubmitEvent| {
@@ -84,7 +85,7 @@ pub fn TwoStep() -> impl IntoView {
         let name = ring.me.username.clone();
         run(Box::pin(async move {
             let secret = keyring::auth_secret(name, p).await?;
-            api::totp_disable(secret, c).await?;
+            api::totp_disable(secret, c).await.answered()?;
             Ok(Step::Off)
         }));
     };
