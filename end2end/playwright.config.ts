@@ -42,7 +42,10 @@ export default defineConfig({
       executablePath: '/usr/bin/chromium',
       env: { ...process.env, HOME: process.env.HEARTH_TEST_HOME! },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+             '--disable-background-networking', '--disable-component-update', '--disable-sync',
+             // A name for this machine that is not localhost, on loopback: a page over plain
+             // HTTP there is not a secure context, as on a LAN (commands.spec.ts).
+             '--host-resolver-rules=MAP lan.hearth.test 127.0.0.1'],
     },
   },
   webServer: {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { register, send } from './helpers';
 
 // The unread count in the tab's title, sounds (and the mute switch), and a desktop

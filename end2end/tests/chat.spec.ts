@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 import { login, register, send } from './helpers';
@@ -76,9 +76,10 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('Wrong username or password');
 });
 
-test('the content security policy refuses an injected inline script', async ({ page }) => {
+test('the content security policy refuses an injected inline script', async ({ page, problems }) => {
   await page.goto('/login');
   await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  problems.provoke(/^Executing inline script violates the following Content Security Policy directive/);
   const ran = await page.evaluate(async () => {
     const s = document.createElement('script');
     s.textContent = 'window.__injected = true;';

@@ -1,16 +1,13 @@
-import { expect, Page, test } from '@playwright/test';
-import * as os from 'os';
+import { expect, Page, test } from './fixtures';
 import { register } from './helpers';
 import { OwnServer } from './own-server';
 
-// A server of its own: its first account is the admin, and /shutdown stops it. It speaks
-// plain HTTP on this machine's LAN address when it has one: not a secure context, so no
-// service worker, no notifications, as on a LAN without HTTPS; the app must work anyway.
-const lan = Object.values(os.networkInterfaces()).flat()
-  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-const server = new OwnServer(lan ?? '127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10, 'commands');
-
-test.use({ baseURL: server.url });
+// A server of its own: its first account is the admin, and /shutdown stops it. The
+// browser reaches it over plain HTTP by a name that is not localhost (mapped to loopback
+// in playwright.config.ts): not a secure context, so no service worker, no
+// notifications, as on a LAN without HTTPS; the app must work anyway.
+const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10, 'commands');
+test.use({ baseURL: server.url.replace('127.0.0.1', 'lan.hearth.test') });
 test.beforeAll(() => server.start());
 test.afterAll(() => server.stop());
 
@@ -22,15 +19,12 @@ async function command(page: Page, text: string) {
 
 const output = (page: Page) => page.getByRole('status', { name: 'Command output' });
 
-test('every slash command, the admin ones refused to others', async ({ browser }) => {
+test('every slash command, the admin ones refused to others', async ({ browser, problems }) => {
   const root = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const carol = await (await browser.newContext()).newPage();
   await register(root, 'root', 'Ruth Admin', 'copper willow lantern 5150');
-  if (lan) {
-    console.log(`plain HTTP on ${lan}: no secure context`);
-    expect(await root.evaluate(() => window.isSecureContext || 'serviceWorker' in navigator)).toBe(false);
-  }
+  expect(await root.evaluate(() => window.isSecureContext || 'serviceWorker' in navigator)).toBe(false);
   await register(bob, 'bob', 'Bob Stone', 'velvet harbor pickle 6261');
   await register(carol, 'carol', 'Carol Vance', 'meadow quartz fiddle 7372');
   for (const p of [root, bob, carol]) {
@@ -114,6 +108,7 @@ test('every slash command, the admin ones refused to others', async ({ browser }
   await command(root, '/shutdown');
   await expect(output(root)).toContainText('Hearth keeps running.');
   root.once('dialog', (d) => d.accept());
+  problems.serverDown();
   await command(root, '/shutdown');
   await expect(output(root)).toContainText('Hearth is shutting down.');
   const code = await server.exit(10_000);

@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import { api, register, send } from './helpers';
 import { OwnServer } from './own-server';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { register } from './helpers';
 
 // The emoji picker (search, categories, recent), `:shortcode` suggestions and expansion,

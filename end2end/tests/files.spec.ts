@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';

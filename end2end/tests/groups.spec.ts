@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import { api, login, register, send } from './helpers';
 
 const PW = 'copper kettle sings 4471';

@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import { register, send } from './helpers';
 
 /** Nothing sticks out sideways: the page is no wider than the screen. */

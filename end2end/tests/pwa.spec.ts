@@ -1,11 +1,11 @@
-import { chromium, expect, test } from '@playwright/test';
+import { chromium, expect, test } from './fixtures';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 // The run's server speaks HTTPS with its own CA, which this Chromium trusts as a phone
 // that installed the CA would: a secure context, where the service worker may run.
-test('over HTTPS the app is installable and its shell and WASM load from the service worker', async ({ browser }) => {
+test('over HTTPS the app is installable and its shell and WASM load from the service worker', async ({ browser, problems }) => {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto('/login');
@@ -29,6 +29,7 @@ test('over HTTPS the app is installable and its shell and WASM load from the ser
     expect(png.type).toBe('image/png');
     expect(png.text.slice(1, 4)).toBe('PNG');
   }
+  problems.provoke(/^Failed to load resource: the server responded with a status of 404 .*\/icons\/nothing\.png\)$/);
   expect((await get('/icons/nothing.png')).status).toBe(404);
 
   // The WASM and the script travel gzipped (a third of their size).
@@ -57,6 +58,7 @@ test('over HTTPS the app is installable and its shell and WASM load from the ser
   const persistent = await chromium.launchPersistentContext(profile, {
     ...launch, baseURL: test.info().project.use.baseURL,
   });
+  problems.watch(persistent);
   const installable = persistent.pages()[0] ?? await persistent.newPage();
   await installable.goto('/login');
   await installable.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));

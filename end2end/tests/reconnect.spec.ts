@@ -1,4 +1,4 @@
-import { expect, test, WebSocketRoute } from '@playwright/test';
+import { expect, test, WebSocketRoute } from './fixtures';
 import { register, send } from './helpers';
 
 test('a network blip loses nothing: the socket reconnects and resumes', async ({ browser }) => {

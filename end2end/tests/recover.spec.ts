@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login, register, send } from './helpers';
 
 test('forgot password: the recovery key restores the account with its history', async ({ browser }) => {

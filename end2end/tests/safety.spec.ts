@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login, register, send } from './helpers';
 
 test('safety numbers match, verification is pinned across browsers, and a key change warns and holds sends', async ({ browser }) => {

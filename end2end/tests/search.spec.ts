@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import { register, send } from './helpers';
 
 async function find(page: Page, words: string, where: 'all' | 'here') {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login, register } from './helpers';
 
 const PASSWORD = 'lantern meadow quartz 4417';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 // The password strength estimate (zxcvbn) is a WASM module of its own: the register page
 // fetches it, the login page does not; a guessable password is refused in the browser.

@@ -1,4 +1,4 @@
-import { expect, test, Page } from '@playwright/test';
+import { expect, test, Page } from './fixtures';
 import * as crypto from 'crypto';
 import { login, register, send } from './helpers';
 

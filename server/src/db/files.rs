@@ -139,17 +139,16 @@ pub async fn readable(db: &DatabaseConnection, me: &UserId, id: &FileId) -> Resu
 }
 
 /// Deletes a file of `me` that no message carries yet (a cancelled upload).
-pub async fn cancel(db: &DatabaseConnection, me: &UserId, id: &FileId) -> Result<()> {
+/// Deletes `me`'s unsent upload `id`; true if there was one. Asking again, or after the
+/// server already dropped a broken-off upload, deletes nothing and is no error.
+pub async fn cancel(db: &DatabaseConnection, me: &UserId, id: &FileId) -> Result<bool> {
     let res = files::Entity::delete_many()
         .filter(files::Column::Id.eq(id.to_hex()))
         .filter(files::Column::OwnerId.eq(me.to_hex()))
         .filter(files::Column::MessageId.is_null())
         .exec(db)
         .await?;
-    if res.rows_affected == 0 {
-        return Err(Error::NotFound("No such upload."));
-    }
-    Ok(())
+    Ok(res.rows_affected > 0)
 }
 
 /// Deletes a row whatever its state (the upload broke off).

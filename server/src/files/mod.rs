@@ -171,7 +171,11 @@ async fn cancel(
 ) -> Result<StatusCode> {
     let me: UserId = s.user_from_headers(&headers).await?;
     let id = file_id(&id)?;
-    db::files::cancel(&s.db, &me, &id).await?;
-    s.files.remove(&id).await;
+    // Idempotent: a browser that cancels as its upload socket closes may find the upload
+    // already dropped by the server; either way none of its upload is left. (Someone
+    // else's file, or a sent one, is not touched, and the answer says nothing of it.)
+    if db::files::cancel(&s.db, &me, &id).await? {
+        s.files.remove(&id).await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

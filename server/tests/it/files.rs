@@ -346,6 +346,19 @@ async fn orphans_are_swept() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(get(&s, &alice, &cancelled).await.status(), 404);
+    // Cancelling again (the server may have dropped it first) is no error; bob cannot
+    // cancel alice's sent file, and is not told anything about it.
+    for (who, id) in [(&alice, cancelled), (&bob, sent)] {
+        let res = s
+            .http
+            .delete(s.url(&format!("/files/{id}")))
+            .header("cookie", &who.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+    }
+    assert_eq!(get(&s, &alice, &sent).await.status(), 200);
 
     // A blob with no row (left by a crash, or its message was deleted) goes once it is
     // old enough not to be an upload being created.

@@ -2,11 +2,14 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+type Handler = wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>;
+
 /// What a port or socket receives, as a stream: each message's data, and `null` once
 /// it closed or failed.
 pub(super) struct Inbox {
     rx: futures::channel::mpsc::UnboundedReceiver<JsValue>,
-    _handlers: Vec<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>>,
+    target: web_sys::EventTarget,
+    handlers: Vec<(&'static str, Handler)>,
 }
 
 impl Inbox {
@@ -16,22 +19,21 @@ impl Inbox {
             .into_iter()
             .map(|kind| {
                 let tx = tx.clone();
-                let handler = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-                    move |e: web_sys::Event| {
-                        let data = e
-                            .dyn_ref::<web_sys::MessageEvent>()
-                            .map_or(JsValue::NULL, |m| m.data());
-                        let _ = tx.unbounded_send(data);
-                    },
-                );
+                let handler = Handler::new(move |e: web_sys::Event| {
+                    let data = e
+                        .dyn_ref::<web_sys::MessageEvent>()
+                        .map_or(JsValue::NULL, |m| m.data());
+                    let _ = tx.unbounded_send(data);
+                });
                 let _ =
                     target.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
-                handler
+                (kind, handler)
             })
             .collect();
         Self {
             rx,
-            _handlers: handlers,
+            target: target.clone(),
+            handlers,
         }
     }
 
@@ -44,6 +46,18 @@ impl Inbox {
         futures::select! {
             m = next => m.filter(|m| !m.is_null()),
             _ = timeout => None,
+        }
+    }
+}
+
+/// The socket or port outlives this inbox (a closed socket still fires `close` later):
+/// its listeners go with the closures they call, or the browser would call freed ones.
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        for (kind, handler) in &self.handlers {
+            let _ = self
+                .target
+                .remove_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
         }
     }
 }
