@@ -23,10 +23,13 @@ export class OwnServer {
     this.url = `http://${host}:${port}`;
   }
 
+  /** Starts it; again after `halt`, on the same data folder. */
   async start() {
-    this.data = fs.mkdtempSync(path.join(os.tmpdir(), `hearth-${this.name}-`));
-    this.log = path.join(this.data, 'server.log');
-    const out = fs.openSync(this.log, 'w');
+    if (!this.data) {
+      this.data = fs.mkdtempSync(path.join(os.tmpdir(), `hearth-${this.name}-`));
+      this.log = path.join(this.data, 'server.log');
+    }
+    const out = fs.openSync(this.log, 'a');
     this.server = spawn(bin, ['--addr', this.host, '--port', String(this.port), '--no-tls',
       '--data', this.data, '--site', site], { stdio: ['ignore', out, out] });
     this.exited = new Promise((resolve) => this.server!.on('exit', (code) => resolve(code)));
@@ -42,6 +45,12 @@ export class OwnServer {
   /** Resolves with the exit code, or 'still running' after `ms`. */
   async exit(ms: number) {
     return Promise.race([this.exited, new Promise((r) => setTimeout(() => r('still running'), ms))]);
+  }
+
+  /** Stops it as Ctrl-C would, keeping its data for the next `start`. */
+  async halt() {
+    this.server?.kill('SIGINT');
+    expect(await this.exit(10_000)).toBe(0);
   }
 
   stop() {

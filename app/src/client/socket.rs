@@ -9,6 +9,9 @@ use protocol::{ClientMsgId, MessageId};
 pub struct Handlers {
     pub on_frame: Box<dyn Fn(ServerFrame)>,
     pub on_connected: Box<dyn Fn(bool)>,
+    /// The connection failed or dropped and the next try is due at this time (ms since
+    /// the epoch); `failures` counts the tries in a row that failed.
+    pub on_retry: Box<dyn Fn(f64, u32)>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -24,6 +27,7 @@ impl Socket {
     }
     pub fn send(&self, _: ClientMsgId, _: ClientFrame) {}
     pub fn send_now(&self, _: ClientFrame) {}
+    pub fn retry_now(&self) {}
     pub fn close(&self) {}
 }
 
@@ -116,11 +120,27 @@ mod imp {
             }
         }
 
-        /// Closes for good (logout).
+        /// Tries to connect at once instead of at the next retry (a person pressed
+        /// "Try now"); nothing while a connection is open or being made.
+        pub fn retry_now(&self) {
+            let busy = self.0.ws.borrow().as_ref().is_some_and(|ws| {
+                matches!(ws.ready_state(), WebSocket::OPEN | WebSocket::CONNECTING)
+            });
+            if !busy {
+                self.0.timers.borrow_mut().1 = None;
+                open(&self.0);
+            }
+        }
+
+        /// Closes for good (logout). The socket's events are let go first: the page may
+        /// drop the callbacks before the browser reports the close.
         pub fn close(&self) {
             self.0.closed.set(true);
             *self.0.timers.borrow_mut() = (None, None);
             if let Some(ws) = self.0.ws.borrow_mut().take() {
+                ws.set_onopen(None);
+                ws.set_onmessage(None);
+                ws.set_onclose(None);
                 let _ = ws.close();
             }
         }
@@ -208,6 +228,7 @@ mod imp {
         inner.attempts.set(n.saturating_add(1));
         let base = 500u32.saturating_mul(1 << n.min(6)).min(30_000);
         let delay = base + (js_sys::Math::random() * 250.0) as u32;
+        (inner.handlers.on_retry)(js_sys::Date::now() + f64::from(delay), n.saturating_add(1));
         let weak: Weak<Inner> = Rc::downgrade(inner);
         let t = Timeout::new(delay, move || {
             if let Some(inner) = weak.upgrade() {

@@ -84,6 +84,8 @@ pub struct Chat {
     pub more: RwSignal<bool>,
     pub loading_older: RwSignal<bool>,
     pub connected: RwSignal<bool>,
+    /// Whether the server can be reached, as the outage banner tells it.
+    pub link: RwSignal<super::outage::Link>,
     pub error: RwSignal<Option<String>>,
     /// Bumped whenever the newest line changes, so the view scrolls to it.
     pub scroll_to_end: RwSignal<u64>,
@@ -160,6 +162,7 @@ impl Chat {
             more: RwSignal::new(false),
             loading_older: RwSignal::new(false),
             connected: RwSignal::new(false),
+            link: RwSignal::new(Default::default()),
             error: RwSignal::new(None),
             scroll_to_end: RwSignal::new(0),
             pins: RwSignal::new(Pins::default()),
@@ -236,10 +239,8 @@ impl Chat {
                 on_frame: Box::new(move |f| self.on_frame(f)),
                 on_connected: Box::new(move |c| {
                     self.connected.set(c);
-                    if !c {
-                        self.check_session();
-                    }
                     if c {
+                        self.outage_over();
                         self.tell_away();
                         // Back after a break: deletes, read marks and presence changes
                         // sent meanwhile are not replayed, so fetch them again.
@@ -249,6 +250,13 @@ impl Chat {
                         }
                         self.was_connected.set_value(true);
                     }
+                }),
+                on_retry: Box::new(move |at, failures| {
+                    // The first failure in a row may be the session's end, not the network's.
+                    if failures == 1 {
+                        self.check_session();
+                    }
+                    self.outage_retry(at, failures);
                 }),
             },
             last_seen,
