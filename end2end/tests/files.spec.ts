@@ -190,3 +190,42 @@ test('fran sends a 200 MB file and a PNG to gil; gil gets both intact; nothing r
   fs.rmSync(tmp, { recursive: true, force: true });
   await Promise.all([franCtx.close(), gilCtx.close()]);
 });
+
+test('the picture viewer holds the keyboard, closes on Escape or beside the picture, and gives focus back', async ({ browser }) => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-viewer-'));
+  const [hana, ivo] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
+  await register(hana, 'hana', 'Hana Vale', FRAN_PW);
+  await register(ivo, 'ivo', 'Ivo Brandt', GIL_PW);
+  const pic = await png(hana, tmp, 'harbour.png');
+  await hana.locator('li.person[data-username="ivo"] button').click();
+  await hana.getByLabel('Send files').setInputFiles(pic.file);
+  await ivo.locator('li.conversation[data-peer="hana"] button').click();
+
+  const thumb = ivo.getByRole('button', { name: 'Open harbour.png' });
+  const viewer = ivo.getByRole('dialog', { name: 'harbour.png' });
+  const focusInViewer = () => ivo.evaluate(() => !!document.activeElement?.closest('.viewer'));
+  await thumb.click();
+  await expect(viewer.locator('img.full')).toBeVisible();
+  // Focus is in the dialog and Tab keeps it there; the page behind takes no clicks.
+  expect(await focusInViewer()).toBe(true);
+  for (let i = 0; i < 4; i++) {
+    await ivo.keyboard.press('Tab');
+    expect(await focusInViewer()).toBe(true);
+  }
+  // Escape closes it, and focus is back on the thumbnail.
+  await ivo.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+  await expect(thumb).toBeFocused();
+
+  // A click on the dark area beside the picture closes it too.
+  await thumb.click();
+  await expect(viewer.locator('img.full')).toBeVisible();
+  const box = (await viewer.boundingBox())!;
+  await ivo.mouse.click(box.x + 8, box.y + box.height - 8);
+  await expect(viewer).toHaveCount(0);
+  // And the conversation list works again at once.
+  await ivo.locator('li.conversation[data-group="Everyone"] button').click();
+  await expect(ivo.locator('.thread-head .title')).toHaveText('Everyone');
+  fs.rmSync(tmp, { recursive: true, force: true });
+  await Promise.all([hana.context().close(), ivo.context().close()]);
+});

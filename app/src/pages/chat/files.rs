@@ -327,39 +327,125 @@ pub fn Uploads() -> impl IntoView {
     }
 }
 
-/// The full-size image over the conversation.
+/// The full-size image over the conversation, while one is open.
 #[component]
 pub fn ImageViewer() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let close = move || chat.close_viewer();
-    move || {
-        chat.viewer.get().map(|v| {
-            let name = v.meta.safe_name();
-            let alt = name.clone();
-            let (save, url) = (v.meta.clone(), v.url.clone());
-            view! {
-                <div class="viewer" role="dialog" aria-modal="true" aria-label=name.clone()
-                    on:keydown=move |ev| if ev.key() == "Escape" { close() }>
-                    <header>
-                        <span class="name">{name.clone()}</span>
-                        <button class="ghost" on:click=move |_| {
-                            // The decrypted image is at hand: save it rather than fetch again.
-                            #[cfg(feature = "hydrate")]
-                            match &url {
-                                Some(u) => crate::client::files::save_url(u, &save.safe_name()),
-                                None => chat.download(save.clone()),
-                            }
-                            let _ = (&save, &url);
-                        }>"Download"</button>
-                        <button class="ghost" aria-label="Close" autofocus on:click=move |_| close()>"×"</button>
-                    </header>
-                    {match (v.url, v.error) {
-                        (_, Some(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                        (Some(url), None) => view! { <img class="full" src=url alt=alt.clone()/> }.into_any(),
-                        (None, None) => view! { <p class="hint">{move || chat.download_label(v.meta.id).unwrap_or_else(|| "Decrypting…".into())}</p> }.into_any(),
-                    }}
-                </div>
+    // The dialog is made once per image: its content follows the download.
+    let open = Memo::new(move |_| chat.viewer.with(|v| v.as_ref().map(|v| v.meta.id)));
+    move || open.get().map(|_| view! { <ViewerDialog/> })
+}
+
+/// Tab past the dialog's last control comes back to its first (and Shift+Tab the other
+/// way), instead of leaving for the browser's own toolbar.
+fn trap_tab(ev: &leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if ev.key() != "Tab" {
+            return;
+        }
+        // From the control that has the focus (Leptos delegates keydown: currentTarget is
+        // not the dialog).
+        let Some(dialog) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("dialog").ok().flatten())
+        else {
+            return;
+        };
+        let Ok(controls) = dialog.query_selector_all("button") else {
+            return;
+        };
+        let (Some(first), Some(last)) = (
+            controls.get(0),
+            controls.get(controls.length().saturating_sub(1)),
+        ) else {
+            return;
+        };
+        let active = document().active_element().map(wasm_bindgen::JsValue::from);
+        let wrap_to = match ev.shift_key() {
+            true if active == Some(first.clone().into()) => last,
+            false if active == Some(last.clone().into()) => first,
+            _ => return,
+        };
+        ev.prevent_default();
+        if let Ok(el) = wrap_to.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+    let _ = ev;
+}
+
+/// A modal `<dialog>`: the browser keeps the keyboard inside it and the page behind
+/// inert, closes it on Escape, and gives focus back to the thumbnail that opened it.
+#[component]
+fn ViewerDialog() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(d) = dialog.get().filter(|d| !d.open()) {
+            let _ = d.show_modal();
+        }
+    });
+    // Closing goes through the dialog, so the browser restores focus; its `close` event
+    // then forgets the image.
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+    let meta = move || chat.viewer.with(|v| v.as_ref().map(|v| v.meta.clone()));
+    let name = move || meta().map(|m| m.safe_name()).unwrap_or_default();
+    let save = move |_| {
+        let (Some(m), url) = (
+            meta(),
+            chat.viewer
+                .with_untracked(|v| v.as_ref().and_then(|v| v.url.clone())),
+        ) else {
+            return;
+        };
+        // The decrypted image is at hand: save it rather than fetch again.
+        #[cfg(feature = "hydrate")]
+        match &url {
+            Some(u) => crate::client::files::save_url(u, &m.safe_name()),
+            None => chat.download(m.clone()),
+        }
+        let _ = (&m, &url);
+    };
+    let body = move || {
+        let (url, error, id) = chat.viewer.with(|v| {
+            v.as_ref()
+                .map(|v| (v.url.clone(), v.error.clone(), Some(v.meta.id)))
+                .unwrap_or_default()
+        });
+        match (url, error) {
+            (_, Some(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            (Some(url), None) => view! { <img class="full" src=url alt=name/> }.into_any(),
+            (None, None) => view! {
+                <p class="hint">{move || id.and_then(|id| chat.download_label(id)).unwrap_or_else(|| "Decrypting…".into())}</p>
             }
-        })
+            .into_any(),
+        }
+    };
+    view! {
+        <dialog class="viewer" node_ref=dialog aria-label=name
+            on:close=move |_| chat.close_viewer()
+            on:keydown=move |ev| trap_tab(&ev)
+            // A click on the dark area around the image (the dialog itself) closes it.
+            // (Compared with the element: Leptos delegates clicks, so currentTarget is not it.)
+            on:click=move |ev| {
+                use leptos::wasm_bindgen::JsValue;
+                if ev.target().map(JsValue::from) == dialog.get_untracked().map(JsValue::from) {
+                    close();
+                }
+            }>
+            <header>
+                <span class="name">{name}</span>
+                <button class="ghost" on:click=save>"Download"</button>
+                <button class="ghost" aria-label="Close" autofocus on:click=move |_| close()>"×"</button>
+            </header>
+            {body}
+        </dialog>
     }
 }
