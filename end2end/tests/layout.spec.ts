@@ -64,3 +64,28 @@ test('the keyboard reaches everything: Ctrl+K finds, Escape closes, a message fo
   await expect(msg.locator('.reactions')).toHaveCount(0);
   await expect(msg).toBeFocused();
 });
+
+test('on a touch screen only the message tapped shows its actions, and a tap elsewhere puts them away', async ({ browser }) => {
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+  await register(phone, 'pavel', 'Pavel Okafor', 'quartz meadow lantern 7782');
+  expect(await phone.evaluate(() => matchMedia('(hover: none)').matches)).toBe(true);
+  await phone.locator('li.conversation[data-group="Everyone"] button').click();
+  await send(phone, 'first from the phone');
+  await send(phone, 'second from the phone');
+  const first = phone.locator('.message.mine', { hasText: 'first from the phone' });
+  const second = phone.locator('.message.mine', { hasText: 'second from the phone' });
+  await expect(phone.locator('.message .actions:visible')).toHaveCount(0);
+  await first.locator('.text').tap();
+  await expect(first.getByRole('button', { name: 'React' })).toBeVisible();
+  await expect(second.getByRole('button', { name: 'React' })).toBeHidden();
+  // Its actions work from there.
+  await first.getByRole('button', { name: 'Reply' }).tap();
+  await expect(phone.locator('.composer-context')).toContainText('Replying to yourself');
+  await phone.getByRole('button', { name: 'Cancel' }).tap();
+  // A tap beside the messages puts the actions away.
+  await phone.locator('.thread-head .title').tap();
+  await expect(phone.locator('.message .actions:visible')).toHaveCount(0);
+  await second.locator('.text').tap();
+  await expect(second.getByRole('button', { name: 'React' })).toBeVisible();
+  await expect(first.getByRole('button', { name: 'React' })).toBeHidden();
+});
