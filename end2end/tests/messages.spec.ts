@@ -36,12 +36,26 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   await expect(message(ben, 'First words')).toBeVisible();
   // Ben has read it: Ann's message says so. Ben types: Ann sees that, until he sends.
   await expect(message(ann, 'First words').locator('.seen')).toHaveText(/Seen/);
+  // A slash command is not a message: typing one tells Ann nothing. Her page notes any
+  // typing line it ever shows; the message /msg sends reaches her after whatever Ben's
+  // typing would have sent, so once it is there, a typing frame would have been too.
+  await ann.evaluate(() => {
+    const w = window as any;
+    w.sawTyping = false;
+    new MutationObserver(() => { w.sawTyping ||= !!document.querySelector('.typing'); })
+      .observe(document.body, { childList: true, subtree: true });
+  });
+  const benBox = ben.getByRole('textbox', { name: 'Message', exact: true });
+  await benBox.pressSequentially('/msg ann sent by a command');
+  await benBox.press('Enter');
+  await expect(message(ann, 'sent by a command')).toBeVisible();
+  expect(await ann.evaluate(() => (window as any).sawTyping)).toBe(false);
   await ben.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Hmm');
   await expect(ann.locator('.typing')).toHaveText('Ben Wyatt is typing…');
 
   // Ben replies: the reply quotes Ann's message on both sides.
   await act(ben, 'First words', 'Reply');
-  await expect(ben.locator('.composer-context')).toContainText('Replying to');
+  await expect(ben.locator('.composer-context')).toContainText('Replying to Ann Perkins');
   await send(ben, replyCanary);
   await expect(ben.locator('.composer-context')).toHaveCount(0);
   for (const p of [ann, ben]) {
@@ -96,11 +110,10 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   await fresh.locator('li.conversation[data-peer="ann"] button').click();
   await expect(message(fresh, replyCanary).locator('.quote')).toContainText('Deleted message');
   await expect(fresh.locator('.message.deleted')).toHaveCount(1);
-  await expect(fresh.locator('.message')).toHaveCount(2);
+  await expect(fresh.locator('.message')).toHaveCount(3);
 
   // Light formatting (elements, never markup from the sender) and a mention of Ann; a day
   // separator heads the thread.
-  const benBox = ben.getByRole('textbox', { name: 'Message', exact: true });
   await benBox.fill('A **bold** claim, `code`, https://example.org/x and @ann <b>raw</b>');
   await benBox.press('Enter');
   const fmt = message(ann, 'claim');

@@ -129,8 +129,12 @@ impl Chat {
         });
     }
 
-    /// Called as the user types: tells the others, at most every few seconds.
-    pub fn notify_typing(&self) {
+    /// Called as the user types `draft`: tells the others, at most every few seconds. A
+    /// slash command being typed is not a message for them (nor is an empty composer).
+    pub fn notify_typing(&self, draft: &str) {
+        if draft.trim().is_empty() || crate::client::commands::parse(draft).is_some() {
+            return;
+        }
         let (Some(conv), Some(socket)) = (self.current.get_untracked(), self.socket.get_value())
         else {
             return;

@@ -379,8 +379,8 @@ pub fn Thread() -> impl IntoView {
                             }/>
                     </label>
                     <button type="button" class="ghost emoji-toggle" aria-label="Emoji" aria-expanded=move || emoji_open.get().to_string()
-                        on:click=move |_| emoji_open.update(|o| *o = !*o)>"😊"</button>
-                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key on:input=move |_| chat.notify_typing()
+                        on:click=move |_| emoji_open.update(|o| *o = !*o)><span class="i i-smile" aria-hidden="true"></span></button>
+                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key on:input=move |ev| chat.notify_typing(&event_target_value(&ev))
                         on:paste=move |ev| {
                             // Pasted files (a screenshot) are sent; pasted text is left to the textarea.
                             #[cfg(feature = "hydrate")]
