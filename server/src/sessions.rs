@@ -23,18 +23,18 @@ impl Hearth {
         Ok(db::sessions::of(&self.db, me)
             .await?
             .into_iter()
-            .map(|s| SessionInfo {
-                id: s.token_hash.chars().take(SESSION_ID_LEN).collect(),
-                current: current.as_deref() == Some(s.token_hash.as_str()),
+            .map(|s| {
                 // A connected tab is in use now, whatever the once-a-minute column says.
-                last_seen: if live.contains(&s.token_hash) {
-                    db::now_ms()
-                } else {
-                    s.last_seen
-                },
-                agent: s.agent,
-                address: s.address,
-                created_at: s.created_at,
+                let live = live.contains(&s.token_hash);
+                SessionInfo {
+                    id: s.token_hash.chars().take(SESSION_ID_LEN).collect(),
+                    current: current.as_deref() == Some(s.token_hash.as_str()),
+                    last_seen: if live { db::now_ms() } else { s.last_seen },
+                    live,
+                    agent: s.agent,
+                    address: s.address,
+                    created_at: s.created_at,
+                }
             })
             .collect())
     }

@@ -98,6 +98,10 @@ pub struct SessionInfo {
     pub last_seen: i64,
     /// The session making this request.
     pub current: bool,
+    /// A tab of it is connected now (its socket is open), so it is in use; `last_seen`
+    /// alone cannot say that of a browser that was killed a moment ago.
+    #[serde(default)]
+    pub live: bool,
 }
 
 /// Characters of a session's handle (`SessionInfo::id`).

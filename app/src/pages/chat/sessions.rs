@@ -3,7 +3,6 @@
 
 use super::message::when;
 use crate::api;
-use crate::client::browser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::SessionInfo;
@@ -46,12 +45,13 @@ pub fn describe(agent: Option<&str>) -> String {
     }
 }
 
-/// "Active now", or when it was last used.
+/// "Active now" while a tab of it is connected, else when it was last seen. This
+/// browser counts as active: it is the one asking.
 fn activity(s: &SessionInfo) -> String {
-    if browser::now_ms() - s.last_seen < 2 * 60_000 {
+    if s.live || s.current {
         "Active now".into()
     } else {
-        format!("Last active {}", when(s.last_seen))
+        format!("Last seen {}", when(s.last_seen))
     }
 }
 
@@ -105,7 +105,8 @@ pub fn Sessions(
         <section class="sessions" aria-label="Signed-in devices">
             <h3>"Signed-in devices"</h3>
             <ul>
-                <For each=move || list.get() key=|s| s.id.clone() let:s>
+                // Keyed by what a row shows too: a reload redraws a device that went quiet.
+                <For each=move || list.get() key=|s| (s.id.clone(), s.live, s.last_seen) let:s>
                     <li class="session">
                         <div>
                             <strong>{describe(s.agent.as_deref())}</strong>
