@@ -1,5 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { login, register } from './helpers';
+import { expect, Page, test } from './fixtures';
+import { axeScan, login, register } from './helpers';
 import { OwnServer } from './own-server';
 
 // A server of its own, so its first account is the admin and the panel may shut it down.
@@ -43,7 +43,7 @@ async function finishSetup(page: Page, username: string, temporary: string, own:
   await expect(page).toHaveURL(/\/$/);
 }
 
-test('the admin panel: password again, accounts, registration, limits, audit log, shutdown', async ({ browser }) => {
+test('the admin panel: password again, accounts, registration, limits, audit log, shutdown', async ({ browser, problems }) => {
   const root = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const carol = await (await browser.newContext()).newPage();
@@ -71,6 +71,7 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   await expect(figures.locator('.figure', { hasText: 'Accounts' }).locator('.value')).toHaveText('3', { timeout: 30_000 });
   await expect(figures.locator('.figure', { hasText: 'Online now' }).locator('.value')).toHaveText(/^[23]$/);
   const notice = root.locator('main.admin > .ok');
+  await axeScan(root, 'the admin panel');
 
   // Search.
   const accounts = root.getByRole('region', { name: 'Accounts' });
@@ -186,6 +187,7 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   // Shut down, after a confirmation: the server exits.
   await root.getByRole('button', { name: 'Shut down…' }).click();
   await expect(root.getByRole('dialog')).toContainText('Messages are kept');
+  problems.serverDown();
   await confirm(root, 'Shut down');
   expect(await server.exit(10_000)).toBe(0);
 });

@@ -69,19 +69,20 @@ fn Row(user: UserSummary) -> impl IntoView {
         name.clone(),
         name.clone(),
     );
+    // Each with the kind its colour says: good, bad, or plain.
     let tags = [
-        (user.is_admin, "Admin"),
-        (user.online, "Online"),
-        (user.pending, "Waiting for first login"),
-        (user.disabled, "Disabled"),
-        (user.two_step, "Two-step"),
+        (user.is_admin, "Admin", "tag"),
+        (user.online, "Online", "tag good"),
+        (user.pending, "Waiting for first login", "tag"),
+        (user.disabled, "Disabled", "tag bad"),
+        (user.two_step, "Two-step", "tag"),
     ];
     view! {
         <li class="user" data-user=user.username.clone()>
             <div class="who">
                 <strong>{user.display_name.clone()}</strong>
                 <span class="handle">{name.clone()}</span>
-                {tags.into_iter().filter(|(on, _)| *on).map(|(_, t)| view! { <span class="tag">{t}</span> }).collect_view()}
+                {tags.into_iter().filter(|(on, ..)| *on).map(|(_, t, class)| view! { <span class=class>{t}</span> }).collect_view()}
                 <br/>
                 <span class="hint">
                     {format!("{} signed in · {} stored · joined {}",

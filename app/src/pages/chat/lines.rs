@@ -146,13 +146,24 @@ impl Chat {
         }
     }
 
+    /// A person as the object of a sentence: "you" for the user ("Alice added you").
+    fn object_name(&self, user: &UserId) -> String {
+        if self.me.get_untracked() == Some(*user) {
+            "you".into()
+        } else {
+            self.name_of(user)
+        }
+    }
+
     /// What a commit did, in words ("Alice added Carol"); none for a plain new key.
     fn describe(&self, c: &Commit, prev: Option<&Commit>, back: bool) -> Option<String> {
         let a = self.name_of(&c.body.author);
-        let n = |u: &UserId| self.name_of(u);
+        let n = |u: &UserId| self.object_name(u);
+        let me = self.me.get_untracked() == Some(c.body.author);
         Some(match &c.body.action {
             Action::Create { .. } => format!("{a} created “{}”", c.body.settings.name),
             Action::Add { member } => format!("{a} added {}", n(&member.user)),
+            Action::Join { .. } if back && me => "You are back, with new keys".into(),
             Action::Join { .. } if back => format!("{a} is back, with new keys"),
             Action::Join { .. } => format!("{a} joined"),
             Action::Remove { user } => format!("{a} removed {}", n(user)),

@@ -294,13 +294,13 @@ pub fn ComposerContext() -> impl IntoView {
         let editing = chat.editing.get().is_some();
         chat.lines.with(|ls| {
             let l = ls.iter().find(|l| l.id == Some(id))?;
-            let who = l.sender.clone().unwrap_or_else(|| {
-                if l.mine {
-                    "yourself".into()
-                } else {
-                    "them".into()
-                }
-            });
+            // In a direct conversation lines carry no sender label: name the person.
+            let who = match (&l.sender, l.from) {
+                _ if l.mine => "yourself".to_string(),
+                (Some(s), _) => s.clone(),
+                (None, Some(from)) => chat.name_of(&from),
+                (None, None) => "this message".into(),
+            };
             let snippet: String = l.text.chars().take(80).collect();
             Some(if editing {
                 ("Editing your message".to_string(), snippet)
