@@ -23,6 +23,23 @@ for pair in frontend:hearth strength:strength; do
     "$SITE/pkg/${name}_bg.wasm" -o "$SITE/pkg/${name}_bg.wasm"
 done
 cp "$ROOT"/style/* "$SITE/style/"
+# The emoji font, for machines that have none: its pieces (split by unicode-range, so a
+# page fetches only those it shows) under faces named "Hearth Emoji" that try the
+# system's own emoji fonts first (local()), so a machine with one downloads nothing.
+font="$TOOLS/node_modules/@fontsource/noto-color-emoji"
+rm -rf "$SITE/fonts" && mkdir -p "$SITE/fonts"
+cp "$font"/files/*.woff2 "$SITE/fonts/"
+cp "$font/LICENSE" "$SITE/fonts/OFL.txt"
+faces=$(node "$ROOT/scripts/emoji-faces.mjs" "$font/index.css")
+printf '\n/* The shipped emoji font (Noto Color Emoji, OFL: /fonts/OFL.txt). */\n%s\n' "$faces" >> "$SITE/style/hearth.css"
+# The UI's icons, drawn (no font has to have them): each lucide SVG becomes a rule
+# `.i-NAME { --icon: url(data:…) }` in the stylesheet; `.i` paints it in currentColor.
+printf '\n/* Icons: lucide-static %s (ISC). */\n' "$LUCIDE_VERSION" >> "$SITE/style/hearth.css"
+for icon in search lock paperclip smile smile-plus reply pencil trash-2 plus bell bell-off clock; do
+  svg=$(grep -v '^<!--' "$TOOLS/node_modules/lucide-static/icons/$icon.svg" | tr -s ' \n' ' ' \
+    | sed -e 's/ class="[^"]*"//' -e "s/\"/'/g" -e 's/#/%23/g' -e 's/</%3C/g' -e 's/>/%3E/g')
+  printf '.i-%s { --icon: url("data:image/svg+xml,%s"); }\n' "$icon" "$svg" >> "$SITE/style/hearth.css"
+done
 # The service worker's cache is named after this build (the server sends the same hash
 # with every response, see router.rs), so a cached WASM never meets another build's page.
 build=$(sha256sum "$SITE/pkg/hearth_bg.wasm" | cut -c1-16)

@@ -75,6 +75,16 @@ async function fresh(request) {
   }
 }
 
+// A piece of the emoji font, fetched the first time a page shows one of its emoji: kept
+// from then on, so it is there offline too.
+async function kept(request) {
+  const copy = await caches.match(request, { cacheName: SHELL });
+  if (copy) return copy;
+  const res = await fetch(request);
+  if (res.ok) (await caches.open(SHELL)).put(request, res.clone());
+  return res;
+}
+
 async function shell(request) {
   const copy = await caches.match(request, { cacheName: SHELL });
   if (copy) return copy;
@@ -96,6 +106,7 @@ self.addEventListener('fetch', event => {
   if (!url.pathname.startsWith('/_hearth/save/')) {
     if (event.request.mode === 'navigate') event.respondWith(page(event.request));
     else if (url.pathname === '/pkg/emoji.txt') event.respondWith(fresh(event.request));
+    else if (url.pathname.startsWith('/fonts/')) event.respondWith(kept(event.request));
     else if (isShell(url.pathname) && !url.search) event.respondWith(shell(event.request));
     return;
   }

@@ -223,7 +223,7 @@ pub fn AttentionSwitches() -> impl IntoView {
         <button type="button" class="ghost" aria-pressed=move || mute.get().to_string()
             aria-label="Mute sounds" title=move || if mute.get() { "Sounds off" } else { "Sounds on" }
             on:click=move |_| { let on = !mute.get_untracked(); set_muted(on); mute.set(on); }>
-            {move || if mute.get() { "🔕" } else { "🔔" }}
+            <span class=move || if mute.get() { "i i-bell-off" } else { "i i-bell" } aria-hidden="true"></span>
         </button>
         <Show when=move || askable.get()>
             <button type="button" class="ghost small" on:click=move |_| ask_notifications(move || askable.set(can_ask_notifications()))>

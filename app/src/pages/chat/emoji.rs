@@ -80,7 +80,7 @@ pub fn EmojiPicker(
             <input type="search" placeholder="Search emoji" aria-label="Search emoji" bind:value=query/>
             <div class="tabs">
                 <button type="button" class="ghost" aria-label="Recent" aria-pressed=move || tab.get().is_none().to_string()
-                    on:click=move |_| { tab.set(None); query.set(String::new()); }>"🕘"</button>
+                    on:click=move |_| { tab.set(None); query.set(String::new()); }><span class="i i-clock" aria-hidden="true"></span></button>
                 {move || table.get().ready().map(|t| (0u8..).zip(emoji::GROUPS).map(|(g, name)| {
                     let icon = t.group(g).next().map_or("?", |e| e.glyph.as_str());
                     view! {

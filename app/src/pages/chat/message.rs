@@ -254,16 +254,16 @@ pub fn MessageLine(l: Line) -> impl IntoView {
             <Show when=move || actionable>
                 <div class="actions" role="toolbar" aria-label="Actions">
                     <button type="button" class="ghost" aria-label="React" aria-expanded=move || picking.get().to_string()
-                        on:click=move |_| picking.update(|p| *p = !*p)>"☺"</button>
+                        on:click=move |_| picking.update(|p| *p = !*p)><span class="i i-smile-plus" aria-hidden="true"></span></button>
                     <button type="button" class="ghost" aria-label="Reply"
-                        on:click=move |_| { chat.editing.set(None); chat.reply_to.set(id); chat.focus_composer(); }>"↩"</button>
+                        on:click=move |_| { chat.editing.set(None); chat.reply_to.set(id); chat.focus_composer(); }><span class="i i-reply" aria-hidden="true"></span></button>
                     <Show when=move || editable>
                         <button type="button" class="ghost" aria-label="Edit"
-                            on:click=move |_| line.with_value(|l| chat.start_edit(l))>"✎"</button>
+                            on:click=move |_| line.with_value(|l| chat.start_edit(l))><span class="i i-pencil" aria-hidden="true"></span></button>
                     </Show>
                     <Show when=move || line.with_value(|l| l.mine)>
                         <button type="button" class="ghost" aria-label="Delete"
-                            on:click=move |_| line.with_value(|l| chat.delete_message(l))>"🗑"</button>
+                            on:click=move |_| line.with_value(|l| chat.delete_message(l))><span class="i i-trash-2" aria-hidden="true"></span></button>
                     </Show>
                 </div>
             </Show>
@@ -274,7 +274,7 @@ pub fn MessageLine(l: Line) -> impl IntoView {
                             on:click=move |_| react(e.to_string())>{e}</button>
                     }).collect_view()}
                     <button type="button" class="ghost" aria-label="More reactions" aria-expanded=move || more.get().to_string()
-                        on:click=move |_| more.update(|m| *m = !*m)>"➕"</button>
+                        on:click=move |_| more.update(|m| *m = !*m)><span class="i i-plus" aria-hidden="true"></span></button>
                 </div>
                 <Show when=move || more.get()>
                     <EmojiPicker label="Pick a reaction" on_pick=move |e: String| { more.set(false); react(e) }/>

@@ -277,11 +277,11 @@ pub fn Thread() -> impl IntoView {
                         </div>
                     })}
                     <button class="ghost find" aria-label="Find in this conversation" title="Find in this conversation"
-                        on:click=move |_| chat.open_search(true)>"🔍"</button>
+                        on:click=move |_| chat.open_search(true)><span class="i i-search" aria-hidden="true"></span></button>
                     <Show when=move || group().is_none()>
                         <button class="ghost safety-toggle" aria-expanded=move || show_safety.get().to_string()
                             on:click=move |_| show_safety.update(|s| *s = !*s)>
-                            <span aria-hidden="true">"🔐"</span><span class="label">"Safety number"</span>
+                            <span class="i i-lock" aria-hidden="true"></span><span class="label">"Safety number"</span>
                         </button>
                     </Show>
                 </header>
@@ -364,7 +364,7 @@ pub fn Thread() -> impl IntoView {
                 </Show>
                 <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
                     <label class="attach" title="Send files">
-                        <span aria-hidden="true">"📎"</span>
+                        <span class="i i-paperclip" aria-hidden="true"></span>
                         <input type="file" multiple class="visually-hidden" aria-label="Send files"
                             on:change=move |ev| {
                                 #[cfg(feature = "hydrate")]
