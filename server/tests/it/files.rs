@@ -348,7 +348,7 @@ async fn orphans_are_swept() {
     assert_eq!(get(&s, &alice, &cancelled).await.status(), 404);
     // Cancelling again (the server may have dropped it first) is no error; bob cannot
     // cancel alice's sent file, and is not told anything about it.
-    for (who, id) in [(&alice, cancelled), (&bob, sent)] {
+    for (who, id) in [(&alice, &cancelled), (&bob, &sent)] {
         let res = s
             .http
             .delete(s.url(&format!("/files/{id}")))
