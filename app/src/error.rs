@@ -58,6 +58,11 @@ impl ApiError {
 /// server's, the network's) keeps its HTTP status.
 pub type Answer<T> = Result<T, ApiError>;
 
+/// The header on a successful response that carries a refusal, with the refusal's own
+/// HTTP status ("401"): what the server's middleware (the login limits) goes by, since
+/// the status line says 200.
+pub const REFUSAL_HEADER: &str = "x-hearth-refusal";
+
 impl ApiError {
     /// A refusal the person can act on, as opposed to something that went wrong.
     pub fn is_answer(&self) -> bool {

@@ -11,7 +11,7 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub use backend::{Backend, SharedBackend};
-pub use error::{Answer, Answered, ApiError};
+pub use error::{Answer, Answered, ApiError, REFUSAL_HEADER};
 
 use client::keyring::Keyring;
 use leptos::prelude::*;

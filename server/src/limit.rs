@@ -160,6 +160,16 @@ fn door(path: &str) -> Option<Door> {
     }
 }
 
+/// The status a response stands for: its own, or the refusal a successful one carries
+/// (`app::REFUSAL_HEADER`: a wrong password is answered as data, with a 200).
+pub fn outcome(res: &Response) -> StatusCode {
+    res.headers()
+        .get(app::REFUSAL_HEADER)
+        .and_then(|v| v.to_str().ok()?.parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or(res.status())
+}
+
 pub fn too_many(wait: Duration) -> Response {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let body = serde_json::json!({
@@ -223,7 +233,7 @@ pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) 
                 return too_many(wait);
             }
             let res = next.run(req).await;
-            if !res.status().is_success() {
+            if !outcome(&res).is_success() {
                 limits.registrations.refund(&ip);
             }
             res
@@ -257,7 +267,7 @@ pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) 
             let res = next
                 .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await;
-            if res.status() != StatusCode::UNAUTHORIZED {
+            if outcome(&res) != StatusCode::UNAUTHORIZED {
                 limits.failures_by_address.refund(&ip);
                 if let Some(n) = &counted {
                     limits.failures_by_account.refund(n);
@@ -313,6 +323,21 @@ mod tests {
         }
         l.hit("a", t0);
         assert!(l.check("a", t0).is_err());
+    }
+
+    #[test]
+    fn a_refusal_answered_as_data_counts_as_its_status() {
+        let refused = axum::http::Response::builder()
+            .header(app::REFUSAL_HEADER, "401")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(outcome(&refused), StatusCode::UNAUTHORIZED);
+        let fine = axum::http::Response::new(axum::body::Body::empty());
+        assert_eq!(outcome(&fine), StatusCode::OK);
+        assert_eq!(
+            outcome(&too_many(Duration::from_secs(1))),
+            StatusCode::TOO_MANY_REQUESTS
+        );
     }
 
     #[test]

@@ -138,7 +138,8 @@ fn head(o: &mut String, name: &str, kind: &str, help: &str) {
 pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let res = next.run(req).await;
-    m.request(res.status(), start.elapsed().as_secs_f64());
+    // A refusal answered as data counts as what it is (a wrong password as a 401).
+    m.request(crate::limit::outcome(&res), start.elapsed().as_secs_f64());
     res
 }
 

@@ -65,7 +65,15 @@ mod server {
     pub fn answer<T>(result: Result<T, ApiError>) -> Result<crate::Answer<T>, ApiError> {
         match result {
             Ok(value) => Ok(Ok(value)),
-            Err(e) if e.is_answer() => Ok(Err(e)),
+            Err(e) if e.is_answer() => {
+                if let Some(opts) = use_context::<ResponseOptions>() {
+                    opts.insert_header(
+                        http::HeaderName::from_static(crate::REFUSAL_HEADER),
+                        HeaderValue::from(e.status()),
+                    );
+                }
+                Ok(Err(e))
+            }
             Err(e) => Err(fail(e)),
         }
     }

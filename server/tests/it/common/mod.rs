@@ -500,7 +500,7 @@ const ANSWERING: &[&str] = &[
 /// An answering function's response as the others answer: the refusal's own status
 /// with the error as the body, or the value alone; headers (cookies) kept. The tests
 /// then read every function alike; `answers::*` checks the envelope itself.
-async fn as_status(res: reqwest::Response) -> reqwest::Response {
+pub async fn as_status(res: reqwest::Response) -> reqwest::Response {
     let (status, headers) = (res.status(), res.headers().clone());
     let bytes = res.bytes().await.expect("a body");
     let mut parts = (status, bytes.to_vec());
