@@ -76,6 +76,9 @@ test('over HTTPS: turn on two-step login, log in with a code (each once), chat',
   const code = again.getByLabel('Authentication code');
   await expect(code).toBeVisible({ timeout: 60_000 });
   await expect(again).toHaveURL(/\/login$/);
+  // Asked for, not scolded: a step to take, and no error shown yet.
+  await expect(again.locator('.step')).toContainText('Two-step login is on');
+  await expect(again.locator('.error')).toHaveCount(0);
   // The code that turned it on was used once already: refused.
   await code.fill(first);
   await again.getByRole('button', { name: 'Continue' }).click();

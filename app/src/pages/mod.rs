@@ -53,6 +53,9 @@ pub fn enter(
             }
             // An account an admin made: its owner chooses their own password there.
             Err(ApiError::PasswordChangeNeeded(..)) => navigate("/register", Default::default()),
+            // The password was right and a code is needed: the code field says so; nothing
+            // went wrong.
+            Err(ApiError::SecondFactor(_)) => busy.set(false),
             Err(e) => {
                 error.set(Some(e.to_string()));
                 busy.set(false);
@@ -133,9 +136,13 @@ impl<P: Clone + 'static> SecondStep<P> {
 pub fn CodeField(needs_code: RwSignal<bool>, code: RwSignal<String>) -> impl IntoView {
     view! {
         <Show when=move || needs_code.get()>
+            <p class="step" id="code-step" role="status">
+                "Two-step login is on. Enter the code your authenticator app shows now, or one of your recovery codes."
+            </p>
             <label>"Authentication code"
                 <input name="totp" autocomplete="one-time-code" inputmode="numeric" autocapitalize="characters"
-                    placeholder="123456 or a recovery code" required autofocus bind:value=code/>
+                    placeholder="123456 or a recovery code" required autofocus bind:value=code
+                    aria-describedby="code-step"/>
             </label>
         </Show>
     }
