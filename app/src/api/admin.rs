@@ -12,43 +12,47 @@ use protocol::api::admin::{
 use protocol::crypto::kdf::AuthSecret;
 
 #[leptos::server(prefix = "/api", endpoint = "admin_users", input = Json)]
-pub async fn admin_users() -> Result<Vec<UserSummary>, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.list_users(&me).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_users() -> Result<Answer<Vec<UserSummary>>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.list_users(&me).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_logout_user", input = Json)]
-pub async fn admin_logout_user(username: String) -> Result<u32, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.logout_user(&me, username).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_logout_user(username: String) -> Result<Answer<u32>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.logout_user(&me, username).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_shutdown", input = Json)]
-pub async fn admin_shutdown() -> Result<(), ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.shutdown(&me).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_shutdown() -> Result<Answer<()>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.shutdown(&me).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_add_user", input = Json)]
-pub async fn admin_add_user(account: NewAccount) -> Result<(), ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.add_user(&me, account).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_add_user(account: NewAccount) -> Result<Answer<()>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.add_user(&me, account).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_unlock", input = Json)]
@@ -78,25 +82,27 @@ pub async fn admin_overview(since: i64) -> Result<Answer<Overview>, ApiError> {
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_act", input = Json)]
-pub async fn admin_act(action: AdminAction) -> Result<AdminReply, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend
-            .admin_act(&server::headers().await?, &me, action)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_act(action: AdminAction) -> Result<Answer<AdminReply>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend
+                .admin_act(&server::headers().await?, &me, action)
+                .await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "admin_audit", input = Json)]
-pub async fn admin_audit(before: Option<i64>) -> Result<Vec<AuditEntry>, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend
-            .admin_audit(&server::headers().await?, &me, before)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn admin_audit(before: Option<i64>) -> Result<Answer<Vec<AuditEntry>>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend
+                .admin_audit(&server::headers().await?, &me, before)
+                .await
+        }
+        .await,
+    )
 }

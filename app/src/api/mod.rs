@@ -176,33 +176,36 @@ pub async fn whoami() -> Result<Option<Profile>, ApiError> {
 }
 
 #[server(prefix = "/api", endpoint = "people", input = Json)]
-pub async fn people() -> Result<Vec<Person>, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.people(&me).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn people() -> Result<Answer<Vec<Person>>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.people(&me).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "conversations", input = Json)]
-pub async fn conversations() -> Result<Vec<ConversationSummary>, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.conversations(&me).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn conversations() -> Result<Answer<Vec<ConversationSummary>>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.conversations(&me).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "open_direct", input = Json)]
-pub async fn open_direct(peer: UserId) -> Result<ConversationSummary, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.open_direct(&me, peer).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn open_direct(peer: UserId) -> Result<Answer<ConversationSummary>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.open_direct(&me, peer).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "history", input = Json)]
@@ -220,23 +223,25 @@ pub async fn history(
 }
 
 #[server(prefix = "/api", endpoint = "pins", input = Json)]
-pub async fn pins() -> Result<Option<Bytes>, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.pins(&me).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn pins() -> Result<Answer<Option<Bytes>>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.pins(&me).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "save_pins", input = Json)]
-pub async fn save_pins(blob: Bytes) -> Result<(), ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.save_pins(&me, blob).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn save_pins(blob: Bytes) -> Result<Answer<()>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.save_pins(&me, blob).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "rotate_identity", input = Json)]
@@ -244,15 +249,16 @@ pub async fn rotate_identity(
     auth_secret: AuthSecret,
     identity: PublicIdentity,
     wrapped_keys: Bytes,
-) -> Result<(), ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend
-            .rotate_identity(&me, auth_secret, identity, wrapped_keys)
-            .await
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<()>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend
+                .rotate_identity(&me, auth_secret, identity, wrapped_keys)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "change_password", input = Json)]
@@ -290,21 +296,22 @@ pub async fn finish_setup(
     username: String,
     old_auth_secret: AuthSecret,
     registration: Registration,
-) -> Result<Session, ApiError> {
-    async {
-        let (session, cookie) = server::backend()?
-            .finish_setup(
-                username,
-                old_auth_secret,
-                registration,
-                server::device().await?,
-            )
-            .await?;
-        server::set_cookie(&cookie)?;
-        Ok(session)
-    }
-    .await
-    .map_err(server::fail)
+) -> Result<Answer<Session>, ApiError> {
+    server::answer(
+        async {
+            let (session, cookie) = server::backend()?
+                .finish_setup(
+                    username,
+                    old_auth_secret,
+                    registration,
+                    server::device().await?,
+                )
+                .await?;
+            server::set_cookie(&cookie)?;
+            Ok(session)
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "recover", input = Json)]

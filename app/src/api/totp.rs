@@ -8,13 +8,14 @@ use protocol::api::{TotpEnrolment, TotpStatus};
 use protocol::crypto::kdf::AuthSecret;
 
 #[leptos::server(prefix = "/api", endpoint = "totp_status", input = Json)]
-pub async fn two_step_status() -> Result<TotpStatus, ApiError> {
-    async {
-        let (backend, me) = server::authorised().await?;
-        backend.totp_status(&me).await
-    }
-    .await
-    .map_err(server::fail)
+pub async fn two_step_status() -> Result<Answer<TotpStatus>, ApiError> {
+    server::answer(
+        async {
+            let (backend, me) = server::authorised().await?;
+            backend.totp_status(&me).await
+        }
+        .await,
+    )
 }
 
 #[leptos::server(prefix = "/api", endpoint = "totp_begin", input = Json)]

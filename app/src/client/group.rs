@@ -160,7 +160,7 @@ impl Groups {
             Err(e) => return Err(e),
         };
         for (epoch, sender) in std::mem::take(&mut ctx.refused) {
-            if let Err(e) = api::drop_key(conv, epoch, sender).await {
+            if let Err(e) = api::drop_key(conv, epoch, sender).await.answered() {
                 leptos::logging::warn!("could not throw away a bad key wrap: {e}");
             }
         }
@@ -263,7 +263,7 @@ impl Groups {
             });
         }
         if !wraps.is_empty() {
-            api::give_keys(ctx.id, wraps).await?;
+            api::give_keys(ctx.id, wraps).await.answered()?;
         }
         Ok(())
     }
@@ -292,7 +292,7 @@ impl Groups {
                     .any(|m| m.user != self.ring.me.id && !ps.iter().any(|p| p.id == m.user))
             };
             let people = if unknown(people) {
-                fresh = api::people().await?;
+                fresh = api::people().await.answered()?;
                 &fresh
             } else {
                 people
@@ -330,7 +330,9 @@ impl Groups {
             None => Head::genesis(&commit)?,
             Some(h) => h.apply(&commit)?,
         };
-        api::group_commit(CommitRequest { commit, wraps }).await
+        api::group_commit(CommitRequest { commit, wraps })
+            .await
+            .answered()
     }
 
     /// Creates a group with the given people.
@@ -340,7 +342,7 @@ impl Groups {
         with: &[Person],
         people: &[Person],
     ) -> Result<ConversationId, ApiError> {
-        let id = api::new_group().await?;
+        let id = api::new_group().await.answered()?;
         let body = genesis(
             id,
             self.me_as_member(),
@@ -388,7 +390,7 @@ impl Groups {
 
     /// Joins the Everyone room (making it, for the very first account).
     pub async fn join_everyone(&self, people: &[Person]) -> Result<ConversationId, ApiError> {
-        let id = api::everyone_room().await?;
+        let id = api::everyone_room().await.answered()?;
         for _ in 0..3 {
             let ctx = self.load(id, people).await?;
             let res = match ctx.head() {

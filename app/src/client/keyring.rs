@@ -145,7 +145,9 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
     let session = match pending {
         Some((old, _)) => {
             let name = registration.username.clone();
-            let session = api::finish_setup(name, old, registration).await?;
+            let session = api::finish_setup(name, old, registration)
+                .await
+                .answered()?;
             PENDING_SETUP.with(|p| p.borrow_mut().take());
             session
         }
@@ -367,8 +369,12 @@ pub async fn rotate(
     let keys = IdentityKeys::generate()?;
     let identity = keys.public(ring.me.id);
     let wrapped = wrap_keys(&keys, &wrap_key, &ring.me.id, &params.kdf)?;
-    api::rotate_identity(auth_secret, identity.clone(), wrapped.into()).await?;
-    api::save_pins(pins.seal(&keys.pin_key()?, &ring.me.id)?.into()).await?;
+    api::rotate_identity(auth_secret, identity.clone(), wrapped.into())
+        .await
+        .answered()?;
+    api::save_pins(pins.seal(&keys.pin_key()?, &ring.me.id)?.into())
+        .await
+        .answered()?;
     let fresh = Keyring {
         me: ring.me.clone(),
         identity,

@@ -8,8 +8,8 @@ use protocol::crypto::wrap::unwrap_keys;
 use serde_json::json;
 
 /// A refusal the page expects (a wrong password) is an answer on the wire: a 200 with
-/// the error as data, so the browser logs no failed request; without a session, a
-/// function that does not answer so is still a 401.
+/// the error as data and its status in a header, so the browser logs no failed request;
+/// so is a session that ended. `me`, which does not answer so, is still a 401.
 #[tokio::test]
 async fn a_refusal_the_page_expects_is_a_successful_answer() {
     let s = common::start().await;
@@ -28,8 +28,23 @@ async fn a_refusal_the_page_expects_is_a_successful_answer() {
     let body: serde_json::Value = raw.json().await.unwrap();
     let said = body["Err"]["Unauthorized"].as_str().unwrap_or_default();
     assert!(said.contains("Wrong username or password"), "{body}");
-    let people = s.http.post(s.url("/api/people")).json(&json!({})).send();
-    assert_eq!(people.await.unwrap().status(), 401);
+    assert_eq!(raw_refusal(&s, "people").await, (200, Some("401".into())));
+    assert_eq!(raw_refusal(&s, "me").await, (401, None));
+}
+
+/// A call without a session: its status and refusal header.
+async fn raw_refusal(s: &common::TestServer, name: &str) -> (u16, Option<String>) {
+    let res = s
+        .http
+        .post(s.url(&format!("/api/{name}")))
+        .json(&json!({}))
+        .send();
+    let res = res.await.unwrap();
+    let refusal = res.headers().get(app::REFUSAL_HEADER);
+    (
+        res.status().as_u16(),
+        refusal.map(|v| v.to_str().unwrap().to_string()),
+    )
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The audit log: what admins did, newest first, a page at a time.
 
 use super::Panel;
+use crate::Answered;
 use crate::api;
 use crate::pages::chat::message::when;
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub fn AuditLog() -> impl IntoView {
     let more = RwSignal::new(false);
     let load = move |before: Option<i64>| {
         spawn_local(async move {
-            match api::admin_audit(before).await {
+            match api::admin_audit(before).await.answered() {
                 Ok(page) => {
                     more.set(page.len() as u64 >= 100);
                     if before.is_some() {

@@ -102,7 +102,7 @@ impl Panel {
         self.error.set(None);
         self.notice.set(None);
         spawn_local(async move {
-            match api::admin_act(action).await {
+            match api::admin_act(action).await.answered() {
                 Ok(reply) => self.notice.set(Some(match reply {
                     AdminReply::Ended { sessions } => format!(
                         "{done} ({sessions} signed-in session{} ended)",
@@ -141,7 +141,7 @@ impl Panel {
                 });
             }
             Then::ShutDown => spawn_local(async move {
-                match api::admin_shutdown().await {
+                match api::admin_shutdown().await.answered() {
                     Ok(()) => self.notice.set(Some(
                         "Hearth is shutting down. Start it again on the server.".into(),
                     )),

@@ -2,6 +2,7 @@
 //! limits, and shutting it down.
 
 use super::{Ask, Panel, Then};
+use crate::Answered;
 use crate::client::browser;
 use crate::pages::chat::message::when;
 use leptos::prelude::*;
@@ -86,7 +87,10 @@ pub fn Registration() -> impl IntoView {
         };
         panel.busy.set(true);
         leptos::task::spawn_local(async move {
-            match crate::api::admin_act(AdminAction::CreateInvite { hours, uses }).await {
+            match crate::api::admin_act(AdminAction::CreateInvite { hours, uses })
+                .await
+                .answered()
+            {
                 Ok(protocol::api::admin::AdminReply::Invite { token, .. }) => {
                     link.set(Some(format!(
                         "{}/register?invite={token}",

@@ -1,6 +1,7 @@
 //! The accounts: search, make one with a temporary password, and act on each.
 
 use super::{Ask, Panel, Then};
+use crate::Answered;
 use crate::api;
 use crate::client::files::human_size;
 use crate::client::keyring;
@@ -150,7 +151,7 @@ fn NewAccount() -> impl IntoView {
         panel.error.set(None);
         spawn_local(async move {
             let made = match keyring::new_account_by_admin(&name, &temp).await {
-                Ok(account) => api::admin_add_user(account).await,
+                Ok(account) => api::admin_add_user(account).await.answered(),
                 Err(e) => Err(e),
             };
             match made {

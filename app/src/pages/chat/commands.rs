@@ -3,6 +3,7 @@
 
 use super::message::presence;
 use super::state::Chat;
+use crate::Answered;
 use crate::api;
 use crate::client::browser;
 use crate::client::commands::{Command, HELP};
@@ -139,7 +140,7 @@ impl Chat {
     fn list_users(&self) {
         let this = *self;
         spawn_local(async move {
-            match api::admin_users().await {
+            match api::admin_users().await.answered() {
                 Ok(users) => {
                     let mut out = format!("{} accounts:", users.len());
                     for u in users {
@@ -174,7 +175,7 @@ impl Chat {
         let this = *self;
         spawn_local(async move {
             let made = match crate::client::keyring::new_account_by_admin(&name, &password).await {
-                Ok(account) => api::admin_add_user(account).await,
+                Ok(account) => api::admin_add_user(account).await.answered(),
                 Err(e) => Err(e),
             };
             this.notice.set(Some(match made {
@@ -189,7 +190,7 @@ impl Chat {
     fn logout_user(&self, name: String) {
         let this = *self;
         spawn_local(async move {
-            let text = match api::admin_logout_user(name.clone()).await {
+            let text = match api::admin_logout_user(name.clone()).await.answered() {
                 Ok(0) => format!("{name} was not signed in anywhere."),
                 Ok(1) => format!("Ended 1 session of {name}."),
                 Ok(n) => format!("Ended {n} sessions of {name}."),
@@ -208,7 +209,7 @@ impl Chat {
         }
         let this = *self;
         spawn_local(async move {
-            let text = match api::admin_shutdown().await {
+            let text = match api::admin_shutdown().await.answered() {
                 Ok(()) => "Hearth is shutting down.".to_string(),
                 Err(e) => e.to_string(),
             };

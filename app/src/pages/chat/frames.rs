@@ -1,6 +1,7 @@
 //! What the socket says: new messages, acknowledgements, and the rest handed on.
 
 use super::state::Chat;
+use crate::Answered;
 use crate::api;
 use crate::client::browser;
 use leptos::prelude::*;
@@ -129,7 +130,7 @@ impl Chat {
     pub(super) fn reload(&self) {
         let this = *self;
         spawn_local(async move {
-            match api::conversations().await {
+            match api::conversations().await.answered() {
                 Ok(cs) => this.set_conversations(cs),
                 Err(e) => return this.report(e),
             }

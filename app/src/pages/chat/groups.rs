@@ -1,6 +1,7 @@
 //! The chat page's group actions: loading and verifying, sending, membership changes.
 
 use super::state::{Chat, Line, Outgoing, Panel};
+use crate::Answered;
 use crate::ApiError;
 use crate::api;
 use crate::client::group::GroupCtx;
@@ -271,7 +272,7 @@ impl Chat {
                 .cloned()
                 .collect();
             let id = groups.create(settings, &chosen, &people).await?;
-            this.set_conversations(api::conversations().await?);
+            this.set_conversations(api::conversations().await.answered()?);
             this.select(id);
             Ok(())
         });
@@ -363,7 +364,7 @@ impl Chat {
         self.run(busy, async move {
             let people = this.people.get_untracked();
             let id = groups.join_with(&code, &people).await?;
-            this.set_conversations(api::conversations().await?);
+            this.set_conversations(api::conversations().await.answered()?);
             this.join_code.set(String::new());
             this.error.set(None);
             this.select(id);
@@ -377,7 +378,7 @@ impl Chat {
         };
         let this = *self;
         self.run(busy, async move {
-            api::delete_group(conv).await?;
+            api::delete_group(conv).await.answered()?;
             this.conversations.update(|cs| cs.retain(|c| c.id != conv));
             this.current.set(None);
             this.panel.set(Panel::None);
@@ -403,7 +404,7 @@ impl Chat {
             let token = InviteToken::generate()?;
             let expires = crate::client::browser::now_ms() + valid_ms;
             let invite = token.invite(conv, ring.me.id, &ring.keys, expires, uses)?;
-            api::create_invite(invite).await?;
+            api::create_invite(invite).await.answered()?;
             out.set(Some(token.to_code().to_string()));
             Ok(())
         });
@@ -418,7 +419,7 @@ impl Chat {
         };
         let this = *self;
         spawn_local(async move {
-            match api::list_invites(conv).await {
+            match api::list_invites(conv).await.answered() {
                 Ok(list) => out.set(list),
                 Err(e) => this.report(e),
             }
@@ -429,7 +430,7 @@ impl Chat {
     pub fn revoke_invite(&self, id: String, out: RwSignal<Vec<InviteInfo>>, busy: RwSignal<bool>) {
         let this = *self;
         self.run(busy, async move {
-            api::revoke_invite(id).await?;
+            api::revoke_invite(id).await.answered()?;
             this.load_invites(out);
             Ok(())
         });

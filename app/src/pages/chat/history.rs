@@ -48,7 +48,7 @@ impl Chat {
         if let Some(id) = existing {
             return Ok(id);
         }
-        let c = api::open_direct(person).await?;
+        let c = api::open_direct(person).await.answered()?;
         let id = c.id;
         self.conversations.update(|cs| {
             if !cs.iter().any(|x| x.id == id) {

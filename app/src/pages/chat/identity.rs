@@ -1,6 +1,7 @@
 //! Other people's keys as pinned and verified, and the user's own keys and password.
 
 use super::state::Chat;
+use crate::Answered;
 use crate::api;
 use crate::client::browser;
 use crate::client::keyring;
@@ -51,7 +52,7 @@ impl Chat {
         spawn_local(async move {
             match sealed {
                 Ok(blob) => {
-                    if let Err(e) = api::save_pins(blob.into()).await {
+                    if let Err(e) = api::save_pins(blob.into()).await.answered() {
                         this.report(e);
                     }
                 }
@@ -68,7 +69,7 @@ impl Chat {
             if let Some(dm) = this.dm.get_value() {
                 dm.forget_keys();
             }
-            match (people, convs) {
+            match (people.answered(), convs.answered()) {
                 (Ok(people), Ok(convs)) => {
                     this.review(&people);
                     this.people.set(people);

@@ -31,7 +31,7 @@ impl Chat {
             // Someone new (just registered): fetch the people list again.
             let people = self.people;
             spawn_local(async move {
-                if let Ok(ps) = api::people().await {
+                if let Ok(ps) = api::people().await.answered() {
                     people.set(ps);
                 }
             });

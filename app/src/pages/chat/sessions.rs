@@ -2,6 +2,7 @@
 //! when last used; any of them can be ended (a stolen cookie stops working at once).
 
 use super::message::when;
+use crate::Answered;
 use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,7 +66,7 @@ pub fn Sessions(
     let busy = RwSignal::new(false);
     let load = move || {
         spawn_local(async move {
-            match api::sessions().await {
+            match api::sessions().await.answered() {
                 Ok(l) => {
                     list.set(l);
                     error.set(None);
@@ -83,7 +84,7 @@ pub fn Sessions(
     let end = move |id: String| {
         busy.set(true);
         spawn_local(async move {
-            if let Err(e) = api::end_session(id).await {
+            if let Err(e) = api::end_session(id).await.answered() {
                 error.set(Some(e.to_string()));
             }
             busy.set(false);
@@ -93,7 +94,7 @@ pub fn Sessions(
     let end_others = move |_| {
         busy.set(true);
         spawn_local(async move {
-            if let Err(e) = api::end_other_sessions().await {
+            if let Err(e) = api::end_other_sessions().await.answered() {
                 error.set(Some(e.to_string()));
             }
             busy.set(false);

@@ -1,5 +1,6 @@
 //! The chat page's state and what changes it: server answers, socket frames, the user.
 
+use crate::Answered;
 use crate::ApiError;
 use crate::api;
 use crate::client::browser;
@@ -215,16 +216,16 @@ impl Chat {
         self.ring.set_value(Some(ring.clone()));
         let (people, convs, pins) =
             futures::join!(api::people(), api::conversations(), api::pins());
-        let pins = match pins? {
+        let pins = match pins.answered()? {
             Some(blob) => Pins::open(blob.as_slice(), &ring.keys.pin_key()?, &ring.me.id)
                 .map_err(|_| ApiError::Local("Your pinned keys could not be opened.".into()))?,
             None => Pins::default(),
         };
         self.pins.set(pins);
-        let people = people?;
+        let people = people.answered()?;
         self.review(&people);
         self.people.set(people);
-        let convs = convs?;
+        let convs = convs.answered()?;
         let last_seen = convs
             .iter()
             .filter_map(|c| c.last_message)
@@ -273,7 +274,7 @@ impl Chat {
         }
         // Verify every group once, which also hands over keys to members who joined while
         // nobody holding them was online.
-        let convs = api::conversations().await?;
+        let convs = api::conversations().await.answered()?;
         self.set_conversations(convs.clone());
         for c in convs.iter().filter(|c| c.group.is_some()) {
             // The Everyone room was just loaded (and its keys handed over) by the join.
@@ -299,7 +300,7 @@ impl Chat {
     pub(super) fn refresh_conversations(&self) {
         let this = *self;
         spawn_local(async move {
-            match api::conversations().await {
+            match api::conversations().await.answered() {
                 Ok(cs) => this.set_conversations(cs),
                 Err(e) => this.report(e),
             }

@@ -28,7 +28,7 @@ pub fn TwoStep() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let refresh = move || {
         spawn_local(async move {
-            match api::two_step_status().await {
+            match api::two_step_status().await.answered() {
                 Ok(s) if s.enabled => step.set(Step::On(s.recovery_left)),
                 Ok(_) => step.set(Step::Off),
                 Err(e) => error.set(Some(e.to_string())),
