@@ -5,6 +5,19 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 "$ROOT/scripts/setup.sh"
 
+# Nothing the web client is made from changed since $SITE was built from it: keep it (a
+# rebuild with wasm-opt takes about a minute). The sources are hashed, not dated, so a
+# fresh clone or another checkout sharing the target folder is told apart.
+stamp=$( (find app frontend strength protocol/src protocol/Cargo.toml style web Cargo.toml Cargo.lock .cargo \
+  scripts/build-web.sh scripts/emoji-faces.mjs scripts/env.sh -type f -print0 \
+  | LC_ALL=C sort -z | xargs -0 sha256sum; echo "$WASM_BINDGEN_VERSION $BINARYEN_VERSION $EMOJI_FONT_VERSION $LUCIDE_VERSION ${RUSTFLAGS:-}") \
+  | sha256sum | cut -c1-32)
+if [ "$(cat "$SITE/.built-from" 2>/dev/null)" = "$stamp" ] && [ -f "$SITE/pkg/hearth_bg.wasm.gz" ]; then
+  say "web client: $SITE is up to date"
+  exit 0
+fi
+rm -f "$SITE/.built-from"
+
 say "building the web client (WASM)"
 # The target folder is shared by every checkout (CI's fresh clones among them). Cargo
 # copies a finished binary to its fixed path only when it builds it, so after another
@@ -55,3 +68,4 @@ gz=$(gzip -9c "$SITE/pkg/hearth_bg.wasm" | wc -c)
 sraw=$(stat -c %s "$SITE/pkg/strength_bg.wasm")
 sgz=$(gzip -9c "$SITE/pkg/strength_bg.wasm" | wc -c)
 say "web client: $SITE (WASM $((raw / 1024)) KiB, $((gz / 1024)) KiB gzipped; the strength module, loaded on demand: $((sraw / 1024)) KiB, $((sgz / 1024)) KiB gzipped)"
+echo "$stamp" > "$SITE/.built-from"

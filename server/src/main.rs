@@ -139,6 +139,7 @@ async fn run() -> anyhow::Result<()> {
         let urls = net::lan_urls(http_at, "http");
         println!("Hearth is running. Open it from any device on this network:");
         let _mdns = advertise(&config, http_at, "http");
+        on_this_machine(http_at, "http");
         print_urls(&urls);
         println!(
             "Plain HTTP: messages stay end-to-end encrypted, but an active attacker on the LAN could swap the app, and phones cannot install it."
@@ -158,6 +159,7 @@ async fn run() -> anyhow::Result<()> {
     for url in net::lan_urls(https_at, "https") {
         println!("  {url}");
     }
+    on_this_machine(https_at, "https");
     if let Some(ca) = &ca {
         println!(
             "First time on a device? Open this to trust the server ({}):",
@@ -214,6 +216,31 @@ fn advertise(
             tracing::warn!("not advertised on the LAN by name: {e}");
             None
         }
+    }
+}
+
+/// Prints the address for the person at the server itself, when it listens there.
+fn on_this_machine(at: std::net::SocketAddr, scheme: &str) {
+    if let Some(url) = this_machine(at, scheme) {
+        println!("  {url}  (on this machine)");
+    }
+}
+
+fn this_machine(at: std::net::SocketAddr, scheme: &str) -> Option<String> {
+    (at.ip().is_unspecified() || at.ip().is_loopback())
+        .then(|| format!("{scheme}://localhost:{}", at.port()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_person_at_the_server_is_given_localhost() {
+        let at = |a: &str| a.parse().expect("an address");
+        let url = super::this_machine(at("0.0.0.0:8443"), "https");
+        assert_eq!(url.as_deref(), Some("https://localhost:8443"));
+        let url = super::this_machine(at("127.0.0.1:8080"), "http");
+        assert_eq!(url.as_deref(), Some("http://localhost:8080"));
+        assert_eq!(super::this_machine(at("192.0.2.7:8443"), "https"), None);
     }
 }
 
