@@ -166,7 +166,8 @@ pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
             data.display()
         )));
     }
-    std::fs::create_dir_all(data).map_err(io("creating", data))?;
+    crate::private::data_folder(data)
+        .map_err(|e| Error::Command(format!("{}: {e}", data.display())))?;
     let work = data.join(".restoring");
     let _ = std::fs::remove_dir_all(&work);
     private_dir(&work)?;

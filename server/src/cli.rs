@@ -93,7 +93,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<String> {
 }
 
 fn create_dir(dir: &std::path::Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
+    crate::private::data_folder(dir)
         .map_err(|e| Error::Command(format!("creating {}: {e}", dir.display())))
 }
 

@@ -21,6 +21,7 @@ pub mod mdns;
 pub mod metrics;
 pub mod net;
 pub mod panel;
+pub mod private;
 pub mod router;
 pub mod serve;
 pub mod sessions;

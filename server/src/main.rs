@@ -20,6 +20,9 @@ async fn main() {
 }
 
 async fn run() -> anyhow::Result<()> {
+    // 0. What this process writes is its owner's alone (`private`).
+    server::private::restrict_new_files();
+
     // 1. Logging: RUST_LOG overrides; never a password, key, token or ciphertext.
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -52,7 +55,7 @@ async fn run() -> anyhow::Result<()> {
     );
 
     // 3. The data folder, and the server secret inside it.
-    std::fs::create_dir_all(&config.data)
+    server::private::data_folder(&config.data)
         .with_context(|| format!("creating {}", config.data.display()))?;
     let secret = ServerSecret::load_or_create(&config.secret_path())?;
 

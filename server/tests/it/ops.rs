@@ -102,3 +102,76 @@ async fn the_server_answers_to_its_name_on_the_lan() {
     let s = found.expect("the service was announced within 10 s");
     assert_eq!(s.get_port(), p.addr.port());
 }
+
+/// The data folder and everything the server writes into it (database, write-ahead log,
+/// server secret, uploads, certificates) are for the account running Hearth alone, and a
+/// folder an older version left open is closed at start.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_folder_is_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = tempfile::tempdir().expect("tempdir");
+    let data = root.path().join("data");
+    std::fs::create_dir(&data).expect("data");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let old = data.join("left-by-an-older-version");
+    std::fs::write(&old, b"x").expect("old file");
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+
+    let s = process::spawn(&data, None).await;
+    let (alice, bob) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+    );
+    let conv = s.direct(&alice, &bob).await;
+    // An upload under way leaves a partial file in the upload folder.
+    let res = s
+        .http
+        .post(s.url("/files"))
+        .header("cookie", &alice.cookie)
+        .json(&serde_json::json!({ "conversation": conv, "size": 100 }))
+        .send()
+        .await
+        .expect("create upload");
+    assert_eq!(res.status(), 201);
+    let id = res.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let res = s
+        .http
+        .put(s.url(&format!("/files/{id}?offset=0")))
+        .header("cookie", &alice.cookie)
+        .body(vec![7u8; 40])
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(res.status(), 200);
+
+    let mut seen = Vec::new();
+    let mut open = Vec::new();
+    let mut stack = vec![data.clone()];
+    while let Some(p) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&p).expect("stat");
+        if meta.permissions().mode() & 0o077 != 0 {
+            open.push(format!("{} {:o}", p.display(), meta.permissions().mode()));
+        }
+        if meta.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .expect("list")
+                    .map(|e| e.expect("entry").path()),
+            );
+        }
+        seen.push(
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    for want in ["hearth.db", "hearth.db-wal", "server.secret", "uploads"] {
+        assert!(seen.iter().any(|n| n == want), "{want} in {seen:?}");
+    }
+    assert!(open.is_empty(), "open to other users: {open:?}");
+}
