@@ -5,8 +5,10 @@ import { OwnServer } from './own-server';
 // A server of its own: its first account is the admin, and /shutdown stops it. The
 // browser reaches it over plain HTTP by a name that is not localhost (mapped to loopback
 // in playwright.config.ts): not a secure context, so no service worker, no
-// notifications, as on a LAN without HTTPS; the app must work anyway.
-const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10, 'commands');
+// notifications, as on a LAN without HTTPS; the app must work anyway. The server is
+// told the name: it refuses requests for names it does not know (DNS rebinding).
+const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 10, 'commands',
+  ['--names', 'lan.hearth.test']);
 test.use({ baseURL: server.url.replace('127.0.0.1', 'lan.hearth.test') });
 test.beforeAll(() => server.start());
 test.afterAll(() => server.stop());

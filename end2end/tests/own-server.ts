@@ -19,7 +19,8 @@ export class OwnServer {
   private data = '';
   private log = '';
 
-  constructor(readonly host: string, readonly port: number, readonly name: string) {
+  constructor(readonly host: string, readonly port: number, readonly name: string,
+    readonly flags: string[] = []) {
     this.url = `http://${host}:${port}`;
   }
 
@@ -31,7 +32,7 @@ export class OwnServer {
     }
     const out = fs.openSync(this.log, 'a');
     this.server = spawn(bin, ['--addr', this.host, '--port', String(this.port), '--no-tls',
-      '--data', this.data, '--site', site], { stdio: ['ignore', out, out] });
+      '--data', this.data, '--site', site, ...this.flags], { stdio: ['ignore', out, out] });
     this.exited = new Promise((resolve) => this.server!.on('exit', (code) => resolve(code)));
     for (let i = 0; i < 150; i++) {
       try {

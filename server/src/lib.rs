@@ -13,6 +13,7 @@ pub mod emoji;
 pub mod error;
 pub mod files;
 pub mod groups;
+pub mod host;
 pub mod hub;
 pub mod icons;
 pub mod ingest;

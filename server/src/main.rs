@@ -76,8 +76,9 @@ async fn run() -> anyhow::Result<()> {
     let files = FileStore::open(config.uploads_path(), config.max_upload, config.quota)
         .context("opening the upload folder")?;
 
-    // 7. HTTPS: the local certificate authority (made on first start), the admin's own
-    //    certificate, or none.
+    // 7. HTTPS: the local certificate authority (made on first start, and anew when the
+    //    server's names outgrow it), the admin's own certificate, or none.
+    let extra = server::host::extra_names(&config.names);
     let (rustls, ca) = if config.no_tls {
         (None, None)
     } else if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
@@ -131,7 +132,14 @@ async fn run() -> anyhow::Result<()> {
     let stopping = stopping(state.clone());
     let database = state.db.clone();
     let writer = state.ingest.clone();
-    let app = router::build(state, &config.site);
+    // Only requests for this server's own names (`host`), on either port.
+    let names = Arc::new(server::host::Names::new(
+        config.addr,
+        &tls::host_name(),
+        &config.mdns_name.to_ascii_lowercase(),
+        &extra,
+    ));
+    let app = server::host::guarded(router::build(state, &config.site), names.clone());
 
     // 9. Listen, and say where.
     let http = tokio::net::TcpListener::bind((config.addr, config.port))
@@ -175,7 +183,10 @@ async fn run() -> anyhow::Result<()> {
         print_urls(&net::lan_urls(http_at, "http"));
     }
     tracing::info!(%http_at, %https_at, "listening");
-    let plain_app = router::secured(tls::trust::routes(ca, https_at.port()));
+    let plain_app = server::host::guarded(
+        router::secured(tls::trust::routes(ca, https_at.port())),
+        names,
+    );
 
     // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
     serve::both(http, plain_app, https, app, rustls, stopping).await?;

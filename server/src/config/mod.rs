@@ -102,6 +102,14 @@ pub struct Config {
     #[arg(long, env = "HEARTH_MDNS_NAME", default_value = "hearth")]
     pub mdns_name: String,
 
+    /// More names this server answers to, separated by commas: a DNS entry of your own,
+    /// or the name a proxy in front of it is reached by. It always answers to localhost,
+    /// this machine's name (and NAME.local), --mdns-name and its addresses; a request for
+    /// any other name is refused, so a web page cannot point its own domain at this
+    /// server (DNS rebinding) and read it.
+    #[arg(long, env = "HEARTH_NAMES", default_value = "")]
+    pub names: String,
+
     /// Who may read /metrics: those presenting `Authorization: Bearer <token>` (set it
     /// when Prometheus runs elsewhere, or a proxy on this machine passes the LAN on).
     /// Unset: this machine only.

@@ -17,6 +17,7 @@ mod limits;
 mod ops;
 mod panel;
 mod processes;
+mod rebinding;
 mod sessions;
 mod socket;
 mod tls;
