@@ -4,8 +4,9 @@
 //! the database in one read transaction (WAL lets it run beside the server's writes), and
 //! the uploads are copied after it, so every file the snapshot names is there (an upload
 //! finished later is an extra file, swept at the next start). The archive holds what the
-//! data folder holds: ciphertext, public keys, and the server secret and TLS keys, so
-//! keep it as private as the folder itself.
+//! data folder holds: ciphertext, public keys and the server secret (which signs session
+//! cookies), so keep it as private as the folder itself; but not the TLS keys: a restored
+//! server makes a new certificate authority, which devices trust anew.
 
 use crate::error::{Error, Result};
 use flate2::Compression;
@@ -117,13 +118,13 @@ fn write_archive(data: &Path, snapshot: &Path, to: &Path) -> Result<Summary> {
     tar.append_path_with_name(snapshot, DATABASE)
         .map_err(io("adding", snapshot))?;
     let mut summary = Summary::default();
-    for name in ["server.secret", "tls"] {
+    // Not the certificate authority's key, nor the server certificate's: a backup kept
+    // elsewhere must not be able to impersonate this server. The CA's certificate goes,
+    // so that after a restore the new CA is shown on the trust page as replacing it.
+    for name in ["server.secret", "tls/ca.pem", "tls/ca.json"] {
         let path = data.join(name);
         if path.is_file() {
             tar.append_path_with_name(&path, name)
-                .map_err(io("adding", &path))?;
-        } else if path.is_dir() {
-            tar.append_dir_all(name, &path)
                 .map_err(io("adding", &path))?;
         }
     }

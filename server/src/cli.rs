@@ -111,7 +111,9 @@ async fn run_command(config: &Config, command: &Command) -> Result<()> {
     match command {
         Command::Ca => {
             create_dir(data)?;
-            let names = tls::current_names(config.addr, &tls::host_name(), &config.mdns_name);
+            let extra = crate::host::extra_names(&config.names);
+            let names =
+                tls::current_names(config.addr, &tls::host_name(), &config.mdns_name, &extra);
             let ca = Authority::load_or_create(&config.tls_path(), &tls::host_name(), &names)?;
             print!("{}", ca.pem);
             eprintln!("{}: SHA-256 {}", ca.name(), tls::ca::fingerprint(&ca.der));

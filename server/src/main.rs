@@ -84,12 +84,14 @@ async fn run() -> anyhow::Result<()> {
     } else if let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) {
         (Some(tls::own(cert, key).await?), None)
     } else {
-        let (ca, rustls) = tls::local(&config.tls_path(), config.addr, &config.mdns_name).await?;
+        let (ca, rustls) =
+            tls::local(&config.tls_path(), config.addr, &config.mdns_name, &extra).await?;
         tls::watch(
             ca.clone(),
             rustls.clone(),
             config.addr,
             config.mdns_name.clone(),
+            extra.clone(),
         );
         (Some(rustls), Some(ca))
     };
@@ -171,7 +173,13 @@ async fn run() -> anyhow::Result<()> {
         println!("  {url}");
     }
     on_this_machine(https_at, "https");
-    if let Some(ca) = &ca {
+    if let Some(ca) = ca.as_ref().map(|local| local.ca()) {
+        if let Some((old, _)) = ca.replaced() {
+            println!(
+                "This server's names or addresses changed: {} replaces {old}, and devices must trust it anew.",
+                ca.name()
+            );
+        }
         println!(
             "First time on a device? Open this to trust the server ({}):",
             ca.name()

@@ -2,10 +2,13 @@
 //! each device; it signs the server's certificate, which is re-issued whenever the
 //! server's names or addresses change.
 //!
-//! The CA is name-constrained to names a LAN server can have (localhost, `.local`, private and link-local address ranges, and whatever public address the
-//! server had when the CA was made). Installing a root certificate is a big thing to ask
-//! of people; with the constraint, someone who steals the data folder can impersonate
-//! this server, but not a bank.
+//! The CA is name-constrained to exactly the names and addresses the server had when it
+//! was made (`signable`: localhost, names with a dot such as NAME.local, and addresses).
+//! Installing a root certificate is a big thing to ask of people; with the constraint,
+//! someone who steals its key can impersonate this server, but nothing else: not a bank,
+//! not the printer, not another machine on the LAN. When the server gets a name or an
+//! address its CA may not sign for, a new CA is made for the new set, and the trust page
+//! says it replaces the old one, which devices must then trust anew.
 
 use crate::auth::write_private;
 use crate::error::{Error, Result};
@@ -25,26 +28,18 @@ pub const SERVER_DAYS: i64 = 825;
 const RENEW_DAYS: i64 = 30;
 const CA_YEARS: i64 = 10;
 
-/// Address ranges a LAN server may have: loopback, RFC 1918, carrier-grade NAT (also
-/// used by mesh VPNs), link-local, IPv6 unique-local.
-const PRIVATE: &[&str] = &[
-    "127.0.0.0/8",
-    "10.0.0.0/8",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-    "100.64.0.0/10",
-    "169.254.0.0/16",
-    "::1/128",
-    "fc00::/7",
-    "fe80::/10",
-];
-
 /// What is kept beside the CA's key so the issuer can be rebuilt byte for byte.
 #[derive(Serialize, Deserialize)]
 struct CaInfo {
     name: String,
     dns: Vec<String>,
     ips: Vec<String>,
+    /// When it was made (ms since the epoch; 0 for CAs made before this was kept).
+    #[serde(default)]
+    made_at: i64,
+    /// The name of the CA it replaced, when the server's names outgrew that one.
+    #[serde(default)]
+    replaces: Option<String>,
 }
 
 /// What the current server certificate covers, so a restart knows whether to re-issue.
@@ -75,60 +70,113 @@ fn read(path: &Path) -> Result<String> {
     Ok(std::fs::read_to_string(path)?)
 }
 
+/// Whether a CA may be constrained to `name` without covering more than it: an address
+/// (exactly), localhost, or a name with a dot. A bare name is left out: the constraint
+/// "dev" would let the CA sign for the whole `.dev` top-level domain.
+pub fn signable(name: &str) -> bool {
+    name.parse::<IpAddr>().is_ok()
+        || name == "localhost"
+        || (name.contains('.') && !name.starts_with('.') && !name.ends_with('.'))
+}
+
 impl Authority {
-    /// Loads the CA from `dir`, or makes one covering `names` (the host's names and
-    /// addresses now) and the private ranges.
+    /// Loads the CA from `dir` if it may sign for every signable one of `names` (the
+    /// server's names and addresses now) and for nothing broader, or makes a new one
+    /// constrained to exactly those, replacing the old one.
     pub fn load_or_create(dir: &Path, host: &str, names: &[String]) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let (pem_path, key_path, info_path) = (
-            dir.join("ca.pem"),
-            dir.join("ca-key.pem"),
-            dir.join("ca.json"),
-        );
-        if key_path.exists() {
-            let key = KeyPair::from_pem(&read(&key_path)?).map_err(err("the CA key"))?;
-            let info: CaInfo = serde_json::from_str(&read(&info_path)?)
-                .map_err(|e| Error::Config(format!("{}: {e}", info_path.display())))?;
-            let pem = read(&pem_path)?;
-            let der = pem_to_der(&pem)?;
-            return Ok(Self {
-                dir: dir.into(),
-                info,
-                key,
-                pem,
-                der,
-            });
+        let old = match dir.join("ca-key.pem").exists() {
+            true => Some(Self::load(dir)?),
+            false => None,
+        };
+        match old {
+            Some(ca) if ca.fits(names) => Ok(ca),
+            Some(ca) => Self::create(dir, host, names, Some(ca.info.name)),
+            // Restored from a backup, which leaves the key out: the certificate says
+            // which CA the devices trusted until now.
+            None => Self::create(dir, host, names, Self::name_in(dir)),
         }
+    }
+
+    fn name_in(dir: &Path) -> Option<String> {
+        let info = read(&dir.join("ca.json")).ok()?;
+        Some(serde_json::from_str::<CaInfo>(&info).ok()?.name)
+    }
+
+    fn load(dir: &Path) -> Result<Self> {
+        let key = KeyPair::from_pem(&read(&dir.join("ca-key.pem"))?).map_err(err("the CA key"))?;
+        let info_path = dir.join("ca.json");
+        let info: CaInfo = serde_json::from_str(&read(&info_path)?)
+            .map_err(|e| Error::Config(format!("{}: {e}", info_path.display())))?;
+        let pem = read(&dir.join("ca.pem"))?;
+        let der = pem_to_der(&pem)?;
+        Ok(Self {
+            dir: dir.into(),
+            info,
+            key,
+            pem,
+            der,
+        })
+    }
+
+    /// Whether this CA may sign for all of `names` that a CA may name, and is constrained
+    /// to single names and addresses only (a CA from before, made for `.local` and every
+    /// private range, is not).
+    pub fn fits(&self, names: &[String]) -> bool {
+        let exact = !self.info.dns.iter().any(|d| !signable(d) || d == "local")
+            && self.info.ips.iter().all(|r| {
+                r.split_once('/').is_some_and(|(ip, prefix)| {
+                    ip.parse::<IpAddr>()
+                        .is_ok_and(|ip| prefix.parse::<u8>() == Ok(full(ip)))
+                })
+            });
+        exact
+            && names
+                .iter()
+                .filter(|n| signable(n))
+                .all(|n| self.permits(n))
+    }
+
+    fn create(dir: &Path, host: &str, names: &[String], replaces: Option<String>) -> Result<Self> {
         let tag = hex(&protocol::crypto::random_array::<3>()?);
-        // Not the bare host name: a machine called "dev" or "app" would get a CA that
-        // may sign for a whole public top-level domain. `<host>.local` is under "local".
-        let dns = vec!["localhost".to_string(), "local".to_string()];
-        let mut ips: Vec<String> = PRIVATE.iter().map(|s| s.to_string()).collect();
-        for n in names {
+        let (mut dns, mut ips) = (Vec::new(), Vec::new());
+        for n in names.iter().filter(|n| signable(n)) {
             match n.parse::<IpAddr>() {
-                Ok(ip) if !permitted_ip(&ips, ip) => ips.push(format!("{ip}/{}", full(ip))),
-                Ok(_) | Err(_) => {}
+                Ok(ip) => ips.push(format!("{ip}/{}", full(ip))),
+                Err(_) => dns.push(n.to_ascii_lowercase()),
             }
         }
+        for list in [&mut dns, &mut ips] {
+            list.sort();
+            list.dedup();
+        }
+        let now = OffsetDateTime::now_utc();
         let info = CaInfo {
             name: format!("Hearth on {host} ({tag})"),
             dns,
             ips,
+            made_at: crate::db::now_ms(),
+            replaces,
         };
         let key = KeyPair::generate().map_err(err("making the CA key"))?;
         let mut params = ca_params(&info)?;
-        let now = OffsetDateTime::now_utc();
         params.not_before = now - Duration::hours(1);
         params.not_after = now + Duration::days(365 * CA_YEARS);
         params.serial_number = Some(serial()?);
         let cert = params.self_signed(&key).map_err(err("signing the CA"))?;
+        let key_path = dir.join("ca-key.pem");
+        let _ = std::fs::remove_file(&key_path);
         write_private(&key_path, key.serialize_pem().as_bytes())?;
-        std::fs::write(&pem_path, cert.pem())?;
+        std::fs::write(dir.join("ca.pem"), cert.pem())?;
         std::fs::write(
-            &info_path,
+            dir.join("ca.json"),
             serde_json::to_vec_pretty(&info).unwrap_or_default(),
         )?;
-        tracing::info!(ca = %info.name, "made a local certificate authority");
+        match &info.replaces {
+            Some(old) => tracing::warn!(ca = %info.name, replaces = %old,
+                "made a new certificate authority: the server has names the old one may not sign for; devices must trust the new one"),
+            None => tracing::info!(ca = %info.name, "made a local certificate authority"),
+        }
         Ok(Self {
             dir: dir.into(),
             der: cert.der().to_vec(),
@@ -136,6 +184,14 @@ impl Authority {
             info,
             key,
         })
+    }
+
+    /// The CA this one replaced, and when this one was made (ms since the epoch).
+    pub fn replaced(&self) -> Option<(&str, i64)> {
+        self.info
+            .replaces
+            .as_deref()
+            .map(|old| (old, self.info.made_at))
     }
 
     pub fn name(&self) -> &str {

@@ -43,8 +43,11 @@ pub fn host_name() -> String {
 
 /// Every name the server certificate should cover now: localhost, loopback, the LAN
 /// addresses (or the one bound), the host's name, its mDNS name and the name Hearth
-/// advertises (`mdns`.local, unless empty).
-pub fn current_names(bound: IpAddr, host: &str, mdns: &str) -> Vec<String> {
+/// advertises (`mdns`.local, unless empty), and the names the admin added (`--names`).
+/// Of IPv6 only loopback, or the address bound:
+/// a LAN is reached by IPv4 or by name, and IPv6 privacy addresses change every day,
+/// which would make a new CA (and devices trust it again) every day.
+pub fn current_names(bound: IpAddr, host: &str, mdns: &str, extra: &[String]) -> Vec<String> {
     let mut names = vec![
         "localhost".to_string(),
         "127.0.0.1".into(),
@@ -55,9 +58,15 @@ pub fn current_names(bound: IpAddr, host: &str, mdns: &str) -> Vec<String> {
     if !mdns.is_empty() {
         names.push(format!("{}.local", mdns.to_ascii_lowercase()));
     }
+    names.extend(extra.iter().cloned());
     if bound.is_unspecified() {
         if let Ok(ifs) = if_addrs::get_if_addrs() {
-            names.extend(ifs.into_iter().map(|i| i.ip().to_string()));
+            names.extend(
+                ifs.into_iter()
+                    .map(|i| i.ip())
+                    .filter(|ip| ip.is_ipv4() || ip.is_loopback())
+                    .map(|ip| ip.to_string()),
+            );
         }
     } else {
         names.push(bound.to_string());
@@ -67,21 +76,57 @@ pub fn current_names(bound: IpAddr, host: &str, mdns: &str) -> Vec<String> {
     names
 }
 
-/// The local CA (made if missing) and a rustls configuration for its current server
-/// certificate.
+/// The local CA in use: replaced, while the server runs, when the server's names or
+/// addresses outgrow it (`ca`), so the trust page always offers the one that signed the
+/// certificate being served.
+pub struct Local {
+    dir: std::path::PathBuf,
+    current: std::sync::RwLock<Arc<Authority>>,
+}
+
+impl Local {
+    pub fn ca(&self) -> Arc<Authority> {
+        match self.current.read() {
+            Ok(ca) => ca.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// A server certificate and key (PEM) for `names`, from a new CA if the current one
+    /// may not sign for them all.
+    pub fn issue(&self, names: &[String]) -> Result<(String, String)> {
+        let mut ca = self.ca();
+        if !ca.fits(names) {
+            ca = Arc::new(Authority::load_or_create(&self.dir, &host_name(), names)?);
+            match self.current.write() {
+                Ok(mut slot) => *slot = ca.clone(),
+                Err(poisoned) => *poisoned.into_inner() = ca.clone(),
+            }
+        }
+        ca.server_cert(names)
+    }
+}
+
+/// The local CA (made if missing, or anew if the server's names outgrew it) and a rustls
+/// configuration for its current server certificate.
 pub async fn local(
     dir: &Path,
     bound: IpAddr,
     mdns: &str,
-) -> Result<(Arc<Authority>, RustlsConfig)> {
+    extra: &[String],
+) -> Result<(Arc<Local>, RustlsConfig)> {
     let host = host_name();
-    let names = current_names(bound, &host, mdns);
+    let names = current_names(bound, &host, mdns, extra);
     let ca = Authority::load_or_create(dir, &host, &names)?;
-    let (cert, key) = ca.server_cert(&names)?;
+    let local = Arc::new(Local {
+        dir: dir.into(),
+        current: std::sync::RwLock::new(Arc::new(ca)),
+    });
+    let (cert, key) = local.issue(&names)?;
     let config = RustlsConfig::from_pem(cert.into_bytes(), key.into_bytes())
         .await
         .map_err(|e| Error::Config(format!("the server certificate: {e}")))?;
-    Ok((Arc::new(ca), config))
+    Ok((local, config))
 }
 
 /// A certificate and key the admin brought (PEM files; the chain may follow the leaf).
@@ -94,16 +139,22 @@ pub async fn own(cert: &Path, key: &Path) -> Result<RustlsConfig> {
 /// Laptops move between networks and DHCP hands out new leases: every few minutes the
 /// names are looked at again, and a certificate covering the new ones replaces the old
 /// one without a restart (open connections keep theirs).
-pub fn watch(ca: Arc<Authority>, config: RustlsConfig, bound: IpAddr, mdns: String) {
+pub fn watch(
+    ca: Arc<Local>,
+    config: RustlsConfig,
+    bound: IpAddr,
+    mdns: String,
+    extra: Vec<String>,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(300));
         tick.tick().await;
         loop {
             tick.tick().await;
-            let names = current_names(bound, &host_name(), &mdns);
+            let names = current_names(bound, &host_name(), &mdns, &extra);
             let issued = {
                 let ca = ca.clone();
-                tokio::task::spawn_blocking(move || ca.server_cert(&names)).await
+                tokio::task::spawn_blocking(move || ca.issue(&names)).await
             };
             match issued {
                 Ok(Ok((cert, key))) => {
@@ -127,7 +178,8 @@ mod tests {
 
     #[test]
     fn names_cover_loopback_and_the_host() {
-        let n = current_names("192.168.7.7".parse().unwrap(), "box", "hearth");
+        let extra = ["chat.home.arpa".to_string()];
+        let n = current_names("192.168.7.7".parse().unwrap(), "box", "hearth", &extra);
         for want in [
             "localhost",
             "127.0.0.1",
@@ -135,6 +187,7 @@ mod tests {
             "box",
             "box.local",
             "hearth.local",
+            "chat.home.arpa",
             "192.168.7.7",
         ] {
             assert!(n.iter().any(|x| x == want), "{want} in {n:?}");

@@ -2,6 +2,7 @@
 //! CA certificate in the formats each system takes, how to install it, a QR code of the
 //! HTTPS address), and every other path is redirected to HTTPS.
 
+use super::Local;
 use super::ca::Authority;
 use axum::Router;
 use axum::extract::State;
@@ -15,11 +16,18 @@ use std::sync::Arc;
 #[derive(Clone)]
 struct Trust {
     /// None when the admin brought their own certificate: then everything redirects.
-    ca: Option<Arc<Authority>>,
+    ca: Option<Arc<Local>>,
     https_port: u16,
 }
 
-pub fn routes(ca: Option<Arc<Authority>>, https_port: u16) -> Router {
+impl Trust {
+    /// The CA in use now (it may have been replaced since the server started).
+    fn ca(&self) -> Option<Arc<Authority>> {
+        self.ca.as_ref().map(|local| local.ca())
+    }
+}
+
+pub fn routes(ca: Option<Arc<Local>>, https_port: u16) -> Router {
     let mut router = Router::new();
     if ca.is_some() {
         router = router
@@ -85,7 +93,7 @@ fn download(bytes: Vec<u8>, mime: &'static str, name: &'static str) -> Response 
 }
 
 async fn der(State(t): State<Trust>) -> Response {
-    let Some(ca) = t.ca else {
+    let Some(ca) = t.ca() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     download(
@@ -96,7 +104,7 @@ async fn der(State(t): State<Trust>) -> Response {
 }
 
 async fn pem(State(t): State<Trust>) -> Response {
-    let Some(ca) = t.ca else {
+    let Some(ca) = t.ca() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     download(
@@ -125,7 +133,7 @@ fn uuid(seed: &[u8], label: &[u8]) -> String {
 
 /// iOS and macOS install root certificates from a configuration profile.
 async fn mobileconfig(State(t): State<Trust>) -> Response {
-    let Some(ca) = t.ca else {
+    let Some(ca) = t.ca() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let data = base64::engine::general_purpose::STANDARD.encode(&ca.der);
@@ -168,12 +176,32 @@ pub fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// Said on the page when the CA replaced another: devices that trusted that one must
+/// trust this one before the app opens again.
+fn replaced(ca: &Authority) -> String {
+    let Some((old, at)) = ca.replaced() else {
+        return String::new();
+    };
+    let when = time::OffsetDateTime::from_unix_timestamp(at / 1000)
+        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
+        .unwrap_or_default();
+    format!(
+        "<p class=\"notice\" role=\"status\">This server's names or addresses changed on {when}, \
+         so it has a new certificate authority, <strong>{}</strong>, in place of <em>{}</em>. \
+         A device that trusted the old one must trust this one too; it may then remove the \
+         old one.</p>",
+        escape(ca.name()),
+        escape(old)
+    )
+}
+
 async fn page(State(t): State<Trust>, headers: HeaderMap) -> Response {
-    let Some(ca) = &t.ca else {
+    let Some(ca) = t.ca() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let url = https_url(&t, &headers, "/");
     let html = include_str!("trust.html")
+        .replace("{{replaced}}", &replaced(&ca))
         .replace("{{name}}", &escape(ca.name()))
         .replace("{{fingerprint}}", &super::ca::fingerprint(&ca.der))
         .replace("{{qr}}", &crate::net::qr_svg(&url, 180))

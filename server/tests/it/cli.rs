@@ -157,6 +157,11 @@ async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
         }
     }
 
+    // The local CA, as a server with HTTPS makes it.
+    let ca = |d: &std::path::Path| process::run(&["--data", &data_arg(d), "ca"]);
+    let (ok, first_ca) = ca(dir.path());
+    assert!(ok && first_ca.contains("BEGIN CERTIFICATE"), "{first_ca}");
+
     // The backup, while the server runs; the restore into a fresh folder.
     let (ok, out) = process::run(&[
         "--data",
@@ -165,6 +170,15 @@ async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
         backup.to_str().unwrap(),
     ]);
     assert!(ok && out.contains("1 uploaded files"), "{out}");
+    // No private key of the CA's (nor of the server certificate's) is in it.
+    let gz = flate2::read::GzDecoder::new(std::fs::File::open(&backup).unwrap());
+    let names: Vec<String> = tar::Archive::new(gz)
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().display().to_string())
+        .collect();
+    assert!(names.iter().any(|n| n == "tls/ca.pem"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("key")), "{names:?}");
     let (ok, out) = process::run(&[
         "--data",
         &data_arg(fresh.path()),
@@ -181,6 +195,24 @@ async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
     assert!(
         !ok && out.contains("--force"),
         "a second restore over it is refused: {out}"
+    );
+    // Without the old key, the restored server makes a CA of its own, which says whose
+    // place it takes.
+    assert!(!fresh.path().join("tls/ca-key.pem").exists());
+    let (ok, new_ca) = ca(fresh.path());
+    assert!(ok && new_ca.contains("BEGIN CERTIFICATE"), "{new_ca}");
+    assert_ne!(first_ca, new_ca);
+    let info = std::fs::read_to_string(fresh.path().join("tls/ca.json")).unwrap();
+    let old_name = first_ca
+        .lines()
+        .last()
+        .unwrap()
+        .split(": SHA-256")
+        .next()
+        .unwrap();
+    assert!(
+        info.contains(&format!("\"replaces\": \"{old_name}\"")),
+        "{info}"
     );
 
     let before = p.history(&bob.cookie, conv).await;

@@ -144,3 +144,115 @@ async fn the_plain_port_offers_the_ca_and_redirects_the_rest() {
         "a POST is redirected too, never handled in clear"
     );
 }
+
+/// Runs `openssl` with `args` in `dir`; its success and what it printed.
+fn openssl(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl (Debian's package) is installed");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+/// The local CA may sign for this server's own names and addresses and nothing else, as
+/// openssl (not our own code) reads its certificate: a certificate its key signed for a
+/// bank, for another `.local` name or for another private address fails verification.
+#[tokio::test]
+async fn the_local_ca_is_constrained_to_exactly_this_server() {
+    let (s, _, _) = common::start_tls().await;
+    let tls = s.dir.path().join("tls");
+    let (ok, ext) = openssl(
+        &tls,
+        &["x509", "-in", "ca.pem", "-noout", "-ext", "nameConstraints"],
+    );
+    assert!(ok, "{ext}");
+    for want in [
+        "DNS:localhost",
+        "DNS:hearth.local",
+        "IP:127.0.0.1/255.255.255.255",
+    ] {
+        assert!(ext.contains(want), "{want} in {ext}");
+    }
+    let permitted: Vec<&str> = ext
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("DNS:") || l.starts_with("IP:"))
+        .collect();
+    for line in &permitted {
+        assert!(
+            line.ends_with("/255.255.255.255")
+                || line.ends_with("/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF")
+                || (line.starts_with("DNS:") && (*line == "DNS:localhost" || line.contains('.'))),
+            "a single name or address, not a range: {line} in {ext}"
+        );
+    }
+    assert!(!permitted.contains(&"DNS:local"), "{ext}");
+    let (ok, out) = openssl(&tls, &["verify", "-CAfile", "ca.pem", "server.pem"]);
+    assert!(ok, "the server's own certificate verifies: {out}");
+
+    for (i, name) in [
+        "DNS:bank.example",
+        "DNS:printer.local",
+        "IP:10.1.2.3",
+        "IP:192.168.1.77",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (key, csr, leaf) = (
+            format!("x{i}.key"),
+            format!("x{i}.csr"),
+            format!("x{i}.pem"),
+        );
+        let san = format!("subjectAltName={name}");
+        let (ok, out) = openssl(
+            &tls,
+            &[
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &key,
+                "-subj",
+                "/CN=impostor",
+                "-addext",
+                &san,
+                "-out",
+                &csr,
+            ],
+        );
+        assert!(ok, "{out}");
+        let (ok, out) = openssl(
+            &tls,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca-key.pem",
+                "-days",
+                "1",
+                "-copy_extensions",
+                "copy",
+                "-out",
+                &leaf,
+            ],
+        );
+        assert!(ok, "{out}");
+        let (ok, out) = openssl(&tls, &["verify", "-CAfile", "ca.pem", &leaf]);
+        assert!(
+            !ok && out.contains("subtree violation"),
+            "{name} refused: {out}"
+        );
+    }
+}

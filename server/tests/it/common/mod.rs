@@ -135,6 +135,7 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
         &dir.path().join("tls"),
         "127.0.0.1".parse().unwrap(),
         "hearth",
+        &[],
     )
     .await
     .expect("tls");
@@ -144,7 +145,7 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
         .await
         .expect("bind");
     let http_addr = http.local_addr().expect("addr");
-    let ca_pem = ca.pem.clone();
+    let ca_pem = ca.ca().pem.clone();
     let plain = router::secured(server::tls::trust::routes(Some(ca), addr.port()));
     tokio::spawn(serve::both(
         http,
