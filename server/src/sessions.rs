@@ -72,15 +72,21 @@ const SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(10);
 /// Every `SESSION_CHECK`, cuts the sockets whose session no longer exists. Ending a
 /// session here cuts its sockets at once; this catches one ended by `hearth admin` at
 /// the terminal, or by another process whose event did not arrive. One query for all the
-/// process's sockets, not one per socket.
+/// process's sockets, not one per socket. Once a minute it also marks the connected
+/// sessions as in use: a tab open for a month is not idle.
 pub fn spawn_check(state: std::sync::Arc<Hearth>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SESSION_CHECK);
-        loop {
+        for round in 0u64.. {
             tick.tick().await;
             let live = state.hub.sessions();
             if live.is_empty() {
                 continue;
+            }
+            if round.is_multiple_of(6)
+                && let Err(e) = db::sessions::touch(&state.db, &live).await
+            {
+                tracing::warn!("marking connected sessions as in use: {e}");
             }
             // A database hiccup is not a reason to drop anyone; a missing session is.
             if let Ok(found) = db::sessions::existing(&state.db, &live).await {

@@ -88,10 +88,14 @@ pub async fn run<W, R, E>(
     R: Stream<Item = Result<Message, E>> + Unpin,
 {
     let (registration, mut outbox) = Hub::register(&state.hub, user, session.clone());
-    // Ended while the socket was being opened (before the hub could cut it)?
-    if !matches!(db::sessions::exists(&state.db, &session).await, Ok(true)) {
+    // Ended while the socket was being opened (before the hub could cut it)? And when
+    // does it end, however busy the socket is?
+    let Ok(Some(deadline)) = db::sessions::deadline(&state.db, &session, &state.sessions).await
+    else {
         return;
-    }
+    };
+    let expiry = tokio::time::sleep(until(deadline));
+    tokio::pin!(expiry);
     if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
         return;
     }
@@ -149,6 +153,8 @@ pub async fn run<W, R, E>(
                     Reply::Ack(client_id, answer) => acks.push_back(ack(client_id, answer)),
                 }
             }
+            // The session expired: the browser's reconnection is refused and it signs out.
+            () = &mut expiry => break,
             _ = closing.cancelled() => {
                 let reason = "Hearth is shutting down.";
                 let _ = sink.send(Message::Close(Some(CloseFrame { code: CLOSE_GOING_AWAY, reason: reason.into() }))).await;
@@ -164,6 +170,12 @@ pub async fn run<W, R, E>(
         }
     }
     let _ = sink.close().await;
+}
+
+/// How long from now until `at` (ms since the epoch); a time already past is now.
+fn until(at: i64) -> std::time::Duration {
+    let ms = at.saturating_sub(db::now_ms()).max(0);
+    std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
 async fn send<W: Sink<Message> + Unpin>(sink: &mut W, frame: &ServerFrame) -> Result<(), W::Error> {

@@ -82,13 +82,35 @@ pub async fn user(
     Ok(user.filter(|u| !u.disabled && !u.pending && u.deleted_at.is_none()))
 }
 
-/// True while the session exists (a socket checks again once registered, so a session
-/// ended during its opening handshake does not keep it).
-pub async fn exists(db: &DatabaseConnection, token_hash: &str) -> Result<bool> {
+/// When the session ends however much it is used (its login plus the policy's `max`, in
+/// ms since the epoch), or None if it has ended already. A socket checks this once
+/// registered, so a session ended during its opening handshake does not keep it, and
+/// closes when the time comes.
+pub async fn deadline(
+    db: &DatabaseConnection,
+    token_hash: &str,
+    policy: &crate::auth::SessionPolicy,
+) -> Result<Option<i64>> {
+    let max = i64::try_from(policy.max.as_millis()).unwrap_or(i64::MAX);
     Ok(sessions::Entity::find_by_id(token_hash.to_owned())
         .one(db)
         .await?
-        .is_some())
+        .map(|s| s.created_at.saturating_add(max)))
+}
+
+/// Marks the sessions `hashes` (those with a tab connected) as used now, so an open tab
+/// keeps its session from ending idle. Rows written less than a minute ago are left.
+pub async fn touch(db: &DatabaseConnection, hashes: &[String]) -> Result<()> {
+    let now = now_ms();
+    for chunk in hashes.chunks(500) {
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::LastSeen, Expr::value(now))
+            .filter(sessions::Column::TokenHash.is_in(chunk.iter().cloned()))
+            .filter(sessions::Column::LastSeen.lt(now - 60_000))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn delete(db: &DatabaseConnection, token_hash: &str) -> Result<()> {

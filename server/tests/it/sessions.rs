@@ -131,3 +131,36 @@ async fn logging_out_closes_the_sessions_other_tabs() {
     }
     assert_eq!(status(&s, "me", &alice.cookie, json!({})).await, 401);
 }
+
+/// A session's sockets end with it: a tab kept open past the session's lifetime is cut
+/// off when the time comes (not at its next request), and cannot reconnect.
+#[tokio::test]
+async fn a_socket_closes_when_its_session_expires() {
+    let s = common::start_with(30 * common::DAY, std::time::Duration::from_secs(3)).await;
+    let alice = s.register("alice", "pw one").await;
+    let mut tab = s
+        .socket(Some(&alice.cookie), Some(&s.own_origin()))
+        .await
+        .expect("socket");
+    let opened = std::time::Instant::now();
+    // Busy, not idle: the socket is used all along, and still ends.
+    loop {
+        assert!(
+            opened.elapsed() < std::time::Duration::from_secs(8),
+            "the socket outlived its session"
+        );
+        let ping = protocol::frames::ClientFrame::Ping.encode();
+        let _ = futures::SinkExt::send(&mut tab.ws, Message::text(ping)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        match tab.next_raw().await {
+            None | Some(Message::Close(_)) => break,
+            Some(_) => continue,
+        }
+    }
+    assert!(
+        s.socket(Some(&alice.cookie), Some(&s.own_origin()))
+            .await
+            .is_err()
+    );
+    assert_eq!(status(&s, "me", &alice.cookie, json!({})).await, 401);
+}

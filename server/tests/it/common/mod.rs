@@ -47,6 +47,19 @@ pub struct Api {
 pub const DAY: Duration = Duration::from_secs(86_400);
 
 fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -> Arc<Hearth> {
+    let policy = SessionPolicy {
+        idle: 30 * DAY,
+        max: 90 * DAY,
+        secure,
+    };
+    state_with(dir, db, policy)
+}
+
+fn state_with(
+    dir: &std::path::Path,
+    db: sea_orm::DatabaseConnection,
+    sessions: SessionPolicy,
+) -> Arc<Hearth> {
     let secret = ServerSecret::load_or_create(&dir.join("server.secret")).expect("secret");
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(server::metrics::Metrics::default());
@@ -55,11 +68,7 @@ fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -
         db,
         hub,
         secret,
-        sessions: SessionPolicy {
-            idle: 30 * DAY,
-            max: 90 * DAY,
-            secure,
-        },
+        sessions,
         files: FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
         limits: Arc::new(Limits::default()),
         stop: Arc::new(tokio::sync::Notify::new()),
@@ -101,8 +110,18 @@ pub fn on_postgres() -> bool {
 }
 
 pub async fn start() -> TestServer {
+    start_with(30 * DAY, 90 * DAY).await
+}
+
+/// `start` with sessions that end after `idle` unused, or `max` after their login.
+pub async fn start_with(idle: Duration, max: Duration) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
-    let state = state(dir.path(), database(dir.path()).await, false);
+    let policy = SessionPolicy {
+        idle,
+        max,
+        secure: false,
+    };
+    let state = state_with(dir.path(), database(dir.path()).await, policy);
     server::bus::start(&state.db, state.hub.clone())
         .await
         .expect("bus");
