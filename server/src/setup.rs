@@ -99,15 +99,19 @@ impl Hearth {
     ) -> Result<(Session, String)> {
         let bad = || Error::Unauthorized("Wrong username or password.");
         let name = validate::username(username).map_err(|_| bad())?;
-        let pending = db::users::by_username(&self.db, &name)
+        let Some(pending) = db::users::by_username(&self.db, &name)
             .await?
             .filter(|u| u.pending)
-            .ok_or_else(bad)?;
-        if pending.disabled {
-            return Err(Error::Forbidden(crate::state::DISABLED));
-        }
+        else {
+            self.fake_verify(&name, old);
+            return Err(bad());
+        };
         if !auth::verify(&pending.verifier_salt, &pending.verifier, old) {
             return Err(bad());
+        }
+        // Only once the temporary password is proven does the answer say more.
+        if pending.disabled {
+            return Err(Error::Forbidden(crate::state::DISABLED));
         }
         if validate::username(&reg.username)? != name || reg.identity.user != pending.user_id()? {
             return Err(Error::BadRequest(

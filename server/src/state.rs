@@ -133,8 +133,7 @@ impl Hearth {
             return Err(bad);
         };
         let Some(user) = db::users::by_username(&self.db, &username).await? else {
-            // The same work as for a real account, so timing does not tell them apart.
-            let _ = auth::verify(&self.secret.fake_salt(&username).0, &[0; 32], secret);
+            self.fake_verify(&username, secret);
             return Err(bad);
         };
         if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
@@ -159,12 +158,16 @@ impl Hearth {
     ) -> Result<db::users::User> {
         let bad = || Error::Unauthorized("That username and recovery key do not match.");
         let name = validate::username(username).map_err(|_| bad())?;
-        let user = db::users::by_username(&self.db, &name)
-            .await?
-            .ok_or_else(bad)?;
-        let rec = db::users::recovery(&self.db, &user.user_id()?)
-            .await?
-            .ok_or_else(bad)?;
+        let user = db::users::by_username(&self.db, &name).await?;
+        let rec = match &user {
+            Some(u) => db::users::recovery(&self.db, &u.user_id()?).await?,
+            None => None,
+        };
+        let (Some(user), Some(rec)) = (user, rec) else {
+            // The same work as for an account with a key, so timing does not tell.
+            self.fake_verify(&name, secret);
+            return Err(bad());
+        };
         if !auth::verify(&rec.verifier_salt, &rec.verifier, secret) {
             return Err(bad());
         }
@@ -173,6 +176,12 @@ impl Hearth {
             return Err(Error::Forbidden(DISABLED));
         }
         Ok(user)
+    }
+
+    /// The check of a secret against an account that is not there, so that the answer
+    /// for a missing account takes as long as for a wrong secret.
+    pub(crate) fn fake_verify(&self, username: &str, secret: &AuthSecret) {
+        let _ = auth::verify(&self.secret.fake_salt(username).0, &[0; 32], secret);
     }
 
     fn person(&self, user: &db::users::User) -> Result<Person> {

@@ -9,6 +9,7 @@ mod api;
 mod bad_input;
 mod cli;
 mod crash;
+mod enumeration;
 mod files;
 mod group_reach;
 mod groups;
