@@ -229,3 +229,25 @@ test('the picture viewer holds the keyboard, closes on Escape or beside the pict
   fs.rmSync(tmp, { recursive: true, force: true });
   await Promise.all([hana.context().close(), ivo.context().close()]);
 });
+
+test('eight files picked at once take turns and all arrive', async ({ browser }) => {
+  const [jo, kim] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
+  await register(jo, 'jo', 'Jo Marsh', FRAN_PW);
+  await register(kim, 'kim', 'Kim Lund', GIL_PW);
+  await jo.locator('li.person[data-username="kim"] button').click();
+  // Big enough to be under way together: the server streams four per person at once
+  // and refuses a fifth, so the browser must queue the rest rather than fail them.
+  const files = Array.from({ length: 8 }, (_, i) => ({
+    name: `part-${i + 1}.bin`,
+    mimeType: 'application/octet-stream',
+    buffer: crypto.randomBytes(3 * 1024 * 1024),
+  }));
+  await jo.getByLabel('Send files').setInputFiles(files);
+  await kim.locator('li.person[data-username="jo"] button').click();
+  for (const f of files) {
+    await expect(kim.locator('.file-card', { hasText: f.name })).toBeVisible({ timeout: 60_000 });
+  }
+  await expect(jo.locator('.upload')).toHaveCount(0);
+  await expect(jo.getByRole('alert')).toHaveCount(0);
+  await Promise.all([jo.context().close(), kim.context().close()]);
+});

@@ -35,6 +35,10 @@ pub enum Error {
     /// (and make their keys) before the account can be used.
     #[error("password change needed")]
     PasswordChangeNeeded(protocol::UserId),
+    /// Too much at once from one person, or for the whole server (429): the message
+    /// says what to wait for.
+    #[error("busy: {0}")]
+    Busy(String),
     /// Over the upload size limit or the user's quota (413).
     #[error("too large: {0}")]
     TooLarge(String),
@@ -53,6 +57,7 @@ impl Error {
             | Error::Conflict(m)
             | Error::Refused(m)
             | Error::TooLarge(m)
+            | Error::Busy(m)
             | Error::Command(m) => m.clone(),
             Error::Stale => "The group changed; the message will be sealed again.".to_string(),
             Error::SecondFactor => "Enter the code from your authenticator app.".to_string(),
@@ -90,7 +95,7 @@ impl From<Error> for app::ApiError {
         let msg = e.user_message();
         match e {
             Error::BadRequest(_) | Error::TooLarge(_) => app::ApiError::BadRequest(msg),
-            Error::Conflict(_) | Error::Stale => app::ApiError::Conflict(msg),
+            Error::Conflict(_) | Error::Stale | Error::Busy(_) => app::ApiError::Conflict(msg),
             Error::Refused(_) => app::ApiError::Forbidden(msg),
             Error::Unauthorized(_) => app::ApiError::Unauthorized(msg),
             Error::Forbidden(_) => app::ApiError::Forbidden(msg),
@@ -113,6 +118,7 @@ impl Error {
             Error::NotFound(_) => S::NOT_FOUND,
             Error::SecondFactor | Error::PasswordChangeNeeded(_) => S::FORBIDDEN,
             Error::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
+            Error::Busy(_) => S::TOO_MANY_REQUESTS,
             Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
                 S::INTERNAL_SERVER_ERROR
             }

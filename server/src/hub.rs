@@ -295,6 +295,11 @@ impl Hub {
         all
     }
 
+    /// How many sockets `user` has open to this process.
+    pub fn tabs_of(&self, user: &UserId) -> usize {
+        lock(&self.sockets).get(user).map_or(0, |t| t.len())
+    }
+
     /// Which of `user`'s sessions have a tab connected now.
     pub fn live_sessions(&self, user: &UserId) -> Vec<String> {
         lock(&self.sockets)

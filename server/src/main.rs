@@ -73,8 +73,9 @@ async fn run() -> anyhow::Result<()> {
         .context("opening the database")?;
 
     // 6. The upload folder; uploads left over from a crash or abandoned are removed.
-    let files = FileStore::open(config.uploads_path(), config.max_upload, config.quota)
+    let mut files = FileStore::open(config.uploads_path(), config.max_upload, config.quota)
         .context("opening the upload folder")?;
+    files.idle = config.request_timeout;
 
     // 7. HTTPS: the local certificate authority (made on first start, and anew when the
     //    server's names outgrow it), the admin's own certificate, or none.
@@ -141,7 +142,8 @@ async fn run() -> anyhow::Result<()> {
         &config.mdns_name.to_ascii_lowercase(),
         &extra,
     ));
-    let app = server::host::guarded(router::build(state, &config.site), names.clone());
+    let app = serve::deadline(router::build(state, &config.site), config.request_timeout);
+    let app = server::host::guarded(app, names.clone());
 
     // 9. Listen, and say where.
     let http = tokio::net::TcpListener::bind((config.addr, config.port))
@@ -159,7 +161,7 @@ async fn run() -> anyhow::Result<()> {
         );
         tracing::info!(%http_at, "listening");
         // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
-        serve::plain(http, app, stopping).await?;
+        serve::plain(http, app, config.request_timeout, stopping).await?;
         // 11. Store the messages already handed over; leave the database whole.
         writer.finish().await;
         return Ok(db::close(database).await?);
@@ -197,7 +199,8 @@ async fn run() -> anyhow::Result<()> {
     );
 
     // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
-    serve::both(http, plain_app, https, app, rustls, stopping).await?;
+    let timeout = config.request_timeout;
+    serve::both(http, plain_app, https, app, rustls, timeout, stopping).await?;
     // 11. Store the messages already handed over; leave the database whole.
     writer.finish().await;
     Ok(db::close(database).await?)

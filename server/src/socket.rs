@@ -23,6 +23,8 @@ pub const CLOSE_TOO_BIG: u16 = 1009;
 /// The close code for a server shutting down.
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 const PING_EVERY: Duration = Duration::from_secs(25);
+/// Sockets one person may have open to a process at once.
+pub const MAX_TABS: usize = 16;
 /// A socket that sends nothing (not even a pong) for this long is closed.
 const IDLE_LIMIT: Duration = Duration::from_secs(75);
 /// A socket's read buffer (see `upgrade`).
@@ -62,6 +64,14 @@ pub async fn upgrade(
         Ok(u) => u,
         Err(e) => return (StatusCode::UNAUTHORIZED, e.user_message()).into_response(),
     };
+    // Each socket holds buffers and a queue: a person has a few devices and tabs, not
+    // hundreds (the browser retries later; its other tabs are fine).
+    if state.hub.tabs_of(&user) >= MAX_TABS {
+        let e = crate::Error::Busy(format!(
+            "You have {MAX_TABS} tabs connected already: close one and this one connects."
+        ));
+        return e.into_response();
+    }
     // The transport limit sits above ours so an oversized frame reaches `run`, which
     // closes with a reason rather than a bare protocol error.
     ws.max_message_size(MAX_FRAME_BYTES * 4)

@@ -92,6 +92,13 @@ pub struct Config {
     #[arg(long, env = "HEARTH_SESSION_MAX", default_value = "90d", value_parser = parse_duration)]
     pub session_max: std::time::Duration,
 
+    /// How long a client may take to send a request's headers (also the first request
+    /// on a new connection, or the next one on a kept-alive connection), and how long an
+    /// upload may pause, before its connection is closed: slow clients must not hold
+    /// connections and memory. Same units as --session-idle.
+    #[arg(long, env = "HEARTH_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: std::time::Duration,
+
     /// How much each person may keep stored in the files they sent (encrypted size,
     /// about the files' own size); same units as --max-upload.
     #[arg(long, env = "HEARTH_QUOTA", default_value = "10GiB", value_parser = parse_size)]

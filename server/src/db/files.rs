@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use protocol::{ConversationId, FileId, MessageId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, Set,
 };
 
 /// The most files one message may carry.
@@ -49,8 +49,13 @@ pub async fn used(db: &impl ConnectionTrait, me: &UserId) -> Result<u64> {
     Ok(u64::try_from(sum.flatten().unwrap_or(0)).unwrap_or(0))
 }
 
+/// Uploads one person may have started and not finished (the browser sends three files
+/// at a time; a crash may leave some, until the sweeper takes them).
+pub const PENDING: u64 = 16;
+
 /// Starts an upload of a `size`-byte blob to a conversation of `me`, checking the size
-/// limit (for the blob a file of `max_upload` bytes makes) and the quota first.
+/// limit (for the blob a file of `max_upload` bytes makes), the quota and the number of
+/// unfinished uploads first.
 pub async fn create(
     db: &DatabaseConnection,
     me: &UserId,
@@ -76,6 +81,16 @@ pub async fn create(
         .lock_exclusive()
         .one(&txn)
         .await?;
+    let unfinished = files::Entity::find()
+        .filter(files::Column::OwnerId.eq(me.to_hex()))
+        .filter(Expr::col(files::Column::Received).lt(Expr::col(files::Column::Size)))
+        .count(&txn)
+        .await?;
+    if unfinished >= PENDING {
+        return Err(Error::Busy(format!(
+            "You have {PENDING} files on their way already; send this one when they are done."
+        )));
+    }
     let used = used(&txn, me).await?;
     if used.saturating_add(size) > quota {
         return Err(Error::TooLarge(format!(

@@ -10,7 +10,12 @@
 //! - `DELETE /files/{id}`: cancels an upload no message carries yet.
 //! - `GET /files/{id}/stream` (WebSocket): the same as the PUTs, one binary message per
 //!   segment, each acknowledged; what browsers use (see `stream`).
+//!
+//! A person has at most `db::files::PENDING` uploads started and not finished, and sends
+//! to at most `gate::PER_USER` of them at once (429 past either); an upload that sends
+//! nothing for `--request-timeout` is thrown away.
 
+pub mod gate;
 mod store;
 mod stream;
 pub mod sweep;
@@ -128,6 +133,7 @@ async fn upload(
             at.offset
         )));
     }
+    let _pass = s.files.gate.enter(me, id)?;
     let mut guard = Discard {
         state: Some(s.clone()),
         id,

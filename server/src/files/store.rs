@@ -6,7 +6,8 @@ use axum::body::Body;
 use futures::StreamExt;
 use protocol::FileId;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use tokio::io::AsyncWriteExt;
 
 pub struct FileStore {
@@ -15,6 +16,11 @@ pub struct FileStore {
     pub max_upload: u64,
     /// The encrypted bytes each user may keep stored.
     pub quota: u64,
+    /// The longest an upload may go without sending anything (`--request-timeout`):
+    /// then it is thrown away, and its connection closed.
+    pub idle: Duration,
+    /// The streams sending bytes now (`super::gate`).
+    pub gate: Arc<super::gate::Gate>,
 }
 
 impl FileStore {
@@ -25,6 +31,8 @@ impl FileStore {
             dir,
             max_upload,
             quota,
+            idle: Duration::from_secs(30),
+            gate: Arc::default(),
         })
     }
 
@@ -47,12 +55,14 @@ impl FileStore {
     }
 
     /// Appends a request body at `offset`, refusing to go past `size`; returns the new
-    /// length. A body that breaks off is an error, and the caller throws the upload away.
+    /// length. A body that breaks off, or pauses longer than `idle`, is an error, and the
+    /// caller throws the upload away. The file and its buffer are opened only once bytes
+    /// arrive, so a request that sends nothing holds no memory.
     pub async fn append(&self, id: &FileId, offset: u64, size: u64, body: Body) -> Result<u64> {
-        let mut file = self.open_at(id, offset).await?;
+        let mut file = None;
         let mut at = offset;
         let mut stream = body.into_data_stream();
-        while let Some(piece) = stream.next().await {
+        while let Some(piece) = self.next_in_time(stream.next()).await? {
             let piece =
                 piece.map_err(|_| Error::BadRequest("The upload was interrupted.".into()))?;
             at += piece.len() as u64;
@@ -61,25 +71,37 @@ impl FileStore {
                     "The upload is larger than the size it announced.".into(),
                 ));
             }
-            file.write_all(&piece).await?;
+            let out = match &mut file {
+                Some(f) => f,
+                None => file.insert(tokio::io::BufWriter::with_capacity(
+                    256 * 1024,
+                    self.open_at(id, offset).await?,
+                )),
+            };
+            out.write_all(&piece).await?;
         }
-        file.flush().await?;
+        if let Some(mut f) = file {
+            f.flush().await?;
+        }
         Ok(at)
     }
 
+    /// `next` unless it takes longer than `idle`.
+    pub async fn next_in_time<T>(&self, next: impl std::future::Future<Output = T>) -> Result<T> {
+        tokio::time::timeout(self.idle, next).await.map_err(|_| {
+            Error::BadRequest("The upload stalled: nothing arrived for too long.".into())
+        })
+    }
+
     /// The partial blob, cut back to `offset` (after a crash it may hold more than the
-    /// database recorded) and ready to append at it.
-    pub async fn open_at(
-        &self,
-        id: &FileId,
-        offset: u64,
-    ) -> Result<tokio::io::BufWriter<tokio::fs::File>> {
-        let file = tokio::fs::OpenOptions::new()
+    /// database recorded) and ready to append at it. Unbuffered: the socket writes whole
+    /// segments.
+    pub async fn open_at(&self, id: &FileId, offset: u64) -> Result<tokio::fs::File> {
+        let mut file = tokio::fs::OpenOptions::new()
             .write(true)
             .open(self.partial(id))
             .await?;
         file.set_len(offset).await?;
-        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
         tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(offset)).await?;
         Ok(file)
     }

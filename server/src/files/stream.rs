@@ -6,6 +6,7 @@
 //! the upload away.
 
 use super::Discard;
+use super::gate::Pass;
 use crate::db;
 use crate::state::Hearth;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -17,6 +18,8 @@ use protocol::crypto::file::{CHUNK, HEADER, SEGMENT_CHUNKS};
 use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
 
+/// The close code for an upload that sent nothing for too long (policy violation).
+const CLOSE_IDLE: u16 = 1008;
 /// The largest message: one segment with its header and tags, and some room.
 const MAX_MESSAGE: usize = SEGMENT_CHUNKS * (CHUNK + 16) + HEADER + 4096;
 
@@ -45,20 +48,44 @@ pub async fn upgrade(
         Err(e) => return e.into_response(),
     };
     let (size, received) = (row.size as u64, row.received as u64);
+    let pass = match s.files.gate.enter(me, id) {
+        Ok(pass) => pass,
+        Err(e) => return e.into_response(),
+    };
     ws.max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| receive(s, id, size, received, socket))
+        // The buffer grows with what arrives, up to a segment; not 128 KiB up front.
+        .read_buffer_size(16 * 1024)
+        .on_upgrade(move |socket| receive(s, pass, id, size, received, socket))
 }
 
-async fn receive(s: Arc<Hearth>, id: FileId, size: u64, mut at: u64, mut socket: WebSocket) {
+async fn receive(
+    s: Arc<Hearth>,
+    _pass: Pass,
+    id: FileId,
+    size: u64,
+    mut at: u64,
+    mut socket: WebSocket,
+) {
     let mut guard = Discard {
         state: Some(s.clone()),
         id,
     };
-    let Ok(mut file) = s.files.open_at(&id, at).await else {
-        return;
-    };
-    while let Some(Ok(msg)) = socket.recv().await {
+    // Opened when the first segment arrives.
+    let mut file = None;
+    loop {
+        let msg = match s.files.next_in_time(socket.recv()).await {
+            Ok(Some(Ok(msg))) => msg,
+            Ok(_) => return,
+            Err(e) => {
+                let close = CloseFrame {
+                    code: CLOSE_IDLE,
+                    reason: e.user_message().into(),
+                };
+                let _ = socket.send(Message::Close(Some(close))).await;
+                return;
+            }
+        };
         let Message::Binary(piece) = msg else {
             if matches!(msg, Message::Close(_)) {
                 return;
@@ -74,7 +101,14 @@ async fn receive(s: Arc<Hearth>, id: FileId, size: u64, mut at: u64, mut socket:
             let _ = socket.send(Message::Close(Some(close))).await;
             return;
         }
-        if file.write_all(&piece).await.is_err() || file.flush().await.is_err() {
+        let out = match &mut file {
+            Some(f) => f,
+            None => match s.files.open_at(&id, at).await {
+                Ok(f) => file.insert(f),
+                Err(_) => return,
+            },
+        };
+        if out.write_all(&piece).await.is_err() || out.flush().await.is_err() {
             return;
         }
         at += piece.len() as u64;

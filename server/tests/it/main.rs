@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod enumeration;
+mod exhaustion;
 mod files;
 mod group_reach;
 mod groups;

@@ -46,6 +46,8 @@ mod inbox;
 #[cfg(feature = "hydrate")]
 mod media;
 #[cfg(feature = "hydrate")]
+mod slots;
+#[cfg(feature = "hydrate")]
 mod upload;
 #[cfg(feature = "hydrate")]
 mod webcrypto;

@@ -82,6 +82,11 @@ pub async fn upload(
     progress: impl Fn(u64),
     cancelled: impl Fn() -> bool,
 ) -> Result<(FileId, FileKey), ApiError> {
+    // Files sent together take turns (`slots`); one cancelled while waiting never starts.
+    let _turn = super::slots::turn().await;
+    if cancelled() {
+        return Err(ApiError::Local("Cancelled.".into()));
+    }
     let size = file.size() as u64;
     let key = FileKey::random()?;
     let mut sealer = Sealer::new(&key, size)?;

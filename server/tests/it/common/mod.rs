@@ -45,6 +45,7 @@ pub struct Api {
 }
 
 pub const DAY: Duration = Duration::from_secs(86_400);
+pub const SECOND: Duration = Duration::from_secs(1);
 
 fn state(dir: &std::path::Path, db: sea_orm::DatabaseConnection, secure: bool) -> Arc<Hearth> {
     let policy = SessionPolicy {
@@ -130,7 +131,12 @@ pub async fn start_with(idle: Duration, max: Duration) -> TestServer {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(serve::plain(listener, app, std::future::pending()));
+    tokio::spawn(serve::plain(
+        listener,
+        app,
+        30 * SECOND,
+        std::future::pending(),
+    ));
     TestServer {
         api: Api {
             addr,
@@ -172,6 +178,7 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
         secure,
         app,
         rustls,
+        30 * SECOND,
         std::future::pending(),
     ));
     let root = reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("ca");

@@ -102,6 +102,11 @@ pub async fn spawn_at(
 }
 
 impl Process {
+    /// The server's process id (for its memory in /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL: no shutdown, no checkpoint, as a power cut would leave it.
     pub fn kill(mut self) {
         let _ = self.child.kill();
