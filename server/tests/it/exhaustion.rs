@@ -102,16 +102,16 @@ async fn wave(
     (open, refused)
 }
 
+/// The binary with a two-second `--request-timeout`, so the tests need not wait long.
+async fn impatient(data: &std::path::Path) -> process::Process {
+    let flags = ["--request-timeout", "2s"];
+    process::spawn_at(data, None, [127, 0, 0, 1].into(), &flags).await
+}
+
 #[tokio::test]
 async fn a_thousand_upload_sockets_meet_the_caps_and_the_silent_ones_close() {
     let data = tempfile::tempdir().expect("tempdir");
-    let s = process::spawn_at(
-        data.path(),
-        None,
-        [127, 0, 0, 1].into(),
-        &["--request-timeout", "2s"],
-    )
-    .await;
+    let s = impatient(data.path()).await;
     let host = s.register("host", "pw").await;
     let mut people = Vec::new();
     for i in 0..10 {
@@ -237,13 +237,7 @@ async fn hung_up(mut tcp: tokio::net::TcpStream, drip: &[u8], within: Duration) 
 #[tokio::test]
 async fn slow_and_silent_connections_are_closed() {
     let data = tempfile::tempdir().expect("tempdir");
-    let s = process::spawn_at(
-        data.path(),
-        None,
-        [127, 0, 0, 1].into(),
-        &["--request-timeout", "2s"],
-    )
-    .await;
+    let s = impatient(data.path()).await;
     let started = Instant::now();
     let mut waiting = Vec::new();
     for n in 0..400 {
