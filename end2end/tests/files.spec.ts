@@ -232,7 +232,7 @@ test('the picture viewer holds the keyboard, closes on Escape or beside the pict
 
 test('eight files picked at once take turns and all arrive', async ({ browser }) => {
   const [jo, kim] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
-  await register(jo, 'jo', 'Jo Marsh', FRAN_PW);
+  await register(jo, 'joan', 'Jo Marsh', FRAN_PW);
   await register(kim, 'kim', 'Kim Lund', GIL_PW);
   await jo.locator('li.person[data-username="kim"] button').click();
   // Big enough to be under way together: the server streams four per person at once
@@ -243,7 +243,7 @@ test('eight files picked at once take turns and all arrive', async ({ browser })
     buffer: crypto.randomBytes(3 * 1024 * 1024),
   }));
   await jo.getByLabel('Send files').setInputFiles(files);
-  await kim.locator('li.person[data-username="jo"] button').click();
+  await kim.locator('li.person[data-username="joan"] button').click();
   for (const f of files) {
     await expect(kim.locator('.file-card', { hasText: f.name })).toBeVisible({ timeout: 60_000 });
   }
