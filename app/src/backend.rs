@@ -130,6 +130,7 @@ pub trait Backend: Send + Sync + 'static {
         username: String,
         old_auth_secret: AuthSecret,
         registration: Registration,
+        totp: Option<String>,
         device: Device,
     ) -> Result<NewSession, ApiError>;
     /// Shuts the server down gracefully (admins only).

@@ -104,6 +104,9 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   await expect(notice).toContainText(temporary, { timeout: 30_000 });
   await expect(bob).toHaveURL(/\/login$/, { timeout: 15_000 });
   await finishSetup(bob, 'bob', temporary, 'marble cactus lighthouse 5772');
+  // He is told who reset it, once he is in.
+  await expect(bob.getByRole('status', { name: 'About your account' }))
+    .toContainText('Ruth Admin, an admin, reset your password on');
   await expect(row(root, 'bob')).not.toContainText('Waiting for first login', { timeout: 15_000 });
 
   // Make carol an admin, and take it back.

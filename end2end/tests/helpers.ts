@@ -1,5 +1,26 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page } from '@playwright/test';
+import * as crypto from 'crypto';
+
+/** The bytes of an authenticator secret written in base32. */
+export function base32(s: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** What an authenticator app shows at `unix` seconds (RFC 6238, SHA-1, six digits). */
+export function totp(secret: Buffer, unix: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
+  const mac = crypto.createHmac('sha1', secret).update(counter).digest();
+  const o = mac[mac.length - 1] & 15;
+  const n = (mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000;
+  return n.toString().padStart(6, '0');
+}
 
 /** Registers, saves the recovery key shown once, and returns it. */
 export async function register(page: Page, username: string, displayName: string, password: string): Promise<string> {

@@ -54,17 +54,46 @@ pub async fn create(
     db::audit::record(db, db::audit::CONSOLE, what, Some(&user.username), None).await
 }
 
-/// A temporary password for an existing account; its sessions end.
-pub async fn reset_password(db: &DatabaseConnection, username: &str, password: &str) -> Result<()> {
+/// A temporary password for an existing account; its sessions end. Two-step login stays
+/// on unless `two_step` says to turn it off too (the owner lost their phone as well).
+/// Its owner is told at their next login.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    username: &str,
+    password: &str,
+    two_step: bool,
+) -> Result<()> {
     let missing = || Error::NotFound("There is no such account.");
     let name = validate::username(username).map_err(|_| missing())?;
     let user = db::users::by_username(db, &name)
         .await?
         .ok_or_else(missing)?;
-    crate::setup::reset_password(db, &user.user_id()?, &temporary(password)?)
+    let id = user.user_id()?;
+    crate::setup::reset_password(db, &id, &temporary(password)?)
         .await?
         .ok_or_else(missing)?;
-    db::audit::record(db, db::audit::CONSOLE, "reset password", Some(&name), None).await
+    db::audit::record(db, db::audit::CONSOLE, "reset password", Some(&name), None).await?;
+    let today = crate::panel::today();
+    db::settings::tell(
+        db,
+        &id,
+        &format!("Your password was reset at the server's terminal on {today}."),
+    )
+    .await?;
+    if two_step {
+        db::totp::remove(db, &id).await?;
+        db::audit::record(
+            db,
+            db::audit::CONSOLE,
+            "reset two-step login",
+            Some(&name),
+            None,
+        )
+        .await?;
+        let line = format!("Two-step login was turned off at the server's terminal on {today}.");
+        db::settings::tell(db, &id, &line).await?;
+    }
+    Ok(())
 }
 
 /// The accounts as a table for the terminal.
@@ -132,9 +161,9 @@ async fn run_command(config: &Config, command: &Command) -> Result<()> {
                     );
                     println!("At the first login with it, its owner chooses their own password.");
                 }
-                AdminCommand::ResetPassword { username } => {
+                AdminCommand::ResetPassword { username, two_step } => {
                     let password = protocol::crypto::temporary_password()?;
-                    reset_password(&db, username, &password).await?;
+                    reset_password(&db, username, &password, *two_step).await?;
                     println!(
                         "{username} is signed out everywhere. Their temporary password: {}",
                         password.as_str()

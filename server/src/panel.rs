@@ -21,6 +21,26 @@ const ELEVATION_MS: i64 = 15 * 60 * 1000;
 const INVITE_HOURS_MAX: u32 = 24 * 90;
 const INVITE_USES_MAX: u32 = 1000;
 
+/// What the account's owner is told at their next login about `what` an admin did.
+fn notice(what: &str, admin: &str) -> Option<String> {
+    let today = today();
+    match what {
+        "reset password" => Some(format!(
+            "{admin}, an admin, reset your password on {today}."
+        )),
+        "reset two-step login" => Some(format!(
+            "{admin}, an admin, turned off your two-step login on {today}. Turn it on again under Account if you want it."
+        )),
+        _ => None,
+    }
+}
+
+/// Today's date (UTC), as a notice gives it.
+pub(crate) fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -249,6 +269,7 @@ impl Hearth {
                 "You cannot lock yourself out: ask another admin.".into(),
             ));
         }
+        self.owner_only(me, &target, &action).await?;
         let (what, ended) = match action {
             AdminAction::Disable { .. } => (
                 "disable",
@@ -287,6 +308,9 @@ impl Hearth {
                 .broadcast(&protocol::frames::ServerFrame::IdentityChanged { user: id });
         }
         self.audit(&me.username, what, Some(&name), None).await?;
+        if let Some(line) = notice(what, &me.display_name) {
+            db::settings::tell(&self.db, &id, &line).await?;
+        }
         tracing::info!(admin = %me.id, user = %target.id, action = what, "admin action");
         Ok(if ended.is_empty() {
             AdminReply::Done
@@ -295,6 +319,38 @@ impl Hearth {
                 sessions: ended.len() as u32,
             }
         })
+    }
+
+    /// An admin may not take over another: resetting another admin's password or
+    /// two-step login, deleting them, and (so that a reset cannot follow) demoting or
+    /// disabling them takes the owner, or `hearth admin` at the terminal.
+    async fn owner_only(
+        &self,
+        me: &Profile,
+        target: &db::users::User,
+        action: &AdminAction,
+    ) -> Result<()> {
+        if target.user_id()? == me.id {
+            return Ok(());
+        }
+        let owner = db::users::owner(&self.db).await?;
+        if owner == Some(me.id) {
+            return Ok(());
+        }
+        let owners_part = matches!(
+            action,
+            AdminAction::ResetPassword { .. }
+                | AdminAction::ResetTwoStep { .. }
+                | AdminAction::Delete { .. }
+                | AdminAction::Demote { .. }
+                | AdminAction::Disable { .. }
+        );
+        if owners_part && target.is_admin {
+            return Err(Error::Forbidden(
+                "Only the server's owner (its first admin), or `hearth admin` on the server's terminal, can do that to an admin.",
+            ));
+        }
+        Ok(())
     }
 
     pub(crate) async fn audit(

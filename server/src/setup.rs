@@ -95,6 +95,7 @@ impl Hearth {
         username: &str,
         old: &AuthSecret,
         reg: Registration,
+        totp: Option<&str>,
         device: Device,
     ) -> Result<(Session, String)> {
         let bad = || Error::Unauthorized("Wrong username or password.");
@@ -113,6 +114,9 @@ impl Hearth {
         if pending.disabled {
             return Err(Error::Forbidden(crate::state::DISABLED));
         }
+        // A reset keeps two-step login: whoever knew the temporary password (the admin
+        // who set it) still cannot get in without the owner's authenticator.
+        self.totp_gate(&pending.user_id()?, totp).await?;
         if validate::username(&reg.username)? != name || reg.identity.user != pending.user_id()? {
             return Err(Error::BadRequest(
                 "The new keys are for another account.".into(),

@@ -103,6 +103,7 @@ impl Hearth {
             kdf: user.kdf(),
             identity: user.identity()?,
             wrapped_keys: user.wrapped_keys.clone().into(),
+            notices: db::settings::take_notices(&self.db, &user.user_id()?).await?,
         };
         Ok((session, self.sessions.cookie(&token)))
     }
@@ -496,9 +497,19 @@ impl Backend for Hearth {
         username: String,
         old_auth_secret: AuthSecret,
         registration: Registration,
+        totp: Option<String>,
         device: Device,
     ) -> Result<NewSession, ApiError> {
-        Ok(Hearth::finish_setup(self, &username, &old_auth_secret, registration, device).await?)
+        let totp = totp.as_deref();
+        Ok(Hearth::finish_setup(
+            self,
+            &username,
+            &old_auth_secret,
+            registration,
+            totp,
+            device,
+        )
+        .await?)
     }
 
     async fn shutdown(&self, me: &Profile) -> Result<(), ApiError> {

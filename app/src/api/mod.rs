@@ -290,12 +290,14 @@ pub async fn recovery_keys(
 }
 
 /// The first login of an account an admin made: the temporary password's auth secret,
-/// and the account as the owner's browser made it (their own password and keys).
+/// and the account as the owner's browser made it (their own password and keys); with
+/// two-step login on (a reset keeps it), a code too.
 #[server(prefix = "/api", endpoint = "finish_setup", input = Json)]
 pub async fn finish_setup(
     username: String,
     old_auth_secret: AuthSecret,
     registration: Registration,
+    #[server(default)] totp: Option<String>,
 ) -> Result<Answer<Session>, ApiError> {
     server::answer(
         async {
@@ -304,6 +306,7 @@ pub async fn finish_setup(
                     username,
                     old_auth_secret,
                     registration,
+                    totp,
                     server::device().await?,
                 )
                 .await?;

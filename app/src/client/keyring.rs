@@ -77,6 +77,7 @@ impl Keyring {
                 "The server is publishing keys for you that are not yours. Do not use this server until its operator explains why.".into(),
             ));
         }
+        NOTICES.with(|n| n.replace(session.notices));
         let ring = Keyring {
             me: session.me,
             identity: session.identity,
@@ -85,6 +86,17 @@ impl Keyring {
         ring.save();
         Ok(Arc::new(ring))
     }
+}
+
+thread_local! {
+    /// What the server had to tell at this login (`Session::notices`), until the chat
+    /// page shows it. Not kept anywhere: a reload does not show it again.
+    static NOTICES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What the last login was told about the account (an admin reset its password…), once.
+pub fn take_notices() -> Vec<String> {
+    NOTICES.with(|n| n.take())
 }
 
 /// What the registration form collects.
@@ -100,7 +112,12 @@ pub struct NewAccount {
 /// Everything in the browser: Argon2id, HKDF, fresh identity keys, the wrap, and a
 /// recovery key with its own wrap; then the server stores what it is sent, which never
 /// includes the password or the recovery key. Returns the recovery key to show once.
-pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<String>), ApiError> {
+/// `totp`: the code from the authenticator, when finishing an account whose two-step
+/// login stayed on through an admin's reset (the server asks with `SecondFactor`).
+pub async fn register(
+    form: NewAccount,
+    totp: Option<String>,
+) -> Result<(Arc<Keyring>, Zeroizing<String>), ApiError> {
     let username = validate::username(&form.username)?;
     let display_name = validate::display_name(&form.display_name)?;
     let email = validate::email(Some(&form.email))?;
@@ -145,7 +162,7 @@ pub async fn register(form: NewAccount) -> Result<(Arc<Keyring>, Zeroizing<Strin
     let session = match pending {
         Some((old, _)) => {
             let name = registration.username.clone();
-            let session = api::finish_setup(name, old, registration)
+            let session = api::finish_setup(name, old, registration, totp)
                 .await
                 .answered()?;
             PENDING_SETUP.with(|p| p.borrow_mut().take());

@@ -1,4 +1,4 @@
-use super::{TransportWarning, hydrated};
+use super::{CodeField, TransportWarning, hydrated};
 use crate::KeyringSignal;
 use crate::client::{browser, keyring};
 use leptos::ev::SubmitEvent;
@@ -20,6 +20,9 @@ pub fn RegisterPage() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // An account an admin reset keeps its two-step login: finishing it asks for a code.
+    let needs_code = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
     // The estimate loads beside the form; until it is there the meter stays empty. The
     // checker is a JS function, so it is kept browser-only; `loaded` says when it is there
     // (and is never set on the server, which therefore never touches the checker).
@@ -76,11 +79,17 @@ pub fn RegisterPage() -> impl IntoView {
         };
         busy.set(true);
         error.set(None);
+        let totp = Some(code.get_untracked()).filter(|c| !c.trim().is_empty());
         spawn_local(async move {
-            match keyring::register(form).await {
+            match keyring::register(form, totp).await {
                 Ok((keys, recovery)) => {
                     ring.set(Some(keys));
                     recovery_key.set(Some(recovery.to_string()));
+                }
+                // The code field says what is wanted; nothing went wrong.
+                Err(crate::ApiError::SecondFactor(_)) => {
+                    needs_code.set(true);
+                    busy.set(false);
                 }
                 Err(e) => {
                     error.set(Some(e.to_string()));
@@ -131,6 +140,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <label>"Repeat password"
                     <input disabled=move || !ready.get() type="password" name="confirm" autocomplete="new-password" required bind:value=confirm/>
                 </label>
+                <CodeField needs_code code/>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>
                     {move || match (busy.get(), setup.get()) {

@@ -82,6 +82,10 @@ pub struct Session {
     pub kdf: KdfParams,
     pub identity: PublicIdentity,
     pub wrapped_keys: Bytes,
+    /// What was done to the account since its owner last signed in (an admin reset its
+    /// password, or turned off its two-step login), told once, at this login.
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// One signed-in browser or device, as its owner sees it in the sessions list.

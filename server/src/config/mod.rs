@@ -223,8 +223,13 @@ pub enum AdminCommand {
     },
     /// Give an account a temporary password (printed) and end its sessions. Its owner
     /// gets new keys at their next login: history sealed to the old ones is lost to them
-    /// (with their recovery key, "Forgot password" keeps it).
-    ResetPassword { username: String },
+    /// (with their recovery key, "Forgot password" keeps it). Two-step login stays on.
+    ResetPassword {
+        username: String,
+        /// Turn off two-step login too (its owner lost their authenticator as well).
+        #[arg(long)]
+        two_step: bool,
+    },
     /// List the accounts.
     List,
 }

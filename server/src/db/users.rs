@@ -274,6 +274,20 @@ pub async fn by_id(db: &impl ConnectionTrait, id: &UserId) -> Result<Option<User
     Ok(users::Entity::find_by_id(id.to_hex()).one(db).await?)
 }
 
+/// The server's owner: its first admin, the one who has been an admin longest of those
+/// not deleted (the account the first registration made, unless it stepped down). Only
+/// the owner, or the terminal, may reset or delete another admin (`panel`).
+pub async fn owner(db: &impl ConnectionTrait) -> Result<Option<UserId>> {
+    let first = users::Entity::find()
+        .filter(users::Column::IsAdmin.eq(true))
+        .filter(users::Column::DeletedAt.is_null())
+        .order_by_asc(users::Column::CreatedAt)
+        .order_by_asc(users::Column::Id)
+        .one(db)
+        .await?;
+    first.map(|u| u.user_id()).transpose()
+}
+
 /// Every account but the deleted ones, by username.
 pub async fn all(db: &DatabaseConnection) -> Result<Vec<User>> {
     Ok(users::Entity::find()

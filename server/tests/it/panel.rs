@@ -503,3 +503,42 @@ async fn locked_out_accounts_stay_out() {
     let res = act(&s, &root, json!({ "do": "demote", "user": root.id })).await;
     assert_eq!(res.status(), 200);
 }
+
+/// One admin cannot take over another: resetting, turning off two-step login, deleting,
+/// demoting (after which a reset would do) or disabling another admin takes the owner,
+/// the server's first admin. Members are any admin's to help.
+#[tokio::test]
+async fn an_admin_cannot_take_over_another_admin() {
+    let s = common::start().await;
+    let root = s.register("root", "pw zero").await;
+    let amy = s.register("amy", "pw one").await;
+    let cal = s.register("cal", "pw two").await;
+    let bob = s.register("bob", "pw three").await;
+    assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
+    for admin in [&amy, &cal] {
+        let res = act(&s, &root, json!({ "do": "promote", "user": admin.id })).await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(unlock(&s, &amy, "amy", "pw one").await, 200);
+    let (temp, _) = temporary("temporary 1");
+    for target in [&cal, &root] {
+        for action in [
+            json!({ "do": "reset_password", "user": target.id, "password": temp }),
+            json!({ "do": "reset_two_step", "user": target.id }),
+            json!({ "do": "delete", "user": target.id }),
+            json!({ "do": "demote", "user": target.id }),
+            json!({ "do": "disable", "user": target.id }),
+        ] {
+            let res = act(&s, &amy, action.clone()).await;
+            assert_eq!(res.status(), 403, "{action}");
+        }
+    }
+    // Nothing happened to them.
+    let cal_auth = s.auth_secret("cal", "pw two").await;
+    assert_eq!(s.login("cal", &cal_auth).await.status(), 200);
+    let o = overview(&s, &root).await;
+    assert!(summary(&o, "cal").is_admin && summary(&o, "root").is_admin);
+    // A member is any admin's to help; another admin is the owner's.
+    reset(&s, &amy, bob.id, "temporary 2").await;
+    reset(&s, &root, amy.id, "temporary 3").await;
+}

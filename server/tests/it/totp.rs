@@ -239,3 +239,64 @@ async fn recovery_key_needs_the_second_factor_too() {
         200
     );
 }
+
+/// A password reset keeps two-step login, so whoever set the temporary password (the
+/// admin) cannot finish the account without its owner's authenticator; turning it off
+/// is a separate, explicit step. The owner is told of each at their next login, once.
+#[tokio::test]
+async fn a_reset_keeps_two_step_login_and_the_owner_is_told() {
+    let s = common::start().await;
+    let root = s.register("root", "root's password").await;
+    let ola = s.register("ola", "ola's password").await;
+    let auth = s.auth_secret("ola", "ola's password").await;
+    let e: TotpEnrolment = begin(&s, &ola.cookie, &auth).await.json().await.unwrap();
+    let secret = secret_of(&e);
+    let at = |offset: u64| code_at(&secret, 6, now() + offset);
+    let res = s
+        .call("totp_confirm", Some(&ola.cookie), json!({ "code": at(0) }))
+        .await;
+    assert_eq!(res.status(), 200);
+
+    assert_eq!(
+        crate::panel::unlock(&s, &root, "root", "root's password").await,
+        200
+    );
+    let temp = crate::panel::reset(&s, &root, ola.id, "temporary 1").await;
+    assert_eq!(login(&s, "ola", &temp, None).await.status(), 403);
+    let finish = |code: Option<String>| {
+        let (reg, _) = s.registration_as("ola", "ola's new one", ola.id);
+        let body = json!({ "username": "ola", "old_auth_secret": temp, "registration": reg, "totp": code });
+        let s = &s;
+        async move { s.call("finish_setup", None, body).await }
+    };
+    let res = finish(None).await;
+    assert_eq!(res.status(), 403, "the code is asked for");
+    assert!(res.text().await.unwrap().contains("SecondFactor"));
+    assert_eq!(finish(Some("000000".into())).await.status(), 401);
+    let res = finish(Some(at(STEP))).await;
+    assert_eq!(res.status(), 200);
+    let session: protocol::api::Session = res.json().await.unwrap();
+    assert_eq!(session.notices.len(), 1, "{:?}", session.notices);
+    assert!(session.notices[0].contains("ROOT, an admin, reset your password on"));
+
+    // Still on: the new password alone is not enough.
+    let new_auth = s.auth_secret("ola", "ola's new one").await;
+    assert_eq!(login(&s, "ola", &new_auth, None).await.status(), 403);
+    // The owner turns it off on purpose; she is told, once.
+    let res = crate::panel::act(&s, &root, json!({ "do": "reset_two_step", "user": ola.id })).await;
+    assert_eq!(res.status(), 200);
+    let res = login(&s, "ola", &new_auth, None).await;
+    assert_eq!(res.status(), 200);
+    let session: protocol::api::Session = res.json().await.unwrap();
+    assert!(
+        session.notices[0].contains("turned off your two-step login"),
+        "{:?}",
+        session.notices
+    );
+    let again: protocol::api::Session = login(&s, "ola", &new_auth, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(again.notices.is_empty(), "told once");
+}

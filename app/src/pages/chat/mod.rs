@@ -14,6 +14,7 @@ mod lines;
 mod live;
 mod mention;
 pub(crate) mod message;
+mod notices;
 mod outage;
 mod search;
 mod sessions;
@@ -86,6 +87,7 @@ pub fn ChatPage() -> impl IntoView {
     view! {
         <leptos_meta::Title text=move || chat.title()/>
         <outage::OutageBanner/>
+        <notices::Notices/>
         <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
             <view::Thread/>
