@@ -233,8 +233,8 @@ test('the picture viewer holds the keyboard, closes on Escape or beside the pict
 test('eight files picked at once take turns and all arrive', async ({ browser }) => {
   const [jo, kim] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
   await register(jo, 'joan', 'Jo Marsh', FRAN_PW);
-  await register(kim, 'kim', 'Kim Lund', GIL_PW);
-  await jo.locator('li.person[data-username="kim"] button').click();
+  await register(kim, 'kiran', 'Kiran Lund', GIL_PW);
+  await jo.locator('li.person[data-username="kiran"] button').click();
   // Big enough to be under way together: the server streams four per person at once
   // and refuses a fifth, so the browser must queue the rest rather than fail them.
   const files = Array.from({ length: 8 }, (_, i) => ({
