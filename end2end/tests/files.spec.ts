@@ -251,3 +251,35 @@ test('eight files picked at once take turns and all arrive', async ({ browser })
   await expect(jo.getByRole('alert')).toHaveCount(0);
   await Promise.all([jo.context().close(), kim.context().close()]);
 });
+
+test('files claiming SVG or HTML types are offered as files, never shown or run', async ({ browser }) => {
+  const [lena, milo] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
+  await register(lena, 'lena', 'Lena Ruiz', FRAN_PW);
+  await register(milo, 'milo', 'Milo Grant', GIL_PW);
+  await lena.locator('li.person[data-username="milo"] button').click();
+  const script = 'window.top.pwned = true; document.title = "pwned"';
+  await lena.getByLabel('Send files').setInputFiles([
+    { name: 'cat.svg', mimeType: 'image/svg+xml',
+      buffer: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload='${script}'><script>${script}</script><rect width="10" height="10"/></svg>`) },
+    { name: 'page.html', mimeType: 'text/html',
+      buffer: Buffer.from(`<html><body><script>${script}</script><img src=x onerror='${script}'></body></html>`) },
+  ]);
+  await milo.locator('li.person[data-username="lena"] button').click();
+  for (const name of ['cat.svg', 'page.html']) {
+    const card = milo.locator('.file-card', { hasText: name });
+    await expect(card).toBeVisible({ timeout: 60_000 });
+    await expect(card.locator('img, iframe, object, embed, svg image')).toHaveCount(0);
+  }
+  await expect(milo.locator('figure.image')).toHaveCount(0);
+  // Opening one saves it as a download; nothing of it runs in the page.
+  const [saved] = await Promise.all([
+    milo.waitForEvent('download'),
+    milo.getByRole('button', { name: 'Download cat.svg' }).click(),
+  ]);
+  expect(saved.suggestedFilename()).toBe('cat.svg');
+  for (const page of [lena, milo]) {
+    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+    expect(await page.title()).not.toBe('pwned');
+  }
+  await Promise.all([lena.context().close(), milo.context().close()]);
+});

@@ -192,6 +192,35 @@ pub fn restore(file: &Path, data: &Path, force: bool) -> Result<Summary> {
     moved
 }
 
+/// Whether a backup may hold `path`: the database, the server secret, the uploads (by
+/// their ids) and the TLS folder's files (backups before the CA's key was left out had
+/// them all); nothing absolute, nothing climbing out.
+fn belongs(path: &Path, is_dir: bool) -> bool {
+    use std::path::Component;
+    let parts: Option<Vec<&str>> = path
+        .components()
+        .map(|c| match c {
+            Component::Normal(p) => p.to_str(),
+            _ => None,
+        })
+        .collect();
+    const TLS: [&str; 6] = [
+        "ca.pem",
+        "ca.json",
+        "ca-key.pem",
+        "server.pem",
+        "server-key.pem",
+        "server.json",
+    ];
+    match (parts.as_deref(), is_dir) {
+        (Some([DATABASE | "server.secret"]), false) => true,
+        (Some(["uploads" | "tls"]), true) => true,
+        (Some(["uploads", id]), false) => id.parse::<protocol::FileId>().is_ok(),
+        (Some(["tls", name]), false) => TLS.contains(name),
+        _ => false,
+    }
+}
+
 /// Reads the whole archive into `into`: only plain files and folders, nothing outside.
 fn unpack(file: &Path, into: &Path) -> Result<Summary> {
     let input = File::open(file).map_err(io("opening", file))?;
@@ -210,8 +239,10 @@ fn unpack(file: &Path, into: &Path) -> Result<Summary> {
         let mut entry = entry.map_err(|_| not_ours())?;
         let path = entry.path().map_err(|_| not_ours())?.into_owned();
         let kind = entry.header().entry_type();
-        // unpack_in refuses absolute paths and `..`; links could point anywhere.
+        // Only what a backup holds, by name (links could point anywhere; unpack_in would
+        // refuse `..` but quietly make an absolute path relative).
         if !(kind.is_file() || kind.is_dir())
+            || !belongs(&path, kind.is_dir())
             || !entry.unpack_in(into).map_err(io("unpacking into", into))?
         {
             return Err(Error::Command(format!(
@@ -232,4 +263,42 @@ fn unpack(file: &Path, into: &Path) -> Result<Summary> {
         )));
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::belongs;
+    use std::path::Path;
+
+    #[test]
+    fn a_backup_holds_only_what_backups_hold() {
+        let id = "0123456789abcdef0123456789abcdef";
+        for ok in [
+            "hearth.db",
+            "server.secret",
+            "tls/ca.pem",
+            "tls/ca-key.pem",
+            &format!("uploads/{id}"),
+        ] {
+            assert!(belongs(Path::new(ok), false), "{ok}");
+        }
+        assert!(belongs(Path::new("uploads"), true) && belongs(Path::new("tls/"), true));
+        for no in [
+            "/hearth.db",
+            "../hearth.db",
+            "uploads/../../x",
+            "uploads/not-an-id",
+            "uploads/tmp",
+            "hearth.toml",
+            "tls/other.pem",
+            "./server.secret",
+            "site/pkg/hearth.js",
+        ] {
+            assert!(!belongs(Path::new(no), false), "{no}");
+        }
+        assert!(
+            !belongs(Path::new("hearth.db"), true),
+            "the database is a file"
+        );
+    }
 }

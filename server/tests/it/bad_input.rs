@@ -372,6 +372,81 @@ async fn socket_classes() {
     );
 }
 
+/// The same key twice in one JSON object is refused, not settled by whichever comes last:
+/// a check that reads the first and a handler that reads the second must never disagree.
+#[tokio::test]
+async fn duplicate_json_keys_are_refused() {
+    let s = common::start().await;
+    let alice = s.register("alice", "alice pw").await;
+    let auth = s.auth_secret("alice", "alice pw").await;
+    let auth = serde_json::to_string(&auth).unwrap();
+    let body = format!(r#"{{"username":"mallory","username":"alice","auth_secret":{auth}}}"#);
+    let res = s
+        .http
+        .post(s.url("/api/login"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "no session either way"
+    );
+    refused("duplicate key", res).await;
+    let body =
+        r#"{"peer":"00000000000000000000000000000000","peer":"11111111111111111111111111111111"}"#;
+    let res = s
+        .http
+        .post(s.url("/api/open_direct"))
+        .header("content-type", "application/json")
+        .header("cookie", &alice.cookie)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    refused("duplicate key", res).await;
+}
+
+/// Names that differ only by case, compatibility or confusable characters are one name
+/// or no name: KELVIN SIGN (U+212A) lower-cases to a plain k, so "\u{212A}elvin" is
+/// kelvin's name (taken); a Cyrillic е, a fullwidth ｋ, a dotted İ or a ligature are not
+/// a username at all, so none can pass for kelvin in a list.
+#[tokio::test]
+async fn confusable_usernames_are_one_name_or_none() {
+    let s = common::start().await;
+    s.register("kelvin", "pw one").await;
+    let register = |name: &str| {
+        let s = &s;
+        let name = name.to_owned();
+        async move {
+            let (mut reg, _) = s.registration("someone", "pw").await;
+            reg.username = name;
+            s.call("register", None, json!({ "registration": reg }))
+                .await
+        }
+    };
+    let res = register("\u{212A}elvin").await;
+    assert_eq!(res.status(), 409, "the same name as kelvin, so taken");
+    for other in ["KELVIN", " Kelvin ", "\u{212A}ELVIN"] {
+        assert_eq!(register(other).await.status(), 409, "{other:?}");
+    }
+    for lookalike in [
+        "k\u{0435}lvin",  // Cyrillic е
+        "\u{FF4B}elvin",  // fullwidth ｋ
+        "\u{0130}lse",    // İ, which lower-cases to i and a combining dot
+        "\u{FB01}nn",     // the ﬁ ligature
+        "kelvi\u{0301}n", // a combining accent
+        "kel\u{200B}vin", // a zero-width space
+    ] {
+        let res = register(lookalike).await;
+        assert_eq!(res.status(), 400, "{lookalike:?}");
+    }
+    // Logging in by the other spelling reaches the same account.
+    let auth = s.auth_secret("kelvin", "pw one").await;
+    assert_eq!(s.login("\u{212A}ELVIN", &auth).await.status(), 200);
+}
+
 // Covered in other files: oversized socket frames closed with 1009 and replayed sends
 // stored once (socket.rs); a forged WebSocket Origin (socket.rs); cross-site POSTs
 // (api.rs); uploads past their size, truncated or tampered blobs (files.rs); bad group

@@ -234,3 +234,92 @@ async fn a_backup_taken_while_running_restores_the_same_users_and_messages() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.bytes().await.unwrap().as_ref(), &[5u8; 3000][..]);
 }
+
+/// An archive made to look like a backup: the manifest, a database file, then `evil`, an
+/// entry written byte by byte (the tar library refuses to make such paths itself).
+fn hostile_backup(path: &std::path::Path, evil: impl FnOnce(&mut tar::Header)) {
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    for (name, data) in [
+        ("hearth-backup.txt", &b"Hearth backup\n"[..]),
+        ("hearth.db", b"not really"),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o600);
+        h.set_cksum();
+        tar.append_data(&mut h, name, data).unwrap();
+    }
+    let mut h = tar::Header::new_gnu();
+    h.set_mode(0o600);
+    h.set_size(0);
+    evil(&mut h);
+    h.set_cksum();
+    tar.append(&h, std::io::empty()).unwrap();
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+fn raw_name(h: &mut tar::Header, name: &str) {
+    let field = &mut h.as_gnu_mut().unwrap().name;
+    field.fill(0);
+    field[..name.len()].copy_from_slice(name.as_bytes());
+}
+
+/// A restore reads only plain files and folders inside the data folder: a link, a path
+/// climbing out with `..` or an absolute path refuses the whole archive, writes nothing
+/// there or elsewhere, and says why.
+#[test]
+fn a_hostile_backup_archive_is_refused_whole() {
+    let root = tempfile::tempdir().unwrap();
+    let outside = root.path().join("outside.txt");
+    let cases: [(&str, Box<dyn FnOnce(&mut tar::Header)>); 4] = [
+        (
+            "a symlink",
+            Box::new(|h: &mut tar::Header| {
+                h.set_entry_type(tar::EntryType::Symlink);
+                h.set_path("uploads/evil").unwrap();
+                h.set_link_name("/etc/passwd").unwrap();
+            }),
+        ),
+        (
+            "a hard link",
+            Box::new(|h: &mut tar::Header| {
+                h.set_entry_type(tar::EntryType::Link);
+                h.set_path("server.secret").unwrap();
+                h.set_link_name("/etc/passwd").unwrap();
+            }),
+        ),
+        (
+            "a path with ..",
+            Box::new(|h: &mut tar::Header| raw_name(h, "../outside.txt")),
+        ),
+        (
+            "an absolute path",
+            Box::new(move |h: &mut tar::Header| raw_name(h, "/tmp/hearth-restore-escape.txt")),
+        ),
+    ];
+    for (i, (what, evil)) in cases.into_iter().enumerate() {
+        let archive = root.path().join(format!("hostile-{i}.tar.gz"));
+        hostile_backup(&archive, evil);
+        let data = root.path().join(format!("data-{i}"));
+        let (ok, out) = process::run(&[
+            "--data",
+            &data_arg(&data),
+            "restore",
+            archive.to_str().unwrap(),
+        ]);
+        assert!(!ok, "{what}: refused");
+        assert!(
+            out.contains("not a plain file") || out.contains("not a Hearth backup"),
+            "{what}: {out}"
+        );
+        assert!(!data.join("hearth.db").exists(), "{what}: nothing restored");
+        assert!(!data.join("uploads/evil").exists() && !data.join("server.secret").exists());
+        assert!(
+            !outside.exists() && !std::path::Path::new("/tmp/hearth-restore-escape.txt").exists()
+        );
+    }
+}
