@@ -113,6 +113,20 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   await action(root, 'carol', 'Make admin');
   await confirm(root, 'Make admin');
   await expect(row(root, 'carol').locator('.tag', { hasText: 'Admin' })).toBeVisible();
+  await expect(row(root, 'root').locator('.tag', { hasText: 'Owner' })).toBeVisible();
+  // Carol, an admin now, helps members but cannot change the owner's account.
+  await carol.goto('/admin');
+  const carolUnlock = carol.getByRole('form', { name: 'Confirm your password' });
+  await carolUnlock.getByLabel('Password').fill(CAROL_PW);
+  await carolUnlock.getByRole('button', { name: 'Open the admin panel' }).click();
+  await row(carol, 'root').locator('.actions summary').click({ timeout: 30_000 });
+  await expect(row(carol, 'root')).toContainText("Only the server's owner changes another admin's account.");
+  for (const name of ['Reset password', 'Remove admin', 'Disable', 'Delete']) {
+    await expect(row(carol, 'root').getByRole('button', { name, exact: true })).toHaveCount(0);
+  }
+  await row(carol, 'bob').locator('.actions summary').click();
+  await expect(row(carol, 'bob').getByRole('button', { name: 'Reset password', exact: true })).toBeVisible();
+  await carol.goto('/');
   await action(root, 'carol', 'Remove admin');
   await confirm(root, 'Remove admin');
   await expect(row(root, 'carol').locator('.tag', { hasText: 'Admin' })).toHaveCount(0);

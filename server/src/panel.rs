@@ -111,6 +111,7 @@ impl Hearth {
         let counts = db::sessions::counts(&self.db).await?;
         let stored = db::stats::storage(&self.db).await?;
         let two_step = db::totp::users_enabled(&self.db).await?;
+        let owner = db::users::owner(&self.db).await?;
         db::users::all(&self.db)
             .await?
             .into_iter()
@@ -122,6 +123,7 @@ impl Hearth {
                     sessions: counts.get(&u.id).copied().unwrap_or(0),
                     stored: stored.get(&u.id).copied().unwrap_or(0),
                     two_step: two_step.contains(&u.id),
+                    owner: owner == Some(id),
                     username: u.username,
                     display_name: u.display_name,
                     is_admin: u.is_admin,

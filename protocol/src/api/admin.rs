@@ -27,6 +27,10 @@ pub struct UserSummary {
     /// Encrypted bytes kept in the files they sent.
     #[serde(default)]
     pub stored: u64,
+    /// The server's owner, its first admin: only the owner (or the terminal) resets,
+    /// deletes, demotes or disables another admin.
+    #[serde(default)]
+    pub owner: bool,
 }
 
 /// An account an admin makes with a temporary password: the admin's browser runs the

@@ -51,7 +51,14 @@ pub fn Users() -> impl IntoView {
 #[component]
 fn Row(user: UserSummary) -> impl IntoView {
     let panel = expect_context::<Panel>();
-    let me = panel.me.get_untracked().map(|m| m.id) == Some(user.id);
+    let my_id = panel.me.get_untracked().map(|m| m.id);
+    let me = my_id == Some(user.id);
+    // Another admin's account is the owner's to change (the server refuses the rest).
+    let i_own = panel.overview.with_untracked(|o| {
+        o.as_ref()
+            .is_some_and(|o| o.users.iter().any(|u| u.owner && Some(u.id) == my_id))
+    });
+    let mine_to_change = me || i_own || !user.is_admin;
     let name = format!("@{}", user.username);
     let id = user.id;
     let ask = move |title: String, body: String, button: &'static str, then: Then| {
@@ -72,6 +79,7 @@ fn Row(user: UserSummary) -> impl IntoView {
     );
     // Each with the kind its colour says: good, bad, or plain.
     let tags = [
+        (user.owner, "Owner", "tag"),
         (user.is_admin, "Admin", "tag"),
         (user.online, "Online", "tag good"),
         (user.pending, "Waiting for first login", "tag"),
@@ -96,13 +104,17 @@ fn Row(user: UserSummary) -> impl IntoView {
                     <button on:click=move |_| panel.act(AdminAction::EndSessions { user: id }, format!("Signed {n1} out everywhere."))>
                         "Sign out everywhere"
                     </button>
-                    {(!me).then(|| if user.disabled {
+                    {(!mine_to_change).then(|| view! {
+                        <p class="hint">"Only the server's owner changes another admin's account."</p>
+                    })}
+                    {(!me && mine_to_change).then(|| if user.disabled {
                         view! { <button on:click=move |_| panel.act(AdminAction::Enable { user: id }, format!("{n2} can sign in again."))>"Enable"</button> }.into_any()
                     } else {
                         view! { <button on:click=move |_| ask(format!("Disable {n2}?"),
                             format!("{n2} is signed out everywhere and cannot sign in until you enable the account again."),
                             "Disable", Then::Act(AdminAction::Disable { user: id }))>"Disable"</button> }.into_any()
                     })}
+                    {mine_to_change.then(|| view! {
                     <button on:click=move |_| ask(format!("Reset {n3}'s password?"),
                         format!("{n3} is signed out everywhere. At their next login with the temporary password they choose their own, \
                                  and their browser makes new keys: they can no longer read messages sealed to their old ones. \
@@ -110,21 +122,22 @@ fn Row(user: UserSummary) -> impl IntoView {
                         "Reset password", Then::ResetPassword(id))>
                         "Reset password"
                     </button>
-                    {user.two_step.then(|| view! {
+                    })}
+                    {(user.two_step && mine_to_change).then(|| view! {
                         <button on:click=move |_| ask(format!("Turn off two-step login for {n4}?"),
                             format!("For a lost phone: {n4} then signs in with the password alone, and can turn two-step login on again."),
                             "Turn off", Then::Act(AdminAction::ResetTwoStep { user: id }))>"Reset two-step"</button>
                     })}
                     {if user.is_admin {
-                        view! { <button on:click=move |_| ask(format!("Remove {n5} as admin?"),
+                        mine_to_change.then(|| view! { <button on:click=move |_| ask(format!("Remove {n5} as admin?"),
                             format!("{n5} will no longer manage accounts or the server."),
-                            "Remove admin", Then::Act(AdminAction::Demote { user: id }))>"Remove admin"</button> }.into_any()
+                            "Remove admin", Then::Act(AdminAction::Demote { user: id }))>"Remove admin"</button> }).into_any()
                     } else {
                         view! { <button on:click=move |_| ask(format!("Make {n5} an admin?"),
                             format!("{n5} can then manage accounts and the server, as you can."),
                             "Make admin", Then::Act(AdminAction::Promote { user: id }))>"Make admin"</button> }.into_any()
                     }}
-                    {(!me).then(|| view! {
+                    {(!me && mine_to_change).then(|| view! {
                         <button class="danger" on:click=move |_| ask(format!("Delete {n6}?"),
                             format!("{n6} can never sign in again and the username becomes free. \
                                      What they sent stays readable for the others, under “Deleted account”. This cannot be undone."),
