@@ -62,7 +62,7 @@ impl FileStore {
         let mut file = None;
         let mut at = offset;
         let mut stream = body.into_data_stream();
-        while let Some(piece) = self.next_in_time(stream.next()).await? {
+        while let Some(piece) = self.next_in_time(self.idle, stream.next()).await? {
             let piece =
                 piece.map_err(|_| Error::BadRequest("The upload was interrupted.".into()))?;
             at += piece.len() as u64;
@@ -86,9 +86,20 @@ impl FileStore {
         Ok(at)
     }
 
-    /// `next` unless it takes longer than `idle`.
-    pub async fn next_in_time<T>(&self, next: impl std::future::Future<Output = T>) -> Result<T> {
-        tokio::time::timeout(self.idle, next).await.map_err(|_| {
+    /// How long one whole segment may take over an upload socket, which hands over
+    /// nothing before the segment is complete: four times `idle` (2 minutes by default,
+    /// so 4 MiB must come at 35 KB/s at least; a phone on poor Wi-Fi manages that).
+    pub fn segment_time(&self) -> Duration {
+        self.idle.saturating_mul(4)
+    }
+
+    /// `next` unless it takes longer than `limit`.
+    pub async fn next_in_time<T>(
+        &self,
+        limit: Duration,
+        next: impl std::future::Future<Output = T>,
+    ) -> Result<T> {
+        tokio::time::timeout(limit, next).await.map_err(|_| {
             Error::BadRequest("The upload stalled: nothing arrived for too long.".into())
         })
     }

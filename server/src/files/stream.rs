@@ -74,7 +74,8 @@ async fn receive(
     // Opened when the first segment arrives.
     let mut file = None;
     loop {
-        let msg = match s.files.next_in_time(socket.recv()).await {
+        let limit = s.files.segment_time();
+        let msg = match s.files.next_in_time(limit, socket.recv()).await {
             Ok(Some(Ok(msg))) => msg,
             Ok(_) => return,
             Err(e) => {
