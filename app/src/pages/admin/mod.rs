@@ -57,6 +57,10 @@ pub struct Panel {
     pub asking: RwSignal<Option<Ask>>,
     /// Bumped after every action, so the audit log reloads.
     pub changed: RwSignal<u32>,
+    /// The account whose Actions menu is open. Kept here, not in the row: a row is drawn
+    /// again when its person comes online or signs in, and the menu must stay open under
+    /// the admin's pointer.
+    pub actions_open: RwSignal<Option<protocol::UserId>>,
     gate: RwSignal<Gate>,
 }
 
@@ -70,6 +74,7 @@ impl Panel {
             notice: RwSignal::new(None),
             asking: RwSignal::new(None),
             changed: RwSignal::new(0),
+            actions_open: RwSignal::new(None),
             gate: RwSignal::new(Gate::Checking),
         }
     }

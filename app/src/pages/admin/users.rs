@@ -98,9 +98,13 @@ fn Row(user: UserSummary) -> impl IntoView {
                         user.sessions, human_size(user.stored), when(user.created_at))}
                 </span>
             </div>
-            <details class="actions">
-                <summary>"Actions"</summary>
-                <div>
+            <details class="actions" open=move || panel.actions_open.get() == Some(id)>
+                <summary on:click=move |ev| {
+                    ev.prevent_default();
+                    panel.actions_open.update(|o| *o = if *o == Some(id) { None } else { Some(id) });
+                }>"Actions"</summary>
+                // Choosing one puts the menu away.
+                <div on:click=move |_| panel.actions_open.set(None)>
                     <button on:click=move |_| panel.act(AdminAction::EndSessions { user: id }, format!("Signed {n1} out everywhere."))>
                         "Sign out everywhere"
                     </button>
