@@ -25,19 +25,15 @@ pub struct Names {
 }
 
 impl Names {
-    /// localhost, the machine's name and NAME.local, `mdns`.local, and `extra` (`--names`);
-    /// and the address bound (every interface's if 0.0.0.0).
+    /// The names the certificate covers (`tls::current_names`: localhost, the machine's
+    /// name and NAME.local, `mdns`.local, `extra` from `--names`); and the address bound
+    /// (every interface's if 0.0.0.0, read again as they change).
     pub fn new(bound: IpAddr, host: &str, mdns: &str, extra: &[String]) -> Self {
-        let mut dns = vec![
-            "localhost".to_string(),
-            host.into(),
-            format!("{host}.local"),
-        ];
-        if !mdns.is_empty() {
-            dns.push(format!("{mdns}.local"));
-        }
-        dns.extend(extra.iter().cloned());
-        let mut dns: Vec<String> = dns.iter().map(|n| normal(n)).collect();
+        let mut dns: Vec<String> = crate::tls::current_names(bound, host, mdns, extra)
+            .iter()
+            .filter(|n| n.parse::<IpAddr>().is_err())
+            .map(|n| normal(n))
+            .collect();
         dns.sort();
         dns.dedup();
         Self {
