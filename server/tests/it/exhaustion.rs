@@ -126,14 +126,7 @@ async fn a_thousand_upload_sockets_meet_the_caps_and_the_silent_ones_close() {
     for (person, conv) in &people {
         let mut ids = Vec::new();
         for _ in 0..20 {
-            let res = s
-                .http
-                .post(s.url("/files"))
-                .header("cookie", &person.cookie)
-                .json(&serde_json::json!({ "conversation": conv, "size": 1_000_000 }))
-                .send()
-                .await
-                .unwrap();
+            let res = s.start_upload(&person.cookie, *conv, 1_000_000).await;
             match res.status().as_u16() {
                 201 => ids.push(
                     res.json::<serde_json::Value>().await.unwrap()["id"]
@@ -205,14 +198,7 @@ async fn a_thousand_upload_sockets_meet_the_caps_and_the_silent_ones_close() {
 
     // Their uploads were thrown away, their passes given back: sending works again.
     let (person, conv) = &people[0];
-    let res = s
-        .http
-        .post(s.url("/files"))
-        .header("cookie", &person.cookie)
-        .json(&serde_json::json!({ "conversation": conv, "size": 1_000_000 }))
-        .send()
-        .await
-        .unwrap();
+    let res = s.start_upload(&person.cookie, *conv, 1_000_000).await;
     assert_eq!(res.status(), 201);
 }
 

@@ -8,7 +8,7 @@ use common::{TestServer, User};
 use protocol::crypto::file::{FileKey, Opener, Sealer, blob_len};
 use protocol::frames::{ClientFrame, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId, FileId, ProtocolError};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
@@ -50,13 +50,7 @@ fn seal(file: &[u8]) -> (FileKey, Vec<Vec<u8>>) {
 }
 
 async fn create(s: &TestServer, who: &User, conv: ConversationId, size: u64) -> reqwest::Response {
-    s.http
-        .post(s.url("/files"))
-        .header("cookie", &who.cookie)
-        .json(&json!({ "conversation": conv, "size": size }))
-        .send()
-        .await
-        .unwrap()
+    s.start_upload(&who.cookie, conv, size).await
 }
 
 async fn put(

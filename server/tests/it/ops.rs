@@ -125,14 +125,7 @@ async fn the_data_folder_is_the_owners_alone() {
     );
     let conv = s.direct(&alice, &bob).await;
     // An upload under way leaves a partial file in the upload folder.
-    let res = s
-        .http
-        .post(s.url("/files"))
-        .header("cookie", &alice.cookie)
-        .json(&serde_json::json!({ "conversation": conv, "size": 100 }))
-        .send()
-        .await
-        .expect("create upload");
+    let res = s.start_upload(&alice.cookie, conv, 100).await;
     assert_eq!(res.status(), 201);
     let id = res.json::<serde_json::Value>().await.expect("json")["id"]
         .as_str()

@@ -382,6 +382,23 @@ impl Api {
     }
 
     /// The salt and parameters the server gives for a username.
+    /// `POST /files`: starts an upload of a `size`-byte blob to `conv` as the holder of
+    /// `cookie`.
+    pub async fn start_upload(
+        &self,
+        cookie: &str,
+        conv: protocol::ConversationId,
+        size: u64,
+    ) -> reqwest::Response {
+        self.http
+            .post(self.url("/files"))
+            .header("cookie", cookie)
+            .json(&serde_json::json!({ "conversation": conv, "size": size }))
+            .send()
+            .await
+            .expect("POST /files")
+    }
+
     pub async fn prelogin(&self, username: &str) -> protocol::api::LoginParams {
         self.call(
             "prelogin",
