@@ -1,4 +1,4 @@
-import { expect, Page, test } from './fixtures';
+import { expect, Page, Request, Route, test } from './fixtures';
 import { axeScan, login, register } from './helpers';
 import { OwnServer } from './own-server';
 
@@ -149,9 +149,46 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   const dave = await (await browser.newContext()).newPage();
   await finishSetup(dave, 'dave', davesTemporary, 'quiver lagoon saddle 4669');
 
-  // Registration by invite only: refused without a link, welcome with one.
+  // Registration by invite only: refused without a link, welcome with one. The panel
+  // refreshes every 5 s; a refresh on its way when the choice is made answers with the
+  // old setting, and must not put it back. One is held until the change has landed.
+  // One handler throughout: the first refresh after it is installed is answered late with
+  // what it fetched then; later ones pass, until `waiting` holds them.
+  let held: Request | undefined;
+  let release!: () => void;
+  const released = new Promise<void>((r) => { release = r; });
+  let caught!: () => void;
+  const stale = new Promise<void>((r) => { caught = r; });
+  let hold = false;
+  const waiting: Route[] = [];
+  await root.route('**/api/admin_overview', async (route) => {
+    if (held === undefined) {
+      held = route.request();
+      const before = await route.fetch();
+      caught();
+      await released;
+      await route.fulfill({ response: before });
+    } else if (hold) {
+      waiting.push(route);
+    } else {
+      await route.continue();
+    }
+  });
+  await stale;
   await root.getByLabel('Only with an invite link').check();
   await expect(notice).toContainText('Only people with an invite link');
+  await expect(root.getByLabel('Only with an invite link')).toBeChecked();
+  // From here no fresh answer comes (later refreshes wait), so only the stale one can
+  // move the radio buttons.
+  hold = true;
+  const finished = root.waitForEvent('requestfinished', (r) => r === held);
+  release();
+  await finished;
+  await root.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  expect(await root.getByLabel('Only with an invite link').isChecked()).toBe(true);
+  hold = false;
+  for (const r of waiting) await r.continue();
+  await root.unroute('**/api/admin_overview');
   const stranger = await (await browser.newContext()).newPage();
   await stranger.goto('/register');
   await stranger.getByLabel('Username').fill('erin');

@@ -62,6 +62,10 @@ pub struct Panel {
     /// the admin's pointer.
     pub actions_open: RwSignal<Option<protocol::UserId>>,
     gate: RwSignal<Gate>,
+    /// Bumped when a change starts and when it ends. A refresh sent before either may
+    /// answer with the panel as it was before the change (a radio button the admin just
+    /// chose would jump back), so its answer is dropped; the change's own refresh follows.
+    changes: StoredValue<u32>,
 }
 
 impl Panel {
@@ -76,13 +80,19 @@ impl Panel {
             changed: RwSignal::new(0),
             actions_open: RwSignal::new(None),
             gate: RwSignal::new(Gate::Checking),
+            changes: StoredValue::new(0),
         }
     }
 
     /// Fetches the figures; a refusal means the password must be confirmed again.
     pub fn refresh(self) {
+        let sent = self.changes.get_value();
         spawn_local(async move {
-            match api::admin_overview(browser::midnight_ms()).await.answered() {
+            let answer = api::admin_overview(browser::midnight_ms()).await.answered();
+            if self.changes.try_get_value() != Some(sent) {
+                return;
+            }
+            match answer {
                 Ok(o) => {
                     self.overview.set(Some(o));
                     self.open_gate(Gate::Open);
@@ -101,10 +111,24 @@ impl Panel {
         }
     }
 
-    /// Does `action`, then says `done` and refreshes.
-    pub fn act(self, action: AdminAction, done: String) {
+    /// A change starts: the panel is busy, and refreshes on their way are stale.
+    pub fn begin(self) {
+        self.changes.update_value(|n| *n = n.wrapping_add(1));
         self.busy.set(true);
         self.error.set(None);
+    }
+
+    /// A change ended (done or refused): the audit log and the figures load again.
+    pub fn end(self) {
+        self.changes.update_value(|n| *n = n.wrapping_add(1));
+        self.busy.set(false);
+        self.changed.update(|n| *n += 1);
+        self.refresh();
+    }
+
+    /// Does `action`, then says `done` and refreshes.
+    pub fn act(self, action: AdminAction, done: String) {
+        self.begin();
         self.notice.set(None);
         spawn_local(async move {
             match api::admin_act(action).await.answered() {
@@ -117,9 +141,7 @@ impl Panel {
                 })),
                 Err(e) => self.error.set(Some(e.to_string())),
             }
-            self.busy.set(false);
-            self.changed.update(|n| *n += 1);
-            self.refresh();
+            self.end();
         });
     }
 

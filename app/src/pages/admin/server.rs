@@ -85,7 +85,7 @@ pub fn Registration() -> impl IntoView {
                 .set(Some("Give the number of people as a whole number.".into()));
             return;
         };
-        panel.busy.set(true);
+        panel.begin();
         leptos::task::spawn_local(async move {
             match crate::api::admin_act(AdminAction::CreateInvite { hours, uses })
                 .await
@@ -100,9 +100,7 @@ pub fn Registration() -> impl IntoView {
                 Ok(_) => {}
                 Err(e) => panel.error.set(Some(e.to_string())),
             }
-            panel.busy.set(false);
-            panel.changed.update(|n| *n += 1);
-            panel.refresh();
+            panel.end();
         });
     };
     let invites = move || {

@@ -164,8 +164,7 @@ fn NewAccount() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (name, temp) = (username.get_untracked(), password.get_untracked());
-        panel.busy.set(true);
-        panel.error.set(None);
+        panel.begin();
         spawn_local(async move {
             let made = match keyring::new_account_by_admin(&name, &temp).await {
                 Ok(account) => api::admin_add_user(account).await.answered(),
@@ -182,9 +181,7 @@ fn NewAccount() -> impl IntoView {
                 }
                 Err(e) => panel.error.set(Some(e.to_string())),
             }
-            panel.busy.set(false);
-            panel.changed.update(|n| *n += 1);
-            panel.refresh();
+            panel.end();
         });
     };
     view! {
