@@ -37,6 +37,8 @@ pub struct Peer(pub std::net::IpAddr);
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn login_params(&self, username: String) -> Result<LoginParams, ApiError>;
+    /// Whether the server has no admin yet (a registration may bring the setup code).
+    async fn setup_pending(&self) -> Result<bool, ApiError>;
     async fn register(&self, reg: Registration, device: Device) -> Result<NewSession, ApiError>;
     /// Checks the password (its auth secret) and, for accounts with two-step login, the
     /// code (or a recovery code); `SecondFactor` asks for one.

@@ -2,7 +2,8 @@ import { expect, Page, Request, Route, test } from './fixtures';
 import { axeScan, login, register } from './helpers';
 import { OwnServer } from './own-server';
 
-// A server of its own, so its first account is the admin and the panel may shut it down.
+// A server of its own, so its admin is made here (with the setup code) and the panel may
+// shut it down.
 const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 20, 'admin');
 test.use({ baseURL: server.url });
 test.beforeAll(() => server.start());
@@ -47,8 +48,27 @@ test('the admin panel: password again, accounts, registration, limits, audit log
   const root = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const carol = await (await browser.newContext()).newPage();
-  await register(root, 'root', 'Ruth Admin', ROOT_PW);
+  // The first person to open a new server is not its admin (issue 18, item 12): the
+  // page offers the setup code to whoever started it; without it, an ordinary account.
+  await bob.goto('/register');
+  await expect(bob.getByLabel('Setup code')).toBeVisible();
   await register(bob, 'bob', 'Bob Stone', BOB_PW);
+  // A wrong code is refused and nothing is made; the code from the terminal makes the admin.
+  await root.goto('/register');
+  await root.getByLabel('Setup code').fill('WRNG-C0DE-AAAA-BBBB');
+  await root.getByLabel('Username').fill('root');
+  await root.getByLabel('Display name').fill('Ruth Admin');
+  await root.getByLabel('Password', { exact: true }).fill(ROOT_PW);
+  await root.getByLabel('Repeat password').fill(ROOT_PW);
+  await root.getByRole('button', { name: 'Create account' }).click();
+  await expect(root.getByRole('alert')).toContainText("not this server's setup code", { timeout: 60_000 });
+  await register(root, 'root', 'Ruth Admin', ROOT_PW, server.setupCode().toLowerCase());
+  // Set up: the next person is not asked.
+  const answered = carol.waitForResponse('**/api/setup_pending');
+  await carol.goto('/register');
+  expect(await (await answered).json()).toBe(false);
+  await carol.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  await expect(carol.getByLabel('Setup code')).toHaveCount(0);
   await register(carol, 'carol', 'Carol Vance', CAROL_PW);
 
   // Someone who is not an admin finds no way in (a second tab: his chat stays open).

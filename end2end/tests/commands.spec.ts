@@ -2,7 +2,7 @@ import { expect, Page, test } from './fixtures';
 import { register } from './helpers';
 import { OwnServer } from './own-server';
 
-// A server of its own: its first account is the admin, and /shutdown stops it. The
+// A server of its own: its admin registers with the setup code, and /shutdown stops it. The
 // browser reaches it over plain HTTP by a name that is not localhost (mapped to loopback
 // in playwright.config.ts): not a secure context, so no service worker, no
 // notifications, as on a LAN without HTTPS; the app must work anyway. The server is
@@ -25,7 +25,7 @@ test('every slash command, the admin ones refused to others', async ({ browser, 
   const root = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const carol = await (await browser.newContext()).newPage();
-  await register(root, 'root', 'Ruth Admin', 'copper willow lantern 5150');
+  await register(root, 'root', 'Ruth Admin', 'copper willow lantern 5150', server.setupCode());
   expect(await root.evaluate(() => window.isSecureContext || 'serviceWorker' in navigator)).toBe(false);
   await register(bob, 'bob', 'Bob Stone', 'velvet harbor pickle 6261');
   await register(carol, 'carol', 'Carol Vance', 'meadow quartz fiddle 7372');

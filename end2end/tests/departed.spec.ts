@@ -2,7 +2,7 @@ import { expect, Page, test } from './fixtures';
 import { api, register, send } from './helpers';
 import { OwnServer } from './own-server';
 
-// A server of its own, so its first account is the admin who deletes someone.
+// A server of its own, so its admin registers with the setup code who deletes someone.
 const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 30, 'departed');
 test.use({ baseURL: server.url });
 test.beforeAll(() => server.start());
@@ -31,7 +31,7 @@ async function adminAction(root: Page, username: string, name: string): Promise<
 
 test('deleted and reset accounts leave the lists but block nothing: groups start new keys without them', async ({ browser }) => {
   const [root, bob, carol, dave, frank] = await Promise.all([0, 1, 2, 3, 4].map(async () => (await browser.newContext()).newPage()));
-  await register(root, 'root', 'Ruth Admin', ROOT_PW);
+  await register(root, 'root', 'Ruth Admin', ROOT_PW, server.setupCode());
   await register(bob, 'bob', 'Bob', PW);
   await register(carol, 'carol', 'Carol', PW);
   await register(dave, 'dave', 'Dave', PW);

@@ -22,9 +22,14 @@ export function totp(secret: Buffer, unix: number): string {
   return n.toString().padStart(6, '0');
 }
 
-/** Registers, saves the recovery key shown once, and returns it. */
-export async function register(page: Page, username: string, displayName: string, password: string): Promise<string> {
+/**
+ * Registers, saves the recovery key shown once, and returns it. With `setupCode` (what a
+ * server with no admin printed in its terminal) the account is the server's admin.
+ */
+export async function register(page: Page, username: string, displayName: string, password: string,
+  setupCode?: string): Promise<string> {
   await page.goto('/register');
+  if (setupCode !== undefined) await page.getByLabel('Setup code').fill(setupCode);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Display name').fill(displayName);
   await page.getByLabel('Password', { exact: true }).fill(password);

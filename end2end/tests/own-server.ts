@@ -9,7 +9,7 @@ const site = process.env.HEARTH_SITE ?? '../target/site';
 
 /**
  * A Hearth server of a spec's own, on plain HTTP at `host`, with a fresh data folder:
- * its first account is the admin, and the spec may shut it down. `start` in beforeAll,
+ * the account registered with its setup code is the admin, and the spec may shut it down. `start` in beforeAll,
  * `stop` in afterAll (which also fails the spec if the server panicked).
  */
 export class OwnServer {
@@ -41,6 +41,14 @@ export class OwnServer {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`the server for ${this.name} did not start`);
+  }
+
+  /** The setup code it printed at its first start (it has no admin yet). */
+  setupCode(): string {
+    const lines = fs.readFileSync(this.log, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('register with the setup code'));
+    if (at < 0) throw new Error(`the server for ${this.name} printed no setup code`);
+    return lines[at + 1].trim();
   }
 
   /** Resolves with the exit code, or 'still running' after `ms`. */

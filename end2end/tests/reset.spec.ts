@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 import { base32, register, totp } from './helpers';
 import { OwnServer } from './own-server';
 
-// A server of its own, so that its first account is the owner. An admin's reset of a
+// A server of its own, so that its admin (registered with the setup code) is the owner. An admin's reset of a
 // password keeps two-step login: finishing the account asks for the authenticator's
 // code, and the person is told of the reset once, after that login.
 const server = new OwnServer('127.0.0.1', Number(process.env.HEARTH_TEST_PORT ?? 3917) + 50, 'reset');
@@ -16,7 +16,7 @@ const DANA_PW = 'cobalt juniper anchor 4242';
 test('a reset keeps two-step login, and its owner is told', async ({ browser }) => {
   const root = await (await browser.newContext()).newPage();
   const dana = await (await browser.newContext()).newPage();
-  await register(root, 'root', 'Ruth Admin', ROOT_PW);
+  await register(root, 'root', 'Ruth Admin', ROOT_PW, server.setupCode());
   await register(dana, 'dana', 'Dana Holt', DANA_PW);
 
   // Dana turns on two-step login.

@@ -43,6 +43,7 @@ async fn register(http: &reqwest::Client, base: &str, name: String) -> anyhow::R
         wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf)?.into(),
         recovery: None,
         invite: None,
+        setup_code: None,
     };
     let res = http
         .post(format!("{base}/api/register"))

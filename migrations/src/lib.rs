@@ -13,6 +13,7 @@ mod m20261129_000008_session_device;
 mod m20261129_000009_pending_accounts;
 mod m20261130_000010_relay_events;
 mod m20261130_000011_admin;
+mod m20261206_000012_admin_since;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_pending_accounts::Migration),
             Box::new(m20261130_000010_relay_events::Migration),
             Box::new(m20261130_000011_admin::Migration),
+            Box::new(m20261206_000012_admin_since::Migration),
         ]
     }
 }

@@ -72,6 +72,11 @@ async fn run() -> anyhow::Result<()> {
         .await
         .context("opening the database")?;
 
+    //    Until someone is its admin, a setup code (printed below) makes them one.
+    let setup_code = db::setup_code::ensure(&db)
+        .await
+        .context("reading the setup code")?;
+
     // 6. The upload folder; uploads left over from a crash or abandoned are removed.
     let mut files = FileStore::open(config.uploads_path(), config.max_upload, config.quota)
         .context("opening the upload folder")?;
@@ -159,6 +164,7 @@ async fn run() -> anyhow::Result<()> {
         println!(
             "Plain HTTP: messages stay end-to-end encrypted, but an active attacker on the LAN could swap the app, and phones cannot install it."
         );
+        print_setup_code(setup_code.as_deref());
         tracing::info!(%http_at, "listening");
         // 10. Serve until Ctrl-C, SIGTERM or an admin's /shutdown.
         serve::plain(http, app, config.request_timeout, stopping).await?;
@@ -192,6 +198,7 @@ async fn run() -> anyhow::Result<()> {
         );
         print_urls(&net::lan_urls(http_at, "http"));
     }
+    print_setup_code(setup_code.as_deref());
     tracing::info!(%http_at, %https_at, "listening");
     let plain_app = server::host::guarded(
         router::secured(tls::trust::routes(ca, https_at.port())),
@@ -204,6 +211,15 @@ async fn run() -> anyhow::Result<()> {
     // 11. Store the messages already handed over; leave the database whole.
     writer.finish().await;
     Ok(db::close(database).await?)
+}
+
+/// While the server has no admin: the code that makes whoever registers with it the admin.
+fn print_setup_code(code: Option<&str>) {
+    if let Some(code) = code {
+        println!("No admin yet. To become this server's admin, register with the setup code");
+        println!("  {code}");
+        println!("(or run `hearth admin create NAME --admin`). Without it, accounts are ordinary.");
+    }
 }
 
 /// Resolves when it is time to stop: then sockets close with 1001 and, whatever still

@@ -117,7 +117,8 @@ impl Hearth {
             }
             Mode::Closed => db::users::Admission::Closed,
         };
-        let user = db::users::create(&self.db, new_user(reg)?, admission).await?;
+        let code = reg.setup_code.clone().filter(|c| !c.trim().is_empty());
+        let user = db::users::create(&self.db, new_user(reg)?, admission, code.as_deref()).await?;
         tracing::info!(user = %user.id, admin = user.is_admin, "registered");
         self.start_session(&user, device).await
     }
@@ -244,6 +245,10 @@ impl Backend for Hearth {
                 },
             },
         )
+    }
+
+    async fn setup_pending(&self) -> Result<bool, ApiError> {
+        Ok(db::setup_code::pending(&self.db).await?)
     }
 
     async fn register(

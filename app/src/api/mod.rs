@@ -110,6 +110,15 @@ pub async fn prelogin(username: String) -> Result<LoginParams, ApiError> {
         .map_err(server::fail)
 }
 
+/// Whether the server still waits for its first admin: the register page then asks for
+/// the setup code printed in the server's terminal.
+#[server(prefix = "/api", endpoint = "setup_pending", input = Json)]
+pub async fn setup_pending() -> Result<bool, ApiError> {
+    async { server::backend()?.setup_pending().await }
+        .await
+        .map_err(server::fail)
+}
+
 #[server(prefix = "/api", endpoint = "register", input = Json)]
 pub async fn register(registration: Registration) -> Result<Answer<Session>, ApiError> {
     server::answer(

@@ -107,6 +107,8 @@ pub struct NewAccount {
     pub password: String,
     /// The sign-up invite link's token the page was opened with, if any.
     pub invite: Option<String>,
+    /// The server's setup code, from the person who started it: the account is its admin.
+    pub setup_code: Option<String>,
 }
 
 /// Everything in the browser: Argon2id, HKDF, fresh identity keys, the wrap, and a
@@ -158,6 +160,7 @@ pub async fn register(
         wrapped_keys,
         recovery,
         invite: form.invite,
+        setup_code: form.setup_code,
     };
     let session = match pending {
         Some((old, _)) => {

@@ -56,6 +56,18 @@ pub fn RegisterPage() -> impl IntoView {
             setup.set(true);
         }
     });
+    // A server with no admin yet asks for the setup code it printed in its terminal:
+    // whoever started it enters the code and becomes its admin. Everyone else leaves the
+    // field empty and gets an ordinary account.
+    let setup_pending = RwSignal::new(false);
+    let setup_code = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(true) = crate::api::setup_pending().await {
+                setup_pending.set(true);
+            }
+        })
+    });
     // A sign-up invite link (/register?invite=…) admits its holder when registration is
     // by invite only.
     let query = use_query_map();
@@ -76,6 +88,8 @@ pub fn RegisterPage() -> impl IntoView {
             email: email.get_untracked(),
             password: password.get_untracked(),
             invite: invite(),
+            setup_code: Some(setup_code.get_untracked())
+                .filter(|c| setup_pending.get_untracked() && !c.trim().is_empty()),
         };
         busy.set(true);
         error.set(None);
@@ -140,6 +154,13 @@ pub fn RegisterPage() -> impl IntoView {
                 <label>"Repeat password"
                     <input disabled=move || !ready.get() type="password" name="confirm" autocomplete="new-password" required bind:value=confirm/>
                 </label>
+                <Show when=move || setup_pending.get() && !setup.get()>
+                    <label><span>"Setup code " <span class="hint">"(only for whoever started Hearth)"</span></span>
+                        <input name="setup_code" autocomplete="off" autocapitalize="characters" spellcheck="false"
+                            placeholder="XXXX-XXXX-XXXX-XXXX" aria-describedby="setup-hint" bind:value=setup_code/>
+                    </label>
+                    <p class="hint" id="setup-hint">"This Hearth has no admin yet. The code printed in its terminal makes this account the admin; without it you get an ordinary account."</p>
+                </Show>
                 <CodeField needs_code code/>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || !ready.get()>

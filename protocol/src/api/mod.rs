@@ -31,6 +31,10 @@ pub struct Registration {
     /// The token of a sign-up invite link, when registration is by invite only.
     #[serde(default)]
     pub invite: Option<String>,
+    /// The setup code the server printed in its terminal, while it has no admin: it makes
+    /// this account the admin (and the server's owner).
+    #[serde(default)]
+    pub setup_code: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

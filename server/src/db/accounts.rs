@@ -6,7 +6,7 @@ use super::entities::{key_pins, recovery, sessions, users};
 use crate::error::{Error, Result};
 use protocol::UserId;
 use protocol::crypto::kdf::{KdfParams, Salt};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -117,12 +117,23 @@ pub async fn set_admin(db: &DatabaseConnection, user: &UserId, admin: bool) -> R
             .exec(&txn)
             .await?;
     }
+    // The owner is the admin longest in place: a promotion keeps an earlier date.
+    let since = if admin {
+        Expr::col(users::Column::AdminSince).if_null(super::now_ms())
+    } else {
+        Expr::value(Option::<i64>::None)
+    };
     let done = users::Entity::update_many()
         .col_expr(users::Column::IsAdmin, Expr::value(admin))
+        .col_expr(users::Column::AdminSince, since)
         .filter(users::Column::Id.eq(user.to_hex()))
         .filter(users::Column::DeletedAt.is_null())
         .exec(&txn)
         .await?;
+    if admin && done.rows_affected == 1 {
+        // The server has its admin: nobody may take it over with the setup code now.
+        super::setup_code::drop_code(&txn).await?;
+    }
     txn.commit().await?;
     Ok(done.rows_affected == 1)
 }

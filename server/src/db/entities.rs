@@ -32,6 +32,9 @@ pub mod users {
         /// An admin deleted the account: its name is free, its secrets gone; its public
         /// keys stay so what it sent can still be read and checked.
         pub deleted_at: Option<i64>,
+        /// When the account became an admin (None: it is not one). The owner is the
+        /// admin longest in place.
+        pub admin_since: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

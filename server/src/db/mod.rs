@@ -13,6 +13,7 @@ pub mod messages;
 pub mod sends;
 pub mod sessions;
 pub mod settings;
+pub mod setup_code;
 pub mod signups;
 pub mod stats;
 pub mod totp;

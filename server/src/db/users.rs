@@ -10,7 +10,7 @@ use protocol::crypto::kdf::{KdfParams, Salt};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, Set,
 };
 
 pub use users::Model as User;
@@ -79,47 +79,62 @@ impl User {
     }
 }
 
-/// Stores a new account; the very first one becomes the admin. A taken username (or id)
-/// is a clear conflict, decided by the unique index so two racing registrations cannot
-/// both win.
-pub async fn create(db: &DatabaseConnection, u: NewUser, admission: Admission) -> Result<User> {
+/// Stores a new account. With the setup code (`setup_code`) it is the server's first
+/// admin, whatever the registration mode; otherwise the mode decides. A taken username
+/// (or id) is a clear conflict, decided by the unique index so two racing registrations
+/// cannot both win.
+pub async fn create(
+    db: &DatabaseConnection,
+    u: NewUser,
+    admission: Admission,
+    setup_code: Option<&str>,
+) -> Result<User> {
     let txn = super::write_txn(db).await?;
-    // The very first account (the admin-to-be) is always welcome.
-    if users::Entity::find().count(&txn).await? > 0 {
-        match admission {
-            Admission::Open => {}
-            Admission::Invite(Some(token_hash)) => {
-                if !super::signups::take(&txn, &token_hash).await? {
-                    return Err(Error::Forbidden(
-                        "This invite link has expired or been used up; ask an admin for a new one.",
-                    ));
-                }
-            }
-            Admission::Invite(None) => {
-                return Err(Error::Forbidden(
-                    "Registration needs an invite link from an admin.",
-                ));
-            }
-            Admission::Closed => {
-                return Err(Error::Forbidden(
-                    "Registration is closed: ask an admin to make an account for you.",
-                ));
-            }
+    let admin = match setup_code {
+        Some(code) => {
+            super::setup_code::take(&txn, code).await?;
+            true
         }
-    }
-    let user = insert(&txn, u).await?;
+        None => {
+            admit(&txn, admission).await?;
+            false
+        }
+    };
+    let user = insert(&txn, u, admin).await?;
     txn.commit().await?;
     Ok(user)
 }
 
-async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser) -> Result<User> {
-    let first = users::Entity::find().count(txn).await? == 0;
+/// Whether the registration mode lets this one in (an invite's use is taken here).
+async fn admit(txn: &sea_orm::DatabaseTransaction, admission: Admission) -> Result<()> {
+    match admission {
+        Admission::Open => Ok(()),
+        Admission::Invite(Some(token_hash)) => {
+            if super::signups::take(txn, &token_hash).await? {
+                Ok(())
+            } else {
+                Err(Error::Forbidden(
+                    "This invite link has expired or been used up; ask an admin for a new one.",
+                ))
+            }
+        }
+        Admission::Invite(None) => Err(Error::Forbidden(
+            "Registration needs an invite link from an admin.",
+        )),
+        Admission::Closed => Err(Error::Forbidden(
+            "Registration is closed: ask an admin to make an account for you.",
+        )),
+    }
+}
+
+async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser, admin: bool) -> Result<User> {
+    let now = now_ms();
     let model = users::ActiveModel {
         id: Set(u.id.to_hex()),
         username: Set(u.username),
         display_name: Set(u.display_name),
         email: Set(u.email),
-        is_admin: Set(first),
+        is_admin: Set(admin),
         salt: Set(u.salt.0.to_vec()),
         kdf_m: Set(u.kdf.m_kib as i32),
         kdf_t: Set(u.kdf.t as i32),
@@ -130,10 +145,11 @@ async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser) -> Result<User> 
         agreement_key: Set(u.identity.agreement.to_vec()),
         key_signature: Set(u.identity.signature.to_vec()),
         wrapped_keys: Set(u.wrapped_keys),
-        created_at: Set(now_ms()),
+        created_at: Set(now),
         pending: Set(false),
         disabled: Set(false),
         deleted_at: Set(None),
+        admin_since: Set(admin.then_some(now)),
     };
     let recovery = u.recovery;
     let user = model.insert(txn).await.map_err(taken)?;
@@ -181,6 +197,7 @@ pub async fn create_pending(db: &DatabaseConnection, u: PendingUser) -> Result<U
         pending: Set(true),
         disabled: Set(false),
         deleted_at: Set(None),
+        admin_since: Set(None),
     };
     model.insert(db).await.map_err(taken)
 }
@@ -275,12 +292,13 @@ pub async fn by_id(db: &impl ConnectionTrait, id: &UserId) -> Result<Option<User
 }
 
 /// The server's owner: its first admin, the one who has been an admin longest of those
-/// not deleted (the account the first registration made, unless it stepped down). Only
-/// the owner, or the terminal, may reset or delete another admin (`panel`).
+/// not deleted (the account that registered with the setup code, unless it stepped
+/// down). Only the owner, or the terminal, may reset or delete another admin (`panel`).
 pub async fn owner(db: &impl ConnectionTrait) -> Result<Option<UserId>> {
     let first = users::Entity::find()
         .filter(users::Column::IsAdmin.eq(true))
         .filter(users::Column::DeletedAt.is_null())
+        .order_by_asc(users::Column::AdminSince)
         .order_by_asc(users::Column::CreatedAt)
         .order_by_asc(users::Column::Id)
         .one(db)

@@ -10,7 +10,7 @@ use std::time::Duration;
 #[tokio::test]
 async fn only_the_admin_lists_users_ends_sessions_and_shuts_down() {
     let s = common::start().await;
-    let admin = s.register("root", "pw zero").await; // the first account is the admin
+    let admin = s.register_admin("root", "pw zero").await; // the first account is the admin
     let bob = s.register("bob", "pw two").await;
     assert!(admin.session.me.is_admin && !bob.session.me.is_admin);
 
@@ -83,7 +83,7 @@ async fn only_the_admin_lists_users_ends_sessions_and_shuts_down() {
 async fn an_account_made_by_the_admin_gets_its_keys_at_its_first_login() {
     use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
     let s = common::start().await;
-    let admin = s.register("root", "pw zero").await;
+    let admin = s.register_admin("root", "pw zero").await;
     let bob = s.register("bob", "pw two").await;
     let salt = Salt([7; 16]);
     let kdf = KdfParams::FLOOR;

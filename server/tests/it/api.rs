@@ -51,7 +51,10 @@ async fn raw_refusal(s: &common::TestServer, name: &str) -> (u16, Option<String>
 async fn register_login_and_errors() {
     let s = common::start().await;
     let alice = s.register("alice", "pw one two three").await;
-    assert!(alice.session.me.is_admin, "the first account is the admin");
+    assert!(
+        !alice.session.me.is_admin,
+        "the first account is no admin without the setup code"
+    );
     let bob = s.register("bob", "pw four five six").await;
     assert!(!bob.session.me.is_admin);
 
@@ -544,4 +547,99 @@ async fn the_emoji_table_is_served_as_text() {
     )
     .unwrap();
     assert_eq!(unzipped, text);
+}
+
+async fn setup_pending(s: &common::TestServer) -> bool {
+    s.call("setup_pending", None, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Issue 18, item 12: the first person on the LAN to register no longer becomes the
+/// admin; the setup code printed in the server's terminal does that, once.
+#[tokio::test]
+async fn the_setup_code_makes_one_admin_once() {
+    let s = common::start().await;
+    let code = s.setup_code().await.expect("a code while there is no admin");
+    assert_eq!(s.setup_code().await.as_deref(), Some(code.as_str()), "stable");
+    assert!(setup_pending(&s).await);
+
+    // Without the code: an ordinary account, and the server still waits for its admin.
+    let early = s.register("early", "pw early bird").await;
+    assert!(!early.session.me.is_admin);
+    assert!(setup_pending(&s).await);
+
+    // A wrong code: refused, and nothing is stored.
+    let (mut reg, _) = s.registration("mallory", "pw mallory").await;
+    reg.setup_code = Some("AAAA-BBBB-CCCC-DDDD".into());
+    let res = s.call("register", None, json!({ "registration": reg })).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("not this server's setup code"));
+    let (reg, _) = s.registration("mallory", "pw mallory").await;
+    let res = s.call("register", None, json!({ "registration": reg })).await;
+    assert_eq!(res.status(), 200, "the name stayed free");
+
+    // The code as typed by a person (lower case, spaces): the admin, and the owner.
+    let (mut reg, keys) = s.registration("root", "pw root").await;
+    reg.setup_code = Some(code.to_lowercase().replace('-', " "));
+    let root = s.submit_registration(reg, keys).await;
+    assert!(root.session.me.is_admin);
+    assert!(!setup_pending(&s).await);
+    assert_eq!(s.setup_code().await, None);
+    assert_eq!(
+        server::db::users::owner(&s.state.db).await.unwrap(),
+        Some(root.id)
+    );
+
+    // Once: the same code again is refused, with what happened.
+    let (mut reg, _) = s.registration("second", "pw second").await;
+    reg.setup_code = Some(code.clone());
+    let res = s.call("register", None, json!({ "registration": reg })).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("has its admin"));
+
+    // An older account made admin later does not become the owner.
+    server::db::accounts::set_admin(&s.state.db, &early.id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        server::db::users::owner(&s.state.db).await.unwrap(),
+        Some(root.id)
+    );
+}
+
+/// Twelve people enter the setup code at the same moment (on PostgreSQL too, where
+/// transactions really run side by side): exactly one becomes the admin.
+#[tokio::test]
+async fn racing_setup_codes_make_exactly_one_admin() {
+    let s = common::start().await;
+    let code = s.setup_code().await.unwrap();
+    let mut regs = Vec::new();
+    for i in 0..12 {
+        let (mut reg, _) = s.registration(&format!("racer{i}"), "pw racing").await;
+        reg.setup_code = Some(code.clone());
+        regs.push(reg);
+    }
+    let tries = regs.into_iter().map(|reg| {
+        let s = &s;
+        async move {
+            s.call("register", None, json!({ "registration": reg }))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let mut statuses = futures::future::join_all(tries).await;
+    statuses.sort();
+    assert_eq!(statuses[0], 200, "{statuses:?}");
+    assert!(statuses[1..].iter().all(|&c| c == 409), "{statuses:?}");
+    let admins = server::db::users::all(&s.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.is_admin)
+        .count();
+    assert_eq!(admins, 1);
 }

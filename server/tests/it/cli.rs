@@ -34,8 +34,10 @@ async fn admin_create_reset_and_list() {
     let (ok, out) = process::run(&["--data", &d, "admin", "reset-password", "nobody"]);
     assert!(!ok && out.contains("There is no such account."), "{out}");
 
-    // The server sees an admin account waiting for its owner's own password.
+    // The server sees an admin account waiting for its owner's own password (and, having
+    // an admin, prints no setup code).
     let p = process::spawn(dir.path(), None).await;
+    assert_eq!(p.printed_setup_code(), None);
     let auth = p.auth_secret("olga", &temp).await;
     let res = p.login("olga", &auth).await;
     assert_eq!(res.status(), 403);
@@ -322,4 +324,20 @@ fn a_hostile_backup_archive_is_refused_whole() {
             !outside.exists() && !std::path::Path::new("/tmp/hearth-restore-escape.txt").exists()
         );
     }
+}
+
+/// A server with no admin prints a setup code; the registration that brings it is the
+/// admin, and the next start prints none.
+#[tokio::test]
+async fn a_fresh_server_prints_its_setup_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = process::spawn(dir.path(), None).await;
+    let code = p.printed_setup_code().expect("a setup code in the terminal");
+    let (mut reg, keys) = p.registration("owner", "pw the owner").await;
+    reg.setup_code = Some(code);
+    let owner = p.submit_registration(reg, keys).await;
+    assert!(owner.session.me.is_admin);
+    drop(p);
+    let p = process::spawn(dir.path(), None).await;
+    assert_eq!(p.printed_setup_code(), None);
 }

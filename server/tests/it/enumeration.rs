@@ -37,7 +37,7 @@ fn from(s: &common::TestServer, last: u8) -> common::Api {
 #[tokio::test]
 async fn every_way_in_answers_alike_for_every_kind_of_account() {
     let s = common::start().await;
-    let admin = s.register("root", "pw zero").await;
+    let admin = s.register_admin("root", "pw zero").await;
     let _plain = s.register("plain", "pw one").await;
     let (_, _rk) = s.register_with_recovery("keyed", "pw two").await;
     // Waiting for its owner, and waiting but disabled.

@@ -12,7 +12,7 @@ use serde_json::json;
 #[tokio::test]
 async fn members_no_key_can_reach_are_left_out_of_new_keys() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let (alice, bob, carol, dave) = (
         s.register("alice", "pw").await,
         s.register("bob", "pw").await,
@@ -74,7 +74,7 @@ async fn a_member_with_new_keys_comes_back_to_the_everyone_room() {
     use protocol::crypto::group::{Member, Role, Settings, genesis};
     use protocol::crypto::identity::IdentityKeys;
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let bob = s.register("bob", "pw").await;
     let room: protocol::ConversationId = s
         .call("everyone_room", Some(&root.cookie), json!({}))

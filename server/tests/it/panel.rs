@@ -76,7 +76,7 @@ pub(crate) fn temporary(password: &str) -> (Value, protocol::crypto::kdf::AuthSe
 #[tokio::test]
 async fn every_admin_function_refuses_others_and_the_panel_wants_the_password_again() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let bob = s.register("bob", "pw two").await;
     let (temp, _) = temporary("temporary 1");
     let u = bob.id;
@@ -150,7 +150,7 @@ async fn every_admin_function_refuses_others_and_the_panel_wants_the_password_ag
 #[tokio::test]
 async fn disabling_resetting_promoting_and_deleting_accounts() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let bob = s.register("bob", "pw two").await;
     let carol = s.register("carol", "pw three").await;
     assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
@@ -296,7 +296,7 @@ async fn disabling_resetting_promoting_and_deleting_accounts() {
 #[tokio::test]
 async fn registration_modes_and_invite_links() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
     let register = |name: &'static str, invite: Option<String>| {
         let s = &s;
@@ -379,7 +379,7 @@ async fn registration_modes_and_invite_links() {
 #[tokio::test]
 async fn file_limits_set_in_the_panel_apply_at_once() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let bob = s.register("bob", "pw two").await;
     let conv = s.direct(&root, &bob).await;
     assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
@@ -421,7 +421,7 @@ async fn file_limits_set_in_the_panel_apply_at_once() {
 async fn the_password_confirmation_is_per_session_and_runs_out() {
     use sea_orm::ConnectionTrait;
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let auth = s.auth_secret("root", "pw zero").await;
     let other_tab = common::session_cookie(&s.login("root", &auth).await);
     assert_eq!(unlock(&s, &root, "root", "pw zero").await, 200);
@@ -450,7 +450,7 @@ async fn the_password_confirmation_is_per_session_and_runs_out() {
 #[tokio::test]
 async fn locked_out_accounts_stay_out() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let (ann, ann_key) = s.register_with_recovery("ann", "pw ann").await;
     let bob = s.register("bob", "pw two").await;
     let dave = s.register("dave", "pw four").await;
@@ -510,7 +510,7 @@ async fn locked_out_accounts_stay_out() {
 #[tokio::test]
 async fn an_admin_cannot_take_over_another_admin() {
     let s = common::start().await;
-    let root = s.register("root", "pw zero").await;
+    let root = s.register_admin("root", "pw zero").await;
     let amy = s.register("amy", "pw one").await;
     let cal = s.register("cal", "pw two").await;
     let bob = s.register("bob", "pw three").await;

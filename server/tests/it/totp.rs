@@ -246,7 +246,7 @@ async fn recovery_key_needs_the_second_factor_too() {
 #[tokio::test]
 async fn a_reset_keeps_two_step_login_and_the_owner_is_told() {
     let s = common::start().await;
-    let root = s.register("root", "root's password").await;
+    let root = s.register_admin("root", "root's password").await;
     let ola = s.register("ola", "ola's password").await;
     let auth = s.auth_secret("ola", "ola's password").await;
     let e: TotpEnrolment = begin(&s, &ola.cookie, &auth).await.json().await.unwrap();

@@ -199,6 +199,24 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
     (s, http_addr, ca_pem)
 }
 
+impl TestServer {
+
+    /// The setup code the server would print now (None once it has an admin).
+    pub async fn setup_code(&self) -> Option<String> {
+        db::setup_code::ensure(&self.state.db).await.expect("setup code")
+    }
+
+    /// Registers the server's admin with the setup code, as whoever started it would.
+    pub async fn register_admin(&self, username: &str, password: &str) -> User {
+        let code = self.setup_code().await.expect("no admin yet");
+        let (mut reg, keys) = self.registration(username, password).await;
+        reg.setup_code = Some(code);
+        let user = self.submit_registration(reg, keys).await;
+        assert!(user.session.me.is_admin, "the setup code makes an admin");
+        user
+    }
+}
+
 pub struct User {
     pub id: UserId,
     pub cookie: String,
@@ -283,6 +301,7 @@ impl Api {
             wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf).unwrap().into(),
             recovery: None,
             invite: None,
+            setup_code: None,
         };
         (reg, keys)
     }
@@ -525,7 +544,7 @@ impl Socket {
 
 /// The server functions that do not answer refusals as data (`app::Answer`): every
 /// other one answers a 200 with `{"Ok": …}` or `{"Err": …}`.
-const PLAIN: &[&str] = &["prelogin", "logout", "me", "whoami"];
+const PLAIN: &[&str] = &["prelogin", "logout", "me", "whoami", "setup_pending"];
 
 /// An answering function's response as the others answer: the refusal's own status
 /// with the error as the body, or the value alone; headers (cookies) kept. The tests

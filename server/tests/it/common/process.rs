@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 pub struct Process {
     pub api: Api,
     child: Child,
+    /// What it printed: the addresses, and the setup code while it has no admin.
+    stdout: PathBuf,
 }
 
 impl std::ops::Deref for Process {
@@ -71,7 +73,7 @@ pub async fn spawn_at(
     .env("RUST_LOG", "warn")
     .env_remove("DATABASE_URL")
     .stdin(Stdio::null())
-    .stdout(Stdio::null());
+    .stdout(std::fs::File::create(data.join("stdout.txt")).expect("stdout file"));
     if let Some(url) = database_url {
         cmd.env("DATABASE_URL", url);
     }
@@ -82,7 +84,11 @@ pub async fn spawn_at(
         http: reqwest::Client::new(),
         scheme: "http",
     };
-    let mut p = Process { api, child };
+    let mut p = Process {
+        api,
+        child,
+        stdout: data.join("stdout.txt"),
+    };
     let start = Instant::now();
     loop {
         if let Ok(r) = p.http.get(p.url("/healthz")).send().await
@@ -105,6 +111,14 @@ impl Process {
     /// The server's process id (for its memory in /proc).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The setup code it printed at start, if it did.
+    pub fn printed_setup_code(&self) -> Option<String> {
+        let text = std::fs::read_to_string(&self.stdout).unwrap_or_default();
+        let mut lines = text.lines();
+        lines.find(|l| l.contains("register with the setup code"))?;
+        lines.next().map(|l| l.trim().to_owned())
     }
 
     /// SIGKILL: no shutdown, no checkpoint, as a power cut would leave it.
