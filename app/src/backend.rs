@@ -20,14 +20,18 @@ use protocol::crypto::kdf::AuthSecret;
 use protocol::{ConversationId, MessageId, UserId};
 use std::sync::Arc;
 
-/// A new session and the Set-Cookie header value that carries it.
-pub type NewSession = (Session, String);
+/// A new session and the Set-Cookie header values that go with it (the session's, and
+/// the one that remembers the browser for the account).
+pub type NewSession = (Session, Vec<String>);
 
 /// The browser a new session is for, as its owner's sessions list shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Device {
     pub agent: Option<String>,
     pub address: Option<String>,
+    /// The request's Cookie header: a browser the account signed in from before is
+    /// not held back by strangers' failed sign-ins (the server reads its own cookie).
+    pub cookies: Option<String>,
 }
 
 /// The address a request came from, put in the request's extensions by the server.

@@ -14,6 +14,7 @@ mod m20261129_000009_pending_accounts;
 mod m20261130_000010_relay_events;
 mod m20261130_000011_admin;
 mod m20261206_000012_admin_since;
+mod m20261206_000013_login_failures;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_relay_events::Migration),
             Box::new(m20261130_000011_admin::Migration),
             Box::new(m20261206_000012_admin_since::Migration),
+            Box::new(m20261206_000013_login_failures::Migration),
         ]
     }
 }

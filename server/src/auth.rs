@@ -55,14 +55,18 @@ impl SessionPolicy {
     /// The session token from a Cookie header, if any. Over HTTPS only the `__Host-`
     /// cookie counts.
     pub fn token<'a>(&self, header: &'a str) -> Option<&'a str> {
-        let name = self.cookie_name();
-        header
-            .split(';')
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_empty() && v.len() < 128)
+        cookie(header, self.cookie_name()).filter(|v| v.len() < 128)
     }
+}
+
+/// The value of the cookie `name` in a Cookie header, if it has one.
+pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
 }
 
 type HmacSha256 = Hmac<Sha256>;

@@ -18,6 +18,7 @@ pub mod hub;
 pub mod icons;
 pub mod ingest;
 pub mod limit;
+pub mod lockout;
 pub mod mdns;
 pub mod metrics;
 pub mod net;

@@ -99,6 +99,11 @@ pub struct Limits {
     pub failures_by_address: Limiter,
     /// The same per account name, so spreading over addresses does not help.
     pub failures_by_account: Limiter,
+    /// Failures from a browser that signed in to the account before (`lockout::device`),
+    /// which the account's own ceiling does not hold back.
+    pub failures_by_device: Limiter,
+    /// The ceiling on failures per account, whatever the address (`lockout`).
+    pub lockout: crate::lockout::Policy,
     /// Accounts made per address.
     pub registrations: Limiter,
     /// Prelogin lookups per address (they cost a database query each).
@@ -130,12 +135,22 @@ impl Limits {
         Self {
             failures_by_address: Limiter::new(10, Duration::from_secs(60)),
             failures_by_account: Limiter::new(10, Duration::from_secs(60)),
+            failures_by_device: Limiter::new(10, Duration::from_secs(60)),
+            lockout: crate::lockout::Policy::default(),
             registrations: Limiter::new(registrations, Duration::from_secs(30)),
             prelogins: Limiter::new(60, Duration::from_secs(1)),
             sends: Limiter::new(60, every),
             typing: Limiter::new(5, Duration::from_secs(1)),
             reads: Limiter::new(30, Duration::from_millis(200)),
         }
+    }
+}
+
+impl Limits {
+    /// These limits, with accounts locked at the `lock_after`th failed sign-in.
+    pub fn with_lockout(mut self, lock_after: u32) -> Self {
+        self.lockout = crate::lockout::Policy::new(lock_after);
+        self
     }
 }
 

@@ -118,10 +118,10 @@ async fn run() -> anyhow::Result<()> {
             secure: rustls.is_some() || config.secure_cookies,
         },
         files,
-        limits: Arc::new(Limits::with_rate(
-            config.registrations_per_address,
-            config.message_rate,
-        )),
+        limits: Arc::new(
+            Limits::with_rate(config.registrations_per_address, config.message_rate)
+                .with_lockout(config.lock_after),
+        ),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
         metrics,

@@ -112,6 +112,7 @@ impl Hearth {
         let stored = db::stats::storage(&self.db).await?;
         let two_step = db::totp::users_enabled(&self.db).await?;
         let owner = db::users::owner(&self.db).await?;
+        let locked = db::lockout::locked(&self.db).await?;
         db::users::all(&self.db)
             .await?
             .into_iter()
@@ -124,6 +125,7 @@ impl Hearth {
                     stored: stored.get(&u.id).copied().unwrap_or(0),
                     two_step: two_step.contains(&u.id),
                     owner: owner == Some(id),
+                    locked: locked.contains(&u.username),
                     username: u.username,
                     display_name: u.display_name,
                     is_admin: u.is_admin,
@@ -247,7 +249,8 @@ impl Hearth {
             | AdminAction::ResetTwoStep { user }
             | AdminAction::Promote { user }
             | AdminAction::Demote { user }
-            | AdminAction::EndSessions { user } => *user,
+            | AdminAction::EndSessions { user }
+            | AdminAction::Unlock { user } => *user,
             _ => return Err(Error::BadRequest("Not an action on an account.".into())),
         };
         let missing = || Error::NotFound("There is no such account.");
@@ -297,6 +300,10 @@ impl Hearth {
                     if admin { "make admin" } else { "remove admin" },
                     found.then(Vec::new),
                 )
+            }
+            AdminAction::Unlock { .. } => {
+                db::lockout::clear(&self.db, &name).await?;
+                ("unlock", Some(Vec::new()))
             }
             _ => (
                 "end sessions",

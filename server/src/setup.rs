@@ -6,10 +6,10 @@ use crate::auth;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::state::{Hearth, new_user};
-use app::backend::Device;
+use app::backend::{Device, NewSession};
 use protocol::UserId;
 use protocol::api::admin::{NewAccount, TemporaryPassword};
-use protocol::api::{Profile, Registration, Session};
+use protocol::api::{Profile, Registration};
 use protocol::crypto::kdf::AuthSecret;
 use protocol::crypto::random_array;
 use protocol::validate;
@@ -97,26 +97,19 @@ impl Hearth {
         reg: Registration,
         totp: Option<&str>,
         device: Device,
-    ) -> Result<(Session, String)> {
+    ) -> Result<NewSession> {
         let bad = || Error::Unauthorized("Wrong username or password.");
         let name = validate::username(username).map_err(|_| bad())?;
-        let Some(pending) = db::users::by_username(&self.db, &name)
+        let pending = db::users::by_username(&self.db, &name)
             .await?
-            .filter(|u| u.pending)
-        else {
-            self.fake_verify(&name, old);
-            return Err(bad());
-        };
-        if !auth::verify(&pending.verifier_salt, &pending.verifier, old) {
-            return Err(bad());
-        }
-        // Only once the temporary password is proven does the answer say more.
-        if pending.disabled {
-            return Err(Error::Forbidden(crate::state::DISABLED));
-        }
-        // A reset keeps two-step login: whoever knew the temporary password (the admin
-        // who set it) still cannot get in without the owner's authenticator.
-        self.totp_gate(&pending.user_id()?, totp).await?;
+            .filter(|u| u.pending);
+        let id = pending.as_ref().map(|u| u.user_id()).transpose()?;
+        // Guessing a temporary password meets the same ceiling as a login.
+        let attempt = self.attempt(&name, id.as_ref(), &device).await?;
+        let checked = self.check_setup(&name, pending.as_ref(), old, totp).await;
+        self.settle(&attempt, &checked, pending.as_ref()).await?;
+        checked?;
+        let pending = pending.ok_or(Error::Corrupt("checked account vanished"))?;
         if validate::username(&reg.username)? != name || reg.identity.user != pending.user_id()? {
             return Err(Error::BadRequest(
                 "The new keys are for another account.".into(),
@@ -134,5 +127,20 @@ impl Hearth {
                 });
         }
         self.start_session(&user, device).await
+    }
+
+    /// The temporary password (against a fake verifier when no account waits under that
+    /// name), then, after a reset, the code: a reset keeps two-step login, so whoever
+    /// knew the temporary password (the admin who set it) still cannot get in without
+    /// the owner's authenticator.
+    async fn check_setup(
+        &self,
+        name: &str,
+        pending: Option<&db::users::User>,
+        old: &AuthSecret,
+        totp: Option<&str>,
+    ) -> Result<()> {
+        let pending = self.check_secret(name, pending, old)?;
+        self.totp_gate(&pending.user_id()?, totp).await
     }
 }

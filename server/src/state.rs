@@ -91,11 +91,18 @@ impl Hearth {
         &self,
         user: &db::users::User,
         device: Device,
-    ) -> Result<(Session, String)> {
+    ) -> Result<NewSession> {
         // Every way in (login, recovery, first setup) ends here.
         if user.disabled {
             return Err(Error::Forbidden(DISABLED));
         }
+        // The browser is remembered for this account (`lockout::device`).
+        let known = crate::lockout::device::remember(
+            &self.secret,
+            &self.sessions,
+            device.cookies.as_deref(),
+            &user.user_id()?,
+        )?;
         let (token, hash) = auth::new_token()?;
         db::sessions::create(&self.db, hash, &user.user_id()?, device).await?;
         let session = Session {
@@ -105,10 +112,10 @@ impl Hearth {
             wrapped_keys: user.wrapped_keys.clone().into(),
             notices: db::settings::take_notices(&self.db, &user.user_id()?).await?,
         };
-        Ok((session, self.sessions.cookie(&token)))
+        Ok((session, vec![self.sessions.cookie(&token), known]))
     }
 
-    async fn do_register(&self, reg: Registration, device: Device) -> Result<(Session, String)> {
+    async fn do_register(&self, reg: Registration, device: Device) -> Result<NewSession> {
         use protocol::api::admin::RegistrationMode as Mode;
         let admission = match self.registration_mode().await? {
             Mode::Open => db::users::Admission::Open,
@@ -129,13 +136,49 @@ impl Hearth {
         secret: &AuthSecret,
         totp: Option<&str>,
         device: Device,
-    ) -> Result<(Session, String)> {
+    ) -> Result<NewSession> {
         let bad = Error::Unauthorized("Wrong username or password.");
         let Ok(username) = validate::username(username) else {
             return Err(bad);
         };
-        let Some(user) = db::users::by_username(&self.db, &username).await? else {
-            self.fake_verify(&username, secret);
+        let user = db::users::by_username(&self.db, &username).await?;
+        let id = user.as_ref().map(|u| u.user_id()).transpose()?;
+        // Failures on the account, from any address, hold it back (`lockout`).
+        let attempt = self.attempt(&username, id.as_ref(), &device).await?;
+        let checked = self.check_login(&username, user.as_ref(), secret, totp).await;
+        self.settle(&attempt, &checked, user.as_ref()).await?;
+        checked?;
+        let user = user.ok_or(Error::Corrupt("checked account vanished"))?;
+        self.start_session(&user, device).await
+    }
+
+    /// Everything a login checks: the password, the account's state, the code.
+    async fn check_login(
+        &self,
+        username: &str,
+        user: Option<&db::users::User>,
+        secret: &AuthSecret,
+        totp: Option<&str>,
+    ) -> Result<()> {
+        let user = self.check_secret(username, user, secret)?;
+        if user.pending {
+            return Err(Error::PasswordChangeNeeded(user.user_id()?));
+        }
+        self.totp_gate(&user.user_id()?, totp).await
+    }
+
+    /// A password (or temporary password) against the account's verifier, or against a
+    /// fake one for a name without an account, so both take as long and answer alike;
+    /// only once it is proven does the answer say the account is disabled.
+    pub(crate) fn check_secret<'u>(
+        &self,
+        username: &str,
+        user: Option<&'u db::users::User>,
+        secret: &AuthSecret,
+    ) -> Result<&'u db::users::User> {
+        let bad = Error::Unauthorized("Wrong username or password.");
+        let Some(user) = user else {
+            self.fake_verify(username, secret);
             return Err(bad);
         };
         if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
@@ -144,11 +187,7 @@ impl Hearth {
         if user.disabled {
             return Err(Error::Forbidden(DISABLED));
         }
-        if user.pending {
-            return Err(Error::PasswordChangeNeeded(user.user_id()?));
-        }
-        self.totp_gate(&user.user_id()?, totp).await?;
-        self.start_session(&user, device).await
+        Ok(user)
     }
 
     /// The account a recovery key opens, or one answer for every failure (so it does
@@ -255,7 +294,7 @@ impl Backend for Hearth {
         &self,
         reg: Registration,
         device: Device,
-    ) -> Result<(Session, String), ApiError> {
+    ) -> Result<NewSession, ApiError> {
         Ok(self.do_register(reg, device).await?)
     }
 
@@ -265,7 +304,7 @@ impl Backend for Hearth {
         secret: AuthSecret,
         totp: Option<String>,
         device: Device,
-    ) -> Result<(Session, String), ApiError> {
+    ) -> Result<NewSession, ApiError> {
         Ok(self
             .do_login(&username, &secret, totp.as_deref(), device)
             .await?)
@@ -461,6 +500,7 @@ impl Backend for Hearth {
         )
         .await?;
         self.hub.cut(&ended);
+        self.unlocked_by_recovery(&user).await?;
         tracing::info!(user = %id, "account recovered with its recovery key");
         let user = db::users::by_id(&self.db, &id)
             .await?

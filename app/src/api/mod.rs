@@ -58,6 +58,10 @@ mod server {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
             address: ext.get::<crate::backend::Peer>().map(|p| p.0.to_string()),
+            cookies: headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
         })
     }
 
@@ -86,6 +90,10 @@ mod server {
             );
         }
         e
+    }
+
+    pub fn set_cookies(values: &[String]) -> Result<(), ApiError> {
+        values.iter().try_for_each(|v| set_cookie(v))
     }
 
     pub fn set_cookie(value: &str) -> Result<(), ApiError> {
@@ -123,10 +131,10 @@ pub async fn setup_pending() -> Result<bool, ApiError> {
 pub async fn register(registration: Registration) -> Result<Answer<Session>, ApiError> {
     server::answer(
         async {
-            let (session, cookie) = server::backend()?
+            let (session, cookies) = server::backend()?
                 .register(registration, server::device().await?)
                 .await?;
-            server::set_cookie(&cookie)?;
+            server::set_cookies(&cookies)?;
             Ok(session)
         }
         .await,
@@ -142,10 +150,10 @@ pub async fn login(
 ) -> Result<Answer<Session>, ApiError> {
     server::answer(
         async {
-            let (session, cookie) = server::backend()?
+            let (session, cookies) = server::backend()?
                 .login(username, auth_secret, totp, server::device().await?)
                 .await?;
-            server::set_cookie(&cookie)?;
+            server::set_cookies(&cookies)?;
             Ok(session)
         }
         .await,
@@ -310,7 +318,7 @@ pub async fn finish_setup(
 ) -> Result<Answer<Session>, ApiError> {
     server::answer(
         async {
-            let (session, cookie) = server::backend()?
+            let (session, cookies) = server::backend()?
                 .finish_setup(
                     username,
                     old_auth_secret,
@@ -319,7 +327,7 @@ pub async fn finish_setup(
                     server::device().await?,
                 )
                 .await?;
-            server::set_cookie(&cookie)?;
+            server::set_cookies(&cookies)?;
             Ok(session)
         }
         .await,
@@ -334,10 +342,10 @@ pub async fn recover(
 ) -> Result<Answer<Session>, ApiError> {
     server::answer(
         async {
-            let (session, cookie) = server::backend()?
+            let (session, cookies) = server::backend()?
                 .recover(username, change, totp, server::device().await?)
                 .await?;
-            server::set_cookie(&cookie)?;
+            server::set_cookies(&cookies)?;
             Ok(session)
         }
         .await,

@@ -31,6 +31,10 @@ pub struct UserSummary {
     /// deletes, demotes or disables another admin.
     #[serde(default)]
     pub owner: bool,
+    /// Locked after too many failed sign-ins from browsers it had not been used in: its
+    /// recovery key or an admin (`unlock`) opens it again.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// An account an admin makes with a temporary password: the admin's browser runs the
@@ -153,6 +157,10 @@ pub enum AdminAction {
         user: UserId,
     },
     EndSessions {
+        user: UserId,
+    },
+    /// Lifts a lock after failed sign-ins.
+    Unlock {
         user: UserId,
     },
     SetRegistration {

@@ -128,6 +128,13 @@ pub struct Config {
     #[arg(long, env = "HEARTH_REGISTRATIONS_PER_ADDRESS", default_value_t = 30)]
     pub registrations_per_address: u32,
 
+    /// Failed sign-ins (passwords or codes, from any addresses) that lock an account:
+    /// half of them pass, then each next try waits twice as long, from 10 s. Browsers the
+    /// account signed in from before are not held back; its recovery key or an admin
+    /// unlocks it.
+    #[arg(long, env = "HEARTH_LOCK_AFTER", default_value_t = 10)]
+    pub lock_after: u32,
+
     /// Messages (with edits and reactions) one person may send per second after a burst
     /// of 60; faster ones wait their turn. Raise it for a load test.
     #[arg(long, env = "HEARTH_MESSAGE_RATE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]

@@ -31,6 +31,9 @@ pub mod entity {
 
 /// Who acts from the command line (the person at the server's own terminal).
 pub const CONSOLE: &str = "(command line)";
+/// The server itself (a lock after failed sign-ins) or the account's owner acting
+/// without a session (a lock lifted with the recovery key).
+pub const SERVER: &str = "(server)";
 
 /// The newest entries first, this many per page.
 pub const PAGE: u64 = 100;

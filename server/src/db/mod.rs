@@ -9,6 +9,7 @@ pub mod files;
 pub mod group_checks;
 pub mod groups;
 pub mod invites;
+pub mod lockout;
 pub mod messages;
 pub mod sends;
 pub mod sessions;

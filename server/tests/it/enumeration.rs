@@ -24,14 +24,7 @@ fn secret(password: &str) -> AuthSecret {
 /// The server as seen from another loopback address, so that each way in has its own
 /// allowance of failed tries (ten per address) and none is cut short by the others'.
 fn from(s: &common::TestServer, last: u8) -> common::Api {
-    common::Api {
-        addr: s.addr,
-        http: reqwest::Client::builder()
-            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
-            .build()
-            .unwrap(),
-        scheme: s.scheme,
-    }
+    s.from(last)
 }
 
 #[tokio::test]

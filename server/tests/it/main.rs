@@ -16,6 +16,7 @@ mod group_reach;
 mod groups;
 mod ingest;
 mod limits;
+mod lockout;
 mod ops;
 mod panel;
 mod processes;

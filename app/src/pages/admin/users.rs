@@ -38,7 +38,7 @@ pub fn Users() -> impl IntoView {
             <input class="search" type="search" placeholder="Search accounts" aria-label="Search accounts"
                 bind:value=query/>
             <ul>
-                <For each=shown key=|u| (u.id, u.username.clone(), u.is_admin, u.disabled, u.pending, u.two_step, u.sessions, u.online) let:u>
+                <For each=shown key=|u| (u.id, u.username.clone(), u.is_admin, u.disabled, u.pending, u.two_step, u.sessions, u.online, u.locked) let:u>
                     <Row user=u/>
                 </For>
             </ul>
@@ -84,6 +84,7 @@ fn Row(user: UserSummary) -> impl IntoView {
         (user.online, "Online", "tag good"),
         (user.pending, "Waiting for first login", "tag"),
         (user.disabled, "Disabled", "tag bad"),
+        (user.locked, "Locked", "tag bad"),
         (user.two_step, "Two-step", "tag"),
     ];
     view! {
@@ -108,6 +109,13 @@ fn Row(user: UserSummary) -> impl IntoView {
                     <button on:click=move |_| panel.act(AdminAction::EndSessions { user: id }, format!("Signed {n1} out everywhere."))>
                         "Sign out everywhere"
                     </button>
+                    {user.locked.then(|| {
+                        let n = name.clone();
+                        view! {
+                            <button on:click=move |_| panel.act(AdminAction::Unlock { user: id },
+                                format!("{n} can sign in again from any browser."))>"Unlock"</button>
+                        }
+                    })}
                     {(!mine_to_change).then(|| view! {
                         <p class="hint">"Only the server's owner changes another admin's account."</p>
                     })}

@@ -61,6 +61,15 @@ fn state_with(
     db: sea_orm::DatabaseConnection,
     sessions: SessionPolicy,
 ) -> Arc<Hearth> {
+    state_limited(dir, db, sessions, Limits::default())
+}
+
+fn state_limited(
+    dir: &std::path::Path,
+    db: sea_orm::DatabaseConnection,
+    sessions: SessionPolicy,
+    limits: Limits,
+) -> Arc<Hearth> {
     let secret = ServerSecret::load_or_create(&dir.join("server.secret")).expect("secret");
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(server::metrics::Metrics::default());
@@ -71,7 +80,7 @@ fn state_with(
         secret,
         sessions,
         files: FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
-        limits: Arc::new(Limits::default()),
+        limits: Arc::new(limits),
         stop: Arc::new(tokio::sync::Notify::new()),
         started: std::time::Instant::now(),
         metrics,
@@ -116,13 +125,22 @@ pub async fn start() -> TestServer {
 
 /// `start` with sessions that end after `idle` unused, or `max` after their login.
 pub async fn start_with(idle: Duration, max: Duration) -> TestServer {
+    start_full(idle, max, Limits::default()).await
+}
+
+/// `start` with these limits (a lockout that waits milliseconds, say).
+pub async fn start_limited(limits: Limits) -> TestServer {
+    start_full(30 * DAY, 90 * DAY, limits).await
+}
+
+async fn start_full(idle: Duration, max: Duration, limits: Limits) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let policy = SessionPolicy {
         idle,
         max,
         secure: false,
     };
-    let state = state_with(dir.path(), database(dir.path()).await, policy);
+    let state = state_limited(dir.path(), database(dir.path()).await, policy, limits);
     server::bus::start(&state.db, state.hub.clone())
         .await
         .expect("bus");
@@ -200,6 +218,18 @@ pub async fn start_tls() -> (TestServer, SocketAddr, String) {
 }
 
 impl TestServer {
+    /// The server as seen from another loopback address (127.0.0.`last`): each address
+    /// has its own allowance of failed tries.
+    pub fn from(&self, last: u8) -> Api {
+        Api {
+            addr: self.addr,
+            http: reqwest::Client::builder()
+                .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+                .build()
+                .unwrap(),
+            scheme: self.scheme,
+        }
+    }
 
     /// The setup code the server would print now (None once it has an admin).
     pub async fn setup_code(&self) -> Option<String> {
@@ -487,6 +517,19 @@ pub async fn setup_needed(res: reqwest::Response) -> UserId {
         .as_str()
         .unwrap_or_else(|| panic!("not PasswordChangeNeeded: {body}"));
     id.parse().expect("a user id")
+}
+
+/// The cookie by which the server remembers this browser for the account (a sign-in
+/// from it is not held back by others' failures), as the browser would send it back.
+pub fn device_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("hearth_device="))
+        .and_then(|v| v.split(';').next())
+        .expect("a device cookie")
+        .to_string()
 }
 
 pub fn session_cookie(res: &reqwest::Response) -> String {
