@@ -83,7 +83,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn pins(&self, me: &Profile) -> Result<Option<Bytes>, ApiError>;
     async fn save_pins(&self, me: &Profile, blob: Bytes) -> Result<(), ApiError>;
     /// Replaces the user's identity keys (signed for them) and their wrap, after checking
-    /// the password again (its auth secret): a stolen cookie must not be enough. Everyone
+    /// the password again (its auth secret): a stolen cookie must not be enough. The
+    /// recovery wrap (of the old keys) is replaced by `recovery`, or removed. Everyone
     /// connected is told.
     async fn rotate_identity(
         &self,
@@ -91,6 +92,7 @@ pub trait Backend: Send + Sync + 'static {
         secret: AuthSecret,
         identity: PublicIdentity,
         wrapped_keys: Bytes,
+        recovery: Option<protocol::api::RecoverySetup>,
     ) -> Result<(), ApiError>;
     /// Replaces the password (checked again) and ends the user's other sessions.
     async fn change_password(

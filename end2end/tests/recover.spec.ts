@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { login, register, send } from './helpers';
+import { api, login, register, send } from './helpers';
 
 test('forgot password: the recovery key restores the account with its history', async ({ browser }) => {
   const kimCtx = await browser.newContext();
@@ -42,4 +42,65 @@ test('forgot password: the recovery key restores the account with its history', 
   await expect(kim.getByRole('alert')).toContainText('Wrong username or password');
   await login(kim, 'kim', NEW);
   await Promise.all([kimCtx.close(), leoCtx.close(), ctx.close()]);
+});
+
+test('a recovery key from before new keys were made cannot bring the old keys back', async ({ browser }) => {
+  const lou = await (await browser.newContext()).newPage();
+  const maureen = await (await browser.newContext()).newPage();
+  const PW = 'marble tundra fiddle 3141';
+  const NEW = 'cactus lantern ripple 2718';
+  const oldKey = await register(lou, 'lou', 'Lou Reed', PW);
+  await register(maureen, 'maureen', 'Maureen Tucker', 'violet anchor biscuit 5050');
+
+  // What the recovery key opened before (stopped before anything changed).
+  const before = await (await browser.newContext()).newPage();
+  const opened = before.waitForResponse('**/api/recovery_keys');
+  await before.route('**/api/recover', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ Err: { Unauthorized: 'stopped by the test' } }) }));
+  const restore = async (page: typeof before, key: string) => {
+    await page.goto('/recover');
+    await page.getByLabel('Username').fill('lou');
+    await page.getByLabel('Recovery key').fill(key);
+    await page.getByLabel('New password', { exact: true }).fill(NEW);
+    await page.getByLabel('Repeat new password').fill(NEW);
+    await page.getByRole('button', { name: 'Restore my account' }).click();
+  };
+  await restore(before, oldKey);
+  const stale = await (await opened).json();
+  await expect(before.getByRole('alert')).toContainText('stopped by the test', { timeout: 60_000 });
+  expect(stale.Ok.wrapped_keys).toBeTruthy();
+
+  // Lou makes new keys; a new recovery key replaces the old one.
+  await lou.locator('.account summary').click();
+  await lou.getByRole('form', { name: 'New security keys' }).getByLabel('Password').fill(PW);
+  await lou.getByRole('button', { name: 'Make new security keys' }).click();
+  const fresh = lou.getByRole('dialog', { name: 'Your new recovery key' });
+  const newKey = (await fresh.locator('.recovery-key').textContent({ timeout: 60_000 })) ?? '';
+  expect(newKey).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+  await fresh.getByRole('button', { name: 'I have saved it' }).click();
+  await expect(lou.locator('.me .name')).toHaveText('Lou Reed');
+
+  // The old key opens nothing now.
+  const page = await (await browser.newContext()).newPage();
+  await restore(page, oldKey);
+  await expect(page.getByRole('alert')).toContainText('do not match', { timeout: 60_000 });
+
+  // A server that hands out the old wrap anyway (beside the identity it publishes now):
+  // the browser sees the keys are not the account's and changes nothing.
+  const people = (await api(maureen, 'people')).body as any[];
+  const current = people.find((p) => p.username === 'lou').identity;
+  const replayed = await (await browser.newContext()).newPage();
+  let recovers = 0;
+  await replayed.route('**/api/recovery_keys', (route) => route.fulfill({
+    contentType: 'application/json', body: JSON.stringify({ Ok: { ...stale.Ok, identity: current } }),
+  }));
+  replayed.on('request', (r) => { if (r.url().endsWith('/api/recover')) recovers++; });
+  await restore(replayed, oldKey);
+  await expect(replayed.getByRole('alert')).toContainText('keys this account no longer uses', { timeout: 60_000 });
+  expect(recovers).toBe(0);
+
+  // The new key restores the account, on the new keys.
+  await restore(page, newKey);
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  await expect(page.locator('.me .name')).toHaveText('Lou Reed');
 });

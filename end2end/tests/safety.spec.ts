@@ -42,6 +42,10 @@ test('safety numbers match, verification is pinned across browsers, and a key ch
   await hank.locator('.account summary').click();
   await hank.getByRole('form', { name: 'New security keys' }).getByLabel('Password').fill('thimble walrus glacier 4142');
   await hank.getByRole('button', { name: 'Make new security keys' }).click();
+  // The old recovery key held the old keys: a new one replaces it, shown once.
+  const fresh = hank.getByRole('dialog', { name: 'Your new recovery key' });
+  await expect(fresh.locator('.recovery-key')).toHaveText(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/, { timeout: 60_000 });
+  await fresh.getByRole('button', { name: 'I have saved it' }).click();
   await expect(gina.locator('.keychange')).toContainText("Hank Pym's security keys changed");
   await expect(gina.locator('.thread-head .badge')).toHaveCount(0);
   await gina.getByLabel('Message').fill('are you still you?');

@@ -395,6 +395,7 @@ impl Backend for Hearth {
         secret: AuthSecret,
         identity: PublicIdentity,
         wrapped_keys: Bytes,
+        recovery: Option<protocol::api::RecoverySetup>,
     ) -> Result<(), ApiError> {
         let user = db::users::by_id(&self.db, &me.id)
             .await?
@@ -409,7 +410,13 @@ impl Backend for Hearth {
         if wrapped_keys.len() != WRAPPED_LEN {
             return Err(Error::BadRequest("The wrapped keys have the wrong size.".into()).into());
         }
-        if !db::users::replace_identity(&self.db, &me.id, &identity, wrapped_keys.0).await? {
+        // The recovery wrap held the old keys: it is replaced by the new recovery key's,
+        // or removed, in the same transaction (a later "forgot password" would otherwise
+        // bring the old keys back).
+        let recovery = recovery.map(recovery_row).transpose()?;
+        if !db::users::replace_identity(&self.db, &me.id, &identity, wrapped_keys.0, recovery)
+            .await?
+        {
             return Err(Error::NotFound("No such account.").into());
         }
         tracing::info!(user = %me.id, "identity rotated");
@@ -465,6 +472,7 @@ impl Backend for Hearth {
         Ok(RecoveryWrap {
             user: id,
             wrapped_keys: Bytes(rec.wrapped_keys),
+            identity: user.identity()?,
         })
     }
 
@@ -704,22 +712,7 @@ pub(crate) fn new_user(reg: Registration) -> Result<db::users::NewUser> {
         ));
     }
     let verifier_salt = random_array::<16>()?;
-    let recovery = match reg.recovery {
-        Some(r) if r.wrapped_keys.len() != WRAPPED_LEN => {
-            return Err(Error::BadRequest(
-                "The recovery wrap has the wrong size.".into(),
-            ));
-        }
-        Some(r) => {
-            let salt = random_array::<16>()?;
-            Some((
-                salt,
-                auth::verifier(&salt, &r.auth_secret),
-                r.wrapped_keys.0,
-            ))
-        }
-        None => None,
-    };
+    let recovery = reg.recovery.map(recovery_row).transpose()?;
     Ok(db::users::NewUser {
         id: reg.identity.user,
         username,
@@ -733,4 +726,15 @@ pub(crate) fn new_user(reg: Registration) -> Result<db::users::NewUser> {
         wrapped_keys: reg.wrapped_keys.0,
         recovery,
     })
+}
+
+/// What the server keeps of a recovery key: a verifier of its login secret, and its wrap.
+pub(crate) fn recovery_row(r: protocol::api::RecoverySetup) -> Result<db::users::RecoveryRow> {
+    if r.wrapped_keys.len() != WRAPPED_LEN {
+        return Err(Error::BadRequest(
+            "The recovery wrap has the wrong size.".into(),
+        ));
+    }
+    let salt = random_array::<16>()?;
+    Ok((salt, auth::verifier(&salt, &r.auth_secret), r.wrapped_keys.0))
 }

@@ -266,12 +266,13 @@ pub async fn rotate_identity(
     auth_secret: AuthSecret,
     identity: PublicIdentity,
     wrapped_keys: Bytes,
+    #[server(default)] recovery: Option<protocol::api::RecoverySetup>,
 ) -> Result<Answer<()>, ApiError> {
     server::answer(
         async {
             let (backend, me) = server::authorised().await?;
             backend
-                .rotate_identity(&me, auth_secret, identity, wrapped_keys)
+                .rotate_identity(&me, auth_secret, identity, wrapped_keys, recovery)
                 .await
         }
         .await,

@@ -295,6 +295,16 @@ pub async fn prepare_recovery(
         .map_err(|_| {
             ApiError::Local("This recovery key does not open the account's keys.".into())
         })?;
+    // Before anything changes: the keys it opened must be the ones the account has now.
+    // A wrap from before a rotation would otherwise replace them for good.
+    let current = found.identity.verify().is_ok()
+        && found.identity.user == found.user
+        && found.identity.matches(&keys);
+    if !current {
+        return Err(ApiError::Local(
+            "This recovery key holds keys this account no longer uses (new keys were made since), so it cannot restore the account. Nothing was changed. Ask an admin to reset your password.".into(),
+        ));
+    }
     browser::yield_to_paint().await;
     let (salt, kdf, auth_secret, wrap_key) = password_secrets(&new_password)?;
     let wrapped_keys = wrap_keys(&keys, &wrap_key, &found.user, &kdf)?.into();
@@ -377,11 +387,13 @@ pub async fn auth_secret(username: String, password: String) -> Result<AuthSecre
 
 /// Makes new identity keys (the password is checked again by the server), re-seals the
 /// pinned keys under them, and keeps them in this tab. Everyone else sees a key change.
+/// The old recovery key held the old keys, so a new one replaces it (in the same
+/// transaction): it is returned, to be shown once.
 pub async fn rotate(
     ring: Arc<Keyring>,
     password: String,
     pins: Pins,
-) -> Result<Arc<Keyring>, ApiError> {
+) -> Result<(Arc<Keyring>, Zeroizing<String>), ApiError> {
     let params = api::prelogin(ring.me.username.clone()).await?;
     params.kdf.check()?;
     browser::yield_to_paint().await;
@@ -389,7 +401,13 @@ pub async fn rotate(
     let keys = IdentityKeys::generate()?;
     let identity = keys.public(ring.me.id);
     let wrapped = wrap_keys(&keys, &wrap_key, &ring.me.id, &params.kdf)?;
-    api::rotate_identity(auth_secret, identity.clone(), wrapped.into())
+    let recovery_key = RecoveryKey::generate()?;
+    let (recovery_auth, recovery_wrap) = recovery_key.split()?;
+    let recovery = RecoverySetup {
+        auth_secret: recovery_auth,
+        wrapped_keys: wrap_for_recovery(&keys, &recovery_wrap, &ring.me.id)?.into(),
+    };
+    api::rotate_identity(auth_secret, identity.clone(), wrapped.into(), Some(recovery))
         .await
         .answered()?;
     api::save_pins(pins.seal(&keys.pin_key()?, &ring.me.id)?.into())
@@ -401,7 +419,7 @@ pub async fn rotate(
         keys,
     };
     fresh.save();
-    Ok(Arc::new(fresh))
+    Ok((Arc::new(fresh), recovery_key.to_display()))
 }
 
 /// Changes the password: the keys stay, only their wrap and the login verifier change;

@@ -48,6 +48,10 @@ pub struct RecoverySetup {
 pub struct RecoveryWrap {
     pub user: UserId,
     pub wrapped_keys: Bytes,
+    /// The identity the server publishes for the account now: the browser checks that
+    /// the unwrapped keys are it before anything changes (a wrap left from before a
+    /// rotation would otherwise bring the old keys back for good).
+    pub identity: PublicIdentity,
 }
 
 /// A new password, prepared in the browser: the old auth secret proves the old password,

@@ -36,8 +36,11 @@ pub struct NewUser {
     pub identity: PublicIdentity,
     pub wrapped_keys: Vec<u8>,
     /// Recovery verifier salt, verifier and second wrap.
-    pub recovery: Option<([u8; 16], [u8; 32], Vec<u8>)>,
+    pub recovery: Option<RecoveryRow>,
 }
+
+/// A recovery key's verifier salt, verifier and wrap of the identity keys.
+pub type RecoveryRow = ([u8; 16], [u8; 32], Vec<u8>);
 
 fn array<const N: usize>(v: &[u8], what: &'static str) -> Result<[u8; N]> {
     v.try_into().map_err(|_| Error::Corrupt(what))
@@ -153,17 +156,23 @@ async fn insert(txn: &sea_orm::DatabaseTransaction, u: NewUser, admin: bool) -> 
     };
     let recovery = u.recovery;
     let user = model.insert(txn).await.map_err(taken)?;
-    if let Some((verifier_salt, verifier, wrapped_keys)) = recovery {
-        recovery::ActiveModel {
-            user_id: Set(user.id.clone()),
-            verifier_salt: Set(verifier_salt.to_vec()),
-            verifier: Set(verifier.to_vec()),
-            wrapped_keys: Set(wrapped_keys),
-        }
-        .insert(txn)
-        .await?;
+    if let Some(row) = recovery {
+        insert_recovery(txn, &user.id, row).await?;
     }
     Ok(user)
+}
+
+async fn insert_recovery(txn: &impl ConnectionTrait, user: &str, row: RecoveryRow) -> Result<()> {
+    let (verifier_salt, verifier, wrapped_keys) = row;
+    recovery::ActiveModel {
+        user_id: Set(user.to_owned()),
+        verifier_salt: Set(verifier_salt.to_vec()),
+        verifier: Set(verifier.to_vec()),
+        wrapped_keys: Set(wrapped_keys),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// An account an admin makes: a name and a temporary password's verifier, no keys.
@@ -365,7 +374,9 @@ pub async fn replace_identity(
     me: &UserId,
     identity: &PublicIdentity,
     wrapped_keys: Vec<u8>,
+    recovery: Option<RecoveryRow>,
 ) -> Result<bool> {
+    let txn = super::write_txn(db).await?;
     let res = users::Entity::update_many()
         .col_expr(
             users::Column::SigningKey,
@@ -381,9 +392,17 @@ pub async fn replace_identity(
         )
         .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
         .filter(users::Column::Id.eq(me.to_hex()))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    Ok(res.rows_affected == 1)
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    recovery::Entity::delete_by_id(me.to_hex()).exec(&txn).await?;
+    if let Some(row) = recovery {
+        insert_recovery(&txn, &me.to_hex(), row).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Replaces the password material (salt, parameters, verifier, wrapped keys) and ends

@@ -2,6 +2,7 @@
 
 use crate::common;
 
+use protocol::Bytes;
 use protocol::api::{LoginParams, Session};
 use protocol::crypto::kdf::derive_master;
 use protocol::crypto::wrap::unwrap_keys;
@@ -157,7 +158,6 @@ async fn registration_is_validated() {
 
 #[tokio::test]
 async fn pinned_keys_and_identity_rotation() {
-    use protocol::Bytes;
     use protocol::api::Person;
     use protocol::crypto::identity::IdentityKeys;
     use protocol::crypto::wrap::wrap_keys;
@@ -642,4 +642,73 @@ async fn racing_setup_codes_make_exactly_one_admin() {
         .filter(|u| u.is_admin)
         .count();
     assert_eq!(admins, 1);
+}
+
+/// Rotates `name`'s keys as the browser does, with a new recovery key or without one;
+/// the new keys.
+async fn rotate_keys(
+    s: &common::TestServer,
+    name: &str,
+    user: &common::User,
+    recovery: Option<&protocol::crypto::recovery::RecoveryKey>,
+) -> protocol::crypto::identity::IdentityKeys {
+    use protocol::api::RecoverySetup;
+    use protocol::crypto::wrap::{wrap_for_recovery, wrap_keys};
+    let params: LoginParams = s.prelogin(name).await;
+    let (auth, wrap) = common::secrets(&params, "pw rotating");
+    let keys = protocol::crypto::identity::IdentityKeys::generate().unwrap();
+    let id = user.id;
+    let setup = recovery.map(|rk| {
+        let (rauth, rwrap) = rk.split().unwrap();
+        RecoverySetup {
+            auth_secret: rauth,
+            wrapped_keys: Bytes(wrap_for_recovery(&keys, &rwrap, &id).unwrap()),
+        }
+    });
+    let body = json!({
+        "auth_secret": auth, "identity": keys.public(id),
+        "wrapped_keys": Bytes(wrap_keys(&keys, &wrap, &id, &params.kdf).unwrap()),
+        "recovery": setup,
+    });
+    let res = s.call("rotate_identity", Some(&user.cookie), body).await;
+    assert_eq!(res.status(), 200);
+    keys
+}
+
+async fn recovery_wrap(
+    s: &common::TestServer,
+    name: &str,
+    rk: &protocol::crypto::recovery::RecoveryKey,
+) -> reqwest::Response {
+    let (rauth, _) = rk.split().unwrap();
+    let body = json!({ "username": name, "recovery_secret": rauth });
+    s.call("recovery_keys", None, body).await
+}
+
+/// Issue 18, item 5: rotating keys no longer leaves the old private keys in the recovery
+/// wrap. With a new recovery key the wrap is replaced; without one it is removed; either
+/// way the old recovery key opens nothing, and what a recovery key opens is the identity
+/// the server publishes (which the browser checks before it changes anything).
+#[tokio::test]
+async fn rotation_replaces_or_removes_the_recovery_wrap() {
+    use protocol::api::RecoveryWrap;
+    use protocol::crypto::recovery::RecoveryKey;
+    use protocol::crypto::wrap::unwrap_for_recovery;
+    let s = common::start().await;
+
+    // Without a new recovery key the old wrap is gone: the old key opens nothing.
+    let (eve, old) = s.register_with_recovery("eve", "pw rotating").await;
+    assert_eq!(recovery_wrap(&s, "eve", &old).await.status(), 200);
+    rotate_keys(&s, "eve", &eve, None).await;
+    assert_eq!(recovery_wrap(&s, "eve", &old).await.status(), 401);
+
+    // With one, the new key opens the new keys, which the server publishes.
+    let (fay, old) = s.register_with_recovery("fay", "pw rotating").await;
+    let new = RecoveryKey::generate().unwrap();
+    let keys = rotate_keys(&s, "fay", &fay, Some(&new)).await;
+    assert_eq!(recovery_wrap(&s, "fay", &old).await.status(), 401);
+    let found: RecoveryWrap = recovery_wrap(&s, "fay", &new).await.json().await.unwrap();
+    let (_, rwrap) = new.split().unwrap();
+    let opened = unwrap_for_recovery(found.wrapped_keys.as_slice(), &rwrap, &fay.id).unwrap();
+    assert!(found.identity.matches(&opened) && found.identity.matches(&keys));
 }

@@ -3,7 +3,6 @@
 use super::state::Chat;
 use crate::Answered;
 use crate::api;
-use crate::client::browser;
 use crate::client::keyring;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -96,8 +95,14 @@ impl Chat {
         self.save_pins();
     }
 
-    /// Makes new identity keys for the signed-in user, then reloads with them.
-    pub fn rotate_keys(&self, password: String, busy: RwSignal<bool>) {
+    /// Makes new identity keys for the signed-in user; `recovery` gets the new recovery
+    /// key to show once (the page reloads with the new keys when it has been saved).
+    pub fn rotate_keys(
+        &self,
+        password: String,
+        busy: RwSignal<bool>,
+        recovery: RwSignal<Option<String>>,
+    ) {
         let Some(ring) = self.ring.get_value() else {
             return;
         };
@@ -106,7 +111,7 @@ impl Chat {
         busy.set(true);
         spawn_local(async move {
             match keyring::rotate(ring, password, pins).await {
-                Ok(_) => browser::reload(),
+                Ok((_, key)) => recovery.set(Some(key.to_string())),
                 Err(e) => {
                     busy.set(false);
                     this.report(e);

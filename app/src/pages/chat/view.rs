@@ -7,6 +7,7 @@ use super::group_view::{GroupMembers, JoinGroup, NewGroup};
 use super::message::{ComposerContext, MessageLine};
 use super::state::Panel;
 use crate::KeyringSignal;
+use crate::client::browser;
 use leptos::html;
 use leptos::prelude::*;
 use protocol::api::Person;
@@ -477,13 +478,31 @@ fn RotateKeys() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    // The old recovery key held the old keys; the new one is shown once, then the page
+    // reloads with the new keys.
+    let recovery = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !busy.get_untracked() {
-            chat.rotate_keys(password.get_untracked(), busy);
+            chat.rotate_keys(password.get_untracked(), busy, recovery);
         }
     };
     view! {
+        {move || recovery.get().map(|key| view! {
+            <div class="modal" role="dialog" aria-modal="true" aria-label="Your new recovery key">
+                <div class="card">
+                    <h2>"Your new recovery key"</h2>
+                    <p>"Your old recovery key held your old keys, so it no longer works. This one replaces it: "
+                        "write it down or save it somewhere safe. It is shown only now."</p>
+                    <p class="recovery-key">{key.clone()}</p>
+                    <div class="row">
+                        <a class="ghost download" download="hearth-recovery-key.txt"
+                            href=format!("data:text/plain;charset=utf-8,{key}")>"Download as a file"</a>
+                        <button type="button" on:click=move |_| browser::reload()>"I have saved it"</button>
+                    </div>
+                </div>
+            </div>
+        })}
         <form aria-label="New security keys" on:submit=submit>
             <h3>"New security keys"</h3>
             <p class="hint">"Everyone you talk to sees that your keys changed and "
