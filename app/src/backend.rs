@@ -81,7 +81,13 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<ConversationSummary, ApiError>;
     /// The user's encrypted pinned-keys store, if saved yet.
     async fn pins(&self, me: &Profile) -> Result<Option<Bytes>, ApiError>;
-    async fn save_pins(&self, me: &Profile, blob: Bytes) -> Result<(), ApiError>;
+    /// Replaces the store, if `previous` (a digest, "" for none) is still what is stored.
+    async fn save_pins(
+        &self,
+        me: &Profile,
+        blob: Bytes,
+        previous: Option<String>,
+    ) -> Result<(), ApiError>;
     /// Replaces the user's identity keys (signed for them) and their wrap, after checking
     /// the password again (its auth secret): a stolen cookie must not be enough. The
     /// recovery wrap (of the old keys) is replaced by `recovery`, or removed. Everyone

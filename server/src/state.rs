@@ -385,8 +385,13 @@ impl Backend for Hearth {
         Ok(db::users::pins(&self.db, &me.id).await?.map(Bytes))
     }
 
-    async fn save_pins(&self, me: &Profile, blob: Bytes) -> Result<(), ApiError> {
-        Ok(db::users::save_pins(&self.db, &me.id, blob.0).await?)
+    async fn save_pins(
+        &self,
+        me: &Profile,
+        blob: Bytes,
+        previous: Option<String>,
+    ) -> Result<(), ApiError> {
+        Ok(db::users::save_pins(&self.db, &me.id, blob.0, previous.as_deref()).await?)
     }
 
     async fn rotate_identity(

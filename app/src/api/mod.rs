@@ -250,12 +250,18 @@ pub async fn pins() -> Result<Answer<Option<Bytes>>, ApiError> {
     )
 }
 
+/// Stores the sealed pins. `previous` is the digest (`Pins::digest`) of the store the
+/// browser merged with ("" for none): if another save landed since, the answer is a
+/// conflict and the browser merges again. Without it the store is replaced as it is.
 #[server(prefix = "/api", endpoint = "save_pins", input = Json)]
-pub async fn save_pins(blob: Bytes) -> Result<Answer<()>, ApiError> {
+pub async fn save_pins(
+    blob: Bytes,
+    #[server(default)] previous: Option<String>,
+) -> Result<Answer<()>, ApiError> {
     server::answer(
         async {
             let (backend, me) = server::authorised().await?;
-            backend.save_pins(&me, blob).await
+            backend.save_pins(&me, blob, previous).await
         }
         .await,
     )

@@ -410,14 +410,12 @@ pub async fn rotate(
     api::rotate_identity(auth_secret, identity.clone(), wrapped.into(), Some(recovery))
         .await
         .answered()?;
-    api::save_pins(pins.seal(&keys.pin_key()?, &ring.me.id)?.into())
-        .await
-        .answered()?;
     let fresh = Keyring {
         me: ring.me.clone(),
         identity,
         keys,
     };
+    super::pins::reseal(&fresh, &pins).await?;
     fresh.save();
     Ok((Arc::new(fresh), recovery_key.to_display()))
 }

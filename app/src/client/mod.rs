@@ -9,4 +9,5 @@ pub mod files;
 pub mod format;
 pub mod group;
 pub mod keyring;
+pub mod pins;
 pub mod socket;

@@ -7,6 +7,7 @@ use protocol::UserId;
 use protocol::api::Profile;
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::kdf::{KdfParams, Salt};
+use protocol::crypto::pins::Pins;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -345,12 +346,29 @@ pub async fn pins(db: &DatabaseConnection, me: &UserId) -> Result<Option<Vec<u8>
         .map(|p| p.blob))
 }
 
-/// Replaces `me`'s pinned-keys blob (opaque: encrypted in the browser).
-pub async fn save_pins(db: &DatabaseConnection, me: &UserId, blob: Vec<u8>) -> Result<()> {
+/// Replaces `me`'s pinned-keys blob (opaque: encrypted in the browser), if what is
+/// stored is still the store whose digest is `previous` ("" for none); without
+/// `previous`, whatever is stored.
+pub async fn save_pins(
+    db: &DatabaseConnection,
+    me: &UserId,
+    blob: Vec<u8>,
+    previous: Option<&str>,
+) -> Result<()> {
     if blob.is_empty() || blob.len() > MAX_PINS {
         return Err(Error::BadRequest(
             "The pinned-keys store is empty or too large.".into(),
         ));
+    }
+    let txn = super::write_txn(db).await?;
+    if let Some(previous) = previous {
+        let stored = key_pins::Entity::find_by_id(me.to_hex()).one(&txn).await?;
+        let digest = stored.map_or_else(String::new, |p| Pins::digest(&p.blob));
+        if digest != previous {
+            return Err(Error::Conflict(
+                "Your pinned keys changed on another device meanwhile; they are merged again.".into(),
+            ));
+        }
     }
     key_pins::Entity::insert(key_pins::ActiveModel {
         user_id: Set(me.to_hex()),
@@ -362,8 +380,9 @@ pub async fn save_pins(db: &DatabaseConnection, me: &UserId, blob: Vec<u8>) -> R
             .update_columns([key_pins::Column::Blob, key_pins::Column::UpdatedAt])
             .to_owned(),
     )
-    .exec_without_returning(db)
+    .exec_without_returning(&txn)
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 

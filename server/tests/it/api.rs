@@ -712,3 +712,34 @@ async fn rotation_replaces_or_removes_the_recovery_wrap() {
     let opened = unwrap_for_recovery(found.wrapped_keys.as_slice(), &rwrap, &fay.id).unwrap();
     assert!(found.identity.matches(&opened) && found.identity.matches(&keys));
 }
+
+/// Issue 18, item 1: a save names the store it merged with, so a tab that saved in
+/// between is merged again rather than overwritten.
+#[tokio::test]
+async fn a_pins_save_over_a_store_that_changed_is_refused() {
+    use protocol::crypto::pins::Pins;
+    let s = common::start().await;
+    let ann = s.register("ann", "pw one").await;
+    let save = |blob: Vec<u8>, previous: Option<&str>| {
+        let body = json!({ "blob": Bytes(blob), "previous": previous });
+        let cookie = ann.cookie.clone();
+        let s = &s;
+        async move { s.call("save_pins", Some(&cookie), body).await.status() }
+    };
+    // Over nothing: "" says so; another "" after the first landed is refused.
+    assert_eq!(save(vec![1; 40], Some("")).await, 200);
+    assert_eq!(save(vec![2; 40], Some("")).await, 409);
+    // Over the store it read: taken; over one that changed since: refused.
+    let first = Pins::digest(&[1; 40]);
+    assert_eq!(save(vec![3; 40], Some(&first)).await, 200);
+    assert_eq!(save(vec![4; 40], Some(&first)).await, 409);
+    let stored: Option<Bytes> = s
+        .call("pins", Some(&ann.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored.unwrap().0, vec![3; 40]);
+    // Without `previous` (an older client), as before: replaced.
+    assert_eq!(save(vec![5; 40], None).await, 200);
+}

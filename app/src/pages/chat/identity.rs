@@ -3,6 +3,7 @@
 use super::state::Chat;
 use crate::Answered;
 use crate::api;
+use crate::client::browser;
 use crate::client::keyring;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,7 +24,7 @@ impl Chat {
             {
                 match pins.check(&p.identity) {
                     Seen::New => {
-                        pins.pin(&p.identity, false);
+                        pins.pin(&p.identity, false, browser::now_ms());
                         dirty = true;
                     }
                     Seen::Changed { was_verified } => {
@@ -39,23 +40,22 @@ impl Chat {
         }
     }
 
+    /// Saves the pins, merged with what another tab or browser saved meanwhile (so no
+    /// verified mark is lost); the merged pins are then this tab's.
     pub(super) fn save_pins(&self) {
         let Some(ring) = self.ring.get_value() else {
             return;
         };
-        let sealed = ring
-            .keys
-            .pin_key()
-            .and_then(|k| self.pins.with_untracked(|p| p.seal(&k, &ring.me.id)));
+        let mine = self.pins.get_untracked();
         let this = *self;
         spawn_local(async move {
-            match sealed {
-                Ok(blob) => {
-                    if let Err(e) = api::save_pins(blob.into()).await.answered() {
-                        this.report(e);
-                    }
+            match crate::client::pins::save(&ring, &mine).await {
+                Ok(merged) => {
+                    // Into what this tab holds now (it may have changed meanwhile).
+                    this.pins.update(|p| p.merge(&merged));
+                    this.review(&this.people.get_untracked());
                 }
-                Err(e) => this.report(e.into()),
+                Err(e) => this.report(e),
             }
         });
     }
@@ -88,7 +88,8 @@ impl Chat {
 
     /// Pins `person`'s current key, verified or not (also accepts a changed key).
     pub fn set_verified(&self, person: &Person, verified: bool) {
-        self.pins.update(|p| p.pin(&person.identity, verified));
+        self.pins
+            .update(|p| p.pin(&person.identity, verified, browser::now_ms()));
         self.changed.update(|c| {
             c.remove(&person.id);
         });

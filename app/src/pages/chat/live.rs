@@ -28,11 +28,13 @@ impl Chat {
                 .people
                 .with_untracked(|ps| ps.iter().any(|p| p.id == user))
         {
-            // Someone new (just registered): fetch the people list again.
-            let people = self.people;
+            // Someone new (just registered): fetch the people list again, and pin their
+            // key now, at first sight.
+            let this = *self;
             spawn_local(async move {
                 if let Ok(ps) = api::people().await.answered() {
-                    people.set(ps);
+                    this.review(&ps);
+                    this.people.set(ps);
                 }
             });
         }

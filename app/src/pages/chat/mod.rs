@@ -88,6 +88,7 @@ pub fn ChatPage() -> impl IntoView {
         <leptos_meta::Title text=move || chat.title()/>
         <outage::OutageBanner/>
         <notices::Notices/>
+        <notices::PinsAlarm/>
         <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
             <view::Thread/>

@@ -2,6 +2,7 @@
 //! or turned off its two-step login), said once, at the top, after the login that the
 //! server told it to (`Session::notices`).
 
+use super::Chat;
 use crate::client::keyring;
 use leptos::prelude::*;
 
@@ -18,6 +19,23 @@ pub fn Notices() -> impl IntoView {
                     <ul>{shown.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                     <p class="hint">"If you did not ask for this, tell the server's owner."</p>
                     <button type="button" on:click=move |_| lines.set(Vec::new())>"Got it"</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// The server gave back no pinned keys, or an older or unreadable copy
+/// (`client::pins`): said until dismissed; the copy this browser had stays in force.
+#[component]
+pub fn PinsAlarm() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    move || {
+        chat.pins_alarm.get().map(|text| {
+            view! {
+                <div class="notices alarm" role="alert" aria-label="Your pinned keys">
+                    <p>{text}</p>
+                    <button type="button" on:click=move |_| chat.pins_alarm.set(None)>"Got it"</button>
                 </div>
             }
         })

@@ -92,6 +92,9 @@ pub struct Chat {
     pub scroll_to_end: RwSignal<u64>,
     /// The identity keys this user has pinned (seen, and maybe verified).
     pub pins: RwSignal<Pins>,
+    /// What is wrong with the store of pins the server gave back (missing, older than
+    /// this browser's copy, unreadable), in words, until dismissed.
+    pub pins_alarm: RwSignal<Option<String>>,
     /// People whose published key differs from the pinned one, and whether that one was
     /// verified; cleared when the user accepts the new key or verifies again.
     pub changed: RwSignal<BTreeMap<UserId, bool>>,
@@ -167,6 +170,7 @@ impl Chat {
             error: RwSignal::new(None),
             scroll_to_end: RwSignal::new(0),
             pins: RwSignal::new(Pins::default()),
+            pins_alarm: RwSignal::new(None),
             changed: RwSignal::new(BTreeMap::new()),
             panel: RwSignal::new(Panel::None),
             group_view: RwSignal::new(None),
@@ -214,14 +218,19 @@ impl Chat {
         }
         self.me.set(Some(me.id));
         self.ring.set_value(Some(ring.clone()));
-        let (people, convs, pins) =
-            futures::join!(api::people(), api::conversations(), api::pins());
-        let pins = match pins.answered()? {
-            Some(blob) => Pins::open(blob.as_slice(), &ring.keys.pin_key()?, &ring.me.id)
-                .map_err(|_| ApiError::Local("Your pinned keys could not be opened.".into()))?,
-            None => Pins::default(),
-        };
+        let (people, convs, pins) = futures::join!(
+            api::people(),
+            api::conversations(),
+            crate::client::pins::load(&ring)
+        );
+        let (pins, alarm) = pins?;
         self.pins.set(pins);
+        if let Some(alarm) = alarm {
+            // Said to the person; the copy this browser had stays in force, and goes back.
+            self.pins_alarm
+                .set(Some(crate::client::pins::alarm_text(alarm)));
+            self.save_pins();
+        }
         let people = people.answered()?;
         self.review(&people);
         self.people.set(people);
