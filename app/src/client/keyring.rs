@@ -1,6 +1,6 @@
 //! The signed-in user's keys: made at registration, unwrapped at login, kept in this
-//! tab's sessionStorage so a reload does not ask for the password again (closing the
-//! tab forgets them).
+//! page's memory; for a reload of the tab, sealed by `vault` in its sessionStorage
+//! (closing the tab forgets them, and so does logging out).
 
 use super::browser;
 use crate::Answered;
@@ -32,27 +32,42 @@ pub struct Keyring {
 struct Stored {
     me: Profile,
     identity: PublicIdentity,
-    secret: String,
+    /// The secret keys, sealed under the browser's non-extractable key (`vault`), base64.
+    sealed: String,
 }
 
 impl Keyring {
+    /// Keeps the keys for a reload of this tab, sealed; where the page has no WebCrypto
+    /// they are not kept at all (a reload asks for the password).
     fn save(&self) {
-        let secret = Zeroizing::new(STANDARD.encode(self.keys.to_secret_bytes().as_ref()));
-        let stored = Stored {
-            me: self.me.clone(),
-            identity: self.identity.clone(),
-            secret: secret.to_string(),
-        };
-        if let Ok(json) = serde_json::to_string(&stored) {
-            browser::session_set(STORAGE_KEY, &Zeroizing::new(json));
-        }
+        let secret = Zeroizing::new(self.keys.to_secret_bytes().to_vec());
+        let (me, identity) = (self.me.clone(), self.identity.clone());
+        leptos::task::spawn_local(async move {
+            let Some(sealed) = super::vault::seal(&secret).await else {
+                browser::session_remove(STORAGE_KEY);
+                return;
+            };
+            let stored = Stored {
+                me,
+                identity,
+                sealed: STANDARD.encode(sealed),
+            };
+            if let Ok(json) = serde_json::to_string(&stored) {
+                browser::session_set(STORAGE_KEY, &json);
+            }
+        });
     }
 
-    /// The keyring this tab saved, if any.
-    pub fn load() -> Option<Arc<Keyring>> {
-        let json = Zeroizing::new(browser::session_get(STORAGE_KEY)?);
-        let stored: Stored = serde_json::from_str(&json).ok()?;
-        let raw = Zeroizing::new(STANDARD.decode(stored.secret.as_bytes()).ok()?);
+    /// The keyring this tab saved, if any (and if the browser's key still opens it).
+    pub async fn load() -> Option<Arc<Keyring>> {
+        let json = browser::session_get(STORAGE_KEY)?;
+        let Ok(stored) = serde_json::from_str::<Stored>(&json) else {
+            // Not ours, or keys kept in clear by an older version: gone.
+            browser::session_remove(STORAGE_KEY);
+            return None;
+        };
+        let sealed = STANDARD.decode(stored.sealed.as_bytes()).ok()?;
+        let raw = super::vault::open(&sealed).await?;
         let seed: &[u8; 32] = raw.get(..32)?.try_into().ok()?;
         let scalar: &[u8; 32] = raw.get(32..64)?.try_into().ok()?;
         let keys = IdentityKeys::from_secret_bytes(seed, scalar);
@@ -65,8 +80,10 @@ impl Keyring {
         })
     }
 
-    pub fn forget() {
+    /// At logout: the tab's sealed copy, and the browser's key that opens it, are gone.
+    pub async fn forget() {
         browser::session_remove(STORAGE_KEY);
+        super::vault::forget().await;
     }
 
     /// Checks what the server answered at login and keeps the keys.

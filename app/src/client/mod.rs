@@ -11,3 +11,4 @@ pub mod group;
 pub mod keyring;
 pub mod pins;
 pub mod socket;
+pub mod vault;

@@ -39,12 +39,17 @@ pub fn ChatPage() -> impl IntoView {
     // Runs once, in the browser only: the keys live there.
     Effect::new(move |_| {
         crate::client::browser::stash_join_code();
-        let Some(keys) = ring.get_untracked().or_else(Keyring::load) else {
-            navigate("/login", Default::default());
-            return;
-        };
-        ring.set(Some(keys.clone()));
+        let navigate = navigate.clone();
         spawn_local(async move {
+            let kept = match ring.get_untracked() {
+                Some(keys) => Some(keys),
+                None => Keyring::load().await,
+            };
+            let Some(keys) = kept else {
+                navigate("/login", Default::default());
+                return;
+            };
+            ring.set(Some(keys.clone()));
             match chat.start(keys).await {
                 Err(crate::ApiError::Unauthorized(_)) => chat.signed_out.set(true),
                 Err(e) => chat.error.set(Some(e.to_string())),
@@ -57,8 +62,10 @@ pub fn ChatPage() -> impl IntoView {
     Effect::new(move |_| {
         if chat.signed_out.get() {
             chat.stop();
-            Keyring::forget();
-            crate::client::browser::leave_to("/login");
+            spawn_local(async {
+                Keyring::forget().await;
+                crate::client::browser::leave_to("/login");
+            });
         }
     });
     // An invite link opened while the page is already showing.
