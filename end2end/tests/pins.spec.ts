@@ -23,7 +23,9 @@ test('pins the server withholds or rolls back are an alarm, and a swapped key st
   // The store as it is now (Sage pinned, not verified): the "older copy" below.
   let older: string | null = null;
   await expect.poll(async () => (older = (await api(rory, 'pins')).body)).toBeTruthy();
+  const saved = rory.waitForResponse('**/api/save_pins');
   await verify(rory, 'sage');
+  await saved;
 
   // The server answers with no store (and takes saves without keeping them).
   await rory.route('**/api/save_pins', (route) => route.fulfill({ contentType: 'application/json', body: '{"Ok":null}' }));

@@ -45,11 +45,11 @@ test('forgot password: the recovery key restores the account with its history', 
 });
 
 test('a recovery key from before new keys were made cannot bring the old keys back', async ({ browser }) => {
-  const lou = await (await browser.newContext()).newPage();
+  const dorn = await (await browser.newContext()).newPage();
   const maureen = await (await browser.newContext()).newPage();
   const PW = 'marble tundra fiddle 3141';
   const NEW = 'cactus lantern ripple 2718';
-  const oldKey = await register(lou, 'lou', 'Lou Reed', PW);
+  const oldKey = await register(dorn, 'dorn', 'Dorn Reed', PW);
   await register(maureen, 'maureen', 'Maureen Tucker', 'violet anchor biscuit 5050');
 
   // What the recovery key opened before (stopped before anything changed).
@@ -59,7 +59,7 @@ test('a recovery key from before new keys were made cannot bring the old keys ba
     route.fulfill({ contentType: 'application/json', body: JSON.stringify({ Err: { Unauthorized: 'stopped by the test' } }) }));
   const restore = async (page: typeof before, key: string) => {
     await page.goto('/recover');
-    await page.getByLabel('Username').fill('lou');
+    await page.getByLabel('Username').fill('dorn');
     await page.getByLabel('Recovery key').fill(key);
     await page.getByLabel('New password', { exact: true }).fill(NEW);
     await page.getByLabel('Repeat new password').fill(NEW);
@@ -70,15 +70,15 @@ test('a recovery key from before new keys were made cannot bring the old keys ba
   await expect(before.getByRole('alert')).toContainText('stopped by the test', { timeout: 60_000 });
   expect(stale.Ok.wrapped_keys).toBeTruthy();
 
-  // Lou makes new keys; a new recovery key replaces the old one.
-  await lou.locator('.account summary').click();
-  await lou.getByRole('form', { name: 'New security keys' }).getByLabel('Password').fill(PW);
-  await lou.getByRole('button', { name: 'Make new security keys' }).click();
-  const fresh = lou.getByRole('dialog', { name: 'Your new recovery key' });
+  // Dorn makes new keys; a new recovery key replaces the old one.
+  await dorn.locator('.account summary').click();
+  await dorn.getByRole('form', { name: 'New security keys' }).getByLabel('Password').fill(PW);
+  await dorn.getByRole('button', { name: 'Make new security keys' }).click();
+  const fresh = dorn.getByRole('dialog', { name: 'Your new recovery key' });
   const newKey = (await fresh.locator('.recovery-key').textContent({ timeout: 60_000 })) ?? '';
   expect(newKey).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
   await fresh.getByRole('button', { name: 'I have saved it' }).click();
-  await expect(lou.locator('.me .name')).toHaveText('Lou Reed');
+  await expect(dorn.locator('.me .name')).toHaveText('Dorn Reed');
 
   // The old key opens nothing now.
   const page = await (await browser.newContext()).newPage();
@@ -88,7 +88,7 @@ test('a recovery key from before new keys were made cannot bring the old keys ba
   // A server that hands out the old wrap anyway (beside the identity it publishes now):
   // the browser sees the keys are not the account's and changes nothing.
   const people = (await api(maureen, 'people')).body as any[];
-  const current = people.find((p) => p.username === 'lou').identity;
+  const current = people.find((p) => p.username === 'dorn').identity;
   const replayed = await (await browser.newContext()).newPage();
   let recovers = 0;
   await replayed.route('**/api/recovery_keys', (route) => route.fulfill({
@@ -102,5 +102,5 @@ test('a recovery key from before new keys were made cannot bring the old keys ba
   // The new key restores the account, on the new keys.
   await restore(page, newKey);
   await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
-  await expect(page.locator('.me .name')).toHaveText('Lou Reed');
+  await expect(page.locator('.me .name')).toHaveText('Dorn Reed');
 });
