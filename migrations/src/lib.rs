@@ -15,6 +15,7 @@ mod m20261130_000010_relay_events;
 mod m20261130_000011_admin;
 mod m20261206_000012_admin_since;
 mod m20261206_000013_login_failures;
+mod m20261207_000014_key_wraps;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_admin::Migration),
             Box::new(m20261206_000012_admin_since::Migration),
             Box::new(m20261206_000013_login_failures::Migration),
+            Box::new(m20261207_000014_key_wraps::Migration),
         ]
     }
 }

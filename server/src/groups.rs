@@ -53,10 +53,15 @@ impl Hearth {
         epoch: u64,
         sender: UserId,
     ) -> Result<()> {
-        let members = db::groups::drop_key(&self.db, me, conv, epoch, &sender).await?;
+        let Some(members) = db::groups::drop_key(&self.db, me, conv, epoch, &sender).await? else {
+            // Refused before (or never there): nothing changed, nobody to tell.
+            return Ok(());
+        };
         tracing::warn!(
             conversation = conv.0,
             epoch,
+            recipient = %me,
+            %sender,
             "a member refused a key wrap that did not open"
         );
         self.group_changed(conv, &members);

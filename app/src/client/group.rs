@@ -32,9 +32,13 @@ pub struct GroupCtx {
     pub keys: BTreeMap<u64, EpochKey>,
     /// Keys the server says members lack (checked against the chain before handing over).
     pub wanted: Vec<WrapSlot>,
-    /// Wraps for this browser that did not open (epoch, sender): thrown away, so an honest
-    /// member hands the key over again.
-    pub refused: Vec<(u64, UserId)>,
+    /// Wraps for this browser that did not open: tried again with the people fetched
+    /// anew (their author may have new keys this browser has not heard of yet), then
+    /// refused, so another member hands the key over.
+    pub refused: Vec<KeyWrap>,
+    /// Who handed this browser keys that did not open (now or before, as the server
+    /// keeps the refusals): told to the person, since a member can do it on purpose.
+    pub bad_wrappers: std::collections::BTreeSet<UserId>,
     pub everyone: bool,
 }
 
@@ -159,9 +163,19 @@ impl Groups {
             }
             Err(e) => return Err(e),
         };
-        for (epoch, sender) in std::mem::take(&mut ctx.refused) {
-            if let Err(e) = api::drop_key(conv, epoch, sender).await.answered() {
-                leptos::logging::warn!("could not throw away a bad key wrap: {e}");
+        let failed = std::mem::take(&mut ctx.refused);
+        if !failed.is_empty() {
+            // The people as the server has them now: a wrap from someone whose new keys
+            // this browser had not heard of is no garbage.
+            let fresh = api::people().await.answered()?;
+            for w in failed {
+                if self.open_wrap(&mut ctx, &w, &fresh).is_ok() {
+                    continue;
+                }
+                ctx.bad_wrappers.insert(w.sender);
+                if let Err(e) = api::drop_key(conv, w.epoch, w.sender).await.answered() {
+                    leptos::logging::warn!("could not throw away a bad key wrap: {e}");
+                }
             }
         }
         let ctx = Rc::new(ctx);
@@ -170,6 +184,19 @@ impl Groups {
             leptos::logging::warn!("key hand-over failed: {e}");
         }
         Ok(ctx)
+    }
+
+    /// Opens a wrap made for this browser (it proves its author, whose key comes from
+    /// `people`, and must match its epoch's commitment) and keeps the key.
+    fn open_wrap(&self, ctx: &mut GroupCtx, w: &KeyWrap, people: &[Person]) -> Result<(), ApiError> {
+        // An epoch not verified yet, or an author not in the people list: it waits.
+        let (Some(commit), Some(from)) = (ctx.chain.at(w.epoch), identity(&self.ring, people, &w.sender))
+        else {
+            return Ok(());
+        };
+        let key = keys::unwrap_checked(w, &commit.body, &self.ring.keys, &from.agreement)?;
+        ctx.keys.insert(w.epoch, key);
+        Ok(())
     }
 
     fn update(
@@ -185,6 +212,7 @@ impl Groups {
             keys: BTreeMap::new(),
             wanted: Vec::new(),
             refused: Vec::new(),
+            bad_wrappers: Default::default(),
             everyone: state.everyone,
         });
         let before = ctx.head().map(|h| (h.epoch, h.hash));
@@ -200,22 +228,13 @@ impl Groups {
             if ctx.keys.contains_key(&w.epoch) || w.recipient != self.ring.me.id {
                 continue;
             }
-            let (Some(commit), Some(from)) = (
-                ctx.chain.at(w.epoch),
-                identity(&self.ring, people, &w.sender),
-            ) else {
-                continue;
-            };
-            match keys::unwrap_checked(w, &commit.body, &self.ring.keys, &from.agreement) {
-                Ok(k) => {
-                    ctx.keys.insert(w.epoch, k);
-                }
-                Err(e) => {
-                    leptos::logging::warn!("a group key was refused: {e}");
-                    ctx.refused.push((w.epoch, w.sender));
-                }
+            if let Err(e) = self.open_wrap(&mut ctx, w, people) {
+                leptos::logging::warn!("a group key did not open: {e}");
+                ctx.refused.push(w.clone());
             }
         }
+        ctx.bad_wrappers
+            .extend(state.refused.iter().map(|r| r.sender));
         // The chain must be the group asked for, and (fetched again from the start) must
         // extend what this browser had verified: the server cannot swap in another fork.
         if ctx.head().is_some_and(|h| h.group != state.id) {

@@ -44,8 +44,20 @@ pub struct GroupState {
     pub commits: Vec<StoredCommit>,
     /// Keys members are owed and lack (at most `WANTED_MAX`).
     pub wanted: Vec<WrapSlot>,
-    /// The wraps made for the caller.
+    /// The wraps made for the caller (several for one epoch when several members made
+    /// one), but not those it refused.
     pub keys: Vec<KeyWrap>,
+    /// The wraps the caller could not open and threw away (`drop_key`): who made them,
+    /// for which epoch. Their authors cannot hand the same slot again.
+    #[serde(default)]
+    pub refused: Vec<RefusedWrap>,
+}
+
+/// A key wrap its recipient could not open: its author is named to them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedWrap {
+    pub epoch: u64,
+    pub sender: UserId,
 }
 
 /// One wrap sent with a commit, for a member of its roster.

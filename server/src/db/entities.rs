@@ -239,9 +239,14 @@ pub mod group_keys {
         pub epoch: i64,
         #[sea_orm(primary_key, auto_increment = false)]
         pub recipient_id: String,
+        /// Who made the wrap: each member may make one per recipient and epoch.
+        #[sea_orm(primary_key, auto_increment = false)]
         pub sender_id: String,
         /// HPKE-wrapped epoch key: only the recipient can open it.
         pub wrap: Vec<u8>,
+        /// When its recipient could not open it and threw it away (`drop_key`): it no
+        /// longer counts as the key handed over, and its author cannot make it again.
+        pub refused_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

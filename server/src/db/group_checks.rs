@@ -131,6 +131,22 @@ pub async fn forget_old_wraps(
     Ok(())
 }
 
+/// New identity keys (a rotation, or a reset finished): the wraps made for the old keys,
+/// and by them, open no more (a wrap proves its author by the key they publish now).
+/// They go, in every group, so the keys count as owed again and other members hand them
+/// over (and nobody mistakes them for garbage).
+pub async fn forget_wraps_of(db: &impl ConnectionTrait, user: &str) -> Result<()> {
+    group_keys::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(group_keys::Column::RecipientId.eq(user))
+                .add(group_keys::Column::SenderId.eq(user)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// A commit that starts a key must wrap it once for each member of the new roster, except
 /// that the unreachable may be left out (a browser that has not heard of a deletion yet
 /// still wraps for them); one that starts none carries no wraps. Either way the wraps must

@@ -5,14 +5,14 @@
 use super::entities::{conversations, group_commits, group_keys, members, messages};
 use super::now_ms;
 use crate::error::{Error, Result};
-use protocol::api::group::{CommitRequest, GroupState, StoredCommit};
+use protocol::api::group::{CommitRequest, GroupState, RefusedWrap, StoredCommit};
 use protocol::crypto::group::keys::WRAP_LEN;
 use protocol::crypto::group::{Action, Head, KeyWrap, Role, Roster};
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeSet;
 
@@ -137,7 +137,7 @@ pub async fn state(
         return Err(not_in_group());
     }
     let commits = commits(db, conv, after).await?;
-    let (mut wanted, mut keys) = (Vec::new(), Vec::new());
+    let (mut wanted, mut keys, mut refused) = (Vec::new(), Vec::new(), Vec::new());
     if member {
         let wraps = group_keys::Entity::find()
             .filter(group_keys::Column::ConversationId.eq(conv.0))
@@ -150,17 +150,21 @@ pub async fn state(
                 .parse()
                 .map_err(|_| Error::Corrupt("key recipient"))?;
             let epoch = u64::try_from(k.epoch).map_err(|_| Error::Corrupt("key epoch"))?;
-            have.insert((epoch, recipient));
-            if recipient == *me {
-                keys.push(KeyWrap {
-                    epoch,
-                    sender: k
-                        .sender_id
-                        .parse()
-                        .map_err(|_| Error::Corrupt("key sender"))?,
-                    recipient,
-                    wrap: Bytes(k.wrap),
-                });
+            let sender: UserId = k.sender_id.parse().map_err(|_| Error::Corrupt("key sender"))?;
+            match (k.refused_at, recipient == *me) {
+                (Some(_), true) => refused.push(RefusedWrap { epoch, sender }),
+                (Some(_), false) => {}
+                (None, mine) => {
+                    have.insert((epoch, recipient));
+                    if mine {
+                        keys.push(KeyWrap {
+                            epoch,
+                            sender,
+                            recipient,
+                            wrap: Bytes(k.wrap),
+                        });
+                    }
+                }
             }
         }
         let skip = match head_of(&row)? {
@@ -175,6 +179,7 @@ pub async fn state(
         commits,
         wanted,
         keys,
+        refused,
     })
 }
 
@@ -276,6 +281,7 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
             recipient_id: Set(w.recipient.to_hex()),
             sender_id: Set(me.to_hex()),
             wrap: Set(w.wrap.0),
+            refused_at: Set(None),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -422,18 +428,36 @@ pub async fn give_keys(
         }
     }
     for w in wraps {
+        // A recipient who holds a usable wrap of that key needs no other: when a key is
+        // owed, every member online wraps it at once, and keeping them all would grow the
+        // table by the square of the group. A refused wrap does not count, so another
+        // member's is taken after it.
+        let usable = group_keys::Entity::find()
+            .filter(group_keys::Column::ConversationId.eq(conv.0))
+            .filter(group_keys::Column::Epoch.eq(w.epoch as i64))
+            .filter(group_keys::Column::RecipientId.eq(w.recipient.to_hex()))
+            .filter(group_keys::Column::RefusedAt.is_null())
+            .count(&txn)
+            .await?;
+        if usable > 0 {
+            continue;
+        }
         group_keys::Entity::insert(group_keys::ActiveModel {
             conversation_id: Set(conv.0),
             epoch: Set(w.epoch as i64),
             recipient_id: Set(w.recipient.to_hex()),
             sender_id: Set(me.to_hex()),
             wrap: Set(w.wrap.0),
+            refused_at: Set(None),
         })
+        // One wrap per member, recipient and epoch: a second (or one its recipient
+        // refused) is not taken; another member's is, beside it.
         .on_conflict(
             OnConflict::columns([
                 group_keys::Column::ConversationId,
                 group_keys::Column::Epoch,
                 group_keys::Column::RecipientId,
+                group_keys::Column::SenderId,
             ])
             .do_nothing()
             .to_owned(),
@@ -445,31 +469,40 @@ pub async fn give_keys(
     Ok(recipients.into_iter().collect())
 }
 
-/// Deletes a wrap made for `me` that did not open or did not match its commit, so the
-/// key counts as missing again and an honest member hands it over; returns the members
-/// to tell.
+/// Marks a wrap made for `me` that did not open or did not match its commit as refused:
+/// the key counts as missing again, so another member hands it over, and its author
+/// cannot fill the slot again (the refusal stays, with its author, for `me` to see).
+/// Returns the members to tell, or None when there was no such wrap to refuse.
 pub async fn drop_key(
     db: &DatabaseConnection,
     me: &UserId,
     conv: ConversationId,
     epoch: u64,
     sender: &UserId,
-) -> Result<Vec<UserId>> {
+) -> Result<Option<Vec<UserId>>> {
     role(db, me, conv).await?.ok_or_else(not_in_group)?;
-    group_keys::Entity::delete_many()
+    let refused = group_keys::Entity::update_many()
+        .col_expr(group_keys::Column::RefusedAt, Expr::value(now_ms()))
+        .col_expr(group_keys::Column::Wrap, Expr::value(Vec::<u8>::new()))
+        .filter(group_keys::Column::RefusedAt.is_null())
         .filter(group_keys::Column::ConversationId.eq(conv.0))
         .filter(group_keys::Column::Epoch.eq(i64::try_from(epoch).unwrap_or(-1)))
         .filter(group_keys::Column::RecipientId.eq(me.to_hex()))
         .filter(group_keys::Column::SenderId.eq(sender.to_hex()))
         .exec(db)
         .await?;
-    Ok(members::Entity::find()
-        .filter(members::Column::ConversationId.eq(conv.0))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|m| m.user_id.parse().ok())
-        .collect())
+    if refused.rows_affected == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        members::Entity::find()
+            .filter(members::Column::ConversationId.eq(conv.0))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|m| m.user_id.parse().ok())
+            .collect(),
+    ))
 }
 
 /// Deletes a group, if `me` owns it (checked in the delete itself); returns who was in it.

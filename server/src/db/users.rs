@@ -259,16 +259,10 @@ pub async fn finish_pending(db: &DatabaseConnection, pending_id: &str, u: NewUse
     recovery::Entity::delete_by_id(pending_id.to_owned())
         .exec(&txn)
         .await?;
-    if let Some((verifier_salt, verifier, wrapped_keys)) = u.recovery {
-        recovery::ActiveModel {
-            user_id: Set(pending_id.to_owned()),
-            verifier_salt: Set(verifier_salt.to_vec()),
-            verifier: Set(verifier.to_vec()),
-            wrapped_keys: Set(wrapped_keys),
-        }
-        .insert(&txn)
-        .await?;
+    if let Some(row) = u.recovery {
+        insert_recovery(&txn, pending_id, row).await?;
     }
+    super::group_checks::forget_wraps_of(&txn, pending_id).await?;
     let user = users::Entity::find_by_id(pending_id.to_owned())
         .one(&txn)
         .await?
@@ -420,6 +414,7 @@ pub async fn replace_identity(
     if let Some(row) = recovery {
         insert_recovery(&txn, &me.to_hex(), row).await?;
     }
+    super::group_checks::forget_wraps_of(&txn, &me.to_hex()).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -767,6 +767,21 @@ async fn a_bad_wrap_is_thrown_away_and_the_key_asked_for_again() {
         .await;
     assert_eq!(res.status(), 200);
     assert!(!wanted(state(&s, &alice, conv).await.unwrap()));
+    // While it counts as handed over, another member's wrap is not kept beside it (when a
+    // key is owed every member online wraps it at once).
+    let good = KeyWrap {
+        epoch: 0,
+        sender: alice.id,
+        recipient: carol.id,
+        wrap: Bytes(vec![9; keys::WRAP_LEN]),
+    };
+    let give = |by: &common::User, w: &KeyWrap| {
+        let body = json!({ "conversation": conv, "wraps": [w] });
+        let (s, cookie) = (&s, by.cookie.clone());
+        async move { s.call("give_keys", Some(&cookie), body).await.status() }
+    };
+    assert_eq!(give(&alice, &good).await, 200);
+    assert_eq!(state(&s, &carol, conv).await.unwrap().keys.len(), 1);
     // ...until carol's browser, which cannot open it, throws it away.
     let drop = json!({ "conversation": conv, "epoch": 0, "sender": bob.id });
     assert_eq!(
@@ -783,4 +798,58 @@ async fn a_bad_wrap_is_thrown_away_and_the_key_asked_for_again() {
         wanted(state(&s, &alice, conv).await.unwrap()),
         "asked for again"
     );
+
+    // Issue 18, item 6: bob hands the garbage again at once; it is not taken, so carol
+    // is still owed the key (before, his refill took the slot every time)...
+    let res = s
+        .call(
+            "give_keys",
+            Some(&bob.cookie),
+            json!({ "conversation": conv, "wraps": [junk] }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        wanted(state(&s, &alice, conv).await.unwrap()),
+        "a refused author cannot fill the slot again"
+    );
+    // ...and alice's wrap is taken beside his refused one. Carol is told who refused.
+    assert_eq!(give(&alice, &good).await, 200);
+    assert!(!wanted(state(&s, &alice, conv).await.unwrap()));
+    let mine = state(&s, &carol, conv).await.unwrap();
+    assert_eq!(
+        mine.keys.iter().map(|k| k.sender).collect::<Vec<_>>(),
+        [alice.id]
+    );
+    assert_eq!(
+        mine.refused,
+        [protocol::api::group::RefusedWrap {
+            epoch: 0,
+            sender: bob.id
+        }]
+    );
+}
+
+/// New identity keys make the wraps made for the old ones (and by them: a wrap proves its
+/// author by the key they publish now) useless: they go, so nobody takes them for
+/// garbage, and the keys count as owed again.
+#[tokio::test]
+async fn new_identity_keys_take_the_old_wraps_with_them() {
+    use protocol::crypto::identity::IdentityKeys;
+    use protocol::crypto::wrap::wrap_keys;
+    let s = common::start().await;
+    let (alice, bob) = (s.register("alice", "pw").await, s.register("bob", "pw").await);
+    let conv = group(&s, &alice, &[&bob], true).await;
+    assert_eq!(state(&s, &bob, conv).await.unwrap().keys.len(), 1);
+    let params = s.prelogin("bob").await;
+    let (auth, wrap) = common::secrets(&params, "pw");
+    let keys = IdentityKeys::generate().unwrap();
+    let body = json!({
+        "auth_secret": auth, "identity": keys.public(bob.id),
+        "wrapped_keys": Bytes(wrap_keys(&keys, &wrap, &bob.id, &params.kdf).unwrap()),
+    });
+    let res = s.call("rotate_identity", Some(&bob.cookie), body).await;
+    assert_eq!(res.status(), 200);
+    let st = state(&s, &bob, conv).await.unwrap();
+    assert!(st.keys.is_empty() && st.refused.is_empty(), "{st:?}");
 }

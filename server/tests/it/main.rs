@@ -17,6 +17,7 @@ mod groups;
 mod ingest;
 mod limits;
 mod lockout;
+mod migrate;
 mod ops;
 mod panel;
 mod processes;

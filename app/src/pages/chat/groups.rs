@@ -37,6 +37,8 @@ pub struct GroupView {
     /// The newest key has not reached this browser yet.
     pub waiting: bool,
     pub everyone: bool,
+    /// Who handed this browser keys that did not open, by name.
+    pub bad_wrappers: Vec<String>,
 }
 
 impl Chat {
@@ -82,6 +84,7 @@ impl Chat {
             my_role: me.and_then(|me| ctx.members().iter().find(|m| m.user == me).map(|m| m.role)),
             waiting: ctx.waiting(),
             everyone: ctx.everyone,
+            bad_wrappers: ctx.bad_wrappers.iter().map(|u| self.name_of(u)).collect(),
         }));
     }
 

@@ -290,6 +290,14 @@ pub fn Thread() -> impl IntoView {
                 <Show when=move || chat.group_view.with(|g| g.as_ref().is_some_and(|g| g.waiting))>
                     <div class="keychange" role="status"><p>"🔒 Waiting for keys: another member's browser hands them over when it comes online."</p></div>
                 </Show>
+                {move || chat.group_view.with(|g| g.as_ref().filter(|g| !g.bad_wrappers.is_empty()).map(|g| {
+                    let who = g.bad_wrappers.join(", ");
+                    view! {
+                        <div class="keychange bad-keys" role="alert"><p>
+                            {format!("⚠ {who} handed you a key for this group that did not open. It was thrown away,                                       and they cannot hand you that key again; another member does.                                       If it keeps happening, tell the group's admins.")}
+                        </p></div>
+                    }
+                }))}
                 <Show when=move || show_safety.get()>
                     <div class="safety" role="region" aria-label="Safety number">
                         <p>"Compare these numbers with "
