@@ -105,7 +105,13 @@ test('history closed or open for new members; keys handed over by a member who c
   const closedCode = await makeInvite(jon);
   await lee.getByRole('button', { name: 'Join with a code' }).click();
   await lee.getByLabel('Invite code').fill(closedCode.toLowerCase());
-  await lee.getByRole('button', { name: 'Join', exact: true }).click();
+  await lee.getByRole('button', { name: 'Show the invite' }).click();
+  // Before joining: the group, who invited, and how far lee knows their keys.
+  const shown = lee.getByRole('region', { name: 'The invite' });
+  await expect(shown).toContainText('Closed room');
+  await expect(shown).toContainText('Invited by Jon');
+  await expect(shown).toContainText('You have not compared safety numbers with them yet.');
+  await shown.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(lee.locator('.thread-head .title')).toHaveText('Closed room');
   await expect(lee.locator('p.event', { hasText: 'You joined' })).toBeVisible();
   await expect(lee.locator('.message.warn', { hasText: 'Sent before you joined' })).toHaveCount(1);
@@ -118,7 +124,7 @@ test('history closed or open for new members; keys handed over by a member who c
   await expect(row).toHaveCount(0);
   await moe.getByRole('button', { name: 'Join with a code' }).click();
   await moe.getByLabel('Invite code').fill(closedCode);
-  await moe.getByRole('button', { name: 'Join', exact: true }).click();
+  await moe.getByRole('button', { name: 'Show the invite' }).click();
   await expect(moe.getByText('That invite has expired, been used up or withdrawn.')).toBeVisible();
   await moe.locator('section[aria-label="Join a group"]').getByRole('button', { name: 'Close' }).click();
   await send(jon, 'after lee (closed)');
@@ -207,4 +213,34 @@ test('rename, hand over ownership, leave (the next message starts a new key), de
   await quinn.getByRole('button', { name: 'Delete it for everyone' }).click();
   await expect(quinn.locator('li.conversation[data-group="Garden club"]')).toHaveCount(0);
   expect((await api(quinn, 'group_state', { conversation: id })).status).toBe(404);
+});
+
+// Issue 18, item 4: the joiner does not take the server's word for the group an invite
+// leads to. Here its roster names the inviter with keys other than the ones the joiner
+// holds for them (as a made-up group would): the invite says so, and joining is refused.
+test('an invite whose inviter has keys the joiner does not know for them is not joined', async ({ browser }) => {
+  const una = await (await browser.newContext()).newPage();
+  const otto = await (await browser.newContext()).newPage();
+  await register(una, 'una', 'Una Park', PW);
+  await register(otto, 'otto', 'Otto Lind', PW);
+  await createGroup(una, 'Una club', [], false);
+  const code = await makeInvite(una);
+  // Una makes new keys: the group's roster still names her old ones. Otto accepts the new.
+  await una.locator('.thread-head button.presence').click();
+  await una.locator('.account summary').click();
+  await una.getByRole('form', { name: 'New security keys' }).getByLabel('Password').fill(PW);
+  await una.getByRole('button', { name: 'Make new security keys' }).click();
+  await una.getByRole('dialog', { name: 'Your new recovery key' }).getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
+  await otto.locator('li.person[data-username="una"] button').click();
+  await expect(otto.locator('.keychange')).toContainText("Una Park's security keys changed");
+  const saved = otto.waitForResponse('**/api/save_pins');
+  await otto.getByRole('button', { name: 'Accept the new keys' }).click();
+  await expect(otto.locator('.keychange')).toHaveCount(0);
+  await saved;
+
+  await otto.goto(`/#join=${code}`);
+  const shown = otto.getByRole('region', { name: 'The invite' });
+  await expect(shown).toContainText('Invited by Una Park');
+  await expect(shown.getByRole('alert')).toContainText('keys that are not the ones you know for them');
+  await expect(shown.getByRole('button', { name: 'Join', exact: true })).toBeDisabled();
 });

@@ -7,7 +7,7 @@ use crate::ApiError;
 use crate::api;
 use protocol::api::group::{CommitRequest, GroupState, NewWrap, WrapSlot};
 use protocol::api::{MessageContent, Person};
-use protocol::crypto::group::invite::InviteToken;
+use protocol::crypto::group::invite::{Invite, InviteToken};
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
 use protocol::crypto::group::rules::needs_key;
@@ -15,12 +15,31 @@ use protocol::crypto::group::{
     Action, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Role, Roster, Settings, genesis,
 };
 use protocol::crypto::identity::PublicIdentity;
+use protocol::crypto::pins::{Pins, Seen};
 use protocol::frames::StoredMessage;
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// An invite as the joiner sees it before joining (`Groups::preview`).
+#[derive(Clone, Debug)]
+pub struct JoinPreview {
+    pub conv: ConversationId,
+    pub settings: Settings,
+    pub members: usize,
+    /// Already a member: joining just opens it.
+    pub member: bool,
+    pub inviter: UserId,
+    /// The inviter's key in the group against this browser's pins.
+    pub inviter_seen: Seen,
+    /// Members whose key in the group is not the one this browser pinned for them.
+    pub mismatched: Vec<UserId>,
+    /// The code, kept to join with.
+    code: Arc<Zeroizing<String>>,
+}
 
 /// One group as this browser has verified it.
 #[derive(Clone)]
@@ -457,32 +476,83 @@ impl Groups {
         ))
     }
 
-    /// Joins with an invite code or link.
-    pub async fn join_with(
+    /// What an invite code or link leads to, checked here before anything is joined: the
+    /// group's chain verifies, the invite is the one the code makes, signed by an admin of
+    /// that chain, and each member's key in it is held against this browser's pins (a
+    /// server showing a made-up group under someone's name cannot match their pin).
+    pub async fn preview(&self, code: &str, pins: &Pins) -> Result<JoinPreview, ApiError> {
+        Ok(self.checked(code, pins).await?.0)
+    }
+
+    async fn checked(
         &self,
         code: &str,
-        people: &[Person],
-    ) -> Result<ConversationId, ApiError> {
+        pins: &Pins,
+    ) -> Result<(JoinPreview, Invite, Head), ApiError> {
         let token = InviteToken::parse(code)?;
         let preview = api::preview_invite(token.id()).await.answered()?;
-        let conv = preview.invite.group;
         let chain = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect())?;
         let head = chain
             .head()
-            .ok_or_else(|| ApiError::NotFound("No such group.".into()))?;
-        if head.roster.get(&self.me()).is_some() {
-            return Ok(conv);
+            .ok_or_else(|| ApiError::NotFound("No such group.".into()))?
+            .clone();
+        let invite = preview.invite;
+        let by = head.roster.get(&invite.by).filter(|m| m.role >= Role::Admin);
+        let signed = by.is_some_and(|m| invite.check(&m.signing).is_ok());
+        if head.group != invite.group || !token.matches(&invite)? || !signed {
+            return Err(ApiError::Local(
+                "This invite does not match the group the server shows for it: do not trust it."
+                    .into(),
+            ));
         }
+        let inviter_seen = by.map_or(Seen::New, |m| pins.check_key(&m.user, &m.signing));
+        let mismatched = head
+            .roster
+            .members()
+            .filter(|m| matches!(pins.check_key(&m.user, &m.signing), Seen::Changed { .. }))
+            .map(|m| m.user)
+            .collect();
+        let shown = JoinPreview {
+            conv: invite.group,
+            settings: head.settings.clone(),
+            members: head.roster.members().count(),
+            member: head.roster.get(&self.me()).is_some(),
+            inviter: invite.by,
+            inviter_seen,
+            mismatched,
+            code: Arc::new(Zeroizing::new(code.to_owned())),
+        };
+        Ok((shown, invite, head))
+    }
+
+    /// Joins the group `shown` (fetched and checked again: the server answers anew).
+    /// Refused when its inviter's key is not the one this browser pinned.
+    pub async fn join(
+        &self,
+        shown: &JoinPreview,
+        pins: &Pins,
+        people: &[Person],
+    ) -> Result<ConversationId, ApiError> {
+        let (fresh, invite, head) = self.checked(&shown.code, pins).await?;
+        if matches!(fresh.inviter_seen, Seen::Changed { .. }) {
+            return Err(ApiError::Local(
+                "The group names the person who invited you with keys that are not the ones you know for them: do not join.".into(),
+            ));
+        }
+        if fresh.member {
+            return Ok(fresh.conv);
+        }
+        let token = InviteToken::parse(&fresh.code)?;
         let mut body = head.propose(
             self.me(),
             Action::Join {
                 member: self.me_as_member(),
             },
         )?;
-        body.invite = Some(token.prove(preview.invite, &self.me(), &self.ring.identity.signing)?);
-        self.submit(Some(head), body, people).await?;
-        self.load(conv, people).await?;
-        Ok(conv)
+        body.invite = Some(token.prove(invite, &self.me(), &self.ring.identity.signing)?);
+        self.submit(Some(&head), body, people).await?;
+        self.load(fresh.conv, people).await?;
+        Ok(fresh.conv)
     }
 
     /// Seals a message under the group's current key. Without one (someone left) or without

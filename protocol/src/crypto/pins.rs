@@ -93,9 +93,15 @@ pub struct Pins {
 
 impl Pins {
     pub fn check(&self, id: &PublicIdentity) -> Seen {
-        match self.keys.get(&id.user) {
+        self.check_key(&id.user, &id.signing)
+    }
+
+    /// What `user`'s Ed25519 key `signing` (as a group's roster names it, say) means
+    /// against the pins.
+    pub fn check_key(&self, user: &UserId, signing: &[u8; 32]) -> Seen {
+        match self.keys.get(user) {
             None => Seen::New,
-            Some(p) if p.signing == id.signing => Seen::Same {
+            Some(p) if p.signing == *signing => Seen::Same {
                 verified: p.verified,
             },
             Some(p) => Seen::Changed {

@@ -3,10 +3,12 @@
 use super::groups::{GroupView, MemberView};
 use super::state::{Chat, Panel};
 use crate::client::browser;
+use crate::client::group::JoinPreview;
 use leptos::prelude::*;
 use protocol::UserId;
 use protocol::api::group::InviteInfo;
 use protocol::crypto::group::{Action, Role, Settings};
+use protocol::crypto::pins::Seen;
 use std::collections::BTreeSet;
 
 const QUICK_EMOJI: [&str; 12] = [
@@ -117,22 +119,75 @@ pub fn NewGroup() -> impl IntoView {
 pub fn JoinGroup() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let busy = RwSignal::new(false);
+    let shown = RwSignal::new(None::<JoinPreview>);
+    // Opened from a link: what it leads to shows at once.
+    Effect::new(move |_| {
+        let code = chat.join_code.get_untracked();
+        if !code.trim().is_empty() {
+            chat.preview_invite(code, busy, shown);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        chat.join(chat.join_code.get_untracked(), busy);
+        chat.preview_invite(chat.join_code.get_untracked(), busy, shown);
     };
     view! {
         <section class="panel" aria-label="Join a group">
             <PanelHead title="Join a group"/>
             <form class="panel-body" on:submit=submit>
                 <p>"Paste the invite link or type the code an admin of the group gave you."</p>
-                <label>"Invite code"<input required autocomplete="off" bind:value=chat.join_code/></label>
+                <label>"Invite code"<input required autocomplete="off" bind:value=chat.join_code
+                    on:input=move |_| shown.set(None)/></label>
                 {move || chat.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button type="submit" disabled=move || busy.get()>{move || if busy.get() { "Joining…" } else { "Join" }}</button>
+                <button type="submit" disabled=move || busy.get()>"Show the invite"</button>
             </form>
+            {move || shown.get().map(|p| view! { <InvitePreview shown=p busy/> })}
         </section>
     }
     .into_any()
+}
+
+/// What an invite leads to, before joining: the group, who invited, and whether their
+/// keys (and the other members') are the ones this browser knows.
+#[component]
+fn InvitePreview(shown: JoinPreview, busy: RwSignal<bool>) -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let inviter = chat.name_of(&shown.inviter);
+    let (trust, class) = match shown.inviter_seen {
+        Seen::Same { verified: true } => ("✓ You compared safety numbers with them.".to_string(), "good"),
+        Seen::Same { verified: false } => ("You have not compared safety numbers with them yet.".to_string(), ""),
+        Seen::New => ("You have not seen their keys before: compare safety numbers with them.".to_string(), ""),
+        Seen::Changed { .. } => (format!(
+            "⚠ This group names {inviter} with keys that are not the ones you know for them. \
+             Do not join: the server may be showing you a group that is not theirs."), "bad"),
+    };
+    let refused = matches!(shown.inviter_seen, Seen::Changed { .. });
+    let others: Vec<String> = shown
+        .mismatched
+        .iter()
+        .filter(|u| **u != shown.inviter)
+        .map(|u| chat.name_of(u))
+        .collect();
+    let s = &shown.settings;
+    let members = shown.members;
+    let what = format!("{} {} · {members} member{}", s.emoji, s.name, if members == 1 { "" } else { "s" });
+    let description = s.description.clone();
+    let join = move |_| chat.join(shown.clone(), busy);
+    view! {
+        <div class="panel-body invite-preview" role="region" aria-label="The invite">
+            <p class="invite-group"><strong>{what}</strong></p>
+            {(!description.is_empty()).then(|| view! { <p class="hint">{description}</p> })}
+            <p>"Invited by " <strong>{inviter}</strong></p>
+            <p class=format!("trust {class}") role=if refused { "alert" } else { "status" }>{trust}</p>
+            {(!others.is_empty()).then(|| view! {
+                <p class="trust bad" role="alert">{format!(
+                    "⚠ In this group, the keys of {} are not the ones you know for them.", others.join(", "))}</p>
+            })}
+            <button type="button" disabled=move || busy.get() || refused on:click=join>
+                {move || if busy.get() { "Joining…" } else { "Join" }}
+            </button>
+        </div>
+    }
 }
 
 /// The buttons beside a member, as the user's role allows.

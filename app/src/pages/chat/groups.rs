@@ -4,7 +4,7 @@ use super::state::{Chat, Line, Outgoing, Panel};
 use crate::Answered;
 use crate::ApiError;
 use crate::api;
-use crate::client::group::GroupCtx;
+use crate::client::group::{GroupCtx, JoinPreview};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::MessageContent;
@@ -358,15 +358,33 @@ impl Chat {
             .map(|p| crate::client::group::as_member(&p))
     }
 
-    /// Joins a group with an invite code or link, then opens it.
-    pub fn join(&self, code: String, busy: RwSignal<bool>) {
+    /// Shows what an invite code or link leads to, checked against the pins, into `out`.
+    pub fn preview_invite(
+        &self,
+        code: String,
+        busy: RwSignal<bool>,
+        out: RwSignal<Option<JoinPreview>>,
+    ) {
+        let Some(groups) = self.groups.get_value() else {
+            return;
+        };
+        let pins = self.pins.get_untracked();
+        self.run(busy, async move {
+            out.set(Some(groups.preview(&code, &pins).await?));
+            Ok(())
+        });
+    }
+
+    /// Joins the group an invite showed, then opens it.
+    pub fn join(&self, shown: JoinPreview, busy: RwSignal<bool>) {
         let Some(groups) = self.groups.get_value() else {
             return;
         };
         let this = *self;
         self.run(busy, async move {
             let people = this.people.get_untracked();
-            let id = groups.join_with(&code, &people).await?;
+            let pins = this.pins.get_untracked();
+            let id = groups.join(&shown, &pins, &people).await?;
             this.set_conversations(api::conversations().await.answered()?);
             this.join_code.set(String::new());
             this.error.set(None);

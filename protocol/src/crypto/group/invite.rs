@@ -99,6 +99,12 @@ impl InviteToken {
         Ok(inv)
     }
 
+    /// Whether `invite` is the one this code belongs to (its id and key come from the
+    /// code, which the server never saw).
+    pub fn matches(&self, invite: &Invite) -> Result<bool> {
+        Ok(invite.id == self.id() && invite.key == self.signing_key()?.verifying_key().to_bytes())
+    }
+
     /// The joiner's proof for `invite`.
     pub fn prove(&self, invite: Invite, joiner: &UserId, signing: &[u8; 32]) -> Result<JoinProof> {
         if invite.id != self.id() {
