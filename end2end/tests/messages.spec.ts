@@ -1,7 +1,7 @@
 import { expect, test, Page } from './fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
-import { login, register, send } from './helpers';
+import { api, login, register, send } from './helpers';
 
 // Replies, reactions, edits and deletes (and typing and read marks) between two people, live and again from history in
 // a fresh browser; none of their words reach the server's disk or log.
@@ -152,4 +152,58 @@ test('reply, react, edit and delete: live, from history, and never in clear on t
   expect(await ben.content()).toContain(replyCanary);
 
   await Promise.all([benCtx.close(), freshCtx.close()]);
+});
+
+// Issue 18, item 2: a server that renumbers history or blanks a message. Edits, replies,
+// reactions and deletes name their target by what its own encryption covers (its sender
+// and client id), so they stay on their true messages; a message blanked without a delete
+// signed by its sender shows as removed by the server, not as deleted by its sender.
+test('history served with ids swapped and a message blanked keeps every event on its true message', async ({ browser }) => {
+  const cal = await (await browser.newContext()).newPage();
+  const dee = await (await browser.newContext()).newPage();
+  await register(cal, 'cal', 'Cal Abbot', 'saffron mitten lagoon 5151');
+  await register(dee, 'dee', 'Dee Moss', 'quiver harbor tulip 6262');
+  await cal.locator('li.person[data-username="dee"] button').click();
+  for (const t of ['alpha one', 'beta two', 'gamma three', 'delta four', 'epsilon five']) await send(cal, t);
+  await dee.locator('li.conversation[data-peer="cal"] button').click();
+  await act(dee, 'alpha one', 'React');
+  await dee.getByRole('button', { name: 'React with 👍' }).click();
+  await act(dee, 'beta two', 'Reply');
+  await send(dee, 'answer to beta');
+  await act(cal, 'gamma three', 'Edit');
+  const box = cal.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill('gamma three, edited');
+  await box.press('Enter');
+  cal.once('dialog', d => d.accept());
+  await act(cal, 'delta four', 'Delete');
+  await expect(dee.locator('.message.deleted')).toHaveText(/This message was deleted/);
+  await expect(message(dee, 'gamma three, edited')).toBeVisible();
+
+  // From now on Dee's history comes back with alpha's and beta's ids swapped and epsilon's
+  // envelope blanked (the real answer, fetched from the page and altered).
+  const calId = (await api(cal, 'whoami')).body.id;
+  await dee.route('**/api/history', async (route) => {
+    if (route.request().headers()['x-test-real']) return route.continue();
+    const answer = await dee.evaluate(async (body) => {
+      const res = await fetch('/api/history', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-test-real': '1' }, body,
+      });
+      return res.json();
+    }, route.request().postData() ?? '{}');
+    const rows = answer.Ok.messages as { id: number, sender: string, envelope: string }[];
+    const cals = rows.filter((m) => m.sender === calId).sort((a, b) => a.id - b.id);
+    const [alpha, beta, , , epsilon] = cals;
+    [alpha.id, beta.id] = [beta.id, alpha.id];
+    epsilon.envelope = '';
+    await route.fulfill({ contentType: 'application/json', body: JSON.stringify(answer) });
+  });
+  await dee.reload();
+  await dee.locator('li.conversation[data-peer="cal"] button').click();
+  await expect(message(dee, 'alpha one').locator('.reaction', { hasText: '👍' })).toHaveText('👍 1');
+  await expect(message(dee, 'beta two').locator('.reaction')).toHaveCount(0);
+  await expect(message(dee, 'answer to beta').locator('.quote')).toContainText('beta two');
+  await expect(message(dee, 'gamma three, edited')).toBeVisible();
+  await expect(dee.locator('.message.deleted', { hasText: 'This message was deleted.' })).toHaveCount(1);
+  await expect(dee.locator('.message.deleted', { hasText: 'removed on the server' })).toHaveCount(1);
+  await expect(message(dee, 'epsilon five')).toHaveCount(0);
 });

@@ -12,6 +12,10 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// The most messages a resume replays; a client that was away longer reloads history.
 pub const RESUME_LIMIT: usize = 500;
 
+/// The version of what browsers seal and read inside envelopes. 2: edits, replies,
+/// reactions and deletes name their target by sender and client id (`api::Target`).
+pub const CONTENT_VERSION: u32 = 2;
+
 /// Browser → server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -88,6 +92,10 @@ pub enum ErrorCode {
 pub enum ServerFrame {
     Hello {
         user: UserId,
+        /// What the server's own browsers seal (`CONTENT_VERSION`). A page whose build
+        /// seals less was loaded before the server was updated: it asks to be reloaded.
+        #[serde(default)]
+        version: u32,
     },
     /// The message is committed (or was already, for a repeated client id).
     Ack {

@@ -106,7 +106,11 @@ pub async fn run<W, R, E>(
     };
     let expiry = tokio::time::sleep(until(deadline));
     tokio::pin!(expiry);
-    if send(&mut sink, &ServerFrame::Hello { user }).await.is_err() {
+    let hello = ServerFrame::Hello {
+        user,
+        version: protocol::frames::CONTENT_VERSION,
+    };
+    if send(&mut sink, &hello).await.is_err() {
         return;
     }
     let closing = state.hub.closing();
@@ -510,6 +514,7 @@ mod tests {
         }
         let hello = ServerFrame::Hello {
             user: UserId([7; 16]),
+            version: 2,
         };
         type Boxed = std::pin::Pin<Box<dyn Future<Output = ServerFrame>>>;
         let mut acks: FuturesOrdered<Boxed> = FuturesOrdered::new();

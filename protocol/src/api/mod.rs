@@ -7,7 +7,7 @@ use crate::crypto::identity::PublicIdentity;
 use crate::crypto::kdf::{AuthSecret, KdfParams, Salt};
 use crate::error::{ProtocolError, Result};
 use crate::frames::StoredMessage;
-use crate::ids::{ConversationId, FileId, MessageId, UserId};
+use crate::ids::{ClientMsgId, ConversationId, FileId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
 pub mod admin;
@@ -202,20 +202,39 @@ pub enum MessageContent {
     /// A text answering an earlier message, which readers quote from their own copy (the
     /// quoted words are not repeated here, so deleting the original deletes them).
     Reply {
-        target: MessageId,
+        target: Target,
         text: String,
     },
     /// A new text for the sender's own earlier message; readers ignore edits of others'.
     Edit {
-        target: MessageId,
+        target: Target,
         text: String,
     },
     /// One person's reaction to a message, added (`on`) or taken back.
     React {
-        target: MessageId,
+        target: Target,
         emoji: String,
         on: bool,
     },
+    /// The sender deletes their own earlier message for everyone. Its own encryption
+    /// proves who asked: a message the server blanked without one is shown as removed by
+    /// the server, not by its sender.
+    Delete {
+        target: Target,
+    },
+}
+
+/// What an edit, reply, reaction or delete points at. A new event names its target by
+/// what the target's own encryption covers, its sender and client id (the associated data
+/// of a direct message, the signature of a group message), so a server that renumbers
+/// or blanks history cannot move it. Events sealed before this name a server message id,
+/// which nothing signs; readers still follow those (`Legacy`), and a delete must name
+/// its target the new way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Target {
+    Message { sender: UserId, client_id: ClientMsgId },
+    Legacy(MessageId),
 }
 
 /// The longest reaction: one emoji, however many code points it is made of.
@@ -297,16 +316,18 @@ impl FileMeta {
 
 impl MessageContent {
     /// The message an event points at (none for a message of its own).
-    pub fn target(&self) -> Option<MessageId> {
+    pub fn target(&self) -> Option<Target> {
         match self {
             Self::Text { .. } | Self::File(_) => None,
-            Self::Reply { target, .. } => Some(*target),
-            Self::Edit { target, .. } | Self::React { target, .. } => Some(*target),
+            Self::Reply { target, .. }
+            | Self::Edit { target, .. }
+            | Self::React { target, .. }
+            | Self::Delete { target } => Some(*target),
         }
     }
 
-    /// True for what shows as a message of its own (text, file, reply); false for edits and
-    /// reactions, which change another.
+    /// True for what shows as a message of its own (text, file, reply); false for edits,
+    /// reactions and deletes, which change another.
     pub fn is_message(&self) -> bool {
         matches!(self, Self::Text { .. } | Self::File(_) | Self::Reply { .. })
     }
@@ -319,6 +340,7 @@ impl MessageContent {
                 text.len() <= crate::validate::MESSAGE_TEXT_MAX
             }
             Self::File(_) => true,
+            Self::Delete { target } => matches!(target, Target::Message { .. }),
             Self::React { emoji, .. } => {
                 !emoji.is_empty()
                     && emoji.len() <= REACTION_MAX
@@ -361,7 +383,10 @@ mod tests {
 
     #[test]
     fn events_round_trip_and_odd_reactions_are_refused() {
-        let target = MessageId(7);
+        let target = Target::Message {
+            sender: UserId([3; 16]),
+            client_id: ClientMsgId([4; 16]),
+        };
         for c in [
             MessageContent::Reply {
                 target,
@@ -381,6 +406,7 @@ mod tests {
                 emoji: "👨‍👩‍👧‍👦".into(),
                 on: false,
             },
+            MessageContent::Delete { target },
         ] {
             assert_eq!(c.target(), Some(target));
             assert_eq!(
@@ -393,7 +419,22 @@ mod tests {
             text: "x".into(),
         })
         .unwrap();
-        assert_eq!(json, r#"{"kind":"edit","target":7,"text":"x"}"#);
+        assert_eq!(
+            json,
+            format!(
+                r#"{{"kind":"edit","target":{{"sender":"{}","client_id":"{}"}},"text":"x"}}"#,
+                "03".repeat(16),
+                "04".repeat(16)
+            )
+        );
+        // An event sealed before targets were signed still reads, by its server id; a
+        // delete must name its target the new way.
+        let old = r#"{"kind":"react","target":7,"emoji":"👍","on":true}"#;
+        let c = MessageContent::from_padded(&crate::crypto::pad::pad(old.as_bytes()).unwrap());
+        assert_eq!(c.unwrap().target(), Some(Target::Legacy(MessageId(7))));
+        let legacy_delete = r#"{"kind":"delete","target":7}"#;
+        let padded = crate::crypto::pad::pad(legacy_delete.as_bytes()).unwrap();
+        assert!(MessageContent::from_padded(&padded).is_err());
         for emoji in ["", "a b", "\u{7}", &"😀".repeat(9)] {
             let c = MessageContent::React {
                 target,

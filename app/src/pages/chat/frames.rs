@@ -65,6 +65,13 @@ impl Chat {
             }
             // Away too long for a replay: reload the list and the open conversation.
             ServerFrame::Resumed { complete: false } => self.reload(),
+            // The server was updated since this page loaded: what it now seals, this
+            // page cannot read.
+            ServerFrame::Hello { version, .. } if version > protocol::frames::CONTENT_VERSION => {
+                self.error.set(Some(
+                    "Hearth was updated on the server. Reload this page to keep going.".into(),
+                ))
+            }
             ServerFrame::Hello { .. }
             | ServerFrame::Resumed { complete: true }
             | ServerFrame::Pong => {}

@@ -80,6 +80,7 @@ pub(super) fn split(content: MessageContent) -> (String, Option<FileMeta>) {
         | MessageContent::Edit { text, .. } => (text, None),
         MessageContent::File(f) => (String::new(), Some(f)),
         MessageContent::React { emoji, .. } => (emoji, None),
+        MessageContent::Delete { .. } => (String::new(), None),
     }
 }
 

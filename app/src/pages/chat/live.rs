@@ -94,7 +94,9 @@ impl Chat {
             });
             this.decoded.update_value(|d| {
                 this.raw.with_value(|raw| {
-                    d.retain(|id, _| raw.iter().any(|m| m.id == *id && !m.envelope.is_empty()))
+                    d.retain(|k, _| {
+                        raw.iter().any(|m| (m.sender, m.client_id) == *k && !m.envelope.is_empty())
+                    })
                 })
             });
             this.seen

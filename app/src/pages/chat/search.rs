@@ -10,8 +10,8 @@ use crate::api;
 use crate::client::browser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::MessageContent;
-use protocol::{ConversationId, MessageId, UserId};
+use protocol::api::{MessageContent, Target};
+use protocol::{ClientMsgId, ConversationId, MessageId, UserId};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -78,26 +78,40 @@ pub fn snippet(text: &str, first: &str) -> String {
 }
 
 /// Folds a conversation's messages (oldest first, opened) into searchable entries, newest
-/// first: edits by their sender replace the text, everything else that is not words is
-/// left out.
-pub fn fold(opened: Vec<(MessageId, UserId, i64, MessageContent)>) -> Vec<Entry> {
+/// first: edits by their sender replace the text, a delete by their sender takes it out,
+/// everything else that is not words is left out. Events find their message by its
+/// sender and client id (or, sealed before targets were signed, its server id).
+pub fn fold(opened: Vec<(MessageId, UserId, ClientMsgId, i64, MessageContent)>) -> Vec<Entry> {
     let mut entries: Vec<Entry> = Vec::new();
-    let mut index: HashMap<MessageId, usize> = HashMap::new();
-    for (id, sender, at, content) in opened {
+    let mut by_id: HashMap<MessageId, usize> = HashMap::new();
+    let mut by_ref: HashMap<(UserId, ClientMsgId), usize> = HashMap::new();
+    let mut deleted = std::collections::HashSet::new();
+    for (id, sender, client_id, at, content) in opened {
+        let target = content.target().and_then(|t| match t {
+            Target::Message { sender, client_id } => by_ref.get(&(sender, client_id)).copied(),
+            Target::Legacy(id) => by_id.get(&id).copied(),
+        });
         let text = match content {
             MessageContent::Text { text } | MessageContent::Reply { text, .. } => text,
             MessageContent::File(meta) => meta.name,
-            MessageContent::Edit { target, text } => {
-                if let Some(e) = index.get(&target).and_then(|&i| entries.get_mut(i))
+            MessageContent::Edit { text, .. } => {
+                if let Some(e) = target.and_then(|i| entries.get_mut(i))
                     && e.sender == sender
                 {
                     e.text = text;
                 }
                 continue;
             }
+            MessageContent::Delete { .. } => {
+                if let Some(i) = target.filter(|&i| entries.get(i).is_some_and(|e| e.sender == sender)) {
+                    deleted.insert(i);
+                }
+                continue;
+            }
             MessageContent::React { .. } => continue,
         };
-        index.insert(id, entries.len());
+        by_id.insert(id, entries.len());
+        by_ref.insert((sender, client_id), entries.len());
         entries.push(Entry {
             id,
             sender,
@@ -105,6 +119,12 @@ pub fn fold(opened: Vec<(MessageId, UserId, i64, MessageContent)>) -> Vec<Entry>
             text,
         });
     }
+    let mut entries: Vec<Entry> = entries
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !deleted.contains(i))
+        .map(|(_, e)| e)
+        .collect();
     entries.reverse();
     entries
 }
@@ -143,7 +163,7 @@ impl Chat {
             // Deleted ones are empty; unreadable ones are not searched.
             .filter(|m| !m.envelope.is_empty())
             .filter_map(|m| match self.decode(group, m) {
-                (content, false) => Some((m.id, m.sender, m.at, content)),
+                (content, false) => Some((m.id, m.sender, m.client_id, m.at, content)),
                 (_, true) => {
                     unreadable = true;
                     None
@@ -402,33 +422,41 @@ mod tests {
     #[test]
     fn edits_by_the_sender_replace_the_text_and_reactions_are_left_out() {
         let (a, b) = (UserId([1; 16]), UserId([2; 16]));
+        let c = |n: u8| ClientMsgId([n; 16]);
+        let first = Target::Message {
+            sender: a,
+            client_id: c(1),
+        };
         let text = |t: &str| MessageContent::Text { text: t.into() };
         let entries = fold(vec![
-            (MessageId(1), a, 1, text("first draft")),
+            (MessageId(1), a, c(1), 1, text("first draft")),
             (
                 MessageId(2),
                 b,
+                c(2),
                 2,
                 MessageContent::Edit {
-                    target: MessageId(1),
+                    target: first,
                     text: "forged".into(),
                 },
             ),
             (
                 MessageId(3),
                 a,
+                c(3),
                 3,
                 MessageContent::Edit {
-                    target: MessageId(1),
+                    target: first,
                     text: "final words".into(),
                 },
             ),
             (
                 MessageId(4),
                 b,
+                c(4),
                 4,
                 MessageContent::React {
-                    target: MessageId(1),
+                    target: first,
                     emoji: "👍".into(),
                     on: true,
                 },
@@ -436,14 +464,47 @@ mod tests {
             (
                 MessageId(5),
                 b,
+                c(5),
                 5,
                 MessageContent::Reply {
-                    target: MessageId(1),
+                    target: first,
                     text: "agreed".into(),
+                },
+            ),
+            // From before targets were signed: by server id.
+            (
+                MessageId(6),
+                b,
+                c(6),
+                6,
+                MessageContent::Edit {
+                    target: Target::Legacy(MessageId(5)),
+                    text: "agreed, mostly".into(),
                 },
             ),
         ]);
         let got: Vec<_> = entries.iter().map(|e| (e.id.0, e.text.as_str())).collect();
-        assert_eq!(got, [(5, "agreed"), (1, "final words")]);
+        assert_eq!(got, [(5, "agreed, mostly"), (1, "final words")]);
+    }
+
+    #[test]
+    fn a_delete_by_its_sender_takes_the_words_out() {
+        let (a, b) = (UserId([1; 16]), UserId([2; 16]));
+        let c = |n: u8| ClientMsgId([n; 16]);
+        let t = |sender, n| Target::Message {
+            sender,
+            client_id: c(n),
+        };
+        let text = |t: &str| MessageContent::Text { text: t.into() };
+        let entries = fold(vec![
+            (MessageId(1), a, c(1), 1, text("secret plans")),
+            (MessageId(2), b, c(2), 2, text("bob's words")),
+            (MessageId(3), a, c(3), 3, MessageContent::Delete { target: t(a, 1) }),
+            // Not bob's to delete.
+            (MessageId(4), b, c(4), 4, MessageContent::Delete { target: t(a, 1) }),
+            (MessageId(5), a, c(5), 5, MessageContent::Delete { target: t(b, 2) }),
+        ]);
+        let got: Vec<_> = entries.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(got, ["bob's words"]);
     }
 }

@@ -5,17 +5,46 @@
 use super::lines::split;
 use super::state::{Chat, Line};
 use leptos::prelude::*;
-use protocol::api::MessageContent;
+use protocol::api::{MessageContent, Target};
 use protocol::frames::{ClientFrame, StoredMessage};
-use protocol::{ConversationId, MessageId, UserId};
-use std::collections::{BTreeMap, HashMap};
+use protocol::{ClientMsgId, ConversationId, MessageId, UserId};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The message a reply answers, as the reader's own copy shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Quote {
-    pub target: MessageId,
     pub name: String,
     pub text: String,
+}
+
+const DELETED: &str = "This message was deleted.";
+/// Blanked by the server with no delete signed by its sender.
+const REMOVED: &str = "This message was removed on the server; its sender did not delete it.";
+
+/// Where the events of a page of history point: each message by what its own encryption
+/// covers (its sender and client id), for those that opened and verified, and the ones
+/// the server blanked (which only a delete from their sender may name).
+struct Targets(HashMap<(UserId, ClientMsgId), MessageId>);
+
+impl Targets {
+    fn new(raw: &[StoredMessage], opened: &[Opened]) -> Self {
+        Self(
+            raw.iter()
+                .zip(opened)
+                .filter(|(_, o)| !matches!(o, Some((_, true))))
+                .map(|(m, _)| ((m.sender, m.client_id), m.id))
+                .collect(),
+        )
+    }
+
+    /// The message a target names here. An event from before targets were signed names a
+    /// server id, which is taken as it is.
+    fn find(&self, t: &Target) -> Option<MessageId> {
+        match t {
+            Target::Message { sender, client_id } => self.0.get(&(*sender, *client_id)).copied(),
+            Target::Legacy(id) => Some(*id),
+        }
+    }
 }
 
 /// One emoji under a message: how many reacted, whether the user did, and who.
@@ -33,19 +62,76 @@ const QUOTE_CHARS: usize = 140;
 /// A stored message as opened: None for a deleted one.
 type Opened = Option<(MessageContent, bool)>;
 
+/// The events of a page of history, applied to the messages they name.
+struct Applied {
+    /// The sender's newest text for a message, and the edits that made it.
+    edits: HashMap<MessageId, (String, Vec<MessageId>)>,
+    /// Who reacted with what, per message.
+    reacts: HashMap<MessageId, BTreeMap<String, Vec<UserId>>>,
+    /// Messages their sender deleted (the delete is signed like any message).
+    deletes: HashSet<MessageId>,
+}
+
+impl Applied {
+    /// Later events win: `raw` is in id order. Edits and deletes count only from the
+    /// target's own sender.
+    fn collect(raw: &[StoredMessage], opened: &[Opened], targets: &Targets) -> Self {
+        let sender: HashMap<MessageId, UserId> = raw.iter().map(|m| (m.id, m.sender)).collect();
+        let mut out = Applied {
+            edits: HashMap::new(),
+            reacts: HashMap::new(),
+            deletes: HashSet::new(),
+        };
+        for (m, o) in raw.iter().zip(opened) {
+            let Some((content, false)) = o else {
+                continue;
+            };
+            let Some(target) = content.target().and_then(|t| targets.find(&t)) else {
+                continue;
+            };
+            let own = sender.get(&target) == Some(&m.sender);
+            match content {
+                MessageContent::Edit { text, .. } if own => {
+                    let e = out.edits.entry(target).or_default();
+                    e.0 = text.clone();
+                    e.1.push(m.id);
+                }
+                MessageContent::Delete { .. } if own => {
+                    out.deletes.insert(target);
+                }
+                MessageContent::React { emoji, on, .. } => {
+                    let users = out
+                        .reacts
+                        .entry(target)
+                        .or_default()
+                        .entry(emoji.clone())
+                        .or_default();
+                    users.retain(|u| *u != m.sender);
+                    if *on {
+                        users.push(m.sender);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 impl Chat {
-    /// Opens a message (once: readable ones are kept), None if its sender deleted it.
+    /// Opens a message (once: readable ones are kept), None if the server blanked it.
     fn opened(&self, group: bool, m: &StoredMessage) -> Opened {
         if m.envelope.is_empty() {
             return None;
         }
-        if let Some(c) = self.decoded.with_value(|d| d.get(&m.id).cloned()) {
+        let key = (m.sender, m.client_id);
+        if let Some(c) = self.decoded.with_value(|d| d.get(&key).cloned()) {
             return Some((c, false));
         }
         let (content, warn) = self.decode(group, m);
         if !warn {
             self.decoded.update_value(|d| {
-                d.insert(m.id, content.clone());
+                d.insert(key, content.clone());
             });
         }
         Some((content, warn))
@@ -66,54 +152,24 @@ impl Chat {
         let raw = self.raw.with_value(|r| r.clone());
         let opened: Vec<Opened> = raw.iter().map(|m| self.opened(group, m)).collect();
         let me = self.me.get_untracked();
-        let sender: HashMap<MessageId, UserId> = raw.iter().map(|m| (m.id, m.sender)).collect();
-        // Later events win: `raw` is in id order.
-        let mut edits: HashMap<MessageId, (String, Vec<MessageId>)> = HashMap::new();
-        let mut reacts: HashMap<MessageId, BTreeMap<String, Vec<UserId>>> = HashMap::new();
-        for (m, o) in raw.iter().zip(&opened) {
-            match o {
-                Some((MessageContent::Edit { target, text }, false))
-                    if sender.get(target) == Some(&m.sender) =>
-                {
-                    let e = edits.entry(*target).or_default();
-                    e.0 = text.clone();
-                    e.1.push(m.id);
-                }
-                Some((MessageContent::React { target, emoji, on }, false)) => {
-                    let users = reacts
-                        .entry(*target)
-                        .or_default()
-                        .entry(emoji.clone())
-                        .or_default();
-                    users.retain(|u| *u != m.sender);
-                    if *on {
-                        users.push(m.sender);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let targets = Targets::new(&raw, &opened);
+        let applied = Applied::collect(&raw, &opened, &targets);
         let index: HashMap<MessageId, usize> =
             raw.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-        let quote = |target: MessageId| {
-            let Some(&i) = index.get(&target) else {
-                return Quote {
-                    target,
-                    name: String::new(),
-                    text: "An earlier message".into(),
-                };
+        let quote = |target: &Target| {
+            let earlier = || Quote {
+                name: String::new(),
+                text: "An earlier message".into(),
+            };
+            let Some((id, &i)) = targets.find(target).and_then(|id| index.get_key_value(&id)) else {
+                return earlier();
             };
             let text = match &opened[i] {
-                None => "Deleted message".to_string(),
+                _ if applied.deletes.contains(id) => "Deleted message".to_string(),
+                None => "Removed message".to_string(),
                 // Only a message that opened and verified is quoted, with its sender.
-                Some((c, warn)) if *warn || !c.is_message() => {
-                    return Quote {
-                        target,
-                        name: String::new(),
-                        text: "An earlier message".into(),
-                    };
-                }
-                Some((c, _)) => match edits.get(&target) {
+                Some((c, warn)) if *warn || !c.is_message() => return earlier(),
+                Some((c, _)) => match applied.edits.get(id) {
                     Some((t, _)) => t.clone(),
                     None => match split(c.clone()) {
                         (_, Some(f)) => format!("📎 {}", f.safe_name()),
@@ -122,11 +178,11 @@ impl Chat {
                 },
             };
             Quote {
-                target,
                 name: self.name_of(&raw[i].sender),
                 text: text.chars().take(QUOTE_CHARS).collect(),
             }
         };
+        let mut reacts = applied.reacts;
         let my_name = self.ring.get_value().map(|r| r.me.username.clone());
         let mut lines = Vec::new();
         for (m, o) in raw.iter().zip(opened.iter().cloned()) {
@@ -139,24 +195,33 @@ impl Chat {
                 from: Some(m.sender),
                 ..Line::blank()
             };
-            let Some((content, warn)) = o else {
+            // Deleted by its sender (a signed delete), or blanked by the server without one.
+            let gone = match &o {
+                _ if applied.deletes.contains(&m.id) => Some(DELETED),
+                None => Some(REMOVED),
+                Some(_) => None,
+            };
+            if let Some(text) = gone {
                 lines.push(Line {
-                    text: "This message was deleted.".into(),
+                    text: text.into(),
                     deleted: true,
                     sender: (group && !mine).then(|| self.name_of(&m.sender)),
                     ..base
                 });
+                continue;
+            }
+            let Some((content, warn)) = o else {
                 continue;
             };
             if !warn && !content.is_message() {
                 continue;
             }
             let reply = match &content {
-                MessageContent::Reply { target, .. } => Some(quote(*target)),
+                MessageContent::Reply { target, .. } => Some(quote(target)),
                 _ => None,
             };
             let (mut text, file) = split(content);
-            let (edited, edit_ids) = match edits.get(&m.id) {
+            let (edited, edit_ids) = match applied.edits.get(&m.id) {
                 Some((t, ids)) => {
                     text = t.clone();
                     (true, ids.clone())
@@ -189,6 +254,17 @@ impl Chat {
         lines
     }
 
+    /// What names a message the user may answer, edit or react to: its sender and client
+    /// id, as its own encryption covers them.
+    pub(super) fn target_of(&self, id: MessageId) -> Option<Target> {
+        self.raw.with_value(|raw| {
+            raw.iter().find(|m| m.id == id).map(|m| Target::Message {
+                sender: m.sender,
+                client_id: m.client_id,
+            })
+        })
+    }
+
     fn reactions(&self, by: BTreeMap<String, Vec<UserId>>, me: Option<UserId>) -> Vec<Reaction> {
         by.into_iter()
             .filter(|(_, users)| !users.is_empty())
@@ -211,14 +287,18 @@ impl Chat {
         if self.current.get_untracked() != Some(conv) {
             return;
         }
+        let mut blanked = Vec::new();
         self.raw.update_value(|raw| {
             raw.retain(|m| !edits.contains(&m.id));
-            raw.iter_mut()
-                .filter(|m| m.id == message)
-                .for_each(|m| m.envelope.0.clear());
+            for m in raw.iter_mut().filter(|m| m.id == message) {
+                m.envelope.0.clear();
+                blanked.push((m.sender, m.client_id));
+            }
         });
         self.decoded.update_value(|d| {
-            d.remove(&message);
+            for key in &blanked {
+                d.remove(key);
+            }
         });
         if self.editing.get_untracked() == Some(message) {
             self.editing.set(None);
@@ -254,24 +334,32 @@ impl Chat {
     }
 
     /// Adds the user's reaction to a message, or takes it back if it is there.
-    pub fn react(&self, target: MessageId, emoji: String) {
-        let Some(conv) = self.current.get_untracked() else {
+    pub fn react(&self, id: MessageId, emoji: String) {
+        let (Some(conv), Some(target)) = (self.current.get_untracked(), self.target_of(id)) else {
             return;
         };
         let on = !self.lines.with_untracked(|ls| {
             ls.iter()
-                .find(|l| l.id == Some(target))
+                .find(|l| l.id == Some(id))
                 .is_some_and(|l| l.reactions.iter().any(|r| r.emoji == emoji && r.mine))
         });
         self.send_content(conv, MessageContent::React { target, emoji, on }, vec![]);
     }
 
-    /// Deletes the user's own message for everyone (after asking).
+    /// Deletes the user's own message for everyone (after asking): a delete signed like
+    /// any message, which readers go by, then the server throws the message (and its
+    /// edits, and its files) away.
     pub fn delete_message(&self, line: &Line) {
         let (Some(conv), Some(message)) = (self.current.get_untracked(), line.id) else {
             return;
         };
+        let Some(target) = self.target_of(message) else {
+            return;
+        };
         if !line.mine || !crate::client::browser::confirm("Delete this message for everyone?") {
+            return;
+        }
+        if !self.send_content(conv, MessageContent::Delete { target }, vec![]) {
             return;
         }
         if let Some(s) = self.socket.get_value() {
