@@ -75,16 +75,23 @@ export class PageProblems {
   }
 }
 
-/** Makes every context the browser opens from now on watched by `problems`. */
-function watchBrowser(browser: Browser, problems: PageProblems): () => void {
+/**
+ * Makes every context the browser opens from now on watched by `problems`; the returned
+ * function stops that and closes those contexts (the browser lives for the whole run,
+ * and a test's pages left open would go on answering every later test's events).
+ */
+function watchBrowser(browser: Browser, problems: PageProblems): () => Promise<void> {
   const newContext = browser.newContext;
+  const opened: BrowserContext[] = [];
   browser.newContext = async function (this: Browser, ...args: Parameters<Browser['newContext']>) {
     const ctx = await newContext.apply(this, args);
     problems.watch(ctx);
+    opened.push(ctx);
     return ctx;
   };
-  return () => {
+  return async () => {
     browser.newContext = newContext;
+    await Promise.all(opened.map((c) => c.close().catch(() => {})));
   };
 }
 
@@ -96,7 +103,7 @@ export const test = base.extend<{ problems: PageProblems }>({
       try {
         await use(problems);
       } finally {
-        unwatch();
+        await unwatch();
       }
       const found = problems.problems();
       if (found.length > 0) {
