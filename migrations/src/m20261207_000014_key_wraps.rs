@@ -36,10 +36,22 @@ enum GroupKeysOld {
 fn table(with_refused: bool) -> TableCreateStatement {
     let mut t = Table::create();
     t.table(GroupKeys::Table)
-        .col(ColumnDef::new(GroupKeys::ConversationId).big_integer().not_null())
+        .col(
+            ColumnDef::new(GroupKeys::ConversationId)
+                .big_integer()
+                .not_null(),
+        )
         .col(ColumnDef::new(GroupKeys::Epoch).big_integer().not_null())
-        .col(ColumnDef::new(GroupKeys::RecipientId).string_len(32).not_null())
-        .col(ColumnDef::new(GroupKeys::SenderId).string_len(32).not_null())
+        .col(
+            ColumnDef::new(GroupKeys::RecipientId)
+                .string_len(32)
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(GroupKeys::SenderId)
+                .string_len(32)
+                .not_null(),
+        )
         .col(ColumnDef::new(GroupKeys::Wrap).blob().not_null());
     let mut key = Index::create();
     key.col(GroupKeys::ConversationId)
@@ -52,7 +64,11 @@ fn table(with_refused: bool) -> TableCreateStatement {
     }
     t.primary_key(&mut key).foreign_key(
         ForeignKey::create()
-            .name(if with_refused { "fk_group_key_wraps_conversation" } else { "fk_group_keys_conversation" })
+            .name(if with_refused {
+                "fk_group_key_wraps_conversation"
+            } else {
+                "fk_group_keys_conversation"
+            })
             .from(GroupKeys::Table, GroupKeys::ConversationId)
             .to(Conversations::Table, Conversations::Id)
             .on_delete(ForeignKeyAction::Cascade),
@@ -87,7 +103,9 @@ async fn remake(m: &SchemaManager<'_>, with_refused: bool) -> Result<(), DbErr> 
     let mut insert = Query::insert();
     insert.into_table(GroupKeys::Table).columns(cols());
     if with_refused {
-        insert.select_from(rows).map_err(|e| DbErr::Migration(e.to_string()))?;
+        insert
+            .select_from(rows)
+            .map_err(|e| DbErr::Migration(e.to_string()))?;
     } else {
         insert
             .select_from(rows)

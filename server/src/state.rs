@@ -145,7 +145,9 @@ impl Hearth {
         let id = user.as_ref().map(|u| u.user_id()).transpose()?;
         // Failures on the account, from any address, hold it back (`lockout`).
         let attempt = self.attempt(&username, id.as_ref(), &device).await?;
-        let checked = self.check_login(&username, user.as_ref(), secret, totp).await;
+        let checked = self
+            .check_login(&username, user.as_ref(), secret, totp)
+            .await;
         self.settle(&attempt, &checked, user.as_ref()).await?;
         checked?;
         let user = user.ok_or(Error::Corrupt("checked account vanished"))?;
@@ -290,11 +292,7 @@ impl Backend for Hearth {
         Ok(db::setup_code::pending(&self.db).await?)
     }
 
-    async fn register(
-        &self,
-        reg: Registration,
-        device: Device,
-    ) -> Result<NewSession, ApiError> {
+    async fn register(&self, reg: Registration, device: Device) -> Result<NewSession, ApiError> {
         Ok(self.do_register(reg, device).await?)
     }
 
@@ -741,5 +739,9 @@ pub(crate) fn recovery_row(r: protocol::api::RecoverySetup) -> Result<db::users:
         ));
     }
     let salt = random_array::<16>()?;
-    Ok((salt, auth::verifier(&salt, &r.auth_secret), r.wrapped_keys.0))
+    Ok((
+        salt,
+        auth::verifier(&salt, &r.auth_secret),
+        r.wrapped_keys.0,
+    ))
 }

@@ -207,10 +207,17 @@ impl Groups {
 
     /// Opens a wrap made for this browser (it proves its author, whose key comes from
     /// `people`, and must match its epoch's commitment) and keeps the key.
-    fn open_wrap(&self, ctx: &mut GroupCtx, w: &KeyWrap, people: &[Person]) -> Result<(), ApiError> {
+    fn open_wrap(
+        &self,
+        ctx: &mut GroupCtx,
+        w: &KeyWrap,
+        people: &[Person],
+    ) -> Result<(), ApiError> {
         // An epoch not verified yet, or an author not in the people list: it waits.
-        let (Some(commit), Some(from)) = (ctx.chain.at(w.epoch), identity(&self.ring, people, &w.sender))
-        else {
+        let (Some(commit), Some(from)) = (
+            ctx.chain.at(w.epoch),
+            identity(&self.ring, people, &w.sender),
+        ) else {
             return Ok(());
         };
         let key = keys::unwrap_checked(w, &commit.body, &self.ring.keys, &from.agreement)?;
@@ -497,7 +504,10 @@ impl Groups {
             .ok_or_else(|| ApiError::NotFound("No such group.".into()))?
             .clone();
         let invite = preview.invite;
-        let by = head.roster.get(&invite.by).filter(|m| m.role >= Role::Admin);
+        let by = head
+            .roster
+            .get(&invite.by)
+            .filter(|m| m.role >= Role::Admin);
         let signed = by.is_some_and(|m| invite.check(&m.signing).is_ok());
         if head.group != invite.group || !token.matches(&invite)? || !signed {
             return Err(ApiError::Local(

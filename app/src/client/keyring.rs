@@ -424,9 +424,14 @@ pub async fn rotate(
         auth_secret: recovery_auth,
         wrapped_keys: wrap_for_recovery(&keys, &recovery_wrap, &ring.me.id)?.into(),
     };
-    api::rotate_identity(auth_secret, identity.clone(), wrapped.into(), Some(recovery))
-        .await
-        .answered()?;
+    api::rotate_identity(
+        auth_secret,
+        identity.clone(),
+        wrapped.into(),
+        Some(recovery),
+    )
+    .await
+    .answered()?;
     let fresh = Keyring {
         me: ring.me.clone(),
         identity,

@@ -21,7 +21,9 @@ fn local_key(ring: &Keyring) -> String {
 /// This browser's newest copy, if it has one that opens (a copy sealed under keys the
 /// account no longer has, after a password reset, is no copy).
 fn local(ring: &Keyring, key: &PinKey) -> Option<Pins> {
-    let blob = STANDARD.decode(browser::local_get(&local_key(ring))?).ok()?;
+    let blob = STANDARD
+        .decode(browser::local_get(&local_key(ring))?)
+        .ok()?;
     Pins::open(&blob, key, &ring.me.id).ok()
 }
 

@@ -60,9 +60,7 @@ mod imp {
     }
 
     async fn stored_key(db: &IdbDatabase) -> Result<Option<CryptoKey>, JsValue> {
-        let store = db
-            .transaction_with_str(STORE)?
-            .object_store(STORE)?;
+        let store = db.transaction_with_str(STORE)?.object_store(STORE)?;
         Ok(settle(&store.get(&KEY.into())?).await?.dyn_into().ok())
     }
 
@@ -78,13 +76,17 @@ mod imp {
         }
         let params = AesKeyGenParams::new("AES-GCM", 256);
         let usages = Array::of2(&"encrypt".into(), &"decrypt".into());
-        let made: CryptoKey = JsFuture::from(subtle.generate_key_with_object(&params, false, &usages)?)
-            .await?
-            .dyn_into()?;
+        let made: CryptoKey =
+            JsFuture::from(subtle.generate_key_with_object(&params, false, &usages)?)
+                .await?
+                .dyn_into()?;
         let store = db
             .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?
             .object_store(STORE)?;
-        if settle(&store.add_with_key(&made, &KEY.into())?).await.is_err() {
+        if settle(&store.add_with_key(&made, &KEY.into())?)
+            .await
+            .is_err()
+        {
             return stored_key(&db).await;
         }
         Ok(Some(made))

@@ -233,7 +233,10 @@ pub enum MessageContent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Target {
-    Message { sender: UserId, client_id: ClientMsgId },
+    Message {
+        sender: UserId,
+        client_id: ClientMsgId,
+    },
     Legacy(MessageId),
 }
 

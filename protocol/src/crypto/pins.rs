@@ -272,13 +272,22 @@ mod tests {
 
         // A new browser with nothing of its own trusts what it gets.
         assert_eq!(Pins::reconcile(None, None), (Pins::default(), None));
-        assert_eq!(Pins::reconcile(Some(Ok(old.clone())), None), (old.clone(), None));
+        assert_eq!(
+            Pins::reconcile(Some(Ok(old.clone())), None),
+            (old.clone(), None)
+        );
 
         let (kept, alarm) = Pins::reconcile(None, Some(mine.clone()));
-        assert_eq!((kept.check(&bob), alarm), (Seen::Same { verified: true }, Some(Alarm::Missing)));
+        assert_eq!(
+            (kept.check(&bob), alarm),
+            (Seen::Same { verified: true }, Some(Alarm::Missing))
+        );
         let (kept, alarm) = Pins::reconcile(Some(Ok(old.clone())), Some(mine.clone()));
         assert_eq!(alarm, Some(Alarm::Older { server: 3, seen: 7 }));
-        assert_eq!((kept.check(&bob), kept.counter), (Seen::Same { verified: true }, 7));
+        assert_eq!(
+            (kept.check(&bob), kept.counter),
+            (Seen::Same { verified: true }, 7)
+        );
         let broken = Err(ProtocolError::Decrypt);
         let (kept, alarm) = Pins::reconcile(Some(broken), Some(mine.clone()));
         assert_eq!((kept, alarm), (mine.clone(), Some(Alarm::Unreadable)));

@@ -150,7 +150,10 @@ pub async fn state(
                 .parse()
                 .map_err(|_| Error::Corrupt("key recipient"))?;
             let epoch = u64::try_from(k.epoch).map_err(|_| Error::Corrupt("key epoch"))?;
-            let sender: UserId = k.sender_id.parse().map_err(|_| Error::Corrupt("key sender"))?;
+            let sender: UserId = k
+                .sender_id
+                .parse()
+                .map_err(|_| Error::Corrupt("key sender"))?;
             match (k.refused_at, recipient == *me) {
                 (Some(_), true) => refused.push(RefusedWrap { epoch, sender }),
                 (Some(_), false) => {}

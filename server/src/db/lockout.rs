@@ -49,7 +49,12 @@ pub async fn get(db: &impl ConnectionTrait, name: &str) -> Result<Record> {
 /// one failure is counted now, in the same transaction, so parallel tries (from as many
 /// addresses) cannot all pass before any failure is counted. `fail` or `release` settles
 /// it once the answer is known.
-pub async fn reserve(db: &DatabaseConnection, name: &str, policy: &Policy, now: i64) -> Result<Gate> {
+pub async fn reserve(
+    db: &DatabaseConnection,
+    name: &str,
+    policy: &Policy,
+    now: i64,
+) -> Result<Gate> {
     let txn = super::write_txn(db).await?;
     // Takes the row's lock (PostgreSQL; SQLite's write transaction is alone anyway), so
     // what is read next is what the next try will read after this one.
@@ -78,7 +83,10 @@ pub async fn reserve(db: &DatabaseConnection, name: &str, policy: &Policy, now: 
         .on_conflict(
             // One more; the time of the last failure stays until this one is one.
             OnConflict::column(Column::Name)
-                .value(Column::Failures, Expr::col((Entity, Column::Failures)).add(1))
+                .value(
+                    Column::Failures,
+                    Expr::col((Entity, Column::Failures)).add(1),
+                )
                 .to_owned(),
         )
         .exec_without_returning(&txn)

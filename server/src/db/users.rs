@@ -10,8 +10,8 @@ use protocol::crypto::kdf::{KdfParams, Salt};
 use protocol::crypto::pins::Pins;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 pub use users::Model as User;
@@ -360,7 +360,8 @@ pub async fn save_pins(
         let digest = stored.map_or_else(String::new, |p| Pins::digest(&p.blob));
         if digest != previous {
             return Err(Error::Conflict(
-                "Your pinned keys changed on another device meanwhile; they are merged again.".into(),
+                "Your pinned keys changed on another device meanwhile; they are merged again."
+                    .into(),
             ));
         }
     }
@@ -410,7 +411,9 @@ pub async fn replace_identity(
     if res.rows_affected != 1 {
         return Ok(false);
     }
-    recovery::Entity::delete_by_id(me.to_hex()).exec(&txn).await?;
+    recovery::Entity::delete_by_id(me.to_hex())
+        .exec(&txn)
+        .await?;
     if let Some(row) = recovery {
         insert_recovery(&txn, &me.to_hex(), row).await?;
     }

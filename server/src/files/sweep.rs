@@ -59,7 +59,8 @@ pub fn spawn(state: Arc<Hearth>) {
             }
             // Failed sign-ins that no longer count (`lockout`) go with them.
             let policy = state.limits.lockout;
-            if let Err(e) = crate::db::lockout::sweep(&state.db, &policy, crate::db::now_ms()).await {
+            if let Err(e) = crate::db::lockout::sweep(&state.db, &policy, crate::db::now_ms()).await
+            {
                 tracing::warn!("sweeping failed sign-ins failed: {e}");
             }
         }

@@ -7,7 +7,7 @@
 //! base64url(user id (16) ‖ device id (16) ‖ HMAC-SHA256(key, user ‖ device)[..16]), with
 //! key = HMAC(server secret, `hearth/v1/device`). Nothing is stored on the server.
 
-use crate::auth::{SessionPolicy, ServerSecret, hmac};
+use crate::auth::{ServerSecret, SessionPolicy, hmac};
 use crate::error::Result;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -45,7 +45,11 @@ fn mac(secret: &ServerSecret, user: &UserId, device: &[u8; 16]) -> [u8; 16] {
 }
 
 /// The valid entries of a Cookie header: (user, device), newest first.
-fn entries(secret: &ServerSecret, policy: &SessionPolicy, cookies: &str) -> Vec<(UserId, DeviceId)> {
+fn entries(
+    secret: &ServerSecret,
+    policy: &SessionPolicy,
+    cookies: &str,
+) -> Vec<(UserId, DeviceId)> {
     let Some(value) = crate::auth::cookie(cookies, name(policy)) else {
         return Vec::new();
     };
@@ -145,7 +149,9 @@ mod tests {
         assert!(known(&secret, &policy, Some(&c), &bob).is_some());
         // An entry moved to another account, or a flipped bit, proves nothing.
         let value = c.split_once('=').unwrap().1;
-        let mut raw = URL_SAFE_NO_PAD.decode(value.split('.').nth(1).unwrap()).unwrap();
+        let mut raw = URL_SAFE_NO_PAD
+            .decode(value.split('.').nth(1).unwrap())
+            .unwrap();
         raw[..16].copy_from_slice(&bob.0);
         let moved = format!("__Host-hearth_device={}", URL_SAFE_NO_PAD.encode(&raw));
         assert_eq!(known(&secret, &policy, Some(&moved), &bob), None);
@@ -166,7 +172,11 @@ mod tests {
         }
         assert_eq!(known(&secret, &policy, Some(&c), &users[0]), None);
         assert_eq!(known(&secret, &policy, Some(&c), &users[1]), None);
-        assert!(users[2..].iter().all(|u| known(&secret, &policy, Some(&c), u).is_some()));
+        assert!(
+            users[2..]
+                .iter()
+                .all(|u| known(&secret, &policy, Some(&c), u).is_some())
+        );
         assert!(c.len() < 4096);
     }
 }

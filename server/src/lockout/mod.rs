@@ -113,12 +113,12 @@ mod tests {
             Gate::Wait(d) => d.as_secs(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(
-            (5..10).map(secs).collect::<Vec<_>>(),
-            [10, 20, 40, 80, 160]
-        );
+        assert_eq!((5..10).map(secs).collect::<Vec<_>>(), [10, 20, 40, 80, 160]);
         // The wait runs from the last failure.
-        assert_eq!(p.gate(&after(5, t), t + 9_999), Gate::Wait(Duration::from_millis(1)));
+        assert_eq!(
+            p.gate(&after(5, t), t + 9_999),
+            Gate::Wait(Duration::from_millis(1))
+        );
         assert_eq!(p.gate(&after(5, t), t + 10_000), Gate::Open);
         assert_eq!(p.gate(&after(10, t), t), Gate::Locked);
         assert_eq!(p.gate(&after(10, t), t + 86_400_000 * 30), Gate::Locked);

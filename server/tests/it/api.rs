@@ -562,8 +562,15 @@ async fn setup_pending(s: &common::TestServer) -> bool {
 #[tokio::test]
 async fn the_setup_code_makes_one_admin_once() {
     let s = common::start().await;
-    let code = s.setup_code().await.expect("a code while there is no admin");
-    assert_eq!(s.setup_code().await.as_deref(), Some(code.as_str()), "stable");
+    let code = s
+        .setup_code()
+        .await
+        .expect("a code while there is no admin");
+    assert_eq!(
+        s.setup_code().await.as_deref(),
+        Some(code.as_str()),
+        "stable"
+    );
     assert!(setup_pending(&s).await);
 
     // Without the code: an ordinary account, and the server still waits for its admin.
@@ -574,11 +581,20 @@ async fn the_setup_code_makes_one_admin_once() {
     // A wrong code: refused, and nothing is stored.
     let (mut reg, _) = s.registration("mallory", "pw mallory").await;
     reg.setup_code = Some("AAAA-BBBB-CCCC-DDDD".into());
-    let res = s.call("register", None, json!({ "registration": reg })).await;
+    let res = s
+        .call("register", None, json!({ "registration": reg }))
+        .await;
     assert_eq!(res.status(), 403);
-    assert!(res.text().await.unwrap().contains("not this server's setup code"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("not this server's setup code")
+    );
     let (reg, _) = s.registration("mallory", "pw mallory").await;
-    let res = s.call("register", None, json!({ "registration": reg })).await;
+    let res = s
+        .call("register", None, json!({ "registration": reg }))
+        .await;
     assert_eq!(res.status(), 200, "the name stayed free");
 
     // The code as typed by a person (lower case, spaces): the admin, and the owner.
@@ -596,7 +612,9 @@ async fn the_setup_code_makes_one_admin_once() {
     // Once: the same code again is refused, with what happened.
     let (mut reg, _) = s.registration("second", "pw second").await;
     reg.setup_code = Some(code.clone());
-    let res = s.call("register", None, json!({ "registration": reg })).await;
+    let res = s
+        .call("register", None, json!({ "registration": reg }))
+        .await;
     assert_eq!(res.status(), 409);
     assert!(res.text().await.unwrap().contains("has its admin"));
 

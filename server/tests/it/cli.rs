@@ -332,7 +332,9 @@ fn a_hostile_backup_archive_is_refused_whole() {
 async fn a_fresh_server_prints_its_setup_code() {
     let dir = tempfile::tempdir().unwrap();
     let p = process::spawn(dir.path(), None).await;
-    let code = p.printed_setup_code().expect("a setup code in the terminal");
+    let code = p
+        .printed_setup_code()
+        .expect("a setup code in the terminal");
     let (mut reg, keys) = p.registration("owner", "pw the owner").await;
     reg.setup_code = Some(code);
     let owner = p.submit_registration(reg, keys).await;

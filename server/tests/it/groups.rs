@@ -838,7 +838,10 @@ async fn new_identity_keys_take_the_old_wraps_with_them() {
     use protocol::crypto::identity::IdentityKeys;
     use protocol::crypto::wrap::wrap_keys;
     let s = common::start().await;
-    let (alice, bob) = (s.register("alice", "pw").await, s.register("bob", "pw").await);
+    let (alice, bob) = (
+        s.register("alice", "pw").await,
+        s.register("bob", "pw").await,
+    );
     let conv = group(&s, &alice, &[&bob], true).await;
     assert_eq!(state(&s, &bob, conv).await.unwrap().keys.len(), 1);
     let params = s.prelogin("bob").await;

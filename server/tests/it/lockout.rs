@@ -55,11 +55,18 @@ async fn hammer(s: &common::TestServer, body: &Value, first: u8) -> (Vec<(u16, S
 /// Turns two-step login on for `cookie`'s account; its recovery codes.
 async fn two_step(s: &common::TestServer, cookie: &str, name: &str, pw: &str) -> Vec<String> {
     let auth = s.auth_secret(name, pw).await;
-    let res = s.call("totp_begin", Some(cookie), json!({ "auth_secret": auth })).await;
+    let res = s
+        .call("totp_begin", Some(cookie), json!({ "auth_secret": auth }))
+        .await;
     let e: TotpEnrolment = res.json().await.unwrap();
-    let secret = totp_rs::Secret::try_from_base32(&e.secret).unwrap().as_bytes().to_vec();
+    let secret = totp_rs::Secret::try_from_base32(&e.secret)
+        .unwrap()
+        .as_bytes()
+        .to_vec();
     let code = code_at(&secret, 6, now());
-    let res = s.call("totp_confirm", Some(cookie), json!({ "code": code })).await;
+    let res = s
+        .call("totp_confirm", Some(cookie), json!({ "code": code }))
+        .await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
@@ -95,14 +102,22 @@ async fn code_guesses_from_many_addresses_lock_the_account_not_its_owners_browse
     assert_eq!(res.status(), 200);
     let session: Session = res.json().await.unwrap();
     assert!(
-        session.notices.iter().any(|n| n.contains("locked after 10 failed sign-ins")),
+        session
+            .notices
+            .iter()
+            .any(|n| n.contains("locked after 10 failed sign-ins")),
         "{:?}",
         session.notices
     );
 
     // The admin sees the lock in the panel and the audit log, and lifts it.
     let unlock = json!({ "auth_secret": s.auth_secret("root", "pw root").await });
-    assert_eq!(s.call("admin_unlock", Some(&root.cookie), unlock).await.status(), 200);
+    assert_eq!(
+        s.call("admin_unlock", Some(&root.cookie), unlock)
+            .await
+            .status(),
+        200
+    );
     let o: protocol::api::admin::Overview = s
         .call("admin_overview", Some(&root.cookie), json!({ "since": 0 }))
         .await
@@ -112,7 +127,10 @@ async fn code_guesses_from_many_addresses_lock_the_account_not_its_owners_browse
     let summary = o.users.iter().find(|u| u.username == "vic").unwrap();
     assert!(summary.locked);
     let act = json!({ "action": { "do": "unlock", "user": vic.id } });
-    assert_eq!(s.call("admin_act", Some(&root.cookie), act).await.status(), 200);
+    assert_eq!(
+        s.call("admin_act", Some(&root.cookie), act).await.status(),
+        200
+    );
     let audit: Vec<protocol::api::admin::AuditEntry> = s
         .call("admin_audit", Some(&root.cookie), json!({ "before": null }))
         .await
@@ -124,7 +142,10 @@ async fn code_guesses_from_many_addresses_lock_the_account_not_its_owners_browse
             .iter()
             .any(|e| e.action == action && e.actor == actor && e.target.as_deref() == Some("vic"))
     };
-    assert!(said("lock", "(server)") && said("unlock", "root"), "{audit:?}");
+    assert!(
+        said("lock", "(server)") && said("unlock", "root"),
+        "{audit:?}"
+    );
     let right = json!({ "username": "vic", "auth_secret": auth, "totp": codes[1] });
     assert_eq!(login(&s.from(202), right, None).await.status(), 200);
 }
@@ -164,7 +185,11 @@ async fn the_recovery_key_lifts_the_lock() {
     let (rauth, rwrap) = rk.split().unwrap();
     let found: protocol::api::RecoveryWrap = s
         .from(100)
-        .call("recovery_keys", None, json!({ "username": "ann", "recovery_secret": rauth }))
+        .call(
+            "recovery_keys",
+            None,
+            json!({ "username": "ann", "recovery_secret": rauth }),
+        )
         .await
         .json()
         .await

@@ -38,8 +38,23 @@ async fn key_wraps_keep_their_rows_when_keyed_by_wrapper() {
             use sea_orm::sea_query::{Alias, Query};
             let stmt = Query::insert()
                 .into_table(Alias::new("group_keys"))
-                .columns(["conversation_id", "epoch", "recipient_id", "sender_id", "wrap"].map(Alias::new))
-                .values_panic([7i64.into(), 0i64.into(), "bb".into(), sender.into(), bytes.into()])
+                .columns(
+                    [
+                        "conversation_id",
+                        "epoch",
+                        "recipient_id",
+                        "sender_id",
+                        "wrap",
+                    ]
+                    .map(Alias::new),
+                )
+                .values_panic([
+                    7i64.into(),
+                    0i64.into(),
+                    "bb".into(),
+                    sender.into(),
+                    bytes.into(),
+                ])
                 .to_owned();
             db.execute(&stmt).await.unwrap();
         }
@@ -48,7 +63,11 @@ async fn key_wraps_keep_their_rows_when_keyed_by_wrapper() {
     wrap("aa", vec![1, 2]).await;
     Migrator::up(&db, None).await.unwrap();
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM group_keys WHERE sender_id = 'aa' AND refused_at IS NULL").await,
+        count(
+            &db,
+            "SELECT COUNT(*) FROM group_keys WHERE sender_id = 'aa' AND refused_at IS NULL"
+        )
+        .await,
         1
     );
     wrap("cc", vec![3, 4]).await;

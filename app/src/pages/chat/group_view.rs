@@ -154,12 +154,25 @@ fn InvitePreview(shown: JoinPreview, busy: RwSignal<bool>) -> impl IntoView {
     let chat = expect_context::<Chat>();
     let inviter = chat.name_of(&shown.inviter);
     let (trust, class) = match shown.inviter_seen {
-        Seen::Same { verified: true } => ("✓ You compared safety numbers with them.".to_string(), "good"),
-        Seen::Same { verified: false } => ("You have not compared safety numbers with them yet.".to_string(), ""),
-        Seen::New => ("You have not seen their keys before: compare safety numbers with them.".to_string(), ""),
-        Seen::Changed { .. } => (format!(
-            "⚠ This group names {inviter} with keys that are not the ones you know for them. \
-             Do not join: the server may be showing you a group that is not theirs."), "bad"),
+        Seen::Same { verified: true } => (
+            "✓ You compared safety numbers with them.".to_string(),
+            "good",
+        ),
+        Seen::Same { verified: false } => (
+            "You have not compared safety numbers with them yet.".to_string(),
+            "",
+        ),
+        Seen::New => (
+            "You have not seen their keys before: compare safety numbers with them.".to_string(),
+            "",
+        ),
+        Seen::Changed { .. } => (
+            format!(
+                "⚠ This group names {inviter} with keys that are not the ones you know for them. \
+             Do not join: the server may be showing you a group that is not theirs."
+            ),
+            "bad",
+        ),
     };
     let refused = matches!(shown.inviter_seen, Seen::Changed { .. });
     let others: Vec<String> = shown
@@ -170,7 +183,12 @@ fn InvitePreview(shown: JoinPreview, busy: RwSignal<bool>) -> impl IntoView {
         .collect();
     let s = &shown.settings;
     let members = shown.members;
-    let what = format!("{} {} · {members} member{}", s.emoji, s.name, if members == 1 { "" } else { "s" });
+    let what = format!(
+        "{} {} · {members} member{}",
+        s.emoji,
+        s.name,
+        if members == 1 { "" } else { "s" }
+    );
     let description = s.description.clone();
     let join = move |_| chat.join(shown.clone(), busy);
     view! {

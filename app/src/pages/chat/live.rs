@@ -95,7 +95,8 @@ impl Chat {
             this.decoded.update_value(|d| {
                 this.raw.with_value(|raw| {
                     d.retain(|k, _| {
-                        raw.iter().any(|m| (m.sender, m.client_id) == *k && !m.envelope.is_empty())
+                        raw.iter()
+                            .any(|m| (m.sender, m.client_id) == *k && !m.envelope.is_empty())
                     })
                 })
             });

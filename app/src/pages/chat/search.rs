@@ -103,7 +103,9 @@ pub fn fold(opened: Vec<(MessageId, UserId, ClientMsgId, i64, MessageContent)>) 
                 continue;
             }
             MessageContent::Delete { .. } => {
-                if let Some(i) = target.filter(|&i| entries.get(i).is_some_and(|e| e.sender == sender)) {
+                if let Some(i) =
+                    target.filter(|&i| entries.get(i).is_some_and(|e| e.sender == sender))
+                {
                     deleted.insert(i);
                 }
                 continue;
@@ -499,10 +501,28 @@ mod tests {
         let entries = fold(vec![
             (MessageId(1), a, c(1), 1, text("secret plans")),
             (MessageId(2), b, c(2), 2, text("bob's words")),
-            (MessageId(3), a, c(3), 3, MessageContent::Delete { target: t(a, 1) }),
+            (
+                MessageId(3),
+                a,
+                c(3),
+                3,
+                MessageContent::Delete { target: t(a, 1) },
+            ),
             // Not bob's to delete.
-            (MessageId(4), b, c(4), 4, MessageContent::Delete { target: t(a, 1) }),
-            (MessageId(5), a, c(5), 5, MessageContent::Delete { target: t(b, 2) }),
+            (
+                MessageId(4),
+                b,
+                c(4),
+                4,
+                MessageContent::Delete { target: t(a, 1) },
+            ),
+            (
+                MessageId(5),
+                a,
+                c(5),
+                5,
+                MessageContent::Delete { target: t(b, 2) },
+            ),
         ]);
         let got: Vec<_> = entries.iter().map(|e| e.text.as_str()).collect();
         assert_eq!(got, ["bob's words"]);

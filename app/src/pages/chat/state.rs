@@ -112,8 +112,7 @@ pub struct Chat {
     /// unreadable ones, which keys arriving later may open), so a new one costs one
     /// decryption. Kept by sender and client id, which the decryption proved, not by the
     /// server's id: a server that numbers a row anew cannot give it another's words.
-    pub(super) decoded:
-        StoredValue<HashMap<(UserId, ClientMsgId), MessageContent>, LocalStorage>,
+    pub(super) decoded: StoredValue<HashMap<(UserId, ClientMsgId), MessageContent>, LocalStorage>,
     /// What the composer holds.
     pub draft: RwSignal<String>,
     /// Unsent drafts of the conversations not open, kept while switching.
@@ -399,8 +398,14 @@ impl Chat {
             self.error.set(Some("That message is too long.".into()));
             return false;
         }
-        let edited = self.editing.get_untracked().and_then(|id| self.target_of(id));
-        let answered = self.reply_to.get_untracked().and_then(|id| self.target_of(id));
+        let edited = self
+            .editing
+            .get_untracked()
+            .and_then(|id| self.target_of(id));
+        let answered = self
+            .reply_to
+            .get_untracked()
+            .and_then(|id| self.target_of(id));
         let content = match (edited, answered) {
             (Some(target), _) => MessageContent::Edit { target, text },
             (None, Some(target)) => MessageContent::Reply { target, text },

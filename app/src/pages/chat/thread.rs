@@ -161,7 +161,8 @@ impl Chat {
                 name: String::new(),
                 text: "An earlier message".into(),
             };
-            let Some((id, &i)) = targets.find(target).and_then(|id| index.get_key_value(&id)) else {
+            let Some((id, &i)) = targets.find(target).and_then(|id| index.get_key_value(&id))
+            else {
                 return earlier();
             };
             let text = match &opened[i] {

@@ -233,7 +233,9 @@ impl TestServer {
 
     /// The setup code the server would print now (None once it has an admin).
     pub async fn setup_code(&self) -> Option<String> {
-        db::setup_code::ensure(&self.state.db).await.expect("setup code")
+        db::setup_code::ensure(&self.state.db)
+            .await
+            .expect("setup code")
     }
 
     /// Registers the server's admin with the setup code, as whoever started it would.
