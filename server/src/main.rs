@@ -132,6 +132,7 @@ async fn run() -> anyhow::Result<()> {
         tracing::info!(removed = swept, "removed orphaned uploads");
     }
     server::files::sweep::spawn(state.clone());
+    server::lockout::spawn_sweep(state.clone());
     server::sessions::spawn_check(state.clone());
     // With PostgreSQL, other Hearth processes may share the database: live events cross.
     server::bus::start(&state.db, state.hub.clone())

@@ -103,12 +103,10 @@ impl Hearth {
         let pending = db::users::by_username(&self.db, &name)
             .await?
             .filter(|u| u.pending);
-        let id = pending.as_ref().map(|u| u.user_id()).transpose()?;
         // Guessing a temporary password meets the same ceiling as a login.
-        let attempt = self.attempt(&name, id.as_ref(), &device).await?;
-        let checked = self.check_setup(&name, pending.as_ref(), old, totp).await;
-        self.settle(&attempt, &checked, pending.as_ref()).await?;
-        checked?;
+        let check = self.check_setup(&name, pending.as_ref(), old, totp);
+        self.guarded(&name, pending.as_ref(), &device, check)
+            .await?;
         let pending = pending.ok_or(Error::Corrupt("checked account vanished"))?;
         if validate::username(&reg.username)? != name || reg.identity.user != pending.user_id()? {
             return Err(Error::BadRequest(

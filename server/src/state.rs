@@ -142,14 +142,10 @@ impl Hearth {
             return Err(bad);
         };
         let user = db::users::by_username(&self.db, &username).await?;
-        let id = user.as_ref().map(|u| u.user_id()).transpose()?;
         // Failures on the account, from any address, hold it back (`lockout`).
-        let attempt = self.attempt(&username, id.as_ref(), &device).await?;
-        let checked = self
-            .check_login(&username, user.as_ref(), secret, totp)
-            .await;
-        self.settle(&attempt, &checked, user.as_ref()).await?;
-        checked?;
+        let check = self.check_login(&username, user.as_ref(), secret, totp);
+        self.guarded(&username, user.as_ref(), &device, check)
+            .await?;
         let user = user.ok_or(Error::Corrupt("checked account vanished"))?;
         self.start_session(&user, device).await
     }

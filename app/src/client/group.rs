@@ -495,7 +495,7 @@ impl Groups {
         &self,
         code: &str,
         pins: &Pins,
-    ) -> Result<(JoinPreview, Invite, Head), ApiError> {
+    ) -> Result<(JoinPreview, Invite, Head, InviteToken), ApiError> {
         let token = InviteToken::parse(code)?;
         let preview = api::preview_invite(token.id()).await.answered()?;
         let chain = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect())?;
@@ -532,7 +532,7 @@ impl Groups {
             mismatched,
             code: Arc::new(Zeroizing::new(code.to_owned())),
         };
-        Ok((shown, invite, head))
+        Ok((shown, invite, head, token))
     }
 
     /// Joins the group `shown` (fetched and checked again: the server answers anew).
@@ -543,7 +543,7 @@ impl Groups {
         pins: &Pins,
         people: &[Person],
     ) -> Result<ConversationId, ApiError> {
-        let (fresh, invite, head) = self.checked(&shown.code, pins).await?;
+        let (fresh, invite, head, token) = self.checked(&shown.code, pins).await?;
         if matches!(fresh.inviter_seen, Seen::Changed { .. }) {
             return Err(ApiError::Local(
                 "The group names the person who invited you with keys that are not the ones you know for them: do not join.".into(),
@@ -552,7 +552,6 @@ impl Groups {
         if fresh.member {
             return Ok(fresh.conv);
         }
-        let token = InviteToken::parse(&fresh.code)?;
         let mut body = head.propose(
             self.me(),
             Action::Join {

@@ -46,7 +46,7 @@ async fn fetch(
 }
 
 /// The pins at start-up, and the alarm if the server's store is missing, older than this
-/// browser's copy, or does not open. After an alarm the newer pins are saved back.
+/// browser's copy, or does not open (the caller saves the newer pins back).
 pub async fn load(ring: &Keyring) -> Result<(Pins, Option<Alarm>), ApiError> {
     let key = ring.keys.pin_key()?;
     let (_, server) = fetch(ring, &key).await?;

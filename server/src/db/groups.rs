@@ -11,8 +11,8 @@ use protocol::crypto::group::{Action, Head, KeyWrap, Role, Roster};
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use std::collections::BTreeSet;
 
@@ -430,19 +430,21 @@ pub async fn give_keys(
             ));
         }
     }
+    // A recipient who holds a usable wrap of a key needs no other: when a key is owed,
+    // every member online wraps it at once, and keeping them all would grow the table by
+    // the square of the group. A refused wrap does not count, so another member's is
+    // taken after it.
+    let mut usable: BTreeSet<(i64, String)> = group_keys::Entity::find()
+        .filter(group_keys::Column::ConversationId.eq(conv.0))
+        .filter(group_keys::Column::RecipientId.is_in(recipients.iter().map(UserId::to_hex)))
+        .filter(group_keys::Column::RefusedAt.is_null())
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|k| (k.epoch, k.recipient_id))
+        .collect();
     for w in wraps {
-        // A recipient who holds a usable wrap of that key needs no other: when a key is
-        // owed, every member online wraps it at once, and keeping them all would grow the
-        // table by the square of the group. A refused wrap does not count, so another
-        // member's is taken after it.
-        let usable = group_keys::Entity::find()
-            .filter(group_keys::Column::ConversationId.eq(conv.0))
-            .filter(group_keys::Column::Epoch.eq(w.epoch as i64))
-            .filter(group_keys::Column::RecipientId.eq(w.recipient.to_hex()))
-            .filter(group_keys::Column::RefusedAt.is_null())
-            .count(&txn)
-            .await?;
-        if usable > 0 {
+        if !usable.insert((w.epoch as i64, w.recipient.to_hex())) {
             continue;
         }
         group_keys::Entity::insert(group_keys::ActiveModel {

@@ -57,12 +57,6 @@ pub fn spawn(state: Arc<Hearth>) {
                 Ok(n) => tracing::info!(removed = n, "swept orphaned uploads"),
                 Err(e) => tracing::warn!("sweeping uploads failed: {e}"),
             }
-            // Failed sign-ins that no longer count (`lockout`) go with them.
-            let policy = state.limits.lockout;
-            if let Err(e) = crate::db::lockout::sweep(&state.db, &policy, crate::db::now_ms()).await
-            {
-                tracing::warn!("sweeping failed sign-ins failed: {e}");
-            }
         }
     });
 }

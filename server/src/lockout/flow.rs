@@ -1,5 +1,5 @@
-//! The ceiling at work on a sign-in: before the secret is checked (`attempt`), when it
-//! or the code was wrong (`failed`), and when everything passed (`passed`).
+//! The ceiling at work on a sign-in (`guarded`): before the secret is checked
+//! (`attempt`), and after, by what came of it (`settle`); and its sweep.
 
 use super::Gate;
 use super::device::{self, DeviceId};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const LOCKED: &str = "This account is locked after too many failed sign-ins. Use your recovery key (“Forgot your password?”), or ask an admin to unlock it.";
 
 /// One sign-in, as the ceiling sees it.
-pub struct Attempt {
+struct Attempt {
     /// The account name tried (lower case), whether or not it has an account.
     name: String,
     /// This browser's id when it signed in to the account before: then only its own
@@ -28,17 +28,47 @@ fn wait(d: Duration) -> Error {
     ))
 }
 
+/// How often failures that no longer count are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Drops, every ten minutes, the failures that no longer count (`db::lockout::sweep`).
+pub fn spawn_sweep(state: std::sync::Arc<Hearth>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            let policy = state.limits.lockout;
+            if let Err(e) = db::lockout::sweep(&state.db, &policy, db::now_ms()).await {
+                tracing::warn!("sweeping failed sign-ins failed: {e}");
+            }
+        }
+    });
+}
+
 impl Hearth {
+    /// Runs `check` (the secret, the account's state, the code) for a sign-in to `name`
+    /// (`user`, if it is an account) under the ceiling on failed sign-ins: refused
+    /// before `check` runs while the failures hold the name back, and counted by what
+    /// `check` answers.
+    pub(crate) async fn guarded(
+        &self,
+        name: &str,
+        user: Option<&db::users::User>,
+        from: &Device,
+        check: impl std::future::Future<Output = Result<()>>,
+    ) -> Result<()> {
+        let id = user.map(|u| u.user_id()).transpose()?;
+        let attempt = self.attempt(name, id.as_ref(), from).await?;
+        let checked = check.await;
+        self.settle(&attempt, &checked, user).await?;
+        checked
+    }
+
     /// Before a secret for `name` is checked: refused while its failures hold it back
     /// (a wait, or the lock), unless this browser signed in to `user` before. Otherwise
     /// one failure is counted already (parallel tries cannot all slip through), which
     /// `settle` keeps or gives back.
-    pub(crate) async fn attempt(
-        &self,
-        name: &str,
-        user: Option<&UserId>,
-        from: &Device,
-    ) -> Result<Attempt> {
+    async fn attempt(&self, name: &str, user: Option<&UserId>, from: &Device) -> Result<Attempt> {
         let cookies = from.cookies.as_deref();
         let known = user.and_then(|u| device::known(&self.secret, &self.sessions, cookies, u));
         match known {
@@ -66,10 +96,10 @@ impl Hearth {
     /// stays counted, and may lock the account (`user`, when the name has one); a success
     /// from a browser that was not known forgets the failures (one from a known browser
     /// leaves them, so a stranger's count goes on); anything else gives the count back.
-    pub(crate) async fn settle<T>(
+    async fn settle(
         &self,
         a: &Attempt,
-        outcome: &Result<T>,
+        outcome: &Result<()>,
         user: Option<&db::users::User>,
     ) -> Result<()> {
         match (outcome, a.device) {

@@ -14,7 +14,7 @@
 pub mod device;
 mod flow;
 
-pub use flow::Attempt;
+pub use flow::spawn_sweep;
 
 use std::time::Duration;
 
