@@ -56,8 +56,20 @@ pub async fn reserve(
     now: i64,
 ) -> Result<Gate> {
     let txn = super::write_txn(db).await?;
-    // Takes the row's lock (PostgreSQL; SQLite's write transaction is alone anyway), so
-    // what is read next is what the next try will read after this one.
+    // The row must be there to be locked: on PostgreSQL, tries that all found none would
+    // each read no failures and pass together. A second insert waits for the first's
+    // transaction, then does nothing. (SQLite's write transaction is alone anyway.)
+    Entity::insert(entity::ActiveModel {
+        name: Set(name.to_owned()),
+        failures: Set(0),
+        failed_at: Set(now),
+        locked_at: Set(None),
+    })
+    .on_conflict(OnConflict::column(Column::Name).do_nothing().to_owned())
+    .exec_without_returning(&txn)
+    .await?;
+    // Takes the row's lock, so what is read next is what the next try will read after
+    // this one.
     Entity::update_many()
         .col_expr(Column::Failures, Expr::col(Column::Failures))
         .filter(Column::Name.eq(name))
