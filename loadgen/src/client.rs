@@ -50,13 +50,6 @@ async fn register(http: &reqwest::Client, base: &str, name: String) -> anyhow::R
         .json(&serde_json::json!({ "registration": reg }))
         .send()
         .await?;
-    if !res.status().is_success() {
-        bail!(
-            "register: {} {}",
-            res.status(),
-            res.text().await.unwrap_or_default()
-        );
-    }
     let cookie = res
         .headers()
         .get("set-cookie")
@@ -64,7 +57,7 @@ async fn register(http: &reqwest::Client, base: &str, name: String) -> anyhow::R
         .and_then(|v| v.split(';').next())
         .context("no session cookie")?
         .to_owned();
-    let _: Session = res.json().await?;
+    let _: Session = answer(res).await.context("register")?;
     Ok(User { id, cookie, keys })
 }
 
@@ -95,8 +88,23 @@ pub async fn direct(base: &str, a: &User, b: &User) -> anyhow::Result<Conversati
         .json(&serde_json::json!({ "peer": b.id }))
         .send()
         .await?;
-    let v: serde_json::Value = res.json().await?;
+    let v: serde_json::Value = answer(res).await.context("open_direct")?;
     Ok(serde_json::from_value(v["id"].clone())?)
+}
+
+/// A server function's answer: `{"Ok": value}`, or a refusal the page expects as
+/// `{"Err": why}` (`app::Answer`), or a failed request.
+pub async fn answer<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> anyhow::Result<T> {
+    let status = res.status();
+    let body = res.text().await?;
+    let ok = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .filter(|_| status.is_success())
+        .and_then(|mut v| v.get_mut("Ok").map(serde_json::Value::take));
+    match ok {
+        Some(v) => Ok(serde_json::from_value(v)?),
+        None => bail!("{status} {body}"),
+    }
 }
 
 /// A signed-in socket, once the server said hello. `i` spreads the sockets over

@@ -54,14 +54,13 @@ pub async fn group(
 ) -> anyhow::Result<(ConversationId, Chain, EpochKey)> {
     let http = reqwest::Client::new();
     let owner = &users[0];
-    let conv: ConversationId = http
+    let res = http
         .post(format!("{base}/api/new_group"))
         .header("cookie", &owner.cookie)
         .json(&serde_json::json!({}))
         .send()
-        .await?
-        .json()
         .await?;
+    let conv: ConversationId = crate::client::answer(res).await.context("new_group")?;
     let settings = Settings {
         name: "Load".into(),
         description: String::new(),
@@ -97,12 +96,9 @@ pub async fn group(
         .json(&serde_json::json!({ "request": { "commit": commit, "wraps": wraps } }))
         .send()
         .await?;
-    if !res.status().is_success() {
-        bail!(
-            "creating the group: {}",
-            res.text().await.unwrap_or_default()
-        );
-    }
+    let () = crate::client::answer(res)
+        .await
+        .context("creating the group")?;
     let chain = Chain::verify(vec![commit])?;
     Ok((conv, chain, key))
 }
