@@ -209,7 +209,12 @@ pub trait Backend: Send + Sync + 'static {
         epoch: u64,
         sender: UserId,
     ) -> Result<(), ApiError>;
-    async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError>;
+    async fn create_invite(
+        &self,
+        me: &Profile,
+        invite: Invite,
+        settings: Option<Bytes>,
+    ) -> Result<(), ApiError>;
     /// A group's usable invites, for its admins.
     async fn list_invites(
         &self,

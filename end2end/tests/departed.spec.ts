@@ -108,8 +108,7 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await openGroup(bob, 'Porch');
   await expect(bob.locator('p.event', { hasText: 'Frank left' })).toBeVisible();
   await send(bob, 'still on the porch');
-  const { body: convs } = await api(bob, 'conversations');
-  const porch = convs.find((c: any) => c.group?.name === 'Porch').id;
+  const porch = Number(await bob.locator('li.conversation[data-group="Porch"]').getAttribute('data-id'));
   const state = (await api(bob, 'group_state', { conversation: porch, after: null })).body;
   const last = state.commits[state.commits.length - 1].commit.body;
   expect(last.action.kind).toBe('rekey');
@@ -170,7 +169,7 @@ test('deleted and reset accounts leave the lists but block nothing: groups start
   await erin.locator('li.conversation', { hasText: 'Everyone' }).locator('button').click();
   await expect(erin.locator('.thread-head .title')).toHaveText('Everyone');
   await send(erin, 'hello from erin');
-  const everyone = (await api(erin, 'conversations')).body.find((c: any) => c.group?.name === 'Everyone').id;
+  const everyone = (await api(erin, 'conversations')).body.find((c: any) => c.group?.everyone).id;
   const commits = (await api(erin, 'group_state', { conversation: everyone, after: null })).body.commits;
   const erinId = (await api(erin, 'me')).body.id;
   const newest = commits[commits.length - 1].commit.body;

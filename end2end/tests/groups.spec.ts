@@ -1,11 +1,11 @@
 import { expect, Page, test } from './fixtures';
-import { api, login, register, send } from './helpers';
+import { api, expectNotOnDisk, login, register, send } from './helpers';
 
 const PW = 'copper kettle sings 4471';
 
+// The server has no group names (they are sealed): the id comes from the sidebar.
 async function groupId(page: Page, name: string): Promise<number> {
-  const { body } = await api(page, 'conversations');
-  return body.find((c: any) => c.group?.name === name).id;
+  return Number(await page.locator(`li.conversation[data-group="${name}"]`).getAttribute('data-id'));
 }
 
 async function createGroup(page: Page, name: string, members: string[], history: boolean) {
@@ -243,4 +243,76 @@ test('an invite whose inviter has keys the joiner does not know for them is not 
   await expect(shown).toContainText('Invited by Una Park');
   await expect(shown.getByRole('alert')).toContainText('keys that are not the ones you know for them');
   await expect(shown.getByRole('button', { name: 'Join', exact: true })).toBeDisabled();
+});
+
+// Issue 18, item 3 (acceptance 4): a group's name, description and emoji are sealed for
+// its members. Neither the database (WAL included), the server's log nor any request the
+// server receives holds them; a joiner by invite reads them before joining, from the code.
+test('group names, descriptions and emoji reach the server only sealed', async ({ browser }) => {
+  const tag = `${Math.random().toString(36).slice(2, 8)}${Date.now() % 100000}`;
+  const [name, about, renamed, emoji] = [`Canary ${tag}`, `canary about ${tag}`, `Canary renamed ${tag}`, '🦩'];
+  const received: string[] = [];
+  const watch = (page: Page) => {
+    page.on('request', r => received.push(r.url(), r.postData() ?? ''));
+    page.on('websocket', ws => ws.on('framesent', f => received.push(f.payload.toString())));
+    return page;
+  };
+  const rue = watch(await (await browser.newContext()).newPage());
+  const sal = watch(await (await browser.newContext()).newPage());
+  const tam = watch(await (await browser.newContext()).newPage());
+  await register(rue, 'rue', 'Rue', PW);
+  await register(sal, 'sal', 'Sal', PW);
+  await register(tam, 'tam', 'Tam', PW);
+
+  await rue.getByRole('button', { name: 'New group' }).click();
+  const form = rue.locator('section[aria-label="New group"]');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Description').fill(about);
+  await form.getByLabel('Group emoji').fill(emoji);
+  await form.locator('label[data-username="sal"] input').check();
+  await form.getByRole('button', { name: 'Create group' }).click();
+  await expect(rue.locator('.thread-head .title')).toHaveText(name);
+  // Sal reads them with the group's key.
+  await expect(sal.locator(`li.conversation[data-group="${name}"] .avatar`)).toHaveText(emoji);
+  await openGroup(sal, name);
+  await sal.locator('.thread-head button.presence').click();
+  await expect(sal.locator('p.about')).toHaveText(about);
+  // Nothing the server received or keeps holds them, now and at the end.
+  const sealed = () => {
+    const secrets = [name, about, renamed, emoji];
+    for (const s of secrets) {
+      const leaked = received.filter(r => r.includes(s) || r.includes(encodeURIComponent(s)));
+      expect(leaked.map(r => r.slice(0, 300)), `${s} reached the server`).toEqual([]);
+    }
+    expectNotOnDisk(secrets);
+  };
+  sealed();
+
+  // An invite made before a rename carries the names of then.
+  const code = await makeInvite(rue);
+  await rue.getByText('Group settings').click();
+  await rue.locator('details.group-settings').getByLabel('Name').fill(renamed);
+  await rue.locator('details.group-settings').getByRole('button', { name: 'Save' }).click();
+  await expect(sal.locator('p.event', { hasText: `Rue renamed the group to “${renamed}”` })).toBeVisible();
+
+  // Tam sees the group before joining (from the invite code: the names of when it was
+  // made) and joins a group that keeps its history closed. His join cannot seal the new
+  // names under the key it starts, so a member online seals them again, and a fresh
+  // browser of his reads them with the group's keys alone.
+  await tam.getByRole('button', { name: 'Join with a code' }).click();
+  await tam.getByLabel('Invite code').fill(code);
+  await tam.getByRole('button', { name: 'Show the invite' }).click();
+  const shown = tam.getByRole('region', { name: 'The invite' });
+  await expect(shown).toContainText(`${emoji} ${name}`);
+  await expect(shown).toContainText(about);
+  await shown.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(tam.locator('.thread-head .title')).toHaveText(renamed);
+  const tam2 = watch(await (await browser.newContext()).newPage());
+  await login(tam2, 'tam', PW);
+  await openGroup(tam2, renamed);
+  await expect(sal.locator('p.event', { hasText: 'Tam joined' })).toBeVisible();
+
+  // The test can fail: the names were on the pages.
+  expect(await tam2.content()).toContain(renamed);
+  sealed();
 });

@@ -1,6 +1,21 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page } from '@playwright/test';
 import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Fails if any of `secrets` is in the shared test server's database files (its WAL
+ * included) or its log. */
+export function expectNotOnDisk(secrets: string[]) {
+  const dir = process.env.HEARTH_TEST_DATA!;
+  const files = fs.readdirSync(dir).filter(f => f.startsWith('hearth.db') || f === 'server.log');
+  expect(files).toContain('hearth.db');
+  expect(files).toContain('server.log');
+  for (const f of files) {
+    const bytes = fs.readFileSync(path.join(dir, f));
+    for (const s of secrets) expect(bytes.includes(Buffer.from(s)), `${s} found in ${f}`).toBe(false);
+  }
+}
 
 /** The bytes of an authenticator secret written in base32. */
 export function base32(s: string): Buffer {

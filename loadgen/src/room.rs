@@ -7,7 +7,9 @@ use crate::client::{Socket, User};
 use crate::stats::Summary;
 use anyhow::{Context as _, bail};
 use futures::{SinkExt, StreamExt};
-use protocol::crypto::group::{Chain, EpochKey, Member, Role, Settings, genesis, keys, message};
+use protocol::crypto::group::{
+    Chain, EpochKey, Member, Names, Opened, Role, Settings, genesis, keys, message,
+};
 use protocol::frames::{ClientFrame, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId};
 use std::collections::HashMap;
@@ -62,11 +64,8 @@ pub async fn group(
         .await?;
     let conv: ConversationId = crate::client::answer(res).await.context("new_group")?;
     let settings = Settings {
-        name: "Load".into(),
-        description: String::new(),
-        emoji: "🔥".into(),
         history: true,
-        open: false,
+        ..Settings::default()
     };
     let mut body = genesis(
         conv,
@@ -75,6 +74,12 @@ pub async fn group(
         settings,
     );
     let key = EpochKey::generate()?;
+    let names = Opened::new(Names {
+        name: "Load".into(),
+        description: String::new(),
+        emoji: "🔥".into(),
+    })?;
+    body.seal_names(&names, &key)?;
     let mut wraps = Vec::new();
     for u in users {
         let to = u.keys.public(u.id).agreement;

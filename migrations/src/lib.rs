@@ -16,6 +16,7 @@ mod m20261130_000011_admin;
 mod m20261206_000012_admin_since;
 mod m20261206_000013_login_failures;
 mod m20261207_000014_key_wraps;
+mod m20261207_000015_sealed_names;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_admin_since::Migration),
             Box::new(m20261206_000013_login_failures::Migration),
             Box::new(m20261207_000014_key_wraps::Migration),
+            Box::new(m20261207_000015_sealed_names::Migration),
         ]
     }
 }

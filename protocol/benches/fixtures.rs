@@ -7,7 +7,7 @@
 use protocol::crypto::envelope::{Direction, DirectionKey};
 use protocol::crypto::file::{FileKey, Opener, Sealer};
 use protocol::crypto::group::message::Place;
-use protocol::crypto::group::{Chain, EpochKey, Member, Role, Settings, genesis};
+use protocol::crypto::group::{Chain, EpochKey, Member, Opened, Role, Settings, genesis};
 use protocol::crypto::identity::IdentityKeys;
 use protocol::{ClientMsgId, ConversationId, UserId};
 
@@ -84,9 +84,12 @@ pub fn group() -> Group {
         emoji: "🔥".into(),
         history: true,
         open: false,
+        sealed: None,
     };
     let key = EpochKey::generate().unwrap();
     let mut body = genesis(conv, member, vec![], settings);
+    let names = Opened::new(body.settings.names()).unwrap();
+    body.seal_names(&names, &key).unwrap();
     body.key = Some(key.commitment_bytes().unwrap());
     let chain = Chain::verify(vec![body.sign(&owner).unwrap()]).unwrap();
     let hash = chain.hash_at(0).unwrap();

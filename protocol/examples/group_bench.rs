@@ -6,7 +6,7 @@
 
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place};
-use protocol::crypto::group::{Action, Chain, EpochKey, Member, Role, Settings, genesis};
+use protocol::crypto::group::{Action, Chain, EpochKey, Member, Opened, Role, Settings, genesis};
 use protocol::crypto::identity::IdentityKeys;
 use protocol::{ClientMsgId, ConversationId, UserId};
 use std::time::Instant;
@@ -35,11 +35,14 @@ fn main() {
         emoji: "🏠".into(),
         history: true,
         open: true,
+        sealed: None,
     };
     let key = EpochKey::generate().expect("key");
 
     let t = Instant::now();
     let mut body = genesis(group, member(0), vec![], settings);
+    let names = Opened::new(body.settings.names()).expect("names");
+    body.seal_names(&names, &key).expect("seal");
     body.key = Some(key.commitment_bytes().expect("c"));
     let mut commits = vec![body.sign(&people[0].1).expect("sign")];
     // Joins to a group that shares its history keep the key (no new commitment).

@@ -53,8 +53,28 @@ pub fn email(raw: Option<&str>) -> Result<Option<String>> {
     Ok(Some(e.to_string()))
 }
 
-/// A group's name (1–64 characters), description (up to 280) and emoji (exactly one).
+/// A group's settings as a commit carries them: names sealed (version 2; the server sees
+/// only their size) or, in a version 1 commit, in plain text.
 pub fn group_settings(s: &crate::crypto::group::Settings) -> Result<()> {
+    match &s.sealed {
+        Some(sealed) if s.name.is_empty() && s.description.is_empty() && s.emoji.is_empty() => {
+            if sealed.well_formed() {
+                Ok(())
+            } else {
+                Err(ProtocolError::Invalid(
+                    "The group's sealed name has an impossible size.".into(),
+                ))
+            }
+        }
+        Some(_) => Err(ProtocolError::Invalid(
+            "A group's name is either sealed or plain, not both.".into(),
+        )),
+        None => group_names(&s.names()),
+    }
+}
+
+/// A group's name (1–64 characters), description (up to 280) and emoji (exactly one).
+pub fn group_names(s: &crate::crypto::group::seal::Names) -> Result<()> {
     let name = s.name.chars().count();
     if s.name.trim() != s.name
         || name == 0
@@ -213,6 +233,7 @@ mod tests {
             emoji: "🧪".into(),
             history: false,
             open: false,
+            sealed: None,
         };
         group_settings(&ok).unwrap();
         for bad in [

@@ -5,7 +5,8 @@ use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
 use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
-    Action, Chain, Commit, CommitBody, EpochKey, KeyWrap, Member, Role, Roster, Settings, genesis,
+    Action, COMMIT_VERSION, Chain, Commit, CommitBody, EpochKey, KeyWrap, Member, Opened, Role,
+    Roster, Settings, genesis,
 };
 use protocol::crypto::identity::IdentityKeys;
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
@@ -43,6 +44,7 @@ fn settings(history: bool) -> Settings {
         emoji: "🧪".into(),
         history,
         open: false,
+        sealed: None,
     }
 }
 
@@ -69,6 +71,10 @@ fn seal(
         return (body.sign(&author.keys).unwrap(), None, vec![]);
     }
     let key = EpochKey::generate().unwrap();
+    if body.version == COMMIT_VERSION && body.settings.sealed.is_none() {
+        body.seal_names(&Opened::new(body.settings.names()).unwrap(), &key)
+            .unwrap();
+    }
     let wraps: Vec<(UserId, Bytes)> = roster_of(chain, &body)
         .members()
         .map(|m| {
@@ -350,6 +356,8 @@ fn messages_are_signed_and_bound_to_their_epoch() {
         vec![bob.member(), carol.member()],
         settings(false),
     );
+    body.seal_names(&Opened::new(body.settings.names()).unwrap(), &key)
+        .unwrap();
     body.key = Some(key.commitment_bytes().unwrap());
     let chain = Chain::verify(vec![body.sign(&alice.keys).unwrap()]).unwrap();
     let hash = chain.hash_at(0).unwrap();
@@ -432,6 +440,8 @@ fn a_newcomer_to_a_group_that_shares_history_sends_under_the_kept_key() {
         vec![bob.member(), carol.member()],
         settings(true),
     );
+    body.seal_names(&Opened::new(body.settings.names()).unwrap(), &key)
+        .unwrap();
     body.key = Some(key.commitment_bytes().unwrap());
     let mut chain = Chain::verify(vec![body.sign(&alice.keys).unwrap()]).unwrap();
     change(
@@ -556,4 +566,143 @@ fn a_member_with_new_keys_comes_back_to_an_open_group_only() {
             );
         }
     }
+}
+
+fn names(name: &str) -> protocol::crypto::group::Names {
+    protocol::crypto::group::Names {
+        name: name.into(),
+        description: "About".into(),
+        emoji: "🧪".into(),
+    }
+}
+
+/// A commit body proposed by `author`, its key and the wraps, signed after `edit`.
+fn keyed_change(
+    chain: &Chain,
+    author: &User,
+    action: Action,
+    all: &[&User],
+    edit: impl FnOnce(&mut CommitBody, &EpochKey),
+) -> Commit {
+    let mut body = chain.head().unwrap().propose(author.id, action).unwrap();
+    let key = EpochKey::generate().unwrap();
+    edit(&mut body, &key);
+    let wraps: Vec<(UserId, Bytes)> = roster_of(chain, &body)
+        .members()
+        .map(|m| {
+            let u = all.iter().find(|u| u.id == m.user).unwrap();
+            let w = keys::wrap(&key, G, body.epoch, &m.user, &u.agreement(), &author.keys);
+            (m.user, w.unwrap())
+        })
+        .collect();
+    body.key = Some(key.commitment_bytes().unwrap());
+    body.wraps = wraps_hash(&wraps);
+    body.sign(&author.keys).unwrap()
+}
+
+#[test]
+fn group_names_are_sealed_and_only_a_settings_change_changes_them() {
+    let (alice, bob, carol, mut chain) = start(false);
+    let all = [&alice, &bob, &carol];
+    let head = chain.head().unwrap().clone();
+    assert_eq!(head.settings.name, "", "nothing readable in the commit");
+    let sealed = head.settings.sealed.clone().unwrap();
+    // A member re-seals the same names under the key their rekey starts: accepted, the
+    // commitment stays, and whoever holds the new key reads them.
+    let opened = Opened::new(names("Lab")).unwrap();
+    let mut kept = None;
+    let resealed = keyed_change(&chain, &bob, Action::Rekey, &all, |b, k| {
+        // Bob cannot open alice's seal here (the test made the names), so re-seal a
+        // commitment-preserving copy the way a browser does: same salt, same names.
+        b.settings.sealed = None;
+        b.seal_names(&opened, k).unwrap();
+        kept = Some(k.clone());
+    });
+    // Another commitment (bob's own salt): that is a change of names by a plain member.
+    assert_ne!(
+        resealed.body.settings.sealed.as_ref().unwrap().commitment,
+        sealed.commitment
+    );
+    let err = head.apply(&resealed).unwrap_err().to_string();
+    assert!(err.contains("only a settings change"), "{err}");
+    // Copying the seal as it was is always fine.
+    let copied = keyed_change(&chain, &bob, Action::Rekey, &all, |_, _| {});
+    chain.push(copied).unwrap();
+    // A seal that is neither a copy nor under this commit's key is refused.
+    let stale = keyed_change(&chain, &alice, Action::Settings, &all, |b, _| {
+        b.seal_names(&opened, kept.as_ref().unwrap()).unwrap();
+        b.settings.sealed.as_mut().unwrap().epoch -= 1;
+    });
+    let err = chain.head().unwrap().apply(&stale).unwrap_err().to_string();
+    assert!(err.contains("sealed under the key"), "{err}");
+    // An admin renames: the new names open with the new key only, so carol, removed
+    // next, cannot read a later rename.
+    let mut key2 = None;
+    let renamed = keyed_change(&chain, &alice, Action::Settings, &all, |b, k| {
+        b.seal_names(&Opened::new(names("Renamed")).unwrap(), k)
+            .unwrap();
+        key2 = Some(k.clone());
+    });
+    chain.push(renamed).unwrap();
+    let s = chain.head().unwrap().settings.sealed.clone().unwrap();
+    assert_eq!(
+        s.open(key2.as_ref().unwrap(), G).unwrap().names.name,
+        "Renamed"
+    );
+    assert!(s.open(kept.as_ref().unwrap(), G).is_err());
+    // Plain names beside sealed ones, or plain ones after sealed: refused.
+    for edit in [
+        (|b: &mut CommitBody, _: &EpochKey| b.settings.name = "Lab".into())
+            as fn(&mut CommitBody, &EpochKey),
+        |b, _| {
+            b.version = 1;
+            b.settings.sealed = None;
+            b.settings.name = "Lab".into();
+            b.settings.emoji = "🧪".into();
+        },
+    ] {
+        let c = keyed_change(&chain, &alice, Action::Settings, &all, edit);
+        assert!(chain.head().unwrap().apply(&c).is_err(), "{:?}", c.body);
+    }
+}
+
+#[test]
+fn a_version_1_group_keeps_working_until_a_settings_change_seals_its_names() {
+    let (alice, bob) = (User::new(1), User::new(2));
+    let all = [&alice, &bob];
+    let mut body = genesis(G, alice.member(), vec![bob.member()], settings(false));
+    body.version = 1;
+    let key = EpochKey::generate().unwrap();
+    body.key = Some(key.commitment_bytes().unwrap());
+    let mut chain = Chain::verify(vec![body.sign(&alice.keys).unwrap()]).unwrap();
+    assert_eq!(chain.head().unwrap().settings.name, "Lab");
+    // Other changes stay version 1, in plain text.
+    change(&mut chain, &bob, Action::Rekey, &all).unwrap();
+    assert!(chain.head().unwrap().settings.sealed.is_none());
+    // A plain member cannot seal (and so rename) it with a rekey.
+    let sealing = |author: &User, action: Action, chain: &Chain| {
+        keyed_change(chain, author, action, &all, |b, k| {
+            b.seal_names(&Opened::new(names("Lab")).unwrap(), k)
+                .unwrap();
+        })
+    };
+    let err = chain
+        .head()
+        .unwrap()
+        .apply(&sealing(&bob, Action::Rekey, &chain))
+        .unwrap_err();
+    assert!(err.to_string().contains("only a settings change"), "{err}");
+    chain
+        .push(sealing(&alice, Action::Settings, &chain))
+        .unwrap();
+    let head = chain.head().unwrap();
+    assert_eq!(
+        (head.settings.name.as_str(), head.settings.sealed.is_some()),
+        ("", true)
+    );
+    // From then on every commit is version 2.
+    assert_eq!(
+        head.propose(bob.id, Action::Rekey).unwrap().version,
+        COMMIT_VERSION
+    );
 }

@@ -245,6 +245,7 @@ fn group_commit_wrap_and_message() {
         emoji: "🧪".into(),
         history: false,
         open: false,
+        sealed: None,
     };
     let member = |user, signing| Member {
         user,
@@ -257,6 +258,8 @@ fn group_commit_wrap_and_message() {
         vec![member(bob, bp.signing)],
         settings,
     );
+    // This vector is a version 1 commit, names in plain text: old chains still verify.
+    body.version = 1;
     body.key = Some(key.commitment_bytes().expect("commitment"));
     body.wraps = wraps_hash(&wraps);
     let commit = body.sign(&ak).expect("sign");
@@ -304,6 +307,49 @@ fn group_commit_wrap_and_message() {
         envelope: hex::encode(env),
     };
     check("group.json", FILE, v, out);
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct NamesIn {
+    group: i64,
+    epoch: u64,
+    epoch_key: String,
+    salt: String,
+    nonce: String,
+    name: String,
+    description: String,
+    emoji: String,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct NamesOut {
+    commitment: String,
+    sealed: String,
+}
+
+#[test]
+fn sealed_group_names() {
+    use protocol::crypto::group::{EpochKey, Names, Opened};
+    const FILE: &str = include_str!("vectors/group_names.json");
+    let v: Vector<NamesIn, NamesOut> = serde_json::from_str(FILE).expect("vector json");
+    let i = &v.inputs;
+    let names = Names {
+        name: i.name.clone(),
+        description: i.description.clone(),
+        emoji: i.emoji.clone(),
+    };
+    let opened = Opened::with_salt(names, h(&i.salt));
+    let key = EpochKey::from_bytes(h(&i.epoch_key));
+    let group = ConversationId(i.group);
+    let sealed = opened
+        .seal_with_nonce(&key, group, i.epoch, h(&i.nonce))
+        .expect("seal");
+    assert_eq!(sealed.open(&key, group).expect("open"), opened);
+    let out = NamesOut {
+        commitment: hex::encode(sealed.commitment),
+        sealed: hex::encode(sealed.sealed.as_slice()),
+    };
+    check("group_names.json", FILE, v, out);
 }
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]

@@ -634,8 +634,13 @@ impl Backend for Hearth {
         Ok(self.hand_over(&me.id, conversation, wraps).await?)
     }
 
-    async fn create_invite(&self, me: &Profile, invite: Invite) -> Result<(), ApiError> {
-        Ok(db::invites::create(&self.db, &me.id, invite).await?)
+    async fn create_invite(
+        &self,
+        me: &Profile,
+        invite: Invite,
+        settings: Option<Bytes>,
+    ) -> Result<(), ApiError> {
+        Ok(db::invites::create(&self.db, &me.id, invite, settings).await?)
     }
 
     async fn drop_key(

@@ -4,10 +4,10 @@
 use super::server;
 use crate::{Answer, ApiError};
 use leptos::server_fn::codec::Json;
-use protocol::ConversationId;
 use protocol::api::group::{CommitRequest, GroupState, InviteInfo, InvitePreview};
 use protocol::crypto::group::KeyWrap;
 use protocol::crypto::group::invite::Invite;
+use protocol::{Bytes, ConversationId};
 
 #[leptos::server(prefix = "/api", endpoint = "new_group", input = Json)]
 pub async fn new_group() -> Result<Answer<ConversationId>, ApiError> {
@@ -71,11 +71,14 @@ pub async fn give_keys(
 }
 
 #[leptos::server(prefix = "/api", endpoint = "create_invite", input = Json)]
-pub async fn create_invite(invite: Invite) -> Result<Answer<()>, ApiError> {
+pub async fn create_invite(
+    invite: Invite,
+    settings: Option<Bytes>,
+) -> Result<Answer<()>, ApiError> {
     server::answer(
         async {
             let (backend, me) = server::authorised().await?;
-            backend.create_invite(&me, invite).await
+            backend.create_invite(&me, invite, settings).await
         }
         .await,
     )

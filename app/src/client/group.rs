@@ -12,7 +12,8 @@ use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
 use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
-    Action, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Role, Roster, Settings, genesis,
+    Action, Chain, Commit, CommitBody, EpochKey, Head, KeyWrap, Member, Names, Opened, Role,
+    Roster, Settings, genesis,
 };
 use protocol::crypto::identity::PublicIdentity;
 use protocol::crypto::pins::{Pins, Seen};
@@ -28,6 +29,7 @@ use zeroize::Zeroizing;
 #[derive(Clone, Debug)]
 pub struct JoinPreview {
     pub conv: ConversationId,
+    /// The group's settings with the names the invite opened (empty when it could not).
     pub settings: Settings,
     pub members: usize,
     /// Already a member: joining just opens it.
@@ -39,6 +41,9 @@ pub struct JoinPreview {
     pub mismatched: Vec<UserId>,
     /// The code, kept to join with.
     code: Arc<Zeroizing<String>>,
+    /// The invite's names, when they are the group's current ones: sealed again by a
+    /// join that starts a key, so the newcomer reads them with the group's own keys.
+    opened: Option<Opened>,
 }
 
 /// One group as this browser has verified it.
@@ -59,14 +64,49 @@ pub struct GroupCtx {
     /// keeps the refusals): told to the person, since a member can do it on purpose.
     pub bad_wrappers: std::collections::BTreeSet<UserId>,
     pub everyone: bool,
+    /// The group's current names, once opened (with a key of the group, or from the
+    /// invite this browser joined with when they match the chain's commitment).
+    pub opened: Option<Opened>,
 }
 
 impl GroupCtx {
     pub fn head(&self) -> Option<&Head> {
         self.chain.head()
     }
-    pub fn settings(&self) -> Option<&Settings> {
-        self.head().map(|h| &h.settings)
+    /// The current settings, names filled in when this browser could open them.
+    pub fn settings(&self) -> Option<Settings> {
+        Some(named(&self.head()?.settings, self.opened.as_ref()))
+    }
+
+    /// Whether a member cannot open the names with the keys they are owed (they joined a
+    /// group that keeps its history closed with an invite from before a rename, so their
+    /// join could not seal the current names again) while this browser can read them.
+    pub fn names_need_sealing(&self) -> bool {
+        let (Some(head), Some(_)) = (self.head(), &self.opened) else {
+            return false;
+        };
+        let Some(sealed) = &head.settings.sealed else {
+            return false;
+        };
+        head.roster
+            .members()
+            .any(|m| !self.chain.owed(&m.user, sealed.epoch))
+    }
+
+    /// The names a commit carries, if this browser can read them.
+    pub fn names_in(&self, c: &Commit) -> Option<Names> {
+        let Some(sealed) = &c.body.settings.sealed else {
+            return Some(c.body.settings.names());
+        };
+        self.keys
+            .get(&sealed.epoch)
+            .and_then(|k| sealed.open(k, self.id).ok())
+            .or_else(|| {
+                self.opened
+                    .clone()
+                    .filter(|o| o.commitment() == sealed.commitment)
+            })
+            .map(|o| o.names)
     }
     pub fn members(&self) -> Vec<Member> {
         self.head()
@@ -81,9 +121,25 @@ impl GroupCtx {
     }
 }
 
+/// Settings with the names filled in, as the pages show them.
+fn named(settings: &Settings, opened: Option<&Opened>) -> Settings {
+    let mut s = settings.clone();
+    if let Some(o) = opened {
+        (s.name, s.description, s.emoji) = (
+            o.names.name.clone(),
+            o.names.description.clone(),
+            o.names.emoji.clone(),
+        );
+    }
+    s
+}
+
 pub struct Groups {
     ring: Arc<Keyring>,
     loaded: RefCell<HashMap<ConversationId, Rc<GroupCtx>>>,
+    /// Names read from an invite this browser joined with: shown until a key of the
+    /// group opens them (a group that shares its history hands its keys over later).
+    hints: RefCell<HashMap<ConversationId, Opened>>,
 }
 
 fn identity<'a>(
@@ -128,6 +184,7 @@ impl Groups {
         Self {
             ring,
             loaded: RefCell::default(),
+            hints: RefCell::default(),
         }
     }
 
@@ -197,6 +254,7 @@ impl Groups {
                 }
             }
         }
+        ctx.opened = self.read_names(&ctx);
         let ctx = Rc::new(ctx);
         self.loaded.borrow_mut().insert(conv, ctx.clone());
         if let Err(e) = self.hand_over(&ctx, people).await {
@@ -225,6 +283,26 @@ impl Groups {
         Ok(())
     }
 
+    /// The group's current names: in plain text (a version 1 group), opened with the key
+    /// that sealed them, or the ones an invite gave if they match the commitment.
+    fn read_names(&self, ctx: &GroupCtx) -> Option<Opened> {
+        let s = &ctx.head()?.settings;
+        let Some(sealed) = &s.sealed else {
+            return Some(Opened::with_salt(s.names(), [0; 32]));
+        };
+        let hint = self.hints.borrow().get(&ctx.id).cloned();
+        ctx.keys
+            .get(&sealed.epoch)
+            .and_then(|k| match sealed.open(k, ctx.id) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    leptos::logging::warn!("the group's names did not open: {e}");
+                    None
+                }
+            })
+            .or_else(|| hint.filter(|h| h.commitment() == sealed.commitment))
+    }
+
     fn update(
         &self,
         known: Option<&GroupCtx>,
@@ -240,6 +318,7 @@ impl Groups {
             refused: Vec::new(),
             bad_wrappers: Default::default(),
             everyone: state.everyone,
+            opened: None,
         });
         let before = ctx.head().map(|h| (h.epoch, h.hash));
         for c in state.commits {
@@ -315,11 +394,15 @@ impl Groups {
 
     /// Signs `body`, with a fresh epoch key wrapped for every member of the new roster if
     /// the change starts one, checks it as every other browser will, and sends it.
+    /// `names`: the group's names (new ones for a create or a settings change), sealed
+    /// again under the new key when the commit starts one, so members who will not hold
+    /// older keys can read them; without them the seal is copied as it was.
     async fn submit(
         &self,
         head: Option<&Head>,
         mut body: CommitBody,
         people: &[Person],
+        names: Option<&Opened>,
     ) -> Result<(), ApiError> {
         let roster: Roster = match (&body.action, head) {
             (Action::Create { members }, _) => members.clone().into(),
@@ -343,6 +426,12 @@ impl Groups {
                 people
             };
             let key = EpochKey::generate()?;
+            // A version 1 group stays plain until a settings change seals its names.
+            let sealing = body.settings.sealed.is_some()
+                || matches!(body.action, Action::Create { .. } | Action::Settings);
+            if let Some(names) = names.filter(|_| sealing) {
+                body.seal_names(names, &key)?;
+            }
             for m in roster.members() {
                 // Confidentiality never depends on who is left out, only on who is not:
                 // a member whose keys cannot be checked is skipped, and the server insists
@@ -387,6 +476,11 @@ impl Groups {
         with: &[Person],
         people: &[Person],
     ) -> Result<ConversationId, ApiError> {
+        let names = Opened::new(settings.names())?;
+        let settings = Settings {
+            history: settings.history,
+            ..Settings::default()
+        };
         let id = api::new_group().await.answered()?;
         let body = genesis(
             id,
@@ -394,7 +488,7 @@ impl Groups {
             with.iter().map(as_member).collect(),
             settings,
         );
-        self.submit(None, body, people).await?;
+        self.submit(None, body, people, Some(&names)).await?;
         self.load(id, people).await?;
         Ok(id)
     }
@@ -415,10 +509,12 @@ impl Groups {
                 .head()
                 .ok_or_else(|| ApiError::NotFound("No such group.".into()))?;
             let mut body = head.propose(self.me(), action.clone())?;
+            let mut names = ctx.opened.clone();
             if let Some(s) = &settings {
-                body.settings = s.clone();
+                body.settings.history = s.history;
+                names = Some(Opened::new(s.names())?);
             }
-            match self.submit(Some(head), body, people).await {
+            match self.submit(Some(head), body, people, names.as_ref()).await {
                 Err(e) if conflict(&e) && tries < 2 => tries += 1,
                 Err(e) => return Err(e),
                 Ok(()) => {
@@ -433,6 +529,34 @@ impl Groups {
         }
     }
 
+    /// Seals the names again under a new key when a member cannot read them
+    /// (`names_need_sealing`); done by whichever member's browser sees it first.
+    pub async fn seal_names_again(
+        &self,
+        conv: ConversationId,
+        people: &[Person],
+    ) -> Result<(), ApiError> {
+        for _ in 0..3 {
+            let ctx = self
+                .get(conv)
+                .ok_or_else(|| ApiError::NotFound("No such group.".into()))?;
+            let Some(head) = ctx.head().filter(|_| ctx.names_need_sealing()) else {
+                return Ok(());
+            };
+            let body = head.propose(self.me(), Action::Rekey)?;
+            let res = self
+                .submit(Some(head), body, people, ctx.opened.as_ref())
+                .await;
+            // Another member may have done it meanwhile: look again.
+            self.load(conv, people).await?;
+            match res {
+                Err(e) if conflict(&e) => continue,
+                other => return other,
+            }
+        }
+        Ok(())
+    }
+
     /// Joins the Everyone room (making it, for the very first account).
     pub async fn join_everyone(&self, people: &[Person]) -> Result<ConversationId, ApiError> {
         let id = api::everyone_room().await.answered()?;
@@ -440,17 +564,21 @@ impl Groups {
             let ctx = self.load(id, people).await?;
             let res = match ctx.head() {
                 None => {
-                    let settings = Settings {
+                    let names = Opened::new(Names {
                         name: "Everyone".into(),
                         description: "Everyone on this Hearth.".into(),
                         emoji: "🏠".into(),
+                    })?;
+                    let settings = Settings {
                         history: true,
                         open: true,
+                        ..Settings::default()
                     };
                     self.submit(
                         None,
                         genesis(id, self.me_as_member(), vec![], settings),
                         people,
+                        Some(&names),
                     )
                     .await
                 }
@@ -466,7 +594,8 @@ impl Groups {
                         _ => {}
                     }
                     let body = h.propose(self.me(), Action::Join { member })?;
-                    self.submit(Some(h), body, people).await
+                    self.submit(Some(h), body, people, ctx.opened.as_ref())
+                        .await
                 }
             };
             match res {
@@ -498,6 +627,7 @@ impl Groups {
     ) -> Result<(JoinPreview, Invite, Head, InviteToken), ApiError> {
         let token = InviteToken::parse(code)?;
         let preview = api::preview_invite(token.id()).await.answered()?;
+        let sealed_names = preview.settings;
         let chain = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect())?;
         let head = chain
             .head()
@@ -522,9 +652,30 @@ impl Groups {
             .filter(|m| matches!(pins.check_key(&m.user, &m.signing), Seen::Changed { .. }))
             .map(|m| m.user)
             .collect();
+        // The names as the invite's maker sealed them for the code (the server cannot
+        // make such a seal): current if they match the chain's commitment, else from
+        // before a rename, shown all the same.
+        let from_invite = match (&head.settings.sealed, &sealed_names) {
+            (None, _) => Some(Opened::with_salt(head.settings.names(), [0; 32])),
+            (Some(_), Some(blob)) => Opened::open_for_invite(
+                blob.as_slice(),
+                &*token.settings_key()?,
+                invite.group,
+                &invite.id,
+            )
+            .ok(),
+            (Some(_), None) => None,
+        };
+        let current = from_invite.clone().filter(|o| {
+            head.settings
+                .sealed
+                .as_ref()
+                .is_none_or(|s| s.commitment == o.commitment())
+        });
         let shown = JoinPreview {
             conv: invite.group,
-            settings: head.settings.clone(),
+            settings: named(&head.settings, from_invite.as_ref()),
+            opened: current,
             members: head.roster.members().count(),
             member: head.roster.get(&self.me()).is_some(),
             inviter: invite.by,
@@ -559,9 +710,37 @@ impl Groups {
             },
         )?;
         body.invite = Some(token.prove(invite, &self.me(), &self.ring.identity.signing)?);
-        self.submit(Some(&head), body, people).await?;
+        if let Some(o) = &fresh.opened {
+            self.hints.borrow_mut().insert(fresh.conv, o.clone());
+        }
+        self.submit(Some(&head), body, people, fresh.opened.as_ref())
+            .await?;
         self.load(fresh.conv, people).await?;
         Ok(fresh.conv)
+    }
+
+    /// The group's names sealed for the holder of a new invite's code; none for a group
+    /// whose names are plain (version 1).
+    pub fn names_for_invite(
+        &self,
+        conv: ConversationId,
+        token: &InviteToken,
+        invite: &Invite,
+    ) -> Result<Option<Bytes>, ApiError> {
+        let ctx = self
+            .get(conv)
+            .ok_or_else(|| ApiError::NotFound("No such group.".into()))?;
+        if ctx.head().is_none_or(|h| h.settings.sealed.is_none()) {
+            return Ok(None);
+        }
+        let opened = ctx.opened.as_ref().ok_or_else(|| {
+            ApiError::Local("This group's name cannot be read here yet: try again later.".into())
+        })?;
+        Ok(Some(opened.seal_for_invite(
+            &*token.settings_key()?,
+            conv,
+            &invite.id,
+        )?))
     }
 
     /// Seals a message under the group's current key. Without one (someone left) or without

@@ -7,7 +7,9 @@ use crate::crypto::group::{Commit, KeyWrap, Role};
 use crate::ids::{ConversationId, UserId};
 use serde::{Deserialize, Serialize};
 
-/// A group in the sidebar: what the server knows of it (names are metadata it may see).
+/// A group in the sidebar: what the server knows of it. The names are empty for a group
+/// whose commits seal them (the browser fills them in once it has opened them); a group
+/// from before version 2 keeps them in plain text until an admin changes its settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupSummary {
     pub name: String,
@@ -80,6 +82,10 @@ pub struct CommitRequest {
 pub struct InvitePreview {
     pub invite: Invite,
     pub commits: Vec<StoredCommit>,
+    /// The group's names sealed for the holder of the code (`crypto::group::seal`); none
+    /// for a group whose names are plain.
+    #[serde(default)]
+    pub settings: Option<Bytes>,
 }
 
 /// The longest an invite may stay valid: 30 days.

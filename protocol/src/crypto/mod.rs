@@ -1,5 +1,6 @@
 //! The browser-side cryptography. Every HKDF info, associated data and signed string
-//! starts with `hearth/v1/<purpose>`; every stored structure starts with a version byte.
+//! starts with `hearth/v1/<purpose>` (`hearth/v2/` for what came with commit version 2);
+//! every stored structure starts with a version byte.
 
 pub mod base32;
 pub mod envelope;

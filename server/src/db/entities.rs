@@ -272,6 +272,8 @@ pub mod invites {
         pub max_uses: i32,
         pub uses: i32,
         pub created_at: i64,
+        /// The group's names sealed for the holder of the code (`crypto::group::seal`).
+        pub settings: Option<Vec<u8>>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

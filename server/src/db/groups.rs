@@ -239,6 +239,12 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         Some(h) => h.apply(&commit),
     }
     .map_err(|e| Error::Refused(e.to_string()))?;
+    // Old pages still name groups in plain text: nothing new may be written that way.
+    if matches!(b.action, Action::Create { .. } | Action::Settings) && b.settings.sealed.is_none() {
+        return Err(Error::Refused(
+            "Group names are sealed now: reload the page to update Hearth.".into(),
+        ));
+    }
     let old = head.as_ref().map(|h| h.roster.clone()).unwrap_or_default();
     super::group_checks::identities(&txn, &old, &next.roster).await?;
     if let Some(proof) = &b.invite {
@@ -294,18 +300,21 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
         .key_epoch
         .and_then(|e| i64::try_from(e).ok())
         .unwrap_or(-1);
+    // Sealed names leave nothing readable in the row (a version 1 group keeps its plain
+    // ones until an admin seals them).
+    let plain = |s: &String| b.settings.sealed.is_none().then(|| s.clone());
     conversations::Entity::update_many()
         .col_expr(
             conversations::Column::Name,
-            Expr::value(b.settings.name.clone()),
+            Expr::value(plain(&b.settings.name)),
         )
         .col_expr(
             conversations::Column::Description,
-            Expr::value(b.settings.description.clone()),
+            Expr::value(plain(&b.settings.description)),
         )
         .col_expr(
             conversations::Column::Emoji,
-            Expr::value(b.settings.emoji.clone()),
+            Expr::value(plain(&b.settings.emoji)),
         )
         .col_expr(conversations::Column::Epoch, Expr::value(key_epoch))
         .col_expr(

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InviteInfo, InvitePreview};
 use protocol::crypto::group::Role;
 use protocol::crypto::group::invite::Invite;
-use protocol::{ConversationId, UserId};
+use protocol::crypto::group::seal::SEALED_MAX;
+use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -16,8 +17,15 @@ fn used_up() -> Error {
     Error::NotFound("That invite has expired, been used up or withdrawn.")
 }
 
-/// Stores an invite `me` signed for a group where they are an admin or the owner.
-pub async fn create(db: &DatabaseConnection, me: &UserId, invite: Invite) -> Result<()> {
+/// Stores an invite `me` signed for a group where they are an admin or the owner, with
+/// the group's names sealed for the code's holder (`settings`; a group whose commits
+/// seal its names must have them, as a joiner could not otherwise see what they join).
+pub async fn create(
+    db: &DatabaseConnection,
+    me: &UserId,
+    invite: Invite,
+    settings: Option<Bytes>,
+) -> Result<()> {
     let conv = invite.group;
     let now = now_ms();
     let well_formed = invite.id.len() == 24
@@ -55,6 +63,16 @@ pub async fn create(db: &DatabaseConnection, me: &UserId, invite: Invite) -> Res
     invite
         .check(&signing)
         .map_err(|_| Error::BadRequest("The invite's signature does not verify.".into()))?;
+    let sized = |b: &Bytes| (12 + 16 + 256..=SEALED_MAX).contains(&b.len());
+    match (&head.settings.sealed, &settings) {
+        (None, None) => {}
+        (Some(_), Some(b)) if sized(b) => {}
+        _ => {
+            return Err(Error::BadRequest(
+                "An invite carries the group's names sealed for its code: update Hearth (reload the page).".into(),
+            ));
+        }
+    }
     invites::Entity::insert(invites::ActiveModel {
         id: Set(invite.id.clone()),
         conversation_id: Set(conv.0),
@@ -64,6 +82,7 @@ pub async fn create(db: &DatabaseConnection, me: &UserId, invite: Invite) -> Res
         max_uses: Set(invite.uses as i32),
         uses: Set(0),
         created_at: Set(now),
+        settings: Set(settings.map(|b| b.0)),
     })
     .exec_without_returning(db)
     .await?;
@@ -87,6 +106,7 @@ pub async fn preview(db: &DatabaseConnection, id: &str) -> Result<InvitePreview>
     Ok(InvitePreview {
         invite,
         commits: commits(db, ConversationId(row.conversation_id), None).await?,
+        settings: row.settings.map(Bytes),
     })
 }
 

@@ -11,7 +11,8 @@ use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
 use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
-    Action, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Role, Roster, Settings, genesis,
+    Action, COMMIT_VERSION, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Opened, Role,
+    Roster, Settings, genesis,
 };
 use protocol::frames::{ClientFrame, ErrorCode, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
@@ -33,6 +34,7 @@ pub(crate) fn settings(history: bool, open: bool) -> Settings {
         emoji: "🧪".into(),
         history,
         open,
+        sealed: None,
     }
 }
 
@@ -82,6 +84,12 @@ pub(crate) async fn commit_skipping(
     let mut key = None;
     if head.is_none() || needs_key(&body.action, &body.settings) {
         let k = EpochKey::generate().unwrap();
+        // Plain names in a version 2 body: sealed as a browser does (the tests name
+        // their groups in plain text and let this seal them).
+        if body.version == COMMIT_VERSION && body.settings.sealed.is_none() {
+            let names = Opened::new(body.settings.names()).unwrap();
+            body.seal_names(&names, &k).unwrap();
+        }
         for m in roster.members().filter(|m| !skip.contains(&m.user)) {
             let to = all
                 .iter()
@@ -111,6 +119,15 @@ pub(crate) async fn commit_skipping(
         .await;
     let status = res.status().as_u16();
     (status, res.text().await.unwrap_or_default(), key)
+}
+
+/// Names sealed for an invite's code, as the admin's browser adds them (the server only
+/// checks their size: it cannot open them).
+fn names_for(token: &InviteToken, inv: &protocol::crypto::group::invite::Invite) -> Bytes {
+    let names = Opened::new(settings(false, false).names()).unwrap();
+    names
+        .seal_for_invite(&token.settings_key().unwrap(), inv.group, &inv.id)
+        .unwrap()
 }
 
 /// A body the rules would not propose (to see the server refuse it): `author` making
@@ -547,11 +564,23 @@ async fn invites_and_the_everyone_room() {
     let inv = token
         .invite(conv, alice.id, &alice.keys, now + 3_600_000, 1)
         .unwrap();
+    // The group's names are sealed: an invite without them sealed for its code would
+    // show the joiner nothing (an old page), so it is refused.
+    let res = s
+        .call(
+            "create_invite",
+            Some(&alice.cookie),
+            json!({ "invite": inv }),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("update Hearth"));
+    let names = names_for(&token, &inv);
     assert_eq!(
         s.call(
             "create_invite",
             Some(&alice.cookie),
-            json!({ "invite": inv })
+            json!({ "invite": inv, "settings": names })
         )
         .await
         .status(),
@@ -567,6 +596,18 @@ async fn invites_and_the_everyone_room() {
         )
         .await;
     let preview: protocol::api::group::InvitePreview = res.json().await.unwrap();
+    let sealed = preview
+        .settings
+        .as_ref()
+        .expect("the names for the code's holder");
+    let read = Opened::open_for_invite(
+        sealed.as_slice(),
+        &token.settings_key().unwrap(),
+        conv,
+        &token.id(),
+    )
+    .unwrap();
+    assert_eq!(read.names.name, "Lab");
     let ch = Chain::verify(preview.commits.into_iter().map(|c| c.commit).collect()).unwrap();
     let h = ch.head().unwrap();
     let mut body = h
@@ -603,7 +644,7 @@ async fn invites_and_the_everyone_room() {
         s.call(
             "create_invite",
             Some(&alice.cookie),
-            json!({ "invite": inv2 })
+            json!({ "invite": inv2, "settings": names_for(&token2, &inv2) })
         )
         .await
         .status(),

@@ -22,6 +22,7 @@ mod ops;
 mod panel;
 mod processes;
 mod rebinding;
+mod sealed_names;
 mod sessions;
 mod socket;
 mod tls;

@@ -58,6 +58,7 @@ fn settings_from(
         emoji: emoji.get_untracked().trim().to_string(),
         history: history.get_untracked(),
         open,
+        sealed: None,
     };
     protocol::validate::group_settings(&s).map_err(|e| e.to_string())?;
     Ok(s)

@@ -8,7 +8,7 @@ use crate::client::group::{GroupCtx, JoinPreview};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::MessageContent;
-use protocol::api::group::InviteInfo;
+use protocol::api::group::{GroupSummary, InviteInfo};
 use protocol::crypto::group::{Action, Member, Role, Settings};
 use protocol::frames::ClientFrame;
 use protocol::{Bytes, ClientMsgId, ConversationId, FileId, UserId};
@@ -43,6 +43,12 @@ pub struct GroupView {
 
 impl Chat {
     fn show_group(&self, ctx: &GroupCtx) {
+        self.conversations.maybe_update(|cs| {
+            cs.iter_mut()
+                .find(|c| c.id == ctx.id)
+                .and_then(|c| c.group.as_mut())
+                .is_some_and(|g| fill_names(g, ctx))
+        });
         if self.current.get_untracked() != Some(ctx.id) {
             return;
         }
@@ -79,7 +85,7 @@ impl Chat {
             .collect();
         self.group_view.set(ctx.settings().map(|s| GroupView {
             id: ctx.id,
-            settings: s.clone(),
+            settings: s,
             members,
             my_role: me.and_then(|me| ctx.members().iter().find(|m| m.user == me).map(|m| m.role)),
             waiting: ctx.waiting(),
@@ -93,6 +99,13 @@ impl Chat {
         let groups = self.groups.get_value()?;
         let people = self.people.get_untracked();
         match groups.load(id, &people).await {
+            Ok(ctx) if ctx.names_need_sealing() => {
+                self.show_group(&ctx);
+                if let Err(e) = groups.seal_names_again(id, &people).await {
+                    leptos::logging::warn!("could not seal the group's names again: {e}");
+                }
+                groups.get(id)
+            }
             Ok(ctx) => {
                 self.show_group(&ctx);
                 Some(ctx)
@@ -408,6 +421,23 @@ impl Chat {
     }
 }
 
+/// Puts the names this browser opened into a group's summary (the server has none to
+/// give for a group whose names are sealed). True if that changed it.
+pub(super) fn fill_names(g: &mut GroupSummary, ctx: &GroupCtx) -> bool {
+    let names = match ctx.settings() {
+        Some(s) if !s.name.is_empty() => (s.name, s.description, s.emoji),
+        // Not readable yet (the keys come from another member): the Everyone room is
+        // still the Everyone room.
+        _ if ctx.everyone && g.name.is_empty() => ("Everyone".into(), String::new(), "🏠".into()),
+        _ => return false,
+    };
+    if (&g.name, &g.description, &g.emoji) == (&names.0, &names.1, &names.2) {
+        return false;
+    }
+    (g.name, g.description, g.emoji) = names;
+    true
+}
+
 impl Chat {
     /// Makes an invite for the open group; `out` gets the code to share.
     pub fn create_invite(
@@ -417,7 +447,11 @@ impl Chat {
         busy: RwSignal<bool>,
         out: RwSignal<Option<String>>,
     ) {
-        let (Some(ring), Some(conv)) = (self.ring.get_value(), self.current.get_untracked()) else {
+        let (Some(ring), Some(groups), Some(conv)) = (
+            self.ring.get_value(),
+            self.groups.get_value(),
+            self.current.get_untracked(),
+        ) else {
             return;
         };
         self.run(busy, async move {
@@ -425,7 +459,8 @@ impl Chat {
             let token = InviteToken::generate()?;
             let expires = crate::client::browser::now_ms() + valid_ms;
             let invite = token.invite(conv, ring.me.id, &ring.keys, expires, uses)?;
-            api::create_invite(invite).await.answered()?;
+            let names = groups.names_for_invite(conv, &token, &invite)?;
+            api::create_invite(invite, names).await.answered()?;
             out.set(Some(token.to_code().to_string()));
             Ok(())
         });

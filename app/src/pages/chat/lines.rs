@@ -2,6 +2,7 @@
 
 use super::state::{Chat, Line};
 use crate::client::browser;
+use crate::client::group::GroupCtx;
 use leptos::prelude::*;
 use protocol::api::{FileMeta, MessageContent};
 use protocol::crypto::group::message::Unreadable;
@@ -157,12 +158,21 @@ impl Chat {
     }
 
     /// What a commit did, in words ("Alice added Carol"); none for a plain new key.
-    fn describe(&self, c: &Commit, prev: Option<&Commit>, back: bool) -> Option<String> {
+    fn describe(
+        &self,
+        ctx: &GroupCtx,
+        c: &Commit,
+        prev: Option<&Commit>,
+        back: bool,
+    ) -> Option<String> {
         let a = self.name_of(&c.body.author);
         let n = |u: &UserId| self.object_name(u);
         let me = self.me.get_untracked() == Some(c.body.author);
         Some(match &c.body.action {
-            Action::Create { .. } => format!("{a} created “{}”", c.body.settings.name),
+            Action::Create { .. } => match ctx.names_in(c) {
+                Some(names) => format!("{a} created “{}”", names.name),
+                None => format!("{a} created the group"),
+            },
             Action::Add { member } => format!("{a} added {}", n(&member.user)),
             Action::Join { .. } if back && me => "You are back, with new keys".into(),
             Action::Join { .. } if back => format!("{a} is back, with new keys"),
@@ -172,11 +182,11 @@ impl Chat {
             Action::Promote { user } => format!("{a} made {} an admin", n(user)),
             Action::Demote { user } => format!("{a} made {} a member", n(user)),
             Action::Transfer { user } => format!("{a} made {} the owner", n(user)),
-            Action::Settings => match prev {
-                Some(p) if p.body.settings.name != c.body.settings.name => {
-                    format!("{a} renamed the group to “{}”", c.body.settings.name)
+            Action::Settings => match (prev, prev.and_then(|p| ctx.names_in(p)), ctx.names_in(c)) {
+                (_, Some(was), Some(now)) if was.name != now.name => {
+                    format!("{a} renamed the group to “{}”", now.name)
                 }
-                Some(p) if p.body.settings.history != c.body.settings.history => {
+                (Some(p), _, _) if p.body.settings.history != c.body.settings.history => {
                     if c.body.settings.history {
                         format!("{a} let new members read earlier messages")
                     } else {
@@ -223,7 +233,7 @@ impl Chat {
                     .checked_sub(1)
                     .is_some_and(|e| ctx.chain.member_at(e, &c.body.author).is_some());
                 let prev = i.checked_sub(1).and_then(|p| commits.get(p));
-                if let Some(text) = self.describe(c, prev, back) {
+                if let Some(text) = self.describe(&ctx, c, prev, back) {
                     lines.push(Line::event(c.body.epoch, text, at));
                 }
             }

@@ -328,6 +328,13 @@ impl Chat {
                 .collect()
         });
         list.extend(opened);
+        if let Some(groups) = self.groups.get_value() {
+            for c in &mut list {
+                if let (Some(g), Some(ctx)) = (c.group.as_mut(), groups.get(c.id)) {
+                    super::groups::fill_names(g, &ctx);
+                }
+            }
+        }
         // The open conversation is being read: a list fetched before its read mark moved
         // must not bring its unread count back.
         let open = self.current.get_untracked();

@@ -111,6 +111,7 @@ pub fn Sidebar() -> impl IntoView {
                         };
                         view! {
                             <li class="conversation" class:active=move || chat.current.get() == Some(id)
+                                data-id=id.0.to_string()
                                 data-peer=c.peer.as_ref().map(|p| p.username.clone())
                                 data-group=c.group.as_ref().map(|g| g.name.clone())
                                 style:display=move || {

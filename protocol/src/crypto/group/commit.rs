@@ -14,6 +14,8 @@
 //! however the body travelled.
 
 use super::invite::JoinProof;
+use super::keys::EpochKey;
+use super::seal::{Names, Opened, Sealed};
 use crate::bytes::{Bytes, fixed};
 use crate::crypto::identity::IdentityKeys;
 use crate::crypto::length_prefixed;
@@ -23,6 +25,10 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+
+/// The version of the commits this crate makes: 2 seals the group's names. Version 1
+/// chains still verify; a version 2 commit is never followed by a version 1.
+pub const COMMIT_VERSION: u8 = 2;
 
 /// Ordered: a member < an admin < the owner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -107,8 +113,9 @@ impl Roster {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
+    /// In plain text in a version 1 commit only; empty in version 2, which seals them.
     pub name: String,
     pub description: String,
     /// One emoji, shown as the group's avatar.
@@ -118,6 +125,31 @@ pub struct Settings {
     pub history: bool,
     /// Anyone on the server may join without an invite (only the Everyone room).
     pub open: bool,
+    /// The name, description and emoji, sealed for members (version 2). Left out of the
+    /// signed JSON when absent, so version 1 commits keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<Sealed>,
+}
+
+impl Settings {
+    /// The names a version 1 commit carries in plain text.
+    pub fn names(&self) -> Names {
+        Names {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            emoji: self.emoji.clone(),
+        }
+    }
+
+    /// Whether two settings say the same, however the names were sealed: a commit that
+    /// starts a key may seal them again (same commitment, another ciphertext).
+    pub fn same_as(&self, other: &Settings) -> bool {
+        let commitment = |s: &Settings| s.sealed.as_ref().map(|x| x.commitment);
+        self.names() == other.names()
+            && self.history == other.history
+            && self.open == other.open
+            && commitment(self) == commitment(other)
+    }
 }
 
 /// What a commit changes. `Create` starts the chain; the others follow a commit.
@@ -200,6 +232,18 @@ impl CommitBody {
             body: self,
             signature,
         })
+    }
+
+    /// Makes this a version 2 commit carrying `names` sealed under `key`, the key the
+    /// commit starts (a create, a settings change, or any commit that starts a key and
+    /// whose author can read the names).
+    pub fn seal_names(&mut self, names: &Opened, key: &EpochKey) -> Result<()> {
+        self.version = COMMIT_VERSION;
+        self.settings.name.clear();
+        self.settings.description.clear();
+        self.settings.emoji.clear();
+        self.settings.sealed = Some(names.seal(key, self.group, self.epoch)?);
+        Ok(())
     }
 
     /// The key commitment as an array, if present and well-formed.

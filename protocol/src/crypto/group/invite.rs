@@ -72,6 +72,11 @@ impl InviteToken {
         h[..12].iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The key that seals the group's names for whoever holds this code (`seal`).
+    pub fn settings_key(&self) -> Result<Zeroizing<[u8; 32]>> {
+        hkdf::<32>(None, &self.0, &[b"hearth/v2/invite-settings"])
+    }
+
     fn signing_key(&self) -> Result<SigningKey> {
         let seed = hkdf::<32>(None, &self.0, &[b"hearth/v1/invite-key"])?;
         Ok(SigningKey::from_bytes(&seed))

@@ -14,8 +14,10 @@ pub mod invite;
 pub mod keys;
 pub mod message;
 pub mod rules;
+pub mod seal;
 
 pub use chain::Chain;
-pub use commit::{Action, Commit, CommitBody, Member, Role, Roster, Settings};
+pub use commit::{Action, COMMIT_VERSION, Commit, CommitBody, Member, Role, Roster, Settings};
 pub use keys::{EpochKey, KeyWrap};
 pub use rules::{Head, genesis};
+pub use seal::{Names, Opened, Sealed};

@@ -3,8 +3,7 @@
 //! `Head` is a group's state after a commit; `Head::apply` verifies the next commit and
 //! computes the state after it.
 
-use super::commit::{Action, Commit, CommitBody, Member, Role, Roster, Settings};
-use crate::crypto::VERSION;
+use super::commit::{Action, COMMIT_VERSION, Commit, CommitBody, Member, Role, Roster, Settings};
 use crate::error::{ProtocolError, Result};
 use crate::ids::{ConversationId, UserId};
 use crate::validate;
@@ -148,7 +147,7 @@ pub fn genesis(
         ..creator
     });
     CommitBody {
-        version: VERSION,
+        version: COMMIT_VERSION,
         group,
         epoch: 0,
         prev: [0; 32],
@@ -168,7 +167,6 @@ impl Head {
     /// The state after a group's first commit, which this checks.
     pub fn genesis(c: &Commit) -> Result<Head> {
         let b = &c.body;
-        ensure(b.version == VERSION, "unknown commit version")?;
         let Action::Create { members } = &b.action else {
             return Err(bad("a group starts with a create"));
         };
@@ -206,8 +204,14 @@ impl Head {
     /// The body of `author`'s next commit making `action`, or why they may not.
     pub fn propose(&self, author: UserId, action: Action) -> Result<CommitBody> {
         let roster = transition(self, &author, &action)?;
+        // A version 1 group stays one until an admin seals its names with a settings change.
+        let version = if self.settings.sealed.is_some() {
+            COMMIT_VERSION
+        } else {
+            1
+        };
         Ok(CommitBody {
-            version: VERSION,
+            version,
             group: self.group,
             epoch: self.epoch + 1,
             prev: self.hash,
@@ -224,7 +228,6 @@ impl Head {
     /// Checks `next` as the commit after this one and returns the state after it.
     pub fn apply(&self, next: &Commit) -> Result<Head> {
         let b = &next.body;
-        ensure(b.version == VERSION, "unknown commit version")?;
         ensure(b.group == self.group, "a commit for another group")?;
         ensure(b.epoch == self.epoch + 1, "epochs go up one at a time")?;
         ensure(
@@ -232,8 +235,12 @@ impl Head {
             "the commit does not follow the group's last one",
         )?;
         ensure(
-            b.action == Action::Settings || b.settings == self.settings,
+            b.action == Action::Settings || b.settings.same_as(&self.settings),
             "only a settings change may change the settings",
+        )?;
+        ensure(
+            b.settings.sealed.is_some() || self.settings.sealed.is_none(),
+            "a group's names once sealed stay sealed",
         )?;
         ensure(
             b.settings.open == self.settings.open,
@@ -272,6 +279,14 @@ impl Head {
 
     fn finish(c: &Commit, prev: Option<&Head>, roster: Roster, signer: [u8; 32]) -> Result<Head> {
         let b = &c.body;
+        ensure(
+            matches!(b.version, 1 | COMMIT_VERSION),
+            "unknown commit version",
+        )?;
+        ensure(
+            (b.version == COMMIT_VERSION) == b.settings.sealed.is_some(),
+            "a version 2 commit seals the group's names, a version 1 commit does not",
+        )?;
         validate::group_settings(&b.settings)?;
         ensure(
             b.roster == roster.hash(),
@@ -286,6 +301,13 @@ impl Head {
             b.key.is_none() || b.key_commitment().is_some(),
             "bad key commitment",
         )?;
+        if let Some(sealed) = &b.settings.sealed {
+            let copied = prev.is_some_and(|p| p.settings.sealed.as_ref() == Some(sealed));
+            ensure(
+                copied || (b.key.is_some() && sealed.epoch == b.epoch),
+                "the group's names are sealed under the key the commit starts, or copied",
+            )?;
+        }
         c.check_signature(&signer)?;
         let key_epoch = match (&b.key, &b.action) {
             (Some(_), _) => Some(b.epoch),
