@@ -3,11 +3,11 @@
 
 use anyhow::{Context as _, bail};
 use futures::{SinkExt, StreamExt};
-use protocol::api::{Registration, Session};
+use protocol::api::Session;
+use protocol::browser::account::{self, NewAccount};
 use protocol::crypto::identity::IdentityKeys;
-use protocol::crypto::kdf::{KdfParams, Salt, derive_master};
+use protocol::crypto::kdf::KdfParams;
 use protocol::crypto::random_array;
-use protocol::crypto::wrap::wrap_keys;
 use protocol::frames::{ClientFrame, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
 use std::time::{Duration, Instant};
@@ -28,23 +28,16 @@ pub struct User {
 
 async fn register(http: &reqwest::Client, base: &str, name: String) -> anyhow::Result<User> {
     let id = UserId::random()?;
-    let salt = Salt(random_array()?);
-    let kdf = KdfParams::FLOOR;
-    let (auth_secret, wrap_key) = derive_master("load test password", &salt, kdf)?.split()?;
-    let keys = IdentityKeys::generate()?;
-    let reg = Registration {
-        display_name: name.clone(),
-        username: name,
+    let made = account::registration(NewAccount {
+        id,
+        username: &name,
+        display_name: &name,
         email: None,
-        salt,
-        kdf,
-        auth_secret,
-        identity: keys.public(id),
-        wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf)?.into(),
-        recovery: None,
-        invite: None,
-        setup_code: None,
-    };
+        password: "load test password",
+        kdf: KdfParams::FLOOR,
+        recovery: false,
+    })?;
+    let (reg, keys) = (made.registration, made.keys);
     let res = http
         .post(format!("{base}/api/register"))
         .json(&serde_json::json!({ "registration": reg }))

@@ -7,8 +7,9 @@ use crate::client::{Socket, User};
 use crate::stats::Summary;
 use anyhow::{Context as _, bail};
 use futures::{SinkExt, StreamExt};
+use protocol::browser;
 use protocol::crypto::group::{
-    Chain, EpochKey, Member, Names, Opened, Role, Settings, genesis, keys, message,
+    Chain, EpochKey, Member, Names, Opened, Role, Settings, genesis, message,
 };
 use protocol::frames::{ClientFrame, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId};
@@ -67,38 +68,28 @@ pub async fn group(
         history: true,
         ..Settings::default()
     };
-    let mut body = genesis(
+    let body = genesis(
         conv,
         member(owner),
         users[1..].iter().map(member).collect(),
         settings,
     );
-    let key = EpochKey::generate()?;
     let names = Opened::new(Names {
         name: "Load".into(),
         description: String::new(),
         emoji: "🔥".into(),
     })?;
-    body.seal_names(&names, &key)?;
-    let mut wraps = Vec::new();
-    for u in users {
-        let to = u.keys.public(u.id).agreement;
-        wraps.push((
-            u.id,
-            keys::wrap(&key, body.group, body.epoch, &u.id, &to, &owner.keys)?,
-        ));
-    }
-    body.key = Some(key.commitment_bytes()?);
-    body.wraps = keys::wraps_hash(&wraps);
-    let commit = body.sign(&owner.keys)?;
-    let wraps: Vec<_> = wraps
-        .into_iter()
-        .map(|(r, w)| serde_json::json!({ "recipient": r, "wrap": w }))
-        .collect();
+    // Built as a browser builds it (`protocol::browser`).
+    let built = browser::group::commit(None, body, &owner.keys, Some(&names), |m| {
+        let u = users.iter().find(|u| u.id == m.user)?;
+        Some(u.keys.public(u.id).agreement)
+    })?;
+    let key = built.key.context("a create starts a key")?;
+    let commit = built.request.commit.clone();
     let res = http
         .post(format!("{base}/api/group_commit"))
         .header("cookie", &owner.cookie)
-        .json(&serde_json::json!({ "request": { "commit": commit, "wraps": wraps } }))
+        .json(&serde_json::json!({ "request": built.request }))
         .send()
         .await?;
     let () = crate::client::answer(res)

@@ -5,6 +5,7 @@
 //! docs/PROTOCOL.md describes every byte this crate produces.
 
 pub mod api;
+pub mod browser;
 pub mod bytes;
 pub mod crypto;
 #[cfg(feature = "emoji-table")]

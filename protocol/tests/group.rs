@@ -1,9 +1,9 @@
 //! Group commits, keys and messages: the rules every browser and the server apply.
 
+use protocol::browser;
 use protocol::crypto::group::invite::InviteToken;
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
-use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
     Action, COMMIT_VERSION, Chain, Commit, CommitBody, EpochKey, KeyWrap, Member, Opened, Role,
     Roster, Settings, genesis,
@@ -57,45 +57,27 @@ fn roster_of(chain: &Chain, body: &CommitBody) -> Roster {
     }
 }
 
-/// Signs `body`, with a new key wrapped for its roster when the change needs one.
+/// Signs `body`, with a new key wrapped for its roster when the change needs one, as a
+/// browser does (`protocol::browser`); plain names in a version 2 body are sealed.
 fn seal(
     chain: &Chain,
-    mut body: CommitBody,
+    body: CommitBody,
     author: &User,
     all: &[&User],
 ) -> (Commit, Option<EpochKey>, Vec<(UserId, Bytes)>) {
-    let needed =
-        matches!(body.action, Action::Create { .. }) || needs_key(&body.action, &body.settings);
-    if !needed {
-        body.wraps = wraps_hash(&[]);
-        return (body.sign(&author.keys).unwrap(), None, vec![]);
-    }
-    let key = EpochKey::generate().unwrap();
-    if body.version == COMMIT_VERSION && body.settings.sealed.is_none() {
-        body.seal_names(&Opened::new(body.settings.names()).unwrap(), &key)
-            .unwrap();
-    }
-    let wraps: Vec<(UserId, Bytes)> = roster_of(chain, &body)
-        .members()
-        .map(|m| {
-            let u = all.iter().find(|u| u.id == m.user).unwrap();
-            (
-                m.user,
-                keys::wrap(
-                    &key,
-                    body.group,
-                    body.epoch,
-                    &m.user,
-                    &u.agreement(),
-                    &author.keys,
-                )
-                .unwrap(),
-            )
-        })
+    let names = (body.version == COMMIT_VERSION && body.settings.sealed.is_none())
+        .then(|| Opened::new(body.settings.names()).unwrap());
+    let built = browser::group::commit(chain.head(), body, &author.keys, names.as_ref(), |m| {
+        all.iter().find(|u| u.id == m.user).map(|u| u.agreement())
+    })
+    .unwrap();
+    let wraps = built
+        .request
+        .wraps
+        .iter()
+        .map(|w| (w.recipient, w.wrap.clone()))
         .collect();
-    body.key = Some(key.commitment_bytes().unwrap());
-    body.wraps = wraps_hash(&wraps);
-    (body.sign(&author.keys).unwrap(), Some(key), wraps)
+    (built.request.commit, built.key, wraps)
 }
 
 fn start(history: bool) -> (User, User, User, Chain) {

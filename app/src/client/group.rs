@@ -5,10 +5,10 @@ use super::keyring::Keyring;
 use crate::Answered;
 use crate::ApiError;
 use crate::api;
-use protocol::api::group::{CommitRequest, GroupState, NewWrap, WrapSlot};
+use protocol::api::group::{GroupState, WrapSlot};
 use protocol::api::{MessageContent, Person};
 use protocol::crypto::group::invite::{Invite, InviteToken};
-use protocol::crypto::group::keys::{self, wraps_hash};
+use protocol::crypto::group::keys;
 use protocol::crypto::group::message::{self, Place, Unreadable};
 use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
@@ -400,7 +400,7 @@ impl Groups {
     async fn submit(
         &self,
         head: Option<&Head>,
-        mut body: CommitBody,
+        body: CommitBody,
         people: &[Person],
         names: Option<&Opened>,
     ) -> Result<(), ApiError> {
@@ -409,64 +409,30 @@ impl Groups {
             (action, Some(h)) => h.roster_after(&body.author, action)?,
             (_, None) => return Err(ApiError::NotFound("No such group.".into())),
         };
-        let mut wraps = Vec::new();
+        // Someone this browser has not heard of yet (just registered and joined, say): the
+        // server wants a wrap for them, so fetch the people again first.
+        let unknown = roster
+            .members()
+            .any(|m| m.user != self.ring.me.id && !people.iter().any(|p| p.id == m.user));
         let fresh: Vec<Person>;
-        if head.is_none() || needs_key(&body.action, &body.settings) {
-            // Someone this browser has not heard of yet (just registered and joined, say):
-            // the server wants a wrap for them, so fetch the people again first.
-            let unknown = |ps: &[Person]| {
-                roster
-                    .members()
-                    .any(|m| m.user != self.ring.me.id && !ps.iter().any(|p| p.id == m.user))
-            };
-            let people = if unknown(people) {
-                fresh = api::people().await.answered()?;
-                &fresh
-            } else {
-                people
-            };
-            let key = EpochKey::generate()?;
-            // A version 1 group stays plain until a settings change seals its names.
-            let sealing = body.settings.sealed.is_some()
-                || matches!(body.action, Action::Create { .. } | Action::Settings);
-            if let Some(names) = names.filter(|_| sealing) {
-                body.seal_names(names, &key)?;
-            }
-            for m in roster.members() {
-                // Confidentiality never depends on who is left out, only on who is not:
-                // a member whose keys cannot be checked is skipped, and the server insists
-                // on everyone but deleted accounts and accounts whose keys changed.
-                let Some(to) = reachable(&self.ring, people, m) else {
-                    continue;
-                };
-                let wrap = keys::wrap(
-                    &key,
-                    body.group,
-                    body.epoch,
-                    &m.user,
-                    &to.agreement,
-                    &self.ring.keys,
-                )?;
-                wraps.push(NewWrap {
-                    recipient: m.user,
-                    wrap,
-                });
-            }
-            body.key = Some(key.commitment_bytes()?);
-        }
-        let pairs: Vec<(UserId, Bytes)> = wraps
-            .iter()
-            .map(|w| (w.recipient, w.wrap.clone()))
-            .collect();
-        body.wraps = wraps_hash(&pairs);
-        let commit = body.sign(&self.ring.keys)?;
-        match head {
-            None => Head::genesis(&commit)?,
-            Some(h) => h.apply(&commit)?,
+        let people = if unknown && (head.is_none() || needs_key(&body.action, &body.settings)) {
+            fresh = api::people().await.answered()?;
+            &fresh
+        } else {
+            people
         };
-        api::group_commit(CommitRequest { commit, wraps })
-            .await
-            .answered()
+        // Confidentiality never depends on who is left out, only on who is not: a member
+        // whose keys cannot be checked is skipped, and the server insists on everyone but
+        // deleted accounts and accounts whose keys changed.
+        let built = protocol::browser::group::commit(head, body, &self.ring.keys, names, |m| {
+            reachable(&self.ring, people, m).map(|id| id.agreement)
+        })?;
+        let commit = &built.request.commit;
+        match head {
+            None => Head::genesis(commit)?,
+            Some(h) => h.apply(commit)?,
+        };
+        api::group_commit(built.request).await.answered()
     }
 
     /// Creates a group with the given people.

@@ -9,6 +9,7 @@ use crate::api;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use protocol::api::{PasswordChange, Profile, RecoverySetup, Registration, Session};
+use protocol::browser::account::NewAccount as NewKeys;
 use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
 use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, WrapKey, derive_master};
 use protocol::crypto::pins::Pins;
@@ -156,28 +157,22 @@ pub async fn register(
         Some((_, id)) => *id,
         None => UserId::random()?,
     };
-    let (salt, kdf, auth_secret, wrap_key) = password_secrets(&form.password)?;
-    let keys = IdentityKeys::generate()?;
-    let identity = keys.public(id);
-    let wrapped_keys = wrap_keys(&keys, &wrap_key, &id, &kdf)?.into();
-    let recovery_key = RecoveryKey::generate()?;
-    let (recovery_auth, recovery_wrap) = recovery_key.split()?;
-    let recovery = Some(RecoverySetup {
-        auth_secret: recovery_auth,
-        wrapped_keys: wrap_for_recovery(&keys, &recovery_wrap, &id)?.into(),
-    });
-    let registration = Registration {
-        username,
-        display_name,
+    let made = protocol::browser::account::registration(NewKeys {
+        id,
+        username: &username,
+        display_name: &display_name,
         email,
-        salt,
-        kdf,
-        auth_secret,
-        identity,
-        wrapped_keys,
-        recovery,
+        password: &form.password,
+        kdf: KdfParams::DEFAULT,
+        recovery: true,
+    })?;
+    let (keys, recovery_key) = (made.keys, made.recovery_key);
+    let recovery_key =
+        recovery_key.ok_or_else(|| ApiError::Local("No recovery key was made.".into()))?;
+    let registration = Registration {
         invite: form.invite,
         setup_code: form.setup_code,
+        ..made.registration
     };
     let session = match pending {
         Some((old, _)) => {

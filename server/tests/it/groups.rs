@@ -6,13 +6,13 @@ use crate::common;
 
 use common::{TestServer, User};
 use protocol::api::group::{GroupState, INVITE_MAX_MS};
+use protocol::browser;
 use protocol::crypto::group::invite::InviteToken;
 use protocol::crypto::group::keys::{self, wraps_hash};
 use protocol::crypto::group::message::{self, Place, Unreadable};
-use protocol::crypto::group::rules::needs_key;
 use protocol::crypto::group::{
     Action, COMMIT_VERSION, Chain, CommitBody, EpochKey, Head, KeyWrap, Member, Opened, Role,
-    Roster, Settings, genesis,
+    Settings, genesis,
 };
 use protocol::frames::{ClientFrame, ErrorCode, ServerFrame};
 use protocol::{Bytes, ClientMsgId, ConversationId, UserId};
@@ -71,50 +71,29 @@ pub(crate) async fn commit_skipping(
     s: &TestServer,
     author: &User,
     head: Option<&Head>,
-    mut body: CommitBody,
+    body: CommitBody,
     all: &[&User],
     skip: &[UserId],
 ) -> (u16, String, Option<EpochKey>) {
-    let roster: Roster = match (&body.action, head) {
-        (Action::Create { members }, _) => members.clone().into(),
-        (a, Some(h)) => h.roster_after(&body.author, a).unwrap_or_default(),
-        _ => Roster::default(),
-    };
-    let mut wraps = Vec::new();
-    let mut key = None;
-    if head.is_none() || needs_key(&body.action, &body.settings) {
-        let k = EpochKey::generate().unwrap();
-        // Plain names in a version 2 body: sealed as a browser does (the tests name
-        // their groups in plain text and let this seal them).
-        if body.version == COMMIT_VERSION && body.settings.sealed.is_none() {
-            let names = Opened::new(body.settings.names()).unwrap();
-            body.seal_names(&names, &k).unwrap();
-        }
-        for m in roster.members().filter(|m| !skip.contains(&m.user)) {
-            let to = all
-                .iter()
+    // The tests name their groups in plain text: sealed as a browser seals them.
+    let names = (body.version == COMMIT_VERSION && body.settings.sealed.is_none())
+        .then(|| Opened::new(body.settings.names()).unwrap());
+    // Built as a browser builds it; someone the test has no keys for gets a wrap to a
+    // made-up key (the server cannot tell).
+    let built = browser::group::commit(head, body, &author.keys, names.as_ref(), |m| {
+        (!skip.contains(&m.user)).then(|| {
+            all.iter()
                 .find(|u| u.id == m.user)
-                .map(|u| u.session.identity.agreement)
-                .unwrap_or([9; 32]);
-            wraps.push((
-                m.user,
-                keys::wrap(&k, body.group, body.epoch, &m.user, &to, &author.keys).unwrap(),
-            ));
-        }
-        body.key = Some(k.commitment_bytes().unwrap());
-        key = Some(k);
-    }
-    body.wraps = wraps_hash(&wraps);
-    let c = body.sign(&author.keys).unwrap();
-    let wraps: Vec<_> = wraps
-        .into_iter()
-        .map(|(r, w)| json!({ "recipient": r, "wrap": w }))
-        .collect();
+                .map_or([9; 32], |u| u.session.identity.agreement)
+        })
+    })
+    .unwrap();
+    let key = built.key;
     let res = s
         .call(
             "group_commit",
             Some(&author.cookie),
-            json!({ "request": { "commit": c, "wraps": wraps } }),
+            json!({ "request": built.request }),
         )
         .await;
     let status = res.status().as_u16();

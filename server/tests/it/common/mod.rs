@@ -5,9 +5,9 @@
 use futures::{SinkExt, StreamExt};
 use protocol::UserId;
 use protocol::api::{Registration, Session};
+use protocol::browser::account::{self, Made, NewAccount};
 use protocol::crypto::identity::IdentityKeys;
 use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, derive_master};
-use protocol::crypto::random_array;
 use protocol::crypto::wrap::wrap_keys;
 use protocol::frames::ServerFrame;
 use server::auth::{ServerSecret, SessionPolicy};
@@ -315,27 +315,22 @@ impl Api {
         password: &str,
         id: UserId,
     ) -> (Registration, IdentityKeys) {
-        let salt = Salt(random_array().unwrap());
-        let kdf = KdfParams::FLOOR;
-        let (auth_secret, wrap_key) = derive_master(password, &salt, kdf)
-            .unwrap()
-            .split()
-            .unwrap();
-        let keys = IdentityKeys::generate().unwrap();
-        let reg = Registration {
-            username: username.into(),
-            display_name: username.to_uppercase(),
+        let made = self.made(username, password, id, false);
+        (made.registration, made.keys)
+    }
+
+    /// What a browser makes for an account, with the same code (`protocol::browser`).
+    fn made(&self, username: &str, password: &str, id: UserId, recovery: bool) -> Made {
+        account::registration(NewAccount {
+            id,
+            username,
+            display_name: &username.to_uppercase(),
             email: None,
-            salt,
-            kdf,
-            auth_secret,
-            identity: keys.public(id),
-            wrapped_keys: wrap_keys(&keys, &wrap_key, &id, &kdf).unwrap().into(),
-            recovery: None,
-            invite: None,
-            setup_code: None,
-        };
-        (reg, keys)
+            password,
+            kdf: KdfParams::FLOOR,
+            recovery,
+        })
+        .unwrap()
     }
 
     /// The first login of an account an admin made or reset: the owner's own password
@@ -380,18 +375,9 @@ impl Api {
         username: &str,
         password: &str,
     ) -> (User, protocol::crypto::recovery::RecoveryKey) {
-        use protocol::api::RecoverySetup;
-        use protocol::crypto::recovery::RecoveryKey;
-        use protocol::crypto::wrap::wrap_for_recovery;
-        let (mut reg, keys) = self.registration(username, password).await;
-        let rk = RecoveryKey::generate().unwrap();
-        let (rauth, rwrap) = rk.split().unwrap();
-        let user = reg.identity.user;
-        reg.recovery = Some(RecoverySetup {
-            auth_secret: rauth,
-            wrapped_keys: protocol::Bytes(wrap_for_recovery(&keys, &rwrap, &user).unwrap()),
-        });
-        (self.submit_registration(reg, keys).await, rk)
+        let made = self.made(username, password, UserId::random().unwrap(), true);
+        let user = self.submit_registration(made.registration, made.keys).await;
+        (user, made.recovery_key.unwrap())
     }
 
     /// The direct conversation of `a` with `b` (opened by `a`).
