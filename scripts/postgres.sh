@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests, its files in an empty folder DIR.
-#   scripts/postgres.sh start DIR   installs PostgreSQL (Debian packages) if missing,
+#   scripts/postgres.sh start DIR   installs PostgreSQL (scripts/packages.sh) if missing,
 #                                   starts it and prints its URL (the rest goes to stderr)
 #   scripts/postgres.sh stop DIR    stops it and removes DIR
 set -euo pipefail
@@ -19,12 +19,7 @@ if [ "${1:-}" = stop ]; then
   exit 0
 fi
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  say "installing PostgreSQL (Debian packages)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-fi
+"$(dirname "$0")/packages.sh" postgres
 PGBIN="$(pgbin)"
 
 [ "${1:-}" = start ] && [ -n "${2:-}" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Playwright in real Chromium against a real server (the web client and the server built
+# from this clone first). Extra arguments go to Playwright, e.g. `groups.spec.ts` or
+# `-g "only sealed"`.
+source "$(dirname "$0")/../env.sh"
+"$ROOT/scripts/packages.sh" browsers
+"$ROOT/scripts/build-web.sh"
+say "browser tests (Playwright, Chromium)"
+# As in build-web.sh: the shared target folder's fixed path must hold this checkout's server.
+touch "$ROOT/server/src/main.rs"
+cargo build --manifest-path "$ROOT/Cargo.toml" -p server
+cd "$ROOT/end2end"
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null
+export HEARTH_BIN="$CARGO_TARGET_DIR/debug/hearth" HEARTH_SITE="$SITE"
+npx playwright test "$@"
