@@ -7,8 +7,7 @@
 //! envelopes), never anything the database does not already hold.
 
 use crate::error::{Error, Result};
-use crate::hub::{Hub, Status};
-use protocol::UserId;
+use crate::hub::{Hub, Relayed};
 use sea_orm::sqlx::postgres::{PgListener, PgPool};
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 use serde::{Deserialize, Serialize};
@@ -20,23 +19,6 @@ const CHANNEL: &str = "hearth_events";
 const INLINE_MAX: usize = 7_000;
 /// Stored events are read within moments; older ones are swept.
 const KEEP_MS: i64 = 5 * 60 * 1000;
-
-/// What one process tells the others.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "k", rename_all = "snake_case")]
-pub enum Relayed {
-    /// An encoded frame for every socket of these users.
-    Send { users: Vec<UserId>, text: String },
-    /// An encoded frame for every socket.
-    All { text: String },
-    /// These sessions ended: their sockets close.
-    Cut { sessions: Vec<String> },
-    /// A user's presence as the sending process sees it.
-    Presence { user: UserId, status: Status },
-    /// Everyone connected to the sending process (repeated every `SNAPSHOT_EVERY`, so a
-    /// process that starts learns who is online elsewhere, and one that dies is forgotten).
-    Snapshot { online: Vec<(UserId, Status)> },
-}
 
 /// How often each process tells the others who is connected to it.
 pub const SNAPSHOT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);

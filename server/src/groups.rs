@@ -17,7 +17,7 @@ pub fn summary(c: conversations::Model, role: &str, members: u64) -> GroupSummar
         description: c.description.unwrap_or_default(),
         emoji: c.emoji.unwrap_or_default(),
         members: members.min(u32::MAX as u64) as u32,
-        role: db::groups::parse_role(role),
+        role: db::chain::parse_role(role),
     }
 }
 

@@ -2,12 +2,28 @@
 
 use protocol::UserId;
 use protocol::frames::ServerFrame;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tokio::sync::mpsc;
 
-pub use crate::bus::Relayed;
+/// What one process tells the others (through `bus`, on PostgreSQL).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "snake_case")]
+pub enum Relayed {
+    /// An encoded frame for every socket of these users.
+    Send { users: Vec<UserId>, text: String },
+    /// An encoded frame for every socket.
+    All { text: String },
+    /// These sessions ended: their sockets close.
+    Cut { sessions: Vec<String> },
+    /// A user's presence as the sending process sees it.
+    Presence { user: UserId, status: Status },
+    /// Everyone connected to the sending process (repeated every `SNAPSHOT_EVERY`, so a
+    /// process that starts learns who is online elsewhere, and one that dies is forgotten).
+    Snapshot { online: Vec<(UserId, Status)> },
+}
 
 /// Frames queued for one socket before it counts as stuck. A stuck socket is dropped
 /// from the hub (its task then closes it) and the browser resumes after reconnecting,

@@ -442,7 +442,7 @@ impl Backend for Hearth {
         }
         let keep = self.signed_in(headers)?;
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
-        let ended = db::users::change_password(
+        let ended = db::accounts::change_password(
             &self.db,
             &me.id,
             &change.salt,
@@ -495,7 +495,7 @@ impl Backend for Hearth {
         let verifier_salt = random_array::<16>().map_err(Error::from)?;
         let verifier = auth::verifier(&verifier_salt, &change.auth_secret);
         // Every session ends: whoever had the old password is logged out.
-        let ended = db::users::change_password(
+        let ended = db::accounts::change_password(
             &self.db,
             &id,
             &change.salt,

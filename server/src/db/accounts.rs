@@ -178,3 +178,35 @@ pub async fn delete(db: &DatabaseConnection, user: &UserId) -> Result<Option<Vec
     txn.commit().await?;
     Ok(Some(ended))
 }
+
+/// Replaces the password material (salt, parameters, verifier, wrapped keys) and ends
+/// every other session of the user, in one transaction; returns the sessions ended.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    me: &UserId,
+    salt: &Salt,
+    kdf: &KdfParams,
+    verifier_salt: [u8; 16],
+    verifier: [u8; 32],
+    wrapped_keys: Vec<u8>,
+    keep_session: &str,
+) -> Result<Vec<String>> {
+    let txn = super::write_txn(db).await?;
+    users::Entity::update_many()
+        .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
+        .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))
+        .col_expr(users::Column::KdfT, Expr::value(kdf.t as i32))
+        .col_expr(users::Column::KdfP, Expr::value(kdf.p as i32))
+        .col_expr(
+            users::Column::VerifierSalt,
+            Expr::value(verifier_salt.to_vec()),
+        )
+        .col_expr(users::Column::Verifier, Expr::value(verifier.to_vec()))
+        .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
+        .filter(users::Column::Id.eq(me.to_hex()))
+        .exec(&txn)
+        .await?;
+    let ended = super::sessions::end_all_in(&txn, me, Some(keep_session)).await?;
+    txn.commit().await?;
+    Ok(ended)
+}

@@ -2,38 +2,19 @@
 //! the stored head, then mirrored into `members` (with roles) in the same transaction.
 //! Every query names the caller, so membership and role are checked inside it.
 
+use super::chain::{EVERYONE, GROUP, commits, group_row, head_of, role, role_name};
 use super::entities::{conversations, group_commits, group_keys, members, messages};
 use super::now_ms;
 use crate::error::{Error, Result};
-use protocol::api::group::{CommitRequest, GroupState, RefusedWrap, StoredCommit};
+use protocol::api::group::{CommitRequest, GroupState, RefusedWrap};
 use protocol::crypto::group::keys::WRAP_LEN;
-use protocol::crypto::group::{Action, Head, KeyWrap, Role, Roster};
+use protocol::crypto::group::{Action, Head, KeyWrap, Roster};
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use std::collections::BTreeSet;
-
-const EVERYONE: &str = "everyone";
-const GROUP: &str = "group";
-
-pub fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Owner => "owner",
-        Role::Admin => "admin",
-        Role::Member => "member",
-    }
-}
-
-pub fn parse_role(s: &str) -> Role {
-    match s {
-        "owner" => Role::Owner,
-        "admin" => Role::Admin,
-        _ => Role::Member,
-    }
-}
 
 fn not_in_group() -> Error {
     Error::Forbidden("You are not in that group.")
@@ -60,64 +41,6 @@ pub async fn everyone(db: &DatabaseConnection) -> Result<ConversationId> {
             .await?
             .id,
     ))
-}
-
-pub(super) async fn group_row(
-    db: &impl ConnectionTrait,
-    conv: ConversationId,
-) -> Result<conversations::Model> {
-    conversations::Entity::find_by_id(conv.0)
-        .filter(conversations::Column::Kind.is_in([GROUP, EVERYONE]))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound("No such group."))
-}
-
-/// `me`'s role in a group, if a member.
-pub async fn role(
-    db: &impl ConnectionTrait,
-    me: &UserId,
-    conv: ConversationId,
-) -> Result<Option<Role>> {
-    Ok(members::Entity::find()
-        .filter(members::Column::ConversationId.eq(conv.0))
-        .filter(members::Column::UserId.eq(me.to_hex()))
-        .one(db)
-        .await?
-        .map(|m| parse_role(&m.role)))
-}
-
-fn stored(row: group_commits::Model) -> Result<StoredCommit> {
-    Ok(StoredCommit {
-        commit: serde_json::from_str(&row.body).map_err(|_| Error::Corrupt("group commit"))?,
-        at: row.created_at,
-    })
-}
-
-/// The commits after epoch `after` (all for None), oldest first.
-pub async fn commits(
-    db: &impl ConnectionTrait,
-    conv: ConversationId,
-    after: Option<u64>,
-) -> Result<Vec<StoredCommit>> {
-    let mut q =
-        group_commits::Entity::find().filter(group_commits::Column::ConversationId.eq(conv.0));
-    if let Some(a) = after {
-        q = q.filter(group_commits::Column::Epoch.gt(i64::try_from(a).unwrap_or(i64::MAX)));
-    }
-    q.order_by_asc(group_commits::Column::Epoch)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(stored)
-        .collect()
-}
-
-pub(super) fn head_of(row: &conversations::Model) -> Result<Option<Head>> {
-    row.head
-        .as_deref()
-        .map(|h| serde_json::from_str(h).map_err(|_| Error::Corrupt("group head")))
-        .transpose()
 }
 
 /// What a member's browser needs: the chain (after the epoch it already has), its own

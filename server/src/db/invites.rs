@@ -1,8 +1,8 @@
 //! Group invites: made by admins (checked in the query), counted and expired here. The
 //! server holds the invite's public key and id, never the secret in the link.
 
+use super::chain::{commits, group_row, head_of};
 use super::entities::{invites, members};
-use super::groups::{commits, group_row, head_of};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InviteInfo, InvitePreview};
@@ -150,7 +150,7 @@ pub async fn list(
     me: &UserId,
     conv: ConversationId,
 ) -> Result<Vec<InviteInfo>> {
-    if super::groups::role(db, me, conv)
+    if super::chain::role(db, me, conv)
         .await?
         .is_none_or(|r| r < Role::Admin)
     {

@@ -99,7 +99,7 @@ pub async fn history(
     before: Option<MessageId>,
     limit: u64,
 ) -> Result<(Vec<StoredMessage>, bool)> {
-    if super::groups::role(db, me, conv).await?.is_none() {
+    if super::chain::role(db, me, conv).await?.is_none() {
         return Err(Error::Forbidden("You are not in that conversation."));
     }
     let mut q = messages::Entity::find()

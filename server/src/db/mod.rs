@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod chain;
 pub mod conversations;
 pub mod entities;
 pub mod files;

@@ -422,38 +422,6 @@ pub async fn replace_identity(
     Ok(true)
 }
 
-/// Replaces the password material (salt, parameters, verifier, wrapped keys) and ends
-/// every other session of the user, in one transaction; returns the sessions ended.
-pub async fn change_password(
-    db: &DatabaseConnection,
-    me: &UserId,
-    salt: &Salt,
-    kdf: &KdfParams,
-    verifier_salt: [u8; 16],
-    verifier: [u8; 32],
-    wrapped_keys: Vec<u8>,
-    keep_session: &str,
-) -> Result<Vec<String>> {
-    let txn = super::write_txn(db).await?;
-    users::Entity::update_many()
-        .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
-        .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))
-        .col_expr(users::Column::KdfT, Expr::value(kdf.t as i32))
-        .col_expr(users::Column::KdfP, Expr::value(kdf.p as i32))
-        .col_expr(
-            users::Column::VerifierSalt,
-            Expr::value(verifier_salt.to_vec()),
-        )
-        .col_expr(users::Column::Verifier, Expr::value(verifier.to_vec()))
-        .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
-        .filter(users::Column::Id.eq(me.to_hex()))
-        .exec(&txn)
-        .await?;
-    let ended = super::sessions::end_all_in(&txn, me, Some(keep_session)).await?;
-    txn.commit().await?;
-    Ok(ended)
-}
-
 pub async fn recovery(db: &DatabaseConnection, user: &UserId) -> Result<Option<recovery::Model>> {
     Ok(recovery::Entity::find_by_id(user.to_hex()).one(db).await?)
 }
