@@ -23,16 +23,7 @@ pub async fn reset_password(
     verifier: [u8; 32],
 ) -> Result<Option<Vec<String>>> {
     let txn = super::write_txn(db).await?;
-    let done = users::Entity::update_many()
-        .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
-        .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))
-        .col_expr(users::Column::KdfT, Expr::value(kdf.t as i32))
-        .col_expr(users::Column::KdfP, Expr::value(kdf.p as i32))
-        .col_expr(
-            users::Column::VerifierSalt,
-            Expr::value(verifier_salt.to_vec()),
-        )
-        .col_expr(users::Column::Verifier, Expr::value(verifier.to_vec()))
+    let done = set_password(salt, kdf, verifier_salt, verifier)
         .col_expr(users::Column::Pending, Expr::value(true))
         .filter(users::Column::Id.eq(user.to_hex()))
         .exec(&txn)
@@ -192,6 +183,23 @@ pub async fn change_password(
     keep_session: &str,
 ) -> Result<Vec<String>> {
     let txn = super::write_txn(db).await?;
+    set_password(salt, kdf, verifier_salt, verifier)
+        .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
+        .filter(users::Column::Id.eq(me.to_hex()))
+        .exec(&txn)
+        .await?;
+    let ended = super::sessions::end_all_in(&txn, me, Some(keep_session)).await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// The update that sets a password's material: its salt, Argon2id parameters and verifier.
+fn set_password(
+    salt: &Salt,
+    kdf: &KdfParams,
+    verifier_salt: [u8; 16],
+    verifier: [u8; 32],
+) -> sea_orm::UpdateMany<users::Entity> {
     users::Entity::update_many()
         .col_expr(users::Column::Salt, Expr::value(salt.0.to_vec()))
         .col_expr(users::Column::KdfM, Expr::value(kdf.m_kib as i32))
@@ -202,11 +210,4 @@ pub async fn change_password(
             Expr::value(verifier_salt.to_vec()),
         )
         .col_expr(users::Column::Verifier, Expr::value(verifier.to_vec()))
-        .col_expr(users::Column::WrappedKeys, Expr::value(wrapped_keys))
-        .filter(users::Column::Id.eq(me.to_hex()))
-        .exec(&txn)
-        .await?;
-    let ended = super::sessions::end_all_in(&txn, me, Some(keep_session)).await?;
-    txn.commit().await?;
-    Ok(ended)
 }
