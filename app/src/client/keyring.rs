@@ -8,14 +8,13 @@ use crate::ApiError;
 use crate::api;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use protocol::api::{PasswordChange, Profile, RecoverySetup, Registration, Session};
+use protocol::api::{PasswordChange, Profile, Registration, Session};
 use protocol::browser::account::NewAccount as NewKeys;
 use protocol::crypto::identity::{IdentityKeys, PublicIdentity};
 use protocol::crypto::kdf::{AuthSecret, KdfParams, Salt, WrapKey, derive_master};
-use protocol::crypto::pins::Pins;
 use protocol::crypto::random_array;
 use protocol::crypto::recovery::RecoveryKey;
-use protocol::crypto::wrap::{unwrap_for_recovery, unwrap_keys, wrap_for_recovery, wrap_keys};
+use protocol::crypto::wrap::{unwrap_for_recovery, unwrap_keys, wrap_keys};
 use protocol::{UserId, validate};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -40,7 +39,7 @@ struct Stored {
 impl Keyring {
     /// Keeps the keys for a reload of this tab, sealed; where the page has no WebCrypto
     /// they are not kept at all (a reload asks for the password).
-    fn save(&self) {
+    pub(super) fn save(&self) {
         let secret = Zeroizing::new(self.keys.to_secret_bytes().to_vec());
         let (me, identity) = (self.me.clone(), self.identity.clone());
         leptos::task::spawn_local(async move {
@@ -395,46 +394,6 @@ pub async fn finish(u: Unlocked, totp: Option<String>) -> Result<Arc<Keyring>, A
 /// The auth secret a password gives for `username` (to confirm a sensitive change).
 pub async fn auth_secret(username: String, password: String) -> Result<AuthSecret, ApiError> {
     Ok(unlock(username, password).await?.auth_secret.clone())
-}
-
-/// Makes new identity keys (the password is checked again by the server), re-seals the
-/// pinned keys under them, and keeps them in this tab. Everyone else sees a key change.
-/// The old recovery key held the old keys, so a new one replaces it (in the same
-/// transaction): it is returned, to be shown once.
-pub async fn rotate(
-    ring: Arc<Keyring>,
-    password: String,
-    pins: Pins,
-) -> Result<(Arc<Keyring>, Zeroizing<String>), ApiError> {
-    let params = api::prelogin(ring.me.username.clone()).await?;
-    params.kdf.check()?;
-    browser::yield_to_paint().await;
-    let (auth_secret, wrap_key) = derive_master(&password, &params.salt, params.kdf)?.split()?;
-    let keys = IdentityKeys::generate()?;
-    let identity = keys.public(ring.me.id);
-    let wrapped = wrap_keys(&keys, &wrap_key, &ring.me.id, &params.kdf)?;
-    let recovery_key = RecoveryKey::generate()?;
-    let (recovery_auth, recovery_wrap) = recovery_key.split()?;
-    let recovery = RecoverySetup {
-        auth_secret: recovery_auth,
-        wrapped_keys: wrap_for_recovery(&keys, &recovery_wrap, &ring.me.id)?.into(),
-    };
-    api::rotate_identity(
-        auth_secret,
-        identity.clone(),
-        wrapped.into(),
-        Some(recovery),
-    )
-    .await
-    .answered()?;
-    let fresh = Keyring {
-        me: ring.me.clone(),
-        identity,
-        keys,
-    };
-    super::pins::reseal(&fresh, &pins).await?;
-    fresh.save();
-    Ok((Arc::new(fresh), recovery_key.to_display()))
 }
 
 /// Changes the password: the keys stay, only their wrap and the login verifier change;

@@ -10,5 +10,6 @@ pub mod format;
 pub mod group;
 pub mod keyring;
 pub mod pins;
+pub mod rotate;
 pub mod socket;
 pub mod vault;

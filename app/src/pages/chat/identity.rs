@@ -111,7 +111,7 @@ impl Chat {
         let this = *self;
         busy.set(true);
         spawn_local(async move {
-            match keyring::rotate(ring, password, pins).await {
+            match crate::client::rotate::rotate(ring, password, pins).await {
                 Ok((_, key)) => recovery.set(Some(key.to_string())),
                 Err(e) => {
                     busy.set(false);
