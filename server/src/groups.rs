@@ -10,15 +10,15 @@ use protocol::crypto::group::KeyWrap;
 use protocol::frames::ServerFrame;
 use protocol::{ConversationId, UserId};
 
-pub fn summary(c: conversations::Model, role: &str, members: u64) -> GroupSummary {
-    GroupSummary {
+pub fn summary(c: conversations::Model, role: &str, members: u64) -> Result<GroupSummary> {
+    Ok(GroupSummary {
         everyone: c.kind == "everyone",
         name: c.name.unwrap_or_default(),
         description: c.description.unwrap_or_default(),
         emoji: c.emoji.unwrap_or_default(),
         members: members.min(u32::MAX as u64) as u32,
-        role: db::chain::parse_role(role),
-    }
+        role: db::chain::parse_role(role)?,
+    })
 }
 
 impl Hearth {

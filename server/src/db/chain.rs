@@ -20,11 +20,14 @@ pub fn role_name(r: Role) -> &'static str {
     }
 }
 
-pub fn parse_role(s: &str) -> Role {
+/// A stored role. Anything else is a corrupt row, not a member: reading it as one would
+/// hide the corruption and could hand someone a role they were never given.
+pub fn parse_role(s: &str) -> Result<Role> {
     match s {
-        "owner" => Role::Owner,
-        "admin" => Role::Admin,
-        _ => Role::Member,
+        "owner" => Ok(Role::Owner),
+        "admin" => Ok(Role::Admin),
+        "member" => Ok(Role::Member),
+        _ => Err(Error::Corrupt("member role")),
     }
 }
 
@@ -50,7 +53,8 @@ pub async fn role(
         .filter(members::Column::UserId.eq(me.to_hex()))
         .one(db)
         .await?
-        .map(|m| parse_role(&m.role)))
+        .map(|m| parse_role(&m.role))
+        .transpose()?)
 }
 
 fn stored(row: group_commits::Model) -> Result<StoredCommit> {
@@ -84,4 +88,19 @@ pub(super) fn head_of(row: &conversations::Model) -> Result<Option<Head>> {
         .as_deref()
         .map(|h| serde_json::from_str(h).map_err(|_| Error::Corrupt("group head")))
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_read_back_as_written_and_nothing_else_reads() {
+        for r in [Role::Owner, Role::Admin, Role::Member] {
+            assert_eq!(parse_role(role_name(r)).unwrap(), r);
+        }
+        for bad in ["", "Admin", "owner ", "moderator"] {
+            assert!(matches!(parse_role(bad), Err(Error::Corrupt(_))), "{bad:?}");
+        }
+    }
 }
