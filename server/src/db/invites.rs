@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InviteInfo, InvitePreview};
 use protocol::crypto::group::Role;
 use protocol::crypto::group::invite::Invite;
-use protocol::crypto::group::seal::SEALED_MAX;
+use protocol::crypto::group::seal::possible_len;
 use protocol::{Bytes, ConversationId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -63,10 +63,9 @@ pub async fn create(
     invite
         .check(&signing)
         .map_err(|_| Error::BadRequest("The invite's signature does not verify.".into()))?;
-    let sized = |b: &Bytes| (12 + 16 + 256..=SEALED_MAX).contains(&b.len());
     match (&head.settings.sealed, &settings) {
         (None, None) => {}
-        (Some(_), Some(b)) if sized(b) => {}
+        (Some(_), Some(b)) if possible_len(b.len()) => {}
         _ => {
             return Err(Error::BadRequest(
                 "An invite carries the group's names sealed for its code: update Hearth (reload the page).".into(),

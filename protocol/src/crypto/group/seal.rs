@@ -180,9 +180,14 @@ impl Sealed {
 
     /// A size the longest names can have once padded: all the server checks.
     pub fn well_formed(&self) -> bool {
-        let len = self.sealed.as_slice().len();
-        (12 + 16 + 256..=SEALED_MAX).contains(&len)
+        possible_len(self.sealed.as_slice().len())
     }
+}
+
+/// Whether sealed names (in a commit, or for an invite) can be this long: a nonce, at
+/// least one 256-byte padded block and a tag, at most `SEALED_MAX`.
+pub fn possible_len(len: usize) -> bool {
+    (12 + 16 + 256..=SEALED_MAX).contains(&len)
 }
 
 fn seal_key(key: &EpochKey) -> Result<zeroize::Zeroizing<[u8; 32]>> {
