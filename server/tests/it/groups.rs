@@ -151,6 +151,15 @@ pub(crate) async fn head(s: &TestServer, u: &User, conv: ConversationId) -> Head
     chain(s, u, conv).await.head().unwrap().clone()
 }
 
+/// A group id reserved by `u` for the group they are about to create.
+pub(crate) async fn reserve(s: &TestServer, u: &User) -> ConversationId {
+    s.call("new_group", Some(&u.cookie), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 /// A new group owned by `alice` with `others` in it.
 pub(crate) async fn group(
     s: &TestServer,
@@ -158,12 +167,7 @@ pub(crate) async fn group(
     others: &[&User],
     history: bool,
 ) -> ConversationId {
-    let conv: ConversationId = s
-        .call("new_group", Some(&alice.cookie), json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let conv = reserve(s, alice).await;
     let body = genesis(
         conv,
         member(alice),

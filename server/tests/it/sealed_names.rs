@@ -3,8 +3,7 @@
 //! and neither the group's row nor its commits keep anything readable.
 
 use crate::common;
-use crate::groups::{commit_skipping, head, member, settings};
-use protocol::ConversationId;
+use crate::groups::{commit_skipping, head, member, reserve, settings};
 use protocol::crypto::group::{Action, Settings, genesis};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -31,12 +30,7 @@ async fn group_names_are_kept_only_sealed_and_plain_ones_are_refused() {
         s.register("bob", "pw").await,
     );
     let all = [&alice, &bob];
-    let conv: ConversationId = s
-        .call("new_group", Some(&alice.cookie), json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let conv = reserve(&s, &alice).await;
     let canary = Settings {
         name: "Canary club".into(),
         description: "canary about".into(),
