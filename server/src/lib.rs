@@ -1,12 +1,14 @@
 //! The Hearth server. `main` reads as the start-up checklist; `router` assembles the HTTP
 //! surface so integration tests can serve the same thing on an ephemeral port.
 
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod backup;
 pub mod bus;
 pub mod cli;
 pub mod config;
+pub mod conversations;
 pub mod csrf;
 pub mod db;
 pub mod emoji;

@@ -1,4 +1,4 @@
-//! The admin panel's backend. Opening it asks for the admin's password again (a session
+//! The admin panel's backend (`app::api::PanelService`). Opening it asks for the admin's password again (a session
 //! left open on a shared computer must not be enough); that confirmation lasts fifteen
 //! minutes for that session. Everything an admin does is written to the audit log.
 
@@ -7,6 +7,8 @@ use crate::auth;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::state::Hearth;
+use app::ApiError;
+use app::api::PanelService;
 use axum::http::HeaderMap;
 use protocol::api::Profile;
 use protocol::api::admin::{
@@ -45,27 +47,72 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl Hearth {
+#[async_trait::async_trait]
+impl PanelService for Hearth {
     /// Checks the admin's password again and opens the panel for this session.
-    pub async fn admin_unlock(
+    async fn admin_unlock(
         &self,
         headers: &HeaderMap,
         me: &Profile,
-        secret: &AuthSecret,
-    ) -> Result<()> {
+        secret: AuthSecret,
+    ) -> Result<(), ApiError> {
         admin_only(me)?;
         let user = db::users::by_id(&self.db, &me.id)
             .await?
             .ok_or(Error::Unauthorized("Please log in."))?;
-        if !auth::verify(&user.verifier_salt, &user.verifier, secret) {
-            return Err(Error::Unauthorized("Wrong password."));
+        if !auth::verify(&user.verifier_salt, &user.verifier, &secret) {
+            return Err(Error::Unauthorized("Wrong password.").into());
         }
         let hash = self
             .token_hash(headers)
             .ok_or(Error::Unauthorized("Please log in."))?;
-        db::sessions::elevate(&self.db, &hash, db::now_ms() + ELEVATION_MS).await
+        Ok(db::sessions::elevate(&self.db, &hash, db::now_ms() + ELEVATION_MS).await?)
     }
 
+    /// The panel's figures; `since` is the admin's local midnight (ms since the epoch).
+    async fn admin_overview(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        since: i64,
+    ) -> Result<Overview, ApiError> {
+        self.panel_gate(headers, me).await?;
+        let users = self.user_summaries().await?;
+        Ok(Overview {
+            online: users.iter().filter(|u| u.online).count() as u64,
+            accounts: db::stats::accounts(&self.db).await?,
+            messages_today: db::stats::messages_since(&self.db, since).await?,
+            uptime_secs: self.started.elapsed().as_secs(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            registration: self.registration_mode().await?,
+            invites: db::signups::usable(&self.db).await?,
+            limits: self.file_limits().await?,
+            users,
+        })
+    }
+
+    async fn admin_act(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        action: AdminAction,
+    ) -> Result<AdminReply, ApiError> {
+        self.panel_gate(headers, me).await?;
+        Ok(self.act_on_settings(me, action).await?)
+    }
+
+    async fn admin_audit(
+        &self,
+        headers: &HeaderMap,
+        me: &Profile,
+        before: Option<i64>,
+    ) -> Result<Vec<AuditEntry>, ApiError> {
+        self.panel_gate(headers, me).await?;
+        Ok(db::audit::page(&self.db, before).await?)
+    }
+}
+
+impl Hearth {
     /// An admin whose session confirmed the password within the last fifteen minutes.
     async fn panel_gate(&self, headers: &HeaderMap, me: &Profile) -> Result<()> {
         admin_only(me)?;
@@ -137,45 +184,8 @@ impl Hearth {
             .collect()
     }
 
-    /// The panel's figures; `since` is the admin's local midnight (ms since the epoch).
-    pub async fn admin_overview(
-        &self,
-        headers: &HeaderMap,
-        me: &Profile,
-        since: i64,
-    ) -> Result<Overview> {
-        self.panel_gate(headers, me).await?;
-        let users = self.user_summaries().await?;
-        Ok(Overview {
-            online: users.iter().filter(|u| u.online).count() as u64,
-            accounts: db::stats::accounts(&self.db).await?,
-            messages_today: db::stats::messages_since(&self.db, since).await?,
-            uptime_secs: self.started.elapsed().as_secs(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            registration: self.registration_mode().await?,
-            invites: db::signups::usable(&self.db).await?,
-            limits: self.file_limits().await?,
-            users,
-        })
-    }
-
-    pub async fn admin_audit(
-        &self,
-        headers: &HeaderMap,
-        me: &Profile,
-        before: Option<i64>,
-    ) -> Result<Vec<AuditEntry>> {
-        self.panel_gate(headers, me).await?;
-        db::audit::page(&self.db, before).await
-    }
-
-    pub async fn admin_act(
-        &self,
-        headers: &HeaderMap,
-        me: &Profile,
-        action: AdminAction,
-    ) -> Result<AdminReply> {
-        self.panel_gate(headers, me).await?;
+    /// The panel's actions on the server's settings and sign-up links.
+    async fn act_on_settings(&self, me: &Profile, action: AdminAction) -> Result<AdminReply> {
         let actor = me.username.as_str();
         match action {
             AdminAction::SetRegistration { mode } => {

@@ -1,26 +1,31 @@
-//! The user's own sessions: listed with where they signed in, and ended on request (the
-//! ended browsers' sockets are cut off at once, their next request is refused).
+//! The user's own sessions (`app::api::SessionService`): listed with where they signed
+//! in, and ended on request (the ended browsers' sockets are cut off at once, their next
+//! request is refused).
 
 use crate::db;
 use crate::error::{Error, Result};
 use crate::state::Hearth;
+use app::ApiError;
+use app::api::SessionService;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
 use protocol::UserId;
+use protocol::api::Profile;
 use protocol::api::{SESSION_ID_LEN, SessionInfo};
 use std::net::SocketAddr;
 
-impl Hearth {
-    pub async fn list_sessions(
+#[async_trait::async_trait]
+impl SessionService for Hearth {
+    async fn sessions(
         &self,
         headers: &HeaderMap,
-        me: &UserId,
-    ) -> Result<Vec<SessionInfo>> {
+        me: &Profile,
+    ) -> Result<Vec<SessionInfo>, ApiError> {
         let current = self.token_hash(headers);
-        let live = self.hub.live_sessions(me);
-        Ok(db::sessions::of(&self.db, me)
+        let live = self.hub.live_sessions(&me.id);
+        Ok(db::sessions::of(&self.db, &me.id)
             .await?
             .into_iter()
             .map(|s| {
@@ -39,25 +44,27 @@ impl Hearth {
             .collect())
     }
 
-    pub async fn end_own_session(&self, me: &UserId, id: &str) -> Result<()> {
-        let ended = db::sessions::end(&self.db, me, id).await?;
+    async fn end_session(&self, me: &Profile, id: String) -> Result<(), ApiError> {
+        let ended = db::sessions::end(&self.db, &me.id, &id).await?;
         if ended.is_empty() {
-            return Err(Error::NotFound("That session has already ended."));
+            return Err(Error::NotFound("That session has already ended.").into());
         }
         self.hub.cut(&ended);
-        tracing::info!(user = %me, "a session was ended by its owner");
+        tracing::info!(user = %me.id, "a session was ended by its owner");
         Ok(())
     }
 
-    pub async fn end_other_sessions(&self, headers: &HeaderMap, me: &UserId) -> Result<()> {
+    async fn end_other_sessions(&self, headers: &HeaderMap, me: &Profile) -> Result<(), ApiError> {
         let keep = self
             .token_hash(headers)
             .ok_or(Error::Unauthorized("Please log in."))?;
-        let ended = self.end_sessions(me, Some(&keep)).await?;
-        tracing::info!(user = %me, ended, "other sessions ended by their owner");
+        let ended = self.end_sessions(&me.id, Some(&keep)).await?;
+        tracing::info!(user = %me.id, ended, "other sessions ended by their owner");
         Ok(())
     }
+}
 
+impl Hearth {
     /// Ends every session of `user` but `keep`, cutting their sockets; returns how many.
     pub async fn end_sessions(&self, user: &UserId, keep: Option<&str>) -> Result<usize> {
         let ended = db::sessions::end_all(&self.db, user, keep).await?;

@@ -1,11 +1,14 @@
 //! Accounts an admin makes with a temporary password, and their first login: the owner
 //! chooses their own password and their browser makes the keys, so the admin, who knew
-//! the temporary password, never held them.
+//! the temporary password, never held them (`app::api::SetupService`).
 
+use crate::accounts::new_user;
 use crate::auth;
 use crate::db;
 use crate::error::{Error, Result};
-use crate::state::{Hearth, new_user};
+use crate::state::Hearth;
+use app::ApiError;
+use app::api::SetupService;
 use app::backend::{Device, NewSession};
 use protocol::UserId;
 use protocol::api::admin::{NewAccount, TemporaryPassword};
@@ -66,9 +69,10 @@ pub(crate) async fn reset_password(
     .await
 }
 
-impl Hearth {
+#[async_trait::async_trait]
+impl SetupService for Hearth {
     /// An admin makes an account (403 for anyone else).
-    pub async fn add_user(&self, me: &Profile, account: NewAccount) -> Result<()> {
+    async fn add_user(&self, me: &Profile, account: NewAccount) -> Result<(), ApiError> {
         crate::admin::admin_only(me)?;
         let password = TemporaryPassword {
             salt: account.salt,
@@ -90,28 +94,26 @@ impl Hearth {
 
     /// The first login of an account an admin made: the temporary password (its auth
     /// secret) proves it, and the account becomes the one the owner's browser made.
-    pub async fn finish_setup(
+    async fn finish_setup(
         &self,
-        username: &str,
-        old: &AuthSecret,
+        username: String,
+        old: AuthSecret,
         reg: Registration,
-        totp: Option<&str>,
+        totp: Option<String>,
         device: Device,
-    ) -> Result<NewSession> {
+    ) -> Result<NewSession, ApiError> {
         let bad = || Error::Unauthorized("Wrong username or password.");
-        let name = validate::username(username).map_err(|_| bad())?;
+        let name = validate::username(&username).map_err(|_| bad())?;
         let pending = db::users::by_username(&self.db, &name)
             .await?
             .filter(|u| u.pending);
         // Guessing a temporary password meets the same ceiling as a login.
-        let check = self.check_setup(&name, pending.as_ref(), old, totp);
+        let check = self.check_setup(&name, pending.as_ref(), &old, totp.as_deref());
         self.guarded(&name, pending.as_ref(), &device, check)
             .await?;
         let pending = pending.ok_or(Error::Corrupt("checked account vanished"))?;
         if validate::username(&reg.username)? != name || reg.identity.user != pending.user_id()? {
-            return Err(Error::BadRequest(
-                "The new keys are for another account.".into(),
-            ));
+            return Err(Error::BadRequest("The new keys are for another account.".into()).into());
         }
         // An account that had keys (an admin reset its password) gets new ones: its
         // contacts are told, as after a rotation.
@@ -124,9 +126,11 @@ impl Hearth {
                     user: user.user_id()?,
                 });
         }
-        self.start_session(&user, device).await
+        Ok(self.start_session(&user, device).await?)
     }
+}
 
+impl Hearth {
     /// The temporary password (against a fake verifier when no account waits under that
     /// name), then, after a reset, the code: a reset keeps two-step login, so whoever
     /// knew the temporary password (the admin who set it) still cannot get in without
