@@ -18,6 +18,13 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// Too much at once (from this person, or for the whole server): the message says
+    /// what to wait for.
+    #[error("{0}")]
+    Busy(String),
+    /// Over the upload size limit or the user's quota.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{0}")]
     Internal(String),
     /// The password was right; a code from the authenticator app is needed too.
@@ -45,8 +52,25 @@ impl ApiError {
             | ApiError::PasswordChangeNeeded(..) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
+            ApiError::TooLarge(_) => 413,
+            ApiError::Busy(_) => 429,
             ApiError::Internal(_) | ApiError::Local(_) => 500,
             ApiError::Network(_) => 502,
+        }
+    }
+
+    /// The error an HTTP status stands for (the plain routes, files, answer with a
+    /// status and a message): the inverse of `status`.
+    pub fn from_status(status: u16, msg: String) -> Self {
+        match status {
+            400 => ApiError::BadRequest(msg),
+            401 => ApiError::Unauthorized(msg),
+            403 => ApiError::Forbidden(msg),
+            404 => ApiError::NotFound(msg),
+            409 => ApiError::Conflict(msg),
+            413 => ApiError::TooLarge(msg),
+            429 => ApiError::Busy(msg),
+            _ => ApiError::Internal(msg),
         }
     }
 }

@@ -81,7 +81,7 @@ export async function send(page: Page, text: string) {
 // The HTTP status each refusal has where it is not answered as data (app::ApiError).
 const REFUSAL_STATUS: Record<string, number> = {
   BadRequest: 400, Unauthorized: 401, Forbidden: 403, SecondFactor: 403, PasswordChangeNeeded: 403,
-  NotFound: 404, Conflict: 409,
+  NotFound: 404, Conflict: 409, TooLarge: 413, Busy: 429,
 };
 
 /**

@@ -87,42 +87,39 @@ impl From<protocol::ProtocolError> for Error {
     }
 }
 
+impl Error {
+    /// The one mapping of the server's errors to what a client is told: the kind and
+    /// the message of a server function's error, and (through `app::ApiError::status`)
+    /// the HTTP status of every answer, the plain routes' too.
+    pub fn to_api(&self) -> app::ApiError {
+        use app::ApiError as A;
+        let msg = self.user_message();
+        match self {
+            Error::BadRequest(_) | Error::Command(_) => A::BadRequest(msg),
+            Error::Conflict(_) | Error::Stale => A::Conflict(msg),
+            Error::Unauthorized(_) => A::Unauthorized(msg),
+            Error::Forbidden(_) | Error::Refused(_) => A::Forbidden(msg),
+            Error::NotFound(_) => A::NotFound(msg),
+            Error::SecondFactor => A::SecondFactor(msg),
+            Error::PasswordChangeNeeded(id) => A::PasswordChangeNeeded(msg, *id),
+            Error::TooLarge(_) => A::TooLarge(msg),
+            Error::Busy(_) => A::Busy(msg),
+            Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => A::Internal(msg),
+        }
+    }
+
+    pub fn status(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.to_api().status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
 impl From<Error> for app::ApiError {
     fn from(e: Error) -> Self {
         if e.is_internal() {
             tracing::error!("{e}");
         }
-        let msg = e.user_message();
-        match e {
-            Error::BadRequest(_) | Error::TooLarge(_) => app::ApiError::BadRequest(msg),
-            Error::Conflict(_) | Error::Stale | Error::Busy(_) => app::ApiError::Conflict(msg),
-            Error::Refused(_) => app::ApiError::Forbidden(msg),
-            Error::Unauthorized(_) => app::ApiError::Unauthorized(msg),
-            Error::Forbidden(_) => app::ApiError::Forbidden(msg),
-            Error::NotFound(_) => app::ApiError::NotFound(msg),
-            Error::SecondFactor => app::ApiError::SecondFactor(msg),
-            Error::PasswordChangeNeeded(id) => app::ApiError::PasswordChangeNeeded(msg, id),
-            _ => app::ApiError::Internal(msg),
-        }
-    }
-}
-
-impl Error {
-    pub fn status(&self) -> axum::http::StatusCode {
-        use axum::http::StatusCode as S;
-        match self {
-            Error::BadRequest(_) | Error::Command(_) => S::BAD_REQUEST,
-            Error::Conflict(_) | Error::Stale => S::CONFLICT,
-            Error::Unauthorized(_) => S::UNAUTHORIZED,
-            Error::Forbidden(_) | Error::Refused(_) => S::FORBIDDEN,
-            Error::NotFound(_) => S::NOT_FOUND,
-            Error::SecondFactor | Error::PasswordChangeNeeded(_) => S::FORBIDDEN,
-            Error::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
-            Error::Busy(_) => S::TOO_MANY_REQUESTS,
-            Error::Db(_) | Error::Io(_) | Error::Config(_) | Error::Corrupt(_) => {
-                S::INTERNAL_SERVER_ERROR
-            }
-        }
+        e.to_api()
     }
 }
 
@@ -138,3 +135,33 @@ impl axum::response::IntoResponse for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    /// A server function's error and a plain route's answer have one status each kind.
+    #[test]
+    fn every_error_has_one_status_wherever_it_is_answered() {
+        let all = [
+            (Error::BadRequest("x".into()), 400),
+            (Error::Command("x".into()), 400),
+            (Error::Unauthorized("x"), 401),
+            (Error::Forbidden("x"), 403),
+            (Error::Refused("x".into()), 403),
+            (Error::SecondFactor, 403),
+            (Error::PasswordChangeNeeded(protocol::UserId([1; 16])), 403),
+            (Error::NotFound("x"), 404),
+            (Error::Conflict("x".into()), 409),
+            (Error::Stale, 409),
+            (Error::TooLarge("x".into()), 413),
+            (Error::Busy("x".into()), 429),
+            (Error::Corrupt("x"), 500),
+            (Error::Config("x".into()), 500),
+        ];
+        for (e, status) in all {
+            assert_eq!(e.status().as_u16(), status, "{e}");
+            assert_eq!(app::ApiError::from(e).status(), status);
+        }
+    }
+}

@@ -21,9 +21,11 @@ struct Attempt {
     device: Option<DeviceId>,
 }
 
+/// A conflict with the account's state (409), not 429: the account is held back
+/// whoever asks, while a 429 says this client sends too much (the limits answer those).
 fn wait(d: Duration) -> Error {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-    Error::Busy(format!(
+    Error::Conflict(format!(
         "Too many failed sign-ins for this account. Please wait {secs} seconds and try again."
     ))
 }

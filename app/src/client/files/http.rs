@@ -53,14 +53,7 @@ pub(super) async fn checked(res: Response) -> Result<Response, ApiError> {
         Err(_) => None,
     }
     .unwrap_or_else(|| format!("The server answered {status}."));
-    Err(match status {
-        400 | 413 => ApiError::BadRequest(msg),
-        401 => ApiError::Unauthorized(msg),
-        403 => ApiError::Forbidden(msg),
-        404 => ApiError::NotFound(msg),
-        409 => ApiError::Conflict(msg),
-        _ => ApiError::Internal(msg),
-    })
+    Err(ApiError::from_status(status, msg))
 }
 
 pub(super) async fn json(res: Response) -> Result<JsValue, ApiError> {
