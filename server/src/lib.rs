@@ -34,5 +34,6 @@ pub mod socket;
 pub mod state;
 pub mod tls;
 pub mod totp;
+pub mod ws;
 
 pub use error::{Error, Result};

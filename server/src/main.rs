@@ -4,10 +4,9 @@ use anyhow::Context as _;
 use server::auth::{ServerSecret, SessionPolicy};
 use server::config::{Command, Config};
 use server::files::FileStore;
-use server::ingest::Ingest;
 use server::limit::Limits;
 use server::tls;
-use server::{db, hub::Hub, net, router, serve, state::Hearth};
+use server::{db, net, router, serve, state::Hearth};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -103,30 +102,19 @@ async fn run() -> anyhow::Result<()> {
     };
 
     // 8. Shared state and routes.
-    let hub = Arc::new(Hub::default());
-    let metrics = Arc::new(server::metrics::Metrics::with_token(
-        config.metrics_token.clone(),
-    ));
-    let ingest = Ingest::start(db.clone(), hub.clone(), metrics.clone());
-    let state = Arc::new(Hearth {
+    let state = Hearth::new(
         db,
-        hub,
         secret,
-        sessions: SessionPolicy {
+        SessionPolicy {
             idle: config.session_idle,
             max: config.session_max,
             secure: rustls.is_some() || config.secure_cookies,
         },
         files,
-        limits: Arc::new(
-            Limits::with_rate(config.registrations_per_address, config.message_rate)
-                .with_lockout(config.lock_after),
-        ),
-        stop: Arc::new(tokio::sync::Notify::new()),
-        started: std::time::Instant::now(),
-        metrics,
-        ingest,
-    });
+        Limits::with_rate(config.registrations_per_address, config.message_rate)
+            .with_lockout(config.lock_after),
+        server::metrics::Metrics::with_token(config.metrics_token.clone()),
+    );
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {
         tracing::info!(removed = swept, "removed orphaned uploads");

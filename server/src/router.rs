@@ -41,7 +41,7 @@ pub fn build(state: Arc<Hearth>, site: &Path) -> Router {
     let socket = Router::new()
         .route("/ws", get(crate::socket::upgrade))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(crate::metrics::serve))
+        .route("/metrics", get(crate::metrics::endpoint::serve))
         .route("/icons/{name}", get(crate::icons::serve))
         .route("/pkg/emoji.txt", get(crate::emoji::serve))
         .with_state(state);

@@ -7,9 +7,10 @@ use crate::error::Error;
 use crate::hub::{Hub, Registration};
 use crate::ingest::Answer;
 use crate::state::Hearth;
+use crate::ws::{CLOSE_GOING_AWAY, CLOSE_TOO_BIG, origin_allowed};
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::stream::FuturesOrdered;
 use futures::{FutureExt, Sink, SinkExt, Stream, StreamExt};
@@ -18,10 +19,6 @@ use protocol::{ClientMsgId, UserId};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Close code for a frame over the limit (RFC 6455 "message too big").
-pub const CLOSE_TOO_BIG: u16 = 1009;
-/// The close code for a server shutting down.
-pub const CLOSE_GOING_AWAY: u16 = 1001;
 const PING_EVERY: Duration = Duration::from_secs(25);
 /// Sockets one person may have open to a process at once.
 pub const MAX_TABS: usize = 16;
@@ -34,19 +31,6 @@ const READ_BUFFER: usize = 4 * 1024;
 const IN_FLIGHT: usize = 32;
 /// The most frames written together before one flush (see `write_ready`).
 const COALESCE: usize = 64;
-
-/// True when the page that opened the socket was served by this host: a foreign page
-/// must not ride on the user's cookie (cross-site WebSocket hijacking).
-pub fn origin_allowed(headers: &HeaderMap) -> bool {
-    let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
-    else {
-        return false;
-    };
-    let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else {
-        return false;
-    };
-    crate::csrf::same_host(origin, host)
-}
 
 pub async fn upgrade(
     State(state): State<Arc<Hearth>>,
@@ -441,39 +425,6 @@ async fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
-        if let Some(o) = origin {
-            h.insert(header::ORIGIN, HeaderValue::from_str(o).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn origin_must_match_host() {
-        assert!(origin_allowed(&headers(
-            Some("https://hearth.local:8443"),
-            "hearth.local:8443"
-        )));
-        assert!(origin_allowed(&headers(
-            Some("http://192.168.1.5:8080"),
-            "192.168.1.5:8080"
-        )));
-        assert!(!origin_allowed(&headers(
-            Some("https://evil.example"),
-            "hearth.local"
-        )));
-        assert!(!origin_allowed(&headers(
-            Some("https://hearth.local.evil.example"),
-            "hearth.local"
-        )));
-        assert!(!origin_allowed(&headers(None, "hearth.local")));
-        assert!(!origin_allowed(&headers(Some("null"), "hearth.local")));
-    }
-
     /// A sink that notes what it is given and when it is flushed.
     #[derive(Default)]
     struct Noted(Vec<String>);

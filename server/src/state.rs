@@ -5,12 +5,42 @@
 use crate::auth::{self, ServerSecret};
 use crate::db;
 use crate::error::{Error, Result};
+use crate::files::store::FileStore;
 use crate::hub::Hub;
 use axum::http::{HeaderMap, header};
 use protocol::UserId;
 use protocol::api::Profile;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+
+impl Hearth {
+    /// The shared state, with its live parts started (the hub, the message writer):
+    /// `main` and the tests make it alike.
+    pub fn new(
+        db: DatabaseConnection,
+        secret: ServerSecret,
+        sessions: auth::SessionPolicy,
+        files: FileStore,
+        limits: crate::limit::Limits,
+        metrics: crate::metrics::Metrics,
+    ) -> Arc<Self> {
+        let hub = Arc::new(Hub::default());
+        let metrics = Arc::new(metrics);
+        let ingest = crate::ingest::Ingest::start(db.clone(), hub.clone(), metrics.clone());
+        Arc::new(Hearth {
+            db,
+            hub,
+            secret,
+            sessions,
+            files,
+            limits: Arc::new(limits),
+            stop: Arc::new(tokio::sync::Notify::new()),
+            started: std::time::Instant::now(),
+            metrics,
+            ingest,
+        })
+    }
+}
 
 /// Every area's trait is implemented in that area's module (see the file's comment).
 impl app::Backend for Hearth {}
@@ -22,7 +52,7 @@ pub struct Hearth {
     pub hub: Arc<Hub>,
     pub secret: ServerSecret,
     pub sessions: auth::SessionPolicy,
-    pub files: crate::files::FileStore,
+    pub files: FileStore,
     pub limits: Arc<crate::limit::Limits>,
     /// Told when an admin shuts the server down; `main` waits on it with the signals.
     pub stop: Arc<tokio::sync::Notify>,

@@ -16,7 +16,7 @@
 //! nothing for `--request-timeout` is thrown away.
 
 pub mod gate;
-mod store;
+pub mod store;
 mod stream;
 pub mod sweep;
 

@@ -9,6 +9,7 @@ use super::Discard;
 use super::gate::Pass;
 use crate::db;
 use crate::state::Hearth;
+use crate::ws::{CLOSE_IDLE, CLOSE_TOO_BIG, origin_allowed};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,8 +19,6 @@ use protocol::crypto::file::{CHUNK, HEADER, SEGMENT_CHUNKS};
 use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
 
-/// The close code for an upload that sent nothing for too long (policy violation).
-const CLOSE_IDLE: u16 = 1008;
 /// The largest message: one segment with its header and tags, and some room.
 const MAX_MESSAGE: usize = SEGMENT_CHUNKS * (CHUNK + 16) + HEADER + 4096;
 
@@ -29,7 +28,7 @@ pub async fn upgrade(
     Path(id): Path<String>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !crate::socket::origin_allowed(&headers) {
+    if !origin_allowed(&headers) {
         return (
             StatusCode::FORBIDDEN,
             "Uploads come from Hearth's own pages.",
@@ -96,7 +95,7 @@ async fn receive(
         if at + piece.len() as u64 > size {
             let reason = "The upload is larger than the size it announced.";
             let close = CloseFrame {
-                code: crate::socket::CLOSE_TOO_BIG,
+                code: CLOSE_TOO_BIG,
                 reason: reason.into(),
             };
             let _ = socket.send(Message::Close(Some(close))).await;

@@ -13,7 +13,7 @@ use protocol::frames::ServerFrame;
 use server::auth::{ServerSecret, SessionPolicy};
 use server::files::FileStore;
 use server::limit::Limits;
-use server::{db, hub::Hub, router, serve, state::Hearth};
+use server::{db, router, serve, state::Hearth};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,21 +71,8 @@ fn state_limited(
     limits: Limits,
 ) -> Arc<Hearth> {
     let secret = ServerSecret::load_or_create(&dir.join("server.secret")).expect("secret");
-    let hub = Arc::new(Hub::default());
-    let metrics = Arc::new(server::metrics::Metrics::default());
-    let ingest = server::ingest::Ingest::start(db.clone(), hub.clone(), metrics.clone());
-    Arc::new(Hearth {
-        db,
-        hub,
-        secret,
-        sessions,
-        files: FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads"),
-        limits: Arc::new(limits),
-        stop: Arc::new(tokio::sync::Notify::new()),
-        started: std::time::Instant::now(),
-        metrics,
-        ingest,
-    })
+    let files = FileStore::open(dir.join("uploads"), 1 << 20, 3 << 20).expect("uploads");
+    Hearth::new(db, secret, sessions, files, limits, Default::default())
 }
 
 async fn database(dir: &std::path::Path) -> sea_orm::DatabaseConnection {

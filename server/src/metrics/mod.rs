@@ -2,13 +2,14 @@
 //! Counts only, but counts are metadata too (how many people are online, how busy the
 //! server is): without --metrics-token only this machine may read them; with one, only
 //! who presents it (also from this machine, which may be a proxy passing the LAN on).
-//! Anyone else gets 404.
+//! Anyone else gets 404 (`endpoint`, above the shared state; the counters are below it).
 
-use crate::state::Hearth;
+pub mod endpoint;
+
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -141,38 +142,6 @@ pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> R
     // A refusal answered as data counts as what it is (a wrong password as a 401).
     m.request(crate::limit::outcome(&res), start.elapsed().as_secs_f64());
     res
-}
-
-pub async fn serve(State(s): State<Arc<Hearth>>, req: Request) -> Response {
-    let local = req
-        .extensions()
-        .get::<app::backend::Peer>()
-        .is_some_and(|p| p.0.is_loopback());
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let allowed = match (&s.metrics.token, bearer) {
-        (Some(t), Some(b)) => bool::from(subtle::ConstantTimeEq::ct_eq(t.as_bytes(), b.as_bytes())),
-        (Some(_), None) => false,
-        (None, _) => local,
-    };
-    if !allowed {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let online = s.hub.online_count();
-    let body = s
-        .metrics
-        .render(s.hub.connections(), online, s.started.elapsed().as_secs());
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        body,
-    )
-        .into_response()
 }
 
 #[cfg(test)]
