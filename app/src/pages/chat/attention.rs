@@ -44,6 +44,7 @@ impl Chat {
     /// "(3) Hearth" while anything is unread.
     pub fn title(&self) -> String {
         let unread: u32 = self
+            .list
             .conversations
             .with(|cs| cs.iter().map(|c| c.unread).sum());
         if unread == 0 {
@@ -71,7 +72,8 @@ impl Chat {
             let place = if private {
                 from.clone()
             } else {
-                self.conversations
+                self.list
+                    .conversations
                     .with_untracked(|cs| {
                         cs.iter()
                             .find(|c| c.id == m.conversation)
@@ -93,7 +95,7 @@ impl Chat {
         if online == was_online || self.me.get_untracked() == Some(user) {
             return;
         }
-        let contact = self.conversations.with_untracked(|cs| {
+        let contact = self.list.conversations.with_untracked(|cs| {
             cs.iter()
                 .any(|c| c.peer.as_ref().is_some_and(|p| p.id == user))
         });

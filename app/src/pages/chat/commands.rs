@@ -15,6 +15,7 @@ impl Chat {
     /// Runs `cmd`; false keeps the composer's text (to fix a usage mistake).
     pub(super) fn run_command(&self, cmd: Command) -> bool {
         let admin = self
+            .keys
             .ring
             .with_value(|r| r.as_ref().is_some_and(|r| r.me.is_admin));
         match cmd {
@@ -61,7 +62,7 @@ impl Chat {
     }
 
     fn person(&self, username: &str) -> Option<Person> {
-        self.people.with_untracked(|ps| {
+        self.list.people.with_untracked(|ps| {
             ps.iter()
                 .find(|p| p.username == username && !p.deleted)
                 .cloned()
@@ -79,6 +80,7 @@ impl Chat {
         }
         let Some(person) = self.person(username) else {
             let me = self
+                .keys
                 .ring
                 .with_value(|r| r.as_ref().map(|r| r.me.username.clone()));
             self.notice.set(Some(if me.as_deref() == Some(username) {
@@ -95,8 +97,8 @@ impl Chat {
             person.username
         );
         let give_back = move || {
-            if this.draft.with_untracked(String::is_empty) {
-                this.draft.set(command.clone());
+            if this.composer.draft.with_untracked(String::is_empty) {
+                this.composer.draft.set(command.clone());
             }
         };
         spawn_local(async move {
@@ -107,7 +109,7 @@ impl Chat {
                     return this.report(e);
                 }
             };
-            if open && this.current.get_untracked() != Some(conv) {
+            if open && this.list.current.get_untracked() != Some(conv) {
                 this.select(conv);
             }
             if !this.send_content(conv, MessageContent::Text { text }, vec![]) {

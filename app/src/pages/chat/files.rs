@@ -50,7 +50,7 @@ impl Chat {
         use crate::client::files;
         use leptos::task::spawn_local;
         use protocol::api::MessageContent;
-        let Some(conv) = self.current.get_untracked() else {
+        let Some(conv) = self.list.current.get_untracked() else {
             return;
         };
         // Checked before uploading, not only before sending, so nothing is left behind.
@@ -58,10 +58,10 @@ impl Chat {
             return;
         }
         for file in files {
-            let key = self.next_upload.get_value() + 1;
-            self.next_upload.set_value(key);
+            let key = self.transfers.next_upload.get_value() + 1;
+            self.transfers.next_upload.set_value(key);
             let (name, size, mime) = (file.name(), file.size() as u64, file.type_());
-            self.uploads.update(|u| {
+            self.transfers.uploads.update(|u| {
                 u.push(Upload {
                     key,
                     conv,
@@ -76,7 +76,7 @@ impl Chat {
             spawn_local(async move {
                 let thumb = files::thumbnail(&file).await;
                 let progress = |sent: u64| {
-                    this.uploads.update(|us| {
+                    this.transfers.uploads.update(|us| {
                         if let Some(u) = us.iter_mut().find(|u| u.key == key) {
                             u.sent = sent;
                             u.elapsed = js_sys::Date::now() - started;
@@ -85,12 +85,15 @@ impl Chat {
                 };
                 let cancelled = || {
                     !this
+                        .transfers
                         .uploads
                         .with_untracked(|us| us.iter().any(|u| u.key == key))
                 };
                 let res = files::upload(&file, conv, progress, cancelled).await;
                 let was_cancelled = cancelled();
-                this.uploads.update(|us| us.retain(|u| u.key != key));
+                this.transfers
+                    .uploads
+                    .update(|us| us.retain(|u| u.key != key));
                 match res {
                     Ok((id, file_key)) => {
                         let meta = FileMeta {
@@ -112,8 +115,12 @@ impl Chat {
 
     fn show_progress(&self, id: FileId, got: u64, total: u64) {
         let pct = (got * 100 / total).min(100) as u8;
-        if self.downloads.with_untracked(|d| d.get(&id) != Some(&pct)) {
-            self.downloads.update(|d| {
+        if self
+            .transfers
+            .downloads
+            .with_untracked(|d| d.get(&id) != Some(&pct))
+        {
+            self.transfers.downloads.update(|d| {
                 d.insert(id, pct);
             });
         }
@@ -127,11 +134,11 @@ impl Chat {
     ) -> Result<T, crate::ApiError> {
         let (this, id) = (*self, meta.id);
         let total = protocol::crypto::file::blob_len(meta.size).max(1);
-        this.downloads.update(|d| {
+        this.transfers.downloads.update(|d| {
             d.insert(id, 0);
         });
         let res = work(&move |got| this.show_progress(id, got, total)).await;
-        this.downloads.update(|d| {
+        this.transfers.downloads.update(|d| {
             d.remove(&id);
         });
         res
@@ -160,7 +167,7 @@ impl Chat {
         if !meta.inline_image() {
             return self.download(meta);
         }
-        self.viewer.set(Some(Viewer {
+        self.transfers.viewer.set(Some(Viewer {
             meta: meta.clone(),
             url: None,
             error: None,
@@ -176,6 +183,7 @@ impl Chat {
                 })
                 .await;
             let still_open = this
+                .transfers
                 .viewer
                 .with_untracked(|v| v.as_ref().is_some_and(|v| v.meta.id == meta.id));
             let (url, error) = match res {
@@ -188,7 +196,7 @@ impl Chat {
                 }
                 return;
             }
-            this.viewer.update(|v| {
+            this.transfers.viewer.update(|v| {
                 if let Some(v) = v {
                     v.url = url;
                     v.error = error;
@@ -200,22 +208,26 @@ impl Chat {
 
 impl Chat {
     pub fn cancel_upload(&self, key: u64) {
-        self.uploads.update(|us| us.retain(|u| u.key != key));
+        self.transfers
+            .uploads
+            .update(|us| us.retain(|u| u.key != key));
     }
 
     pub fn close_viewer(&self) {
         #[cfg(feature = "hydrate")]
         if let Some(url) = self
+            .transfers
             .viewer
             .with_untracked(|v| v.as_ref().and_then(|v| v.url.clone()))
         {
             crate::client::files::revoke(&url);
         }
-        self.viewer.set(None);
+        self.transfers.viewer.set(None);
     }
 
     fn download_label(&self, id: FileId) -> Option<String> {
-        self.downloads
+        self.transfers
+            .downloads
             .with(|d| d.get(&id).map(|p| format!("Decrypting… {p}%")))
     }
 }
@@ -296,8 +308,8 @@ pub fn Attachment(meta: FileMeta) -> impl IntoView {
 pub fn Uploads() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let here = move || {
-        let conv = chat.current.get();
-        chat.uploads.with(|us| {
+        let conv = chat.list.current.get();
+        chat.transfers.uploads.with(|us| {
             us.iter()
                 .filter(|u| Some(u.conv) == conv)
                 .cloned()
@@ -310,7 +322,7 @@ pub fn Uploads() -> impl IntoView {
             <For each=here key=|u| u.key let:u>
                 {
                 let key = u.key;
-                let now = move || chat.uploads.with(|us| us.iter().find(|x| x.key == key).cloned());
+                let now = move || chat.transfers.uploads.with(|us| us.iter().find(|x| x.key == key).cloned());
                 view! {
                 <li class="upload" role="status">
                     <span class="name">{u.name.clone()}</span>
@@ -332,7 +344,11 @@ pub fn Uploads() -> impl IntoView {
 pub fn ImageViewer() -> impl IntoView {
     let chat = expect_context::<Chat>();
     // The dialog is made once per image: its content follows the download.
-    let open = Memo::new(move |_| chat.viewer.with(|v| v.as_ref().map(|v| v.meta.id)));
+    let open = Memo::new(move |_| {
+        chat.transfers
+            .viewer
+            .with(|v| v.as_ref().map(|v| v.meta.id))
+    });
     move || open.get().map(|_| view! { <ViewerDialog/> })
 }
 
@@ -395,12 +411,17 @@ fn ViewerDialog() -> impl IntoView {
             d.close();
         }
     };
-    let meta = move || chat.viewer.with(|v| v.as_ref().map(|v| v.meta.clone()));
+    let meta = move || {
+        chat.transfers
+            .viewer
+            .with(|v| v.as_ref().map(|v| v.meta.clone()))
+    };
     let name = move || meta().map(|m| m.safe_name()).unwrap_or_default();
     let save = move |_| {
         let (Some(m), url) = (
             meta(),
-            chat.viewer
+            chat.transfers
+                .viewer
                 .with_untracked(|v| v.as_ref().and_then(|v| v.url.clone())),
         ) else {
             return;
@@ -414,7 +435,7 @@ fn ViewerDialog() -> impl IntoView {
         let _ = (&m, &url);
     };
     let body = move || {
-        let (url, error, id) = chat.viewer.with(|v| {
+        let (url, error, id) = chat.transfers.viewer.with(|v| {
             v.as_ref()
                 .map(|v| (v.url.clone(), v.error.clone(), Some(v.meta.id)))
                 .unwrap_or_default()

@@ -15,10 +15,10 @@ impl Chat {
             ServerFrame::Ack {
                 client_id, id, at, ..
             } => {
-                self.outbox.update_value(|o| {
+                self.composer.outbox.update_value(|o| {
                     o.remove(&client_id);
                 });
-                self.lines.update(|ls| {
+                self.thread.lines.update(|ls| {
                     if let Some(l) = ls.iter_mut().find(|l| l.client_id == client_id) {
                         l.pending = false;
                         l.id = Some(id);
@@ -57,7 +57,7 @@ impl Chat {
                 message, client_id, ..
             } => {
                 if let Some(id) = client_id {
-                    self.outbox.update_value(|o| {
+                    self.composer.outbox.update_value(|o| {
                         o.remove(&id);
                     });
                 }
@@ -80,6 +80,7 @@ impl Chat {
 
     pub(super) fn on_message(&self, m: StoredMessage) {
         let known = self
+            .list
             .conversations
             .with_untracked(|cs| cs.iter().any(|c| c.id == m.conversation));
         if !known {
@@ -92,7 +93,7 @@ impl Chat {
         }
         self.forget_texts(m.conversation);
         let mine = self.me.get_untracked() == Some(m.sender);
-        let open = self.current.get_untracked() == Some(m.conversation);
+        let open = self.list.current.get_untracked() == Some(m.conversation);
         // Edits and reactions change a message; they are not new ones to read.
         let fresh = !mine && self.is_new_message(&m);
         // A hidden tab's open conversation is not being read either.
@@ -100,7 +101,7 @@ impl Chat {
         if fresh {
             self.alert_message(&m, open);
         }
-        self.conversations.update(|cs| {
+        self.list.conversations.update(|cs| {
             if let Some(c) = cs.iter_mut().find(|c| c.id == m.conversation) {
                 c.last_message = c.last_message.max(Some(m.id));
                 c.last_at = Some(m.at);
@@ -115,9 +116,10 @@ impl Chat {
         }
         let (conv, id) = (m.conversation, m.id);
         // Whoever sent something has stopped typing it.
-        self.typing
+        self.list
+            .typing
             .update(|t| t.retain(|(c, u, _)| !(*c == conv && *u == m.sender)));
-        self.raw.update_value(|raw| {
+        self.thread.raw.update_value(|raw| {
             // The same (sender, client id) twice is a replay, whatever id the server gave it.
             if !raw
                 .iter()
@@ -128,7 +130,7 @@ impl Chat {
             }
         });
         self.rerender();
-        self.scroll_to_end.update(|n| *n += 1);
+        self.thread.scroll_to_end.update(|n| *n += 1);
         if !mine {
             self.mark_read(conv, id);
         }
@@ -141,7 +143,7 @@ impl Chat {
                 Ok(cs) => this.set_conversations(cs),
                 Err(e) => return this.report(e),
             }
-            if let Some(id) = this.current.get_untracked() {
+            if let Some(id) = this.list.current.get_untracked() {
                 this.select(id);
             }
         });

@@ -40,7 +40,7 @@ fn PanelHead(title: &'static str) -> impl IntoView {
     view! {
         <header class="thread-head">
             <h2>{title}</h2>
-            <button class="ghost close" on:click=move |_| chat.panel.set(Panel::None) aria-label="Close">"×"</button>
+            <button class="ghost close" on:click=move |_| chat.list.panel.set(Panel::None) aria-label="Close">"×"</button>
         </header>
     }
 }
@@ -123,21 +123,21 @@ pub fn JoinGroup() -> impl IntoView {
     let shown = RwSignal::new(None::<JoinPreview>);
     // Opened from a link: what it leads to shows at once.
     Effect::new(move |_| {
-        let code = chat.join_code.get_untracked();
+        let code = chat.list.join_code.get_untracked();
         if !code.trim().is_empty() {
             chat.preview_invite(code, busy, shown);
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        chat.preview_invite(chat.join_code.get_untracked(), busy, shown);
+        chat.preview_invite(chat.list.join_code.get_untracked(), busy, shown);
     };
     view! {
         <section class="panel" aria-label="Join a group">
             <PanelHead title="Join a group"/>
             <form class="panel-body" on:submit=submit>
                 <p>"Paste the invite link or type the code an admin of the group gave you."</p>
-                <label>"Invite code"<input required autocomplete="off" bind:value=chat.join_code
+                <label>"Invite code"<input required autocomplete="off" bind:value=chat.list.join_code
                     on:input=move |_| shown.set(None)/></label>
                 {move || chat.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get()>"Show the invite"</button>
@@ -268,7 +268,7 @@ pub fn GroupMembers() -> impl IntoView {
     let busy = RwSignal::new(false);
     view! {
         <div class="members-panel" role="region" aria-label="Members">
-            {move || chat.group_view.get().map(|g| {
+            {move || chat.list.group_view.get().map(|g| {
                 let admin = g.my_role >= Some(Role::Admin) && !g.everyone;
                 let rows = g.members.iter().map(|m| view! {
                     <li class="member" data-username=m.username.clone()>

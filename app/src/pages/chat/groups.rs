@@ -43,17 +43,18 @@ pub struct GroupView {
 
 impl Chat {
     fn show_group(&self, ctx: &GroupCtx) {
-        self.conversations.maybe_update(|cs| {
+        self.list.conversations.maybe_update(|cs| {
             cs.iter_mut()
                 .find(|c| c.id == ctx.id)
                 .and_then(|c| c.group.as_mut())
                 .is_some_and(|g| fill_names(g, ctx))
         });
-        if self.current.get_untracked() != Some(ctx.id) {
+        if self.list.current.get_untracked() != Some(ctx.id) {
             return;
         }
         let me = self.me.get_untracked();
         let my_username = self
+            .keys
             .ring
             .get_value()
             .map(|r| r.me.username.clone())
@@ -63,6 +64,7 @@ impl Chat {
             .iter()
             .map(|m| {
                 let person = self
+                    .list
                     .people
                     .with_untracked(|ps| ps.iter().find(|p| p.id == m.user).cloned());
                 let deleted = person.as_ref().is_some_and(|p| p.deleted);
@@ -83,7 +85,7 @@ impl Chat {
                 }
             })
             .collect();
-        self.group_view.set(ctx.settings().map(|s| GroupView {
+        self.list.group_view.set(ctx.settings().map(|s| GroupView {
             id: ctx.id,
             settings: s,
             members,
@@ -96,8 +98,8 @@ impl Chat {
 
     /// Fetches and verifies a group; a group the user is no longer in leaves the list.
     pub(super) async fn load_group(&self, id: ConversationId) -> Option<Rc<GroupCtx>> {
-        let groups = self.groups.get_value()?;
-        let people = self.people.get_untracked();
+        let groups = self.keys.groups.get_value()?;
+        let people = self.list.people.get_untracked();
         match groups.load(id, &people).await {
             Ok(ctx) if ctx.names_need_sealing() => {
                 self.show_group(&ctx);
@@ -112,9 +114,11 @@ impl Chat {
             }
             Err(ApiError::Forbidden(_) | ApiError::NotFound(_)) => {
                 groups.forget(id);
-                self.conversations.update(|cs| cs.retain(|c| c.id != id));
-                if self.current.get_untracked() == Some(id) {
-                    self.current.set(None);
+                self.list
+                    .conversations
+                    .update(|cs| cs.retain(|c| c.id != id));
+                if self.list.current.get_untracked() == Some(id) {
+                    self.list.current.set(None);
                     self.error
                         .set(Some("You are no longer in that group.".into()));
                 }
@@ -133,7 +137,8 @@ impl Chat {
         self.forget_texts(id);
         let this = *self;
         spawn_local(async move {
-            if this.load_group(id).await.is_some() && this.current.get_untracked() == Some(id) {
+            if this.load_group(id).await.is_some() && this.list.current.get_untracked() == Some(id)
+            {
                 this.rerender();
             }
             this.refresh_conversations();
@@ -149,12 +154,13 @@ impl Chat {
         let Ok(client_id) = ClientMsgId::random() else {
             return false;
         };
-        if self.current.get_untracked() == Some(conv) && content.is_message() {
-            self.lines
+        if self.list.current.get_untracked() == Some(conv) && content.is_message() {
+            self.thread
+                .lines
                 .update(|ls| ls.push(Line::pending(client_id, content.clone())));
-            self.scroll_to_end.update(|n| *n += 1);
+            self.thread.scroll_to_end.update(|n| *n += 1);
         }
-        self.outbox.update_value(|o| {
+        self.composer.outbox.update_value(|o| {
             let out = Outgoing {
                 conv,
                 content,
@@ -169,16 +175,22 @@ impl Chat {
 
     /// Seals (again) a queued group message for the group's newest epoch and sends it.
     fn seal_and_send(&self, client_id: ClientMsgId) {
-        let Some(out) = self.outbox.with_value(|o| o.get(&client_id).cloned()) else {
+        let Some(out) = self
+            .composer
+            .outbox
+            .with_value(|o| o.get(&client_id).cloned())
+        else {
             return;
         };
-        let (Some(groups), Some(socket)) = (self.groups.get_value(), self.socket.get_value())
-        else {
+        let (Some(groups), Some(socket)) = (
+            self.keys.groups.get_value(),
+            self.connection.socket.get_value(),
+        ) else {
             return;
         };
         let this = *self;
         spawn_local(async move {
-            let people = this.people.get_untracked();
+            let people = this.list.people.get_untracked();
             match groups
                 .seal(out.conv, client_id, &out.content, &people)
                 .await
@@ -194,10 +206,11 @@ impl Chat {
                     },
                 ),
                 Err(e) => {
-                    this.outbox.update_value(|o| {
+                    this.composer.outbox.update_value(|o| {
                         o.remove(&client_id);
                     });
-                    this.lines
+                    this.thread
+                        .lines
                         .update(|ls| ls.retain(|l| l.client_id != client_id));
                     this.report(e);
                 }
@@ -209,20 +222,21 @@ impl Chat {
     /// the group again and seal once more (a few times at most).
     pub(super) fn reseal(&self, client_id: ClientMsgId) {
         let Some((conv, tries)) = self
+            .composer
             .outbox
             .with_value(|o| o.get(&client_id).map(|e| (e.conv, e.tries)))
         else {
             return;
         };
         if tries >= 3 {
-            self.outbox.update_value(|o| {
+            self.composer.outbox.update_value(|o| {
                 o.remove(&client_id);
             });
             return self.error.set(Some(
                 "The group kept changing; the message was not sent.".into(),
             ));
         }
-        self.outbox.update_value(|o| {
+        self.composer.outbox.update_value(|o| {
             if let Some(e) = o.get_mut(&client_id) {
                 e.tries += 1;
             }
@@ -254,7 +268,7 @@ impl Chat {
     /// Refuses to put someone into a group under keys that differ from the ones pinned
     /// for them (the server could have swapped them): compare safety numbers first.
     fn check_pins(&self, users: &[UserId]) -> bool {
-        let changed: Vec<String> = self.changed.with_untracked(|c| {
+        let changed: Vec<String> = self.keys.changed.with_untracked(|c| {
             users
                 .iter()
                 .filter(|u| c.contains_key(u))
@@ -276,12 +290,12 @@ impl Chat {
         if !self.check_pins(&with) {
             return;
         }
-        let Some(groups) = self.groups.get_value() else {
+        let Some(groups) = self.keys.groups.get_value() else {
             return;
         };
         let this = *self;
         self.run(busy, async move {
-            let people = this.people.get_untracked();
+            let people = this.list.people.get_untracked();
             let chosen: Vec<_> = people
                 .iter()
                 .filter(|p| with.contains(&p.id) && !p.deleted)
@@ -307,13 +321,15 @@ impl Chat {
         settings: Option<Settings>,
         busy: RwSignal<bool>,
     ) {
-        let (Some(groups), Some(conv)) = (self.groups.get_value(), self.current.get_untracked())
-        else {
+        let (Some(groups), Some(conv)) = (
+            self.keys.groups.get_value(),
+            self.list.current.get_untracked(),
+        ) else {
             return;
         };
         let this = *self;
         self.run(busy, async move {
-            let people = this.people.get_untracked();
+            let people = this.list.people.get_untracked();
             let leaving = actions.contains(&Action::Leave);
             for action in actions {
                 groups
@@ -321,8 +337,10 @@ impl Chat {
                     .await?;
             }
             if leaving {
-                this.conversations.update(|cs| cs.retain(|c| c.id != conv));
-                this.current.set(None);
+                this.list
+                    .conversations
+                    .update(|cs| cs.retain(|c| c.id != conv));
+                this.list.current.set(None);
             } else if let Some(ctx) = groups.get(conv) {
                 this.show_group(&ctx);
                 this.rerender();
@@ -346,7 +364,7 @@ impl Chat {
         if let Some(member) = self.member_to_add(user) {
             let mut steps = vec![Action::Remove { user }, Action::Add { member }];
             // An admin comes back an admin (only the owner may take an admin out and in).
-            let was_admin = self.group_view.with_untracked(|g| {
+            let was_admin = self.list.group_view.with_untracked(|g| {
                 g.as_ref().is_some_and(|g| {
                     g.members
                         .iter()
@@ -366,7 +384,8 @@ impl Chat {
         if !self.check_pins(&[user]) {
             return None;
         }
-        self.people
+        self.list
+            .people
             .with_untracked(|ps| ps.iter().find(|p| p.id == user && !p.deleted).cloned())
             .map(|p| crate::client::group::as_member(&p))
     }
@@ -378,10 +397,10 @@ impl Chat {
         busy: RwSignal<bool>,
         out: RwSignal<Option<JoinPreview>>,
     ) {
-        let Some(groups) = self.groups.get_value() else {
+        let Some(groups) = self.keys.groups.get_value() else {
             return;
         };
-        let pins = self.pins.get_untracked();
+        let pins = self.keys.pins.get_untracked();
         self.run(busy, async move {
             out.set(Some(groups.preview(&code, &pins).await?));
             Ok(())
@@ -390,16 +409,16 @@ impl Chat {
 
     /// Joins the group an invite showed, then opens it.
     pub fn join(&self, shown: JoinPreview, busy: RwSignal<bool>) {
-        let Some(groups) = self.groups.get_value() else {
+        let Some(groups) = self.keys.groups.get_value() else {
             return;
         };
         let this = *self;
         self.run(busy, async move {
-            let people = this.people.get_untracked();
-            let pins = this.pins.get_untracked();
+            let people = this.list.people.get_untracked();
+            let pins = this.keys.pins.get_untracked();
             let id = groups.join(&shown, &pins, &people).await?;
             this.set_conversations(api::conversations().await.answered()?);
-            this.join_code.set(String::new());
+            this.list.join_code.set(String::new());
             this.error.set(None);
             this.select(id);
             Ok(())
@@ -407,15 +426,17 @@ impl Chat {
     }
 
     pub fn delete_group(&self, busy: RwSignal<bool>) {
-        let Some(conv) = self.current.get_untracked() else {
+        let Some(conv) = self.list.current.get_untracked() else {
             return;
         };
         let this = *self;
         self.run(busy, async move {
             api::delete_group(conv).await.answered()?;
-            this.conversations.update(|cs| cs.retain(|c| c.id != conv));
-            this.current.set(None);
-            this.panel.set(Panel::None);
+            this.list
+                .conversations
+                .update(|cs| cs.retain(|c| c.id != conv));
+            this.list.current.set(None);
+            this.list.panel.set(Panel::None);
             Ok(())
         });
     }
@@ -448,9 +469,9 @@ impl Chat {
         out: RwSignal<Option<String>>,
     ) {
         let (Some(ring), Some(groups), Some(conv)) = (
-            self.ring.get_value(),
-            self.groups.get_value(),
-            self.current.get_untracked(),
+            self.keys.ring.get_value(),
+            self.keys.groups.get_value(),
+            self.list.current.get_untracked(),
         ) else {
             return;
         };
@@ -470,7 +491,7 @@ impl Chat {
 impl Chat {
     /// The open group's usable invites, into `out` (for its admins).
     pub fn load_invites(&self, out: RwSignal<Vec<InviteInfo>>) {
-        let Some(conv) = self.current.get_untracked() else {
+        let Some(conv) = self.list.current.get_untracked() else {
             return;
         };
         let this = *self;

@@ -18,7 +18,7 @@ impl Chat {
         if browser::hidden() {
             return;
         }
-        if let Some(s) = self.socket.get_value() {
+        if let Some(s) = self.connection.socket.get_value() {
             s.send_now(ClientFrame::Read {
                 conversation,
                 up_to,
@@ -40,7 +40,7 @@ impl Chat {
     /// The direct conversation with a person: the one in the list, or a new one (added
     /// to the list).
     pub(super) async fn direct_with(&self, person: UserId) -> Result<ConversationId, ApiError> {
-        let existing = self.conversations.with_untracked(|cs| {
+        let existing = self.list.conversations.with_untracked(|cs| {
             cs.iter()
                 .find(|c| c.peer.as_ref().is_some_and(|p| p.id == person))
                 .map(|c| c.id)
@@ -50,7 +50,7 @@ impl Chat {
         }
         let c = api::open_direct(person).await.answered()?;
         let id = c.id;
-        self.conversations.update(|cs| {
+        self.list.conversations.update(|cs| {
             if !cs.iter().any(|x| x.id == id) {
                 cs.insert(0, c);
             }
@@ -62,27 +62,31 @@ impl Chat {
     /// state), marked read.
     pub fn select(&self, id: ConversationId) {
         // The draft stays with its conversation (an edit in progress is dropped).
-        if let Some(prev) = self.current.get_untracked() {
-            let text = self.draft.get_untracked();
-            if self.editing.get_untracked().is_none() && !text.trim().is_empty() {
-                self.drafts.update_value(|d| {
+        if let Some(prev) = self.list.current.get_untracked() {
+            let text = self.composer.draft.get_untracked();
+            if self.composer.editing.get_untracked().is_none() && !text.trim().is_empty() {
+                self.composer.drafts.update_value(|d| {
                     d.insert(prev, text);
                 });
             }
         }
-        let kept = self.drafts.try_update_value(|d| d.remove(&id)).flatten();
-        self.draft.set(kept.unwrap_or_default());
-        self.current.set(Some(id));
-        self.panel.set(Panel::None);
-        self.lines.set(Vec::new());
-        self.raw.set_value(Vec::new());
-        self.decoded.set_value(HashMap::new());
-        self.reply_to.set(None);
-        self.editing.set(None);
-        self.seen.set(HashMap::new());
-        self.group_view.set(None);
-        self.more.set(false);
-        self.conversations.update(|cs| {
+        let kept = self
+            .composer
+            .drafts
+            .try_update_value(|d| d.remove(&id))
+            .flatten();
+        self.composer.draft.set(kept.unwrap_or_default());
+        self.list.current.set(Some(id));
+        self.list.panel.set(Panel::None);
+        self.thread.lines.set(Vec::new());
+        self.thread.raw.set_value(Vec::new());
+        self.thread.decoded.set_value(HashMap::new());
+        self.composer.reply_to.set(None);
+        self.composer.editing.set(None);
+        self.thread.seen.set(HashMap::new());
+        self.list.group_view.set(None);
+        self.thread.more.set(false);
+        self.list.conversations.update(|cs| {
             cs.iter_mut()
                 .filter(|c| c.id == id)
                 .for_each(|c| c.unread = 0)
@@ -94,7 +98,7 @@ impl Chat {
             }
             match api::history(id, None).await.answered() {
                 Ok(page) => {
-                    if this.current.get_untracked() != Some(id) {
+                    if this.list.current.get_untracked() != Some(id) {
                         return;
                     }
                     let newest = page.messages.first().map(|m| m.id);
@@ -103,22 +107,23 @@ impl Chat {
                     // Messages that came over the socket while the page was on its way
                     // (the one a /msg just sent) stay.
                     let floor = newest.unwrap_or(MessageId(0));
-                    this.raw.update_value(|live| {
+                    this.thread.raw.update_value(|live| {
                         raw.extend(live.drain(..).filter(|m| m.id > floor));
                         *live = raw;
                     });
-                    this.seen
+                    this.thread
+                        .seen
                         .set(page.seen.iter().map(|r| (r.user, r.up_to)).collect());
-                    this.more.set(page.more);
+                    this.thread.more.set(page.more);
                     this.rerender();
-                    this.scroll_to_end.update(|n| *n += 1);
+                    this.thread.scroll_to_end.update(|n| *n += 1);
                     this.continue_jump();
                     if let Some(newest) = newest {
                         this.mark_read(id, newest);
                     }
                 }
                 Err(e) => {
-                    this.jump.set_value(None);
+                    this.thread.jump.set_value(None);
                     this.report(e)
                 }
             }
@@ -127,39 +132,39 @@ impl Chat {
 
     /// Loads the page of history before the oldest message shown.
     pub fn load_older(&self) {
-        let Some(id) = self.current.get_untracked() else {
+        let Some(id) = self.list.current.get_untracked() else {
             return;
         };
-        if self.loading_older.get_untracked() || !self.more.get_untracked() {
+        if self.thread.loading_older.get_untracked() || !self.thread.more.get_untracked() {
             return;
         }
-        let before = self.raw.with_value(|r| r.first().map(|m| m.id));
-        self.loading_older.set(true);
+        let before = self.thread.raw.with_value(|r| r.first().map(|m| m.id));
+        self.thread.loading_older.set(true);
         let this = *self;
         spawn_local(async move {
             let res = api::history(id, before).await.answered();
-            this.loading_older.set(false);
+            this.thread.loading_older.set(false);
             match res {
                 // Still the same view (not left and opened again meanwhile, which would
                 // leave a gap between this page and the fresh newest one).
                 Ok(page)
-                    if this.current.get_untracked() == Some(id)
-                        && this.raw.with_value(|r| r.first().map(|m| m.id)) == before =>
+                    if this.list.current.get_untracked() == Some(id)
+                        && this.thread.raw.with_value(|r| r.first().map(|m| m.id)) == before =>
                 {
                     let mut older = page.messages;
                     older.reverse();
-                    this.raw.update_value(|raw| {
+                    this.thread.raw.update_value(|raw| {
                         older.append(raw);
                         *raw = older;
                     });
-                    this.more.set(page.more);
+                    this.thread.more.set(page.more);
                     this.rerender();
                     this.continue_jump();
                 }
                 // Another conversation's page: a jump waiting in this one goes on.
                 Ok(_) => this.continue_jump(),
                 Err(e) => {
-                    this.jump.set_value(None);
+                    this.thread.jump.set_value(None);
                     this.report(e)
                 }
             }

@@ -17,7 +17,7 @@ impl Chat {
     pub(super) fn review(&self, people: &[Person]) {
         let mut dirty = false;
         let mut changed = BTreeMap::new();
-        self.pins.update(|pins| {
+        self.keys.pins.update(|pins| {
             for p in people
                 .iter()
                 .filter(|p| p.identity.user == p.id && p.identity.verify().is_ok())
@@ -34,7 +34,7 @@ impl Chat {
                 }
             }
         });
-        self.changed.set(changed);
+        self.keys.changed.set(changed);
         if dirty {
             self.save_pins();
         }
@@ -43,17 +43,17 @@ impl Chat {
     /// Saves the pins, merged with what another tab or browser saved meanwhile (so no
     /// verified mark is lost); the merged pins are then this tab's.
     pub(super) fn save_pins(&self) {
-        let Some(ring) = self.ring.get_value() else {
+        let Some(ring) = self.keys.ring.get_value() else {
             return;
         };
-        let mine = self.pins.get_untracked();
+        let mine = self.keys.pins.get_untracked();
         let this = *self;
         spawn_local(async move {
             match crate::client::pins::save(&ring, &mine).await {
                 Ok(merged) => {
                     // Into what this tab holds now (it may have changed meanwhile).
-                    this.pins.update(|p| p.merge(&merged));
-                    this.review(&this.people.get_untracked());
+                    this.keys.pins.update(|p| p.merge(&merged));
+                    this.review(&this.list.people.get_untracked());
                 }
                 Err(e) => this.report(e),
             }
@@ -65,13 +65,13 @@ impl Chat {
         let this = *self;
         spawn_local(async move {
             let (people, convs) = futures::join!(api::people(), api::conversations());
-            if let Some(dm) = this.dm.get_value() {
+            if let Some(dm) = this.keys.dm.get_value() {
                 dm.forget_keys();
             }
             match (people.answered(), convs.answered()) {
                 (Ok(people), Ok(convs)) => {
                     this.review(&people);
-                    this.people.set(people);
+                    this.list.people.set(people);
                     this.set_conversations(convs);
                     // Names shown may have changed ("Deleted account").
                     this.rerender();
@@ -83,14 +83,15 @@ impl Chat {
 
     /// True when `person`'s current key is pinned and verified.
     pub fn is_verified(&self, person: &Person) -> bool {
-        self.pins.with(|p| p.check(&person.identity)) == Seen::Same { verified: true }
+        self.keys.pins.with(|p| p.check(&person.identity)) == Seen::Same { verified: true }
     }
 
     /// Pins `person`'s current key, verified or not (also accepts a changed key).
     pub fn set_verified(&self, person: &Person, verified: bool) {
-        self.pins
+        self.keys
+            .pins
             .update(|p| p.pin(&person.identity, verified, browser::now_ms()));
-        self.changed.update(|c| {
+        self.keys.changed.update(|c| {
             c.remove(&person.id);
         });
         self.save_pins();
@@ -104,10 +105,10 @@ impl Chat {
         busy: RwSignal<bool>,
         recovery: RwSignal<Option<String>>,
     ) {
-        let Some(ring) = self.ring.get_value() else {
+        let Some(ring) = self.keys.ring.get_value() else {
             return;
         };
-        let pins = self.pins.get_untracked();
+        let pins = self.keys.pins.get_untracked();
         let this = *self;
         busy.set(true);
         spawn_local(async move {
@@ -129,7 +130,7 @@ impl Chat {
         busy: RwSignal<bool>,
         done: RwSignal<Option<Result<(), String>>>,
     ) {
-        let Some(ring) = self.ring.get_value() else {
+        let Some(ring) = self.keys.ring.get_value() else {
             return;
         };
         busy.set(true);

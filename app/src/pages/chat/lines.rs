@@ -91,7 +91,8 @@ impl Chat {
         if self.me.get_untracked() == Some(*user) {
             return "You".into();
         }
-        self.people
+        self.list
+            .people
             .with_untracked(|ps| {
                 ps.iter()
                     .find(|p| p.id == *user)
@@ -103,7 +104,8 @@ impl Chat {
     /// True when the user will never get this epoch's key: sent before they joined a
     /// group that keeps earlier messages to those who were there.
     fn before_joining(&self, m: &StoredMessage, epoch: u64) -> bool {
-        let (Some(groups), Some(me)) = (self.groups.get_value(), self.me.get_untracked()) else {
+        let (Some(groups), Some(me)) = (self.keys.groups.get_value(), self.me.get_untracked())
+        else {
             return false;
         };
         groups.get(m.conversation).is_some_and(|ctx| {
@@ -115,7 +117,7 @@ impl Chat {
     /// could not be shown as written.
     pub(super) fn decode(&self, group: bool, m: &StoredMessage) -> (MessageContent, bool) {
         if group {
-            match self.groups.get_value().map(|g| g.open(m)) {
+            match self.keys.groups.get_value().map(|g| g.open(m)) {
                 Some(Ok(content)) => (content, false),
                 Some(Err(Unreadable::NoKey(e))) if self.before_joining(m, e) => (
                     note(
@@ -140,7 +142,7 @@ impl Chat {
         } else {
             match self
                 .peer(m.conversation)
-                .and_then(|p| self.dm.get_value().map(|dm| dm.open(&p, m)))
+                .and_then(|p| self.keys.dm.get_value().map(|dm| dm.open(&p, m)))
             {
                 Some(Ok(content)) => (content, false),
                 _ => (note("⚠ This message could not be decrypted."), true),
@@ -202,18 +204,19 @@ impl Chat {
     /// Rebuilds the open conversation's lines from its stored messages, its group events
     /// (within the time the loaded messages span) and the user's unsent messages.
     pub(super) fn rerender(&self) {
-        let Some(conv) = self.current.get_untracked() else {
+        let Some(conv) = self.list.current.get_untracked() else {
             return;
         };
         let group = self.is_group(conv);
         let mut lines = self.message_lines(group);
         self.mark_seen(&mut lines);
         if let Some(ctx) = group
-            .then(|| self.groups.get_value().and_then(|g| g.get(conv)))
+            .then(|| self.keys.groups.get_value().and_then(|g| g.get(conv)))
             .flatten()
         {
-            let from = if self.more.get_untracked() {
-                self.raw
+            let from = if self.thread.more.get_untracked() {
+                self.thread
+                    .raw
                     .with_value(|r| r.first().map(|m| m.at))
                     .unwrap_or(i64::MIN)
             } else {
@@ -244,14 +247,15 @@ impl Chat {
             .filter(|l| l.mine)
             .map(|l| l.client_id)
             .collect();
-        let pending: Vec<Line> = self.lines.with_untracked(|ls| {
+        let pending: Vec<Line> = self.thread.lines.with_untracked(|ls| {
             ls.iter()
                 .filter(|l| l.pending && !stored.contains(&l.client_id))
                 .cloned()
                 .collect()
         });
         lines.extend(pending);
-        self.lines
+        self.thread
+            .lines
             .set(super::message::arrange(lines, self.me.get_untracked()));
     }
 }

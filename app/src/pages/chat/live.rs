@@ -25,6 +25,7 @@ impl Chat {
     ) {
         if self.me.get_untracked() != Some(user)
             && !self
+                .list
                 .people
                 .with_untracked(|ps| ps.iter().any(|p| p.id == user))
         {
@@ -34,11 +35,12 @@ impl Chat {
             spawn_local(async move {
                 if let Ok(ps) = api::people().await.answered() {
                     this.review(&ps);
-                    this.people.set(ps);
+                    this.list.people.set(ps);
                 }
             });
         }
         let was_online = self
+            .list
             .people
             .with_untracked(|ps| ps.iter().any(|p| p.id == user && p.online));
         self.alert_presence(user, online, was_online);
@@ -49,8 +51,9 @@ impl Chat {
                 p.last_seen = last_seen.or(p.last_seen);
             }
         };
-        self.people.update(|ps| ps.iter_mut().for_each(set));
-        self.conversations
+        self.list.people.update(|ps| ps.iter_mut().for_each(set));
+        self.list
+            .conversations
             .update(|cs| cs.iter_mut().filter_map(|c| c.peer.as_mut()).for_each(set));
     }
 
@@ -60,9 +63,9 @@ impl Chat {
         if browser::hidden() {
             return;
         }
-        let newest = self.raw.with_value(|r| r.last().map(|m| m.id));
-        if let (Some(conv), Some(id)) = (self.current.get_untracked(), newest) {
-            self.conversations.update(|cs| {
+        let newest = self.thread.raw.with_value(|r| r.last().map(|m| m.id));
+        if let (Some(conv), Some(id)) = (self.list.current.get_untracked(), newest) {
+            self.list.conversations.update(|cs| {
                 cs.iter_mut()
                     .filter(|c| c.id == conv)
                     .for_each(|c| c.unread = 0)
@@ -74,7 +77,7 @@ impl Chat {
     /// Fetches the open conversation's newest page again and takes it over what is shown
     /// (tombstones, edits gone, read marks), leaving the composer alone.
     pub(super) fn refresh_open(&self) {
-        let Some(conv) = self.current.get_untracked() else {
+        let Some(conv) = self.list.current.get_untracked() else {
             return;
         };
         let this = *self;
@@ -83,24 +86,25 @@ impl Chat {
                 Ok(p) => p,
                 Err(e) => return this.report(e),
             };
-            if this.current.get_untracked() != Some(conv) {
+            if this.list.current.get_untracked() != Some(conv) {
                 return;
             }
             let oldest = page.messages.last().map(|m| m.id);
-            this.raw.update_value(|raw| {
+            this.thread.raw.update_value(|raw| {
                 // Within the page's span the server's word stands; older pages stay.
                 raw.retain(|m| oldest.is_some_and(|o| m.id < o));
                 raw.extend(page.messages.into_iter().rev());
             });
-            this.decoded.update_value(|d| {
-                this.raw.with_value(|raw| {
+            this.thread.decoded.update_value(|d| {
+                this.thread.raw.with_value(|raw| {
                     d.retain(|k, _| {
                         raw.iter()
                             .any(|m| (m.sender, m.client_id) == *k && !m.envelope.is_empty())
                     })
                 })
             });
-            this.seen
+            this.thread
+                .seen
                 .set(page.seen.iter().map(|r| (r.user, r.up_to)).collect());
             this.rerender();
         });
@@ -108,7 +112,7 @@ impl Chat {
 
     /// Tells the server whether this tab is out of sight (a user is away when all are).
     pub fn tell_away(&self) {
-        if let Some(Some(socket)) = self.socket.try_get_value() {
+        if let Some(Some(socket)) = self.connection.socket.try_get_value() {
             socket.send_now(ClientFrame::Away {
                 away: browser::hidden(),
             });
@@ -120,11 +124,11 @@ impl Chat {
             return;
         }
         let until = browser::now_ms() + TYPING_SHOWN_MS;
-        self.typing.update(|t| {
+        self.list.typing.update(|t| {
             t.retain(|(c, u, _)| !(*c == conv && *u == user));
             t.push((conv, user, until));
         });
-        let typing = self.typing;
+        let typing = self.list.typing;
         spawn_local(async move {
             browser::sleep(TYPING_SHOWN_MS as u32 + 100).await;
             let now = browser::now_ms();
@@ -140,22 +144,24 @@ impl Chat {
         if draft.trim().is_empty() || crate::client::commands::parse(draft).is_some() {
             return;
         }
-        let (Some(conv), Some(socket)) = (self.current.get_untracked(), self.socket.get_value())
-        else {
+        let (Some(conv), Some(socket)) = (
+            self.list.current.get_untracked(),
+            self.connection.socket.get_value(),
+        ) else {
             return;
         };
         let now = browser::now_ms();
-        if now - self.typed_at.get_value() < TYPING_EVERY_MS {
+        if now - self.composer.typed_at.get_value() < TYPING_EVERY_MS {
             return;
         }
-        self.typed_at.set_value(now);
+        self.composer.typed_at.set_value(now);
         socket.send_now(ClientFrame::Typing { conversation: conv });
     }
 
     /// "Ann is typing…" for the open conversation, if anyone is.
     pub fn typing_line(&self) -> Option<String> {
-        let conv = self.current.get()?;
-        let names: Vec<String> = self.typing.with(|t| {
+        let conv = self.list.current.get()?;
+        let names: Vec<String> = self.list.typing.with(|t| {
             t.iter()
                 .filter(|(c, _, _)| *c == conv)
                 .map(|(_, u, _)| self.name_of(u))
@@ -172,17 +178,17 @@ impl Chat {
     pub(super) fn on_seen(&self, conv: ConversationId, user: UserId, up_to: MessageId) {
         if self.me.get_untracked() == Some(user) {
             // Read in another tab: nothing is unread here either.
-            self.conversations.update(|cs| {
+            self.list.conversations.update(|cs| {
                 cs.iter_mut()
                     .filter(|c| c.id == conv && c.last_message <= Some(up_to))
                     .for_each(|c| c.unread = 0)
             });
             return;
         }
-        if self.current.get_untracked() != Some(conv) {
+        if self.list.current.get_untracked() != Some(conv) {
             return;
         }
-        self.seen.update(|s| {
+        self.thread.seen.update(|s| {
             let e = s.entry(user).or_insert(up_to);
             *e = (*e).max(up_to);
         });
@@ -191,7 +197,7 @@ impl Chat {
 
     /// Puts each reader's name on the newest of the user's own messages they have read.
     pub(super) fn mark_seen(&self, lines: &mut [Line]) {
-        let seen = self.seen.get_untracked();
+        let seen = self.thread.seen.get_untracked();
         let mut readers: Vec<(UserId, MessageId)> = seen.into_iter().collect();
         readers.sort();
         for (user, up_to) in readers {

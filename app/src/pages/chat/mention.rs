@@ -14,15 +14,17 @@ fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
     let prefix = prefix.to_lowercase();
     let exact = |u: &str| u == prefix;
     let me = chat
+        .keys
         .ring
         .with_value(|r| r.as_ref().map(|r| r.me.username.clone()));
-    let mut all: Vec<(String, String)> = match chat.group_view.get() {
+    let mut all: Vec<(String, String)> = match chat.list.group_view.get() {
         Some(g) => g
             .members
             .iter()
             .map(|m| (m.username.clone(), m.name.clone()))
             .collect(),
         None => chat
+            .list
             .current
             .get()
             .and_then(|c| chat.peer(c))
@@ -51,7 +53,7 @@ fn candidates(chat: &Chat, prefix: &str) -> Vec<(String, String)> {
 /// Completes the `@name` being typed with `pick` (or the first candidate). False when no
 /// name was being typed, none fits, or it is already complete.
 pub fn accept_mention(chat: &Chat, pick: Option<&str>) -> bool {
-    let text = chat.draft.get_untracked();
+    let text = chat.composer.draft.get_untracked();
     let Some((at, prefix)) = trailing_mention(&text) else {
         return false;
     };
@@ -70,7 +72,9 @@ pub fn accept_mention(chat: &Chat, pick: Option<&str>) -> bool {
             }
         }
     };
-    chat.draft.set(format!("{}@{chosen} ", &text[..at]));
+    chat.composer
+        .draft
+        .set(format!("{}@{chosen} ", &text[..at]));
     true
 }
 
@@ -78,7 +82,7 @@ pub fn accept_mention(chat: &Chat, pick: Option<&str>) -> bool {
 pub fn MentionSuggestions() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let list = move || {
-        chat.draft.with(|d| {
+        chat.composer.draft.with(|d| {
             trailing_mention(d)
                 .map(|(_, p)| candidates(&chat, p))
                 .unwrap_or_default()

@@ -243,7 +243,7 @@ pub fn MessageLine(l: Line) -> impl IntoView {
                 {if l.pending { "sending…".to_string() } else { clock(l.at) }}
                 {(!l.seen_by.is_empty()).then(|| view! {
                     <span class="seen" title=l.seen_by.join(", ")>
-                        {if chat.current.get_untracked().is_some_and(|c| chat.is_group(c)) {
+                        {if chat.list.current.get_untracked().is_some_and(|c| chat.is_group(c)) {
                             format!(" · Seen by {}", some_names(&l.seen_by))
                         } else {
                             " · Seen".to_string()
@@ -256,7 +256,7 @@ pub fn MessageLine(l: Line) -> impl IntoView {
                     <button type="button" class="ghost" aria-label="React" aria-expanded=move || picking.get().to_string()
                         on:click=move |_| picking.update(|p| *p = !*p)><span class="i i-smile-plus" aria-hidden="true"></span></button>
                     <button type="button" class="ghost" aria-label="Reply"
-                        on:click=move |_| { chat.editing.set(None); chat.reply_to.set(id); chat.focus_composer(); }><span class="i i-reply" aria-hidden="true"></span></button>
+                        on:click=move |_| { chat.composer.editing.set(None); chat.composer.reply_to.set(id); chat.focus_composer(); }><span class="i i-reply" aria-hidden="true"></span></button>
                     <Show when=move || editable>
                         <button type="button" class="ghost" aria-label="Edit"
                             on:click=move |_| line.with_value(|l| chat.start_edit(l))><span class="i i-pencil" aria-hidden="true"></span></button>
@@ -288,11 +288,11 @@ pub fn MessageLine(l: Line) -> impl IntoView {
 #[component]
 pub fn ComposerContext() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let target = move || chat.editing.get().or(chat.reply_to.get());
+    let target = move || chat.composer.editing.get().or(chat.composer.reply_to.get());
     let describe = move || {
         let id = target()?;
-        let editing = chat.editing.get().is_some();
-        chat.lines.with(|ls| {
+        let editing = chat.composer.editing.get().is_some();
+        chat.thread.lines.with(|ls| {
             let l = ls.iter().find(|l| l.id == Some(id))?;
             // In a direct conversation lines carry no sender label: name the person.
             let who = match (&l.sender, l.from) {

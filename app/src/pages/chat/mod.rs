@@ -71,8 +71,8 @@ pub fn ChatPage() -> impl IntoView {
     // An invite link opened while the page is already showing.
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
         if let Some(code) = crate::client::browser::take_join_code() {
-            chat.join_code.set(code);
-            chat.panel.set(state::Panel::Join);
+            chat.list.join_code.set(code);
+            chat.list.panel.set(state::Panel::Join);
         }
     });
     // A hidden tab makes its user "away" once all their tabs are.
@@ -96,7 +96,7 @@ pub fn ChatPage() -> impl IntoView {
         <outage::OutageBanner/>
         <notices::Notices/>
         <notices::PinsAlarm/>
-        <div class="chat" class:has-open=move || chat.current.get().is_some() || chat.panel.get() != state::Panel::None || chat.search.open.get()>
+        <div class="chat" class:has-open=move || chat.list.current.get().is_some() || chat.list.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
             <view::Thread/>
         </div>

@@ -31,11 +31,11 @@ pub fn Notices() -> impl IntoView {
 pub fn PinsAlarm() -> impl IntoView {
     let chat = expect_context::<Chat>();
     move || {
-        chat.pins_alarm.get().map(|text| {
+        chat.keys.pins_alarm.get().map(|text| {
             view! {
                 <div class="notices alarm" role="alert" aria-label="Your pinned keys">
                     <p>{text}</p>
-                    <button type="button" on:click=move |_| chat.pins_alarm.set(None)>"Got it"</button>
+                    <button type="button" on:click=move |_| chat.keys.pins_alarm.set(None)>"Got it"</button>
                 </div>
             }
         })

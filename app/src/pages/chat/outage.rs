@@ -32,19 +32,19 @@ impl Link {
 
 impl Chat {
     pub(super) fn outage_retry(&self, retry_at: f64, failures: u32) {
-        self.link.set(Link::Down {
+        self.connection.link.set(Link::Down {
             retry_at: retry_at as i64,
             failures,
         });
     }
 
     pub(super) fn outage_over(&self) {
-        if !self.link.get_untracked().shown_down() {
-            self.link.set(Link::Fine);
+        if !self.connection.link.get_untracked().shown_down() {
+            self.connection.link.set(Link::Fine);
             return;
         }
-        self.link.set(Link::Back);
-        let link = self.link;
+        self.connection.link.set(Link::Back);
+        let link = self.connection.link;
         set_timeout(
             move || {
                 if link.try_get_untracked() == Some(Link::Back) {
@@ -56,7 +56,7 @@ impl Chat {
     }
 
     pub fn retry_now(&self) {
-        if let Some(socket) = self.socket.get_value() {
+        if let Some(socket) = self.connection.socket.get_value() {
             socket.retry_now();
         }
     }
@@ -85,7 +85,7 @@ pub fn OutageBanner() -> impl IntoView {
         }
     };
     Effect::new(move |_| {
-        if !chat.link.get().shown_down() {
+        if !chat.connection.link.get().shown_down() {
             return stop_ticking();
         }
         now.set(now_ms());
@@ -103,12 +103,12 @@ pub fn OutageBanner() -> impl IntoView {
     on_cleanup(stop_ticking);
     // Drawn again only when the banner comes, goes or changes kind, so the alert is read
     // out once per outage, not at every retry.
-    let banner = Memo::new(move |_| match chat.link.get() {
+    let banner = Memo::new(move |_| match chat.connection.link.get() {
         l if l.shown_down() => Some(true),
         Link::Back => Some(false),
         _ => None,
     });
-    let next_try = move || match chat.link.get() {
+    let next_try = move || match chat.connection.link.get() {
         Link::Down { retry_at, .. } => countdown(retry_at, now.get()),
         _ => String::new(),
     };

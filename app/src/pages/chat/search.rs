@@ -140,6 +140,7 @@ impl Chat {
         let group = self.is_group(conv);
         if group
             && self
+                .keys
                 .groups
                 .with_value(|g| g.as_ref().is_some_and(|g| g.get(conv).is_none()))
         {
@@ -192,7 +193,7 @@ impl Chat {
 
     /// The name a conversation goes by.
     fn place(&self, conv: ConversationId) -> String {
-        self.conversations.with_untracked(|cs| {
+        self.list.conversations.with_untracked(|cs| {
             cs.iter()
                 .find(|c| c.id == conv)
                 .map(|c| match (&c.group, &c.peer) {
@@ -221,6 +222,7 @@ impl Chat {
         let convs: Vec<ConversationId> = match only {
             Some(c) => vec![c],
             None => self
+                .list
                 .conversations
                 .with_untracked(|cs| cs.iter().map(|c| c.id).collect()),
         };
@@ -265,7 +267,7 @@ impl Chat {
     pub fn open_search(&self, here: bool) {
         self.search
             .here
-            .set(here && self.current.get_untracked().is_some());
+            .set(here && self.list.current.get_untracked().is_some());
         self.search.open.set(true);
         spawn_local(async {
             browser::sleep(0).await;
@@ -275,8 +277,8 @@ impl Chat {
 
     /// Opens a conversation at a message: older pages load until it is there.
     pub fn jump_to(&self, conv: ConversationId, message: MessageId) {
-        self.jump.set_value(Some((conv, message)));
-        if self.current.get_untracked() == Some(conv) {
+        self.thread.jump.set_value(Some((conv, message)));
+        if self.list.current.get_untracked() == Some(conv) {
             self.continue_jump();
         } else {
             self.select(conv);
@@ -285,23 +287,27 @@ impl Chat {
 
     /// Called whenever history arrived: shows the message jumped to, or loads more.
     pub(super) fn continue_jump(&self) {
-        let Some((conv, target)) = self.jump.get_value() else {
+        let Some((conv, target)) = self.thread.jump.get_value() else {
             return;
         };
-        if self.current.get_untracked() != Some(conv) {
+        if self.list.current.get_untracked() != Some(conv) {
             // The user went elsewhere meanwhile.
-            self.jump.set_value(None);
-        } else if self.raw.with_value(|r| r.iter().any(|m| m.id == target)) {
-            self.jump.set_value(None);
+            self.thread.jump.set_value(None);
+        } else if self
+            .thread
+            .raw
+            .with_value(|r| r.iter().any(|m| m.id == target))
+        {
+            self.thread.jump.set_value(None);
             spawn_local(async move {
                 // Once the lines are drawn.
                 browser::sleep(60).await;
                 browser::reveal(&format!(".message[data-id=\"{}\"]", target.0));
             });
-        } else if self.more.get_untracked() {
+        } else if self.thread.more.get_untracked() {
             self.load_older();
         } else {
-            self.jump.set_value(None);
+            self.thread.jump.set_value(None);
         }
     }
 }
@@ -342,7 +348,7 @@ pub fn SearchPanel() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let only = if s.here.get_untracked() {
-            chat.current.get_untracked()
+            chat.list.current.get_untracked()
         } else {
             None
         };
@@ -360,7 +366,7 @@ pub fn SearchPanel() -> impl IntoView {
                 <select aria-label="Where" on:change=move |ev| s.here.set(event_target_value(&ev) == "here")
                     prop:value=move || if s.here.get() { "here" } else { "all" }>
                     <option value="all">"All conversations"</option>
-                    <option value="here" disabled=move || chat.current.get().is_none()>"This conversation"</option>
+                    <option value="here" disabled=move || chat.list.current.get().is_none()>"This conversation"</option>
                 </select>
                 <button type="submit">"Find"</button>
                 <button type="button" class="ghost" aria-label="Close search" on:click=close>"×"</button>

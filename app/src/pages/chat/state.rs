@@ -75,21 +75,12 @@ pub enum Panel {
     Members,
 }
 
+/// The signed-in user's keys and what they know of others' keys.
 #[derive(Clone, Copy)]
-pub struct Chat {
-    pub me: RwSignal<Option<UserId>>,
-    pub conversations: RwSignal<Vec<ConversationSummary>>,
-    pub people: RwSignal<Vec<Person>>,
-    pub current: RwSignal<Option<ConversationId>>,
-    pub lines: RwSignal<Vec<Line>>,
-    pub more: RwSignal<bool>,
-    pub loading_older: RwSignal<bool>,
-    pub connected: RwSignal<bool>,
-    /// Whether the server can be reached, as the outage banner tells it.
-    pub link: RwSignal<super::outage::Link>,
-    pub error: RwSignal<Option<String>>,
-    /// Bumped whenever the newest line changes, so the view scrolls to it.
-    pub scroll_to_end: RwSignal<u64>,
+pub struct Keys {
+    pub(in crate::pages::chat) ring: StoredValue<Option<Arc<Keyring>>>,
+    pub(in crate::pages::chat) dm: StoredValue<Option<Rc<Dm>>, LocalStorage>,
+    pub(in crate::pages::chat) groups: StoredValue<Option<Rc<Groups>>, LocalStorage>,
     /// The identity keys this user has pinned (seen, and maybe verified).
     pub pins: RwSignal<Pins>,
     /// What is wrong with the store of pins the server gave back (missing, older than
@@ -98,110 +89,170 @@ pub struct Chat {
     /// People whose published key differs from the pinned one, and whether that one was
     /// verified; cleared when the user accepts the new key or verifies again.
     pub changed: RwSignal<BTreeMap<UserId, bool>>,
+}
+
+/// The sidebar: the conversations, the people, which one is open and the side panel.
+#[derive(Clone, Copy)]
+pub struct Sidebar {
+    pub conversations: RwSignal<Vec<ConversationSummary>>,
+    pub people: RwSignal<Vec<Person>>,
+    pub current: RwSignal<Option<ConversationId>>,
+    /// Who is typing where, until when (ms).
+    pub typing: RwSignal<Vec<(ConversationId, UserId, i64)>>,
     pub panel: RwSignal<Panel>,
     /// The open group as verified (roster, settings, whether keys are missing).
     pub group_view: RwSignal<Option<super::groups::GroupView>>,
     /// An invite code from a link, for the join panel.
     pub join_code: RwSignal<String>,
-    pub(super) ring: StoredValue<Option<Arc<Keyring>>>,
-    pub(super) dm: StoredValue<Option<Rc<Dm>>, LocalStorage>,
-    pub(super) groups: StoredValue<Option<Rc<Groups>>, LocalStorage>,
+}
+
+/// The open conversation's messages.
+#[derive(Clone, Copy)]
+pub struct Thread {
+    pub lines: RwSignal<Vec<Line>>,
+    pub more: RwSignal<bool>,
+    pub loading_older: RwSignal<bool>,
+    /// Bumped whenever the newest line changes, so the view scrolls to it.
+    pub scroll_to_end: RwSignal<u64>,
+    /// How far the other members have read the open conversation.
+    pub seen: RwSignal<HashMap<UserId, MessageId>>,
     /// The open conversation's messages as stored (oldest first); lines are made from it.
-    pub(super) raw: StoredValue<Vec<StoredMessage>, LocalStorage>,
+    pub(in crate::pages::chat) raw: StoredValue<Vec<StoredMessage>, LocalStorage>,
     /// Messages already decrypted and verified in the open conversation (not the
     /// unreadable ones, which keys arriving later may open), so a new one costs one
     /// decryption. Kept by sender and client id, which the decryption proved, not by the
     /// server's id: a server that numbers a row anew cannot give it another's words.
-    pub(super) decoded: StoredValue<HashMap<(UserId, ClientMsgId), MessageContent>, LocalStorage>,
+    pub(in crate::pages::chat) decoded:
+        StoredValue<HashMap<(UserId, ClientMsgId), MessageContent>, LocalStorage>,
+    /// A message to show once its page of history is loaded (a search result).
+    pub(in crate::pages::chat) jump: StoredValue<Option<(ConversationId, MessageId)>>,
+}
+
+/// What the user is writing, and what was sent but not yet acknowledged.
+#[derive(Clone, Copy)]
+pub struct Composer {
     /// What the composer holds.
     pub draft: RwSignal<String>,
     /// Unsent drafts of the conversations not open, kept while switching.
-    pub(super) drafts: StoredValue<HashMap<ConversationId, String>, LocalStorage>,
-    /// Who is typing where, until when (ms).
-    pub typing: RwSignal<Vec<(ConversationId, UserId, i64)>>,
-    /// How far the other members have read the open conversation.
-    pub seen: RwSignal<HashMap<UserId, MessageId>>,
-    /// When the last sound played (they are spaced out).
-    pub(super) sounded_at: StoredValue<i64>,
-    /// The socket was connected before (so a new connection is a reconnection).
-    pub(super) was_connected: StoredValue<bool>,
-    /// When this tab last said the user is typing.
-    pub(super) typed_at: StoredValue<i64>,
+    pub(in crate::pages::chat) drafts: StoredValue<HashMap<ConversationId, String>, LocalStorage>,
     /// The message the composer answers, if any.
     pub reply_to: RwSignal<Option<MessageId>>,
     /// The user's own message the composer is changing, if any.
     pub editing: RwSignal<Option<MessageId>>,
+    /// When this tab last said the user is typing.
+    pub(in crate::pages::chat) typed_at: StoredValue<i64>,
     /// Group sends not yet acknowledged: sealed again if the group moves to a new epoch.
-    pub(super) outbox: StoredValue<BTreeMap<ClientMsgId, Outgoing>, LocalStorage>,
-    pub(super) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
+    pub(in crate::pages::chat) outbox: StoredValue<BTreeMap<ClientMsgId, Outgoing>, LocalStorage>,
+}
+
+/// Files on their way up or down, and the one being viewed.
+#[derive(Clone, Copy)]
+pub struct Transfers {
     /// Files on their way up, in every conversation.
     pub uploads: RwSignal<Vec<super::files::Upload>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub(super) next_upload: StoredValue<u64>,
+    pub(in crate::pages::chat) next_upload: StoredValue<u64>,
     /// Files being downloaded and decrypted, with percent done.
     pub downloads: RwSignal<HashMap<FileId, u8>>,
     pub viewer: RwSignal<Option<super::files::Viewer>>,
+}
+
+/// The socket, and whether the server can be reached.
+#[derive(Clone, Copy)]
+pub struct Connection {
+    pub connected: RwSignal<bool>,
+    /// Whether the server can be reached, as the outage banner tells it.
+    pub link: RwSignal<super::outage::Link>,
+    /// The socket was connected before (so a new connection is a reconnection).
+    pub(in crate::pages::chat) was_connected: StoredValue<bool>,
+    pub(in crate::pages::chat) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
+}
+
+/// The chat page's state: a handle per part of the page, each a few signals.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub me: RwSignal<Option<UserId>>,
+    pub error: RwSignal<Option<String>>,
+    /// What the last slash command answered (seen only here).
+    pub notice: RwSignal<Option<String>>,
     /// The session ended elsewhere (logged out from another device, password changed):
     /// the page goes back to the login.
     pub signed_out: RwSignal<bool>,
-    /// What the last slash command answered (seen only here).
-    pub notice: RwSignal<Option<String>>,
+    pub keys: Keys,
+    pub list: Sidebar,
+    pub thread: Thread,
+    pub composer: Composer,
+    pub transfers: Transfers,
+    pub connection: Connection,
     pub search: super::search::Search,
     /// Conversations' decrypted text for search, in memory only.
     pub(super) search_index:
         StoredValue<HashMap<ConversationId, Rc<Vec<super::search::Entry>>>, LocalStorage>,
-    /// A message to show once its page of history is loaded (a search result).
-    pub(super) jump: StoredValue<Option<(ConversationId, MessageId)>>,
     /// Bumped whenever a conversation's searchable text is forgotten.
     pub(super) search_generation: StoredValue<u64>,
+    /// When the last sound played (they are spaced out).
+    pub(super) sounded_at: StoredValue<i64>,
 }
 
 impl Chat {
     pub fn new() -> Self {
+        use crate::pages::browser_only;
         Self {
             me: RwSignal::new(None),
-            conversations: RwSignal::new(Vec::new()),
-            people: RwSignal::new(Vec::new()),
-            current: RwSignal::new(None),
-            lines: RwSignal::new(Vec::new()),
-            more: RwSignal::new(false),
-            loading_older: RwSignal::new(false),
-            connected: RwSignal::new(false),
-            link: RwSignal::new(Default::default()),
             error: RwSignal::new(None),
-            scroll_to_end: RwSignal::new(0),
-            pins: RwSignal::new(Pins::default()),
-            pins_alarm: RwSignal::new(None),
-            changed: RwSignal::new(BTreeMap::new()),
-            panel: RwSignal::new(Panel::None),
-            group_view: RwSignal::new(None),
-            join_code: RwSignal::new(String::new()),
-            ring: StoredValue::new(None),
-            dm: crate::pages::browser_only(None),
-            groups: crate::pages::browser_only(None),
-            raw: crate::pages::browser_only(Vec::new()),
-            decoded: crate::pages::browser_only(HashMap::new()),
-            draft: RwSignal::new(String::new()),
-            drafts: crate::pages::browser_only(HashMap::new()),
-            reply_to: RwSignal::new(None),
-            typing: RwSignal::new(Vec::new()),
-            seen: RwSignal::new(HashMap::new()),
-            typed_at: StoredValue::new(0),
-            was_connected: StoredValue::new(false),
-            sounded_at: StoredValue::new(0),
-            editing: RwSignal::new(None),
-            outbox: crate::pages::browser_only(BTreeMap::new()),
-            socket: crate::pages::browser_only(None),
-            uploads: RwSignal::new(Vec::new()),
-            next_upload: StoredValue::new(0),
-            downloads: RwSignal::new(HashMap::new()),
-            viewer: RwSignal::new(None),
-            signed_out: RwSignal::new(false),
             notice: RwSignal::new(None),
+            signed_out: RwSignal::new(false),
+            keys: Keys {
+                ring: StoredValue::new(None),
+                dm: browser_only(None),
+                groups: browser_only(None),
+                pins: RwSignal::new(Pins::default()),
+                pins_alarm: RwSignal::new(None),
+                changed: RwSignal::new(BTreeMap::new()),
+            },
+            list: Sidebar {
+                conversations: RwSignal::new(Vec::new()),
+                people: RwSignal::new(Vec::new()),
+                current: RwSignal::new(None),
+                typing: RwSignal::new(Vec::new()),
+                panel: RwSignal::new(Panel::None),
+                group_view: RwSignal::new(None),
+                join_code: RwSignal::new(String::new()),
+            },
+            thread: Thread {
+                lines: RwSignal::new(Vec::new()),
+                more: RwSignal::new(false),
+                loading_older: RwSignal::new(false),
+                scroll_to_end: RwSignal::new(0),
+                seen: RwSignal::new(HashMap::new()),
+                raw: browser_only(Vec::new()),
+                decoded: browser_only(HashMap::new()),
+                jump: StoredValue::new(None),
+            },
+            composer: Composer {
+                draft: RwSignal::new(String::new()),
+                drafts: browser_only(HashMap::new()),
+                reply_to: RwSignal::new(None),
+                editing: RwSignal::new(None),
+                typed_at: StoredValue::new(0),
+                outbox: browser_only(BTreeMap::new()),
+            },
+            transfers: Transfers {
+                uploads: RwSignal::new(Vec::new()),
+                next_upload: StoredValue::new(0),
+                downloads: RwSignal::new(HashMap::new()),
+                viewer: RwSignal::new(None),
+            },
+            connection: Connection {
+                connected: RwSignal::new(false),
+                link: RwSignal::new(Default::default()),
+                was_connected: StoredValue::new(false),
+                socket: browser_only(None),
+            },
             search: super::search::Search::new(),
-            search_index: crate::pages::browser_only(HashMap::new()),
-            jump: StoredValue::new(None),
+            search_index: browser_only(HashMap::new()),
             search_generation: StoredValue::new(0),
+            sounded_at: StoredValue::new(0),
         }
     }
 
@@ -218,48 +269,49 @@ impl Chat {
             return Err(ApiError::Unauthorized("Signed in as someone else.".into()));
         }
         self.me.set(Some(me.id));
-        self.ring.set_value(Some(ring.clone()));
+        self.keys.ring.set_value(Some(ring.clone()));
         let (people, convs, pins) = futures::join!(
             api::people(),
             api::conversations(),
             crate::client::pins::load(&ring)
         );
         let (pins, alarm) = pins?;
-        self.pins.set(pins);
+        self.keys.pins.set(pins);
         if let Some(alarm) = alarm {
             // Said to the person; the copy this browser had stays in force, and goes back.
-            self.pins_alarm
+            self.keys
+                .pins_alarm
                 .set(Some(crate::client::pins::alarm_text(alarm)));
             self.save_pins();
         }
         let people = people.answered()?;
         self.review(&people);
-        self.people.set(people);
+        self.list.people.set(people);
         let convs = convs.answered()?;
         let last_seen = convs
             .iter()
             .filter_map(|c| c.last_message)
             .max()
             .unwrap_or(MessageId(0));
-        self.conversations.set(convs);
-        self.dm.set_value(Some(Rc::new(Dm::new(ring.clone()))));
+        self.list.conversations.set(convs);
+        self.keys.dm.set_value(Some(Rc::new(Dm::new(ring.clone()))));
         let groups = Rc::new(Groups::new(ring));
-        self.groups.set_value(Some(groups.clone()));
+        self.keys.groups.set_value(Some(groups.clone()));
         let socket = Socket::connect(
             Handlers {
                 on_frame: Box::new(move |f| self.on_frame(f)),
                 on_connected: Box::new(move |c| {
-                    self.connected.set(c);
+                    self.connection.connected.set(c);
                     if c {
                         self.outage_over();
                         self.tell_away();
                         // Back after a break: deletes, read marks and presence changes
                         // sent meanwhile are not replayed, so fetch them again.
-                        if self.was_connected.get_value() {
+                        if self.connection.was_connected.get_value() {
                             self.refresh_identities();
                             self.refresh_open();
                         }
-                        self.was_connected.set_value(true);
+                        self.connection.was_connected.set_value(true);
                     }
                 }),
                 on_retry: Box::new(move |at, failures| {
@@ -272,13 +324,13 @@ impl Chat {
             },
             last_seen,
         );
-        self.socket.set_value(Some(Rc::new(socket)));
+        self.connection.socket.set_value(Some(Rc::new(socket)));
         if let Some(code) = browser::take_join_code() {
-            self.join_code.set(code);
-            self.panel.set(Panel::Join);
+            self.list.join_code.set(code);
+            self.list.panel.set(Panel::Join);
         }
         // Every account is in the Everyone room: join it (or make it, the first time).
-        let people = self.people.get_untracked();
+        let people = self.list.people.get_untracked();
         if let Err(e) = groups.join_everyone(&people).await {
             self.report(e);
         }
@@ -289,7 +341,7 @@ impl Chat {
         for c in convs.iter().filter(|c| c.group.is_some()) {
             // The Everyone room was just loaded (and its keys handed over) by the join.
             let loaded = groups.get(c.id).is_some();
-            if !loaded && self.current.get_untracked() != Some(c.id) {
+            if !loaded && self.list.current.get_untracked() != Some(c.id) {
                 self.load_group(c.id).await;
             }
         }
@@ -321,14 +373,14 @@ impl Chat {
     /// conversations opened meanwhile (a list fetched a moment earlier lacks them; direct
     /// conversations never go away, groups the user left are removed explicitly).
     pub(super) fn set_conversations(&self, mut list: Vec<ConversationSummary>) {
-        let opened: Vec<ConversationSummary> = self.conversations.with_untracked(|cs| {
+        let opened: Vec<ConversationSummary> = self.list.conversations.with_untracked(|cs| {
             cs.iter()
                 .filter(|c| c.peer.is_some() && !list.iter().any(|n| n.id == c.id))
                 .cloned()
                 .collect()
         });
         list.extend(opened);
-        if let Some(groups) = self.groups.get_value() {
+        if let Some(groups) = self.keys.groups.get_value() {
             for c in &mut list {
                 if let (Some(g), Some(ctx)) = (c.group.as_mut(), groups.get(c.id)) {
                     super::groups::fill_names(g, &ctx);
@@ -337,12 +389,12 @@ impl Chat {
         }
         // The open conversation is being read: a list fetched before its read mark moved
         // must not bring its unread count back.
-        let open = self.current.get_untracked();
+        let open = self.list.current.get_untracked();
         list.iter_mut()
             .filter(|c| Some(c.id) == open)
             .for_each(|c| c.unread = 0);
         list.sort_by_key(|c| std::cmp::Reverse(c.last_message));
-        self.conversations.set(list);
+        self.list.conversations.set(list);
     }
 
     pub fn stop(&self) {
@@ -350,13 +402,13 @@ impl Chat {
         // maybe on another thread than the one that made these thread-local values, and
         // reading them there panics (a 500 for the page).
         #[cfg(feature = "hydrate")]
-        if let Some(s) = self.socket.get_value() {
+        if let Some(s) = self.connection.socket.get_value() {
             s.close();
         }
     }
 
     pub(super) fn peer(&self, conv: ConversationId) -> Option<Person> {
-        self.conversations.with_untracked(|cs| {
+        self.list.conversations.with_untracked(|cs| {
             cs.iter()
                 .find(|c| c.id == conv)
                 .and_then(|c| c.peer.clone())
@@ -366,24 +418,27 @@ impl Chat {
     /// The people to show and pick from: everyone but deleted accounts (kept in `people`
     /// for their names and keys).
     pub fn listed(&self) -> Vec<Person> {
-        self.people
+        self.list
+            .people
             .with(|ps| ps.iter().filter(|p| !p.deleted).cloned().collect())
     }
 
     pub(super) fn listed_untracked(&self) -> Vec<Person> {
-        self.people
+        self.list
+            .people
             .with_untracked(|ps| ps.iter().filter(|p| !p.deleted).cloned().collect())
     }
 
     pub(super) fn is_group(&self, conv: ConversationId) -> bool {
-        self.conversations
+        self.list
+            .conversations
             .with_untracked(|cs| cs.iter().any(|c| c.id == conv && c.group.is_some()))
     }
 
     /// Encrypts and sends a text to the open conversation.
     pub fn send(&self, text: String) -> bool {
         // A slash command, unless a message is being edited.
-        if self.editing.get_untracked().is_none()
+        if self.composer.editing.get_untracked().is_none()
             && let Some(cmd) = crate::client::commands::parse(&text)
         {
             return self.run_command(cmd);
@@ -395,7 +450,7 @@ impl Chat {
             .filter(|t| t.starts_with('/'))
             .unwrap_or(text);
         let text = crate::client::emoji::expand_shortcodes(text);
-        let Some(conv) = self.current.get_untracked() else {
+        let Some(conv) = self.list.current.get_untracked() else {
             return false;
         };
         if text.is_empty() {
@@ -406,10 +461,12 @@ impl Chat {
             return false;
         }
         let edited = self
+            .composer
             .editing
             .get_untracked()
             .and_then(|id| self.target_of(id));
         let answered = self
+            .composer
             .reply_to
             .get_untracked()
             .and_then(|id| self.target_of(id));
@@ -420,8 +477,8 @@ impl Chat {
         };
         let sent = self.send_content(conv, content, vec![]);
         if sent {
-            self.editing.set(None);
-            self.reply_to.set(None);
+            self.composer.editing.set(None);
+            self.composer.reply_to.set(None);
         }
         sent
     }
@@ -439,6 +496,7 @@ impl Chat {
             return false;
         }
         if self
+            .keys
             .changed
             .with_untracked(|c| c.get(&peer.id) == Some(&true))
         {
@@ -458,7 +516,9 @@ impl Chat {
         content: MessageContent,
         files: Vec<FileId>,
     ) -> bool {
-        let (Some(dm), Some(socket)) = (self.dm.get_value(), self.socket.get_value()) else {
+        let (Some(dm), Some(socket)) =
+            (self.keys.dm.get_value(), self.connection.socket.get_value())
+        else {
             return false;
         };
         if self.is_group(conv) {
@@ -473,11 +533,12 @@ impl Chat {
         let event = !content.is_message();
         match dm.seal(conv, &peer, &content) {
             Ok((client_id, envelope)) => {
-                if self.current.get_untracked() == Some(conv) && !event {
-                    self.lines
+                if self.list.current.get_untracked() == Some(conv) && !event {
+                    self.thread
+                        .lines
                         .update(|ls| ls.push(Line::pending(client_id, content)));
                 }
-                self.scroll_to_end.update(|n| *n += 1);
+                self.thread.scroll_to_end.update(|n| *n += 1);
                 socket.send(
                     client_id,
                     ClientFrame::Send {

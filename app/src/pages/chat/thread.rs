@@ -125,12 +125,12 @@ impl Chat {
             return None;
         }
         let key = (m.sender, m.client_id);
-        if let Some(c) = self.decoded.with_value(|d| d.get(&key).cloned()) {
+        if let Some(c) = self.thread.decoded.with_value(|d| d.get(&key).cloned()) {
             return Some((c, false));
         }
         let (content, warn) = self.decode(group, m);
         if !warn {
-            self.decoded.update_value(|d| {
+            self.thread.decoded.update_value(|d| {
                 d.insert(key, content.clone());
             });
         }
@@ -149,7 +149,7 @@ impl Chat {
 
     /// The open conversation's messages as lines, with every event applied.
     pub(super) fn message_lines(&self, group: bool) -> Vec<Line> {
-        let raw = self.raw.with_value(|r| r.clone());
+        let raw = self.thread.raw.with_value(|r| r.clone());
         let opened: Vec<Opened> = raw.iter().map(|m| self.opened(group, m)).collect();
         let me = self.me.get_untracked();
         let targets = Targets::new(&raw, &opened);
@@ -184,7 +184,7 @@ impl Chat {
             }
         };
         let mut reacts = applied.reacts;
-        let my_name = self.ring.get_value().map(|r| r.me.username.clone());
+        let my_name = self.keys.ring.get_value().map(|r| r.me.username.clone());
         let mut lines = Vec::new();
         for (m, o) in raw.iter().zip(opened.iter().cloned()) {
             let mine = me == Some(m.sender);
@@ -258,7 +258,7 @@ impl Chat {
     /// What names a message the user may answer, edit or react to: its sender and client
     /// id, as its own encryption covers them.
     pub(super) fn target_of(&self, id: MessageId) -> Option<Target> {
-        self.raw.with_value(|raw| {
+        self.thread.raw.with_value(|raw| {
             raw.iter().find(|m| m.id == id).map(|m| Target::Message {
                 sender: m.sender,
                 client_id: m.client_id,
@@ -285,27 +285,27 @@ impl Chat {
     /// A message was deleted by its sender: forget its text and its edits.
     pub(super) fn on_deleted(&self, conv: ConversationId, message: MessageId, edits: &[MessageId]) {
         self.forget_texts(conv);
-        if self.current.get_untracked() != Some(conv) {
+        if self.list.current.get_untracked() != Some(conv) {
             return;
         }
         let mut blanked = Vec::new();
-        self.raw.update_value(|raw| {
+        self.thread.raw.update_value(|raw| {
             raw.retain(|m| !edits.contains(&m.id));
             for m in raw.iter_mut().filter(|m| m.id == message) {
                 m.envelope.0.clear();
                 blanked.push((m.sender, m.client_id));
             }
         });
-        self.decoded.update_value(|d| {
+        self.thread.decoded.update_value(|d| {
             for key in &blanked {
                 d.remove(key);
             }
         });
-        if self.editing.get_untracked() == Some(message) {
-            self.editing.set(None);
+        if self.composer.editing.get_untracked() == Some(message) {
+            self.composer.editing.set(None);
         }
-        if self.reply_to.get_untracked() == Some(message) {
-            self.reply_to.set(None);
+        if self.composer.reply_to.get_untracked() == Some(message) {
+            self.composer.reply_to.set(None);
         }
         self.rerender();
     }
@@ -315,19 +315,19 @@ impl Chat {
         if !line.mine || line.file.is_some() {
             return;
         }
-        self.reply_to.set(None);
-        self.editing.set(line.id);
-        self.draft.set(line.text.clone());
+        self.composer.reply_to.set(None);
+        self.composer.editing.set(line.id);
+        self.composer.draft.set(line.text.clone());
         self.focus_composer();
     }
 
     /// Leaves replying or editing (an edit's text goes with it).
     pub fn cancel_compose(&self) {
-        if self.editing.get_untracked().is_some() {
-            self.draft.set(String::new());
+        if self.composer.editing.get_untracked().is_some() {
+            self.composer.draft.set(String::new());
         }
-        self.editing.set(None);
-        self.reply_to.set(None);
+        self.composer.editing.set(None);
+        self.composer.reply_to.set(None);
     }
 
     pub fn focus_composer(&self) {
@@ -336,10 +336,11 @@ impl Chat {
 
     /// Adds the user's reaction to a message, or takes it back if it is there.
     pub fn react(&self, id: MessageId, emoji: String) {
-        let (Some(conv), Some(target)) = (self.current.get_untracked(), self.target_of(id)) else {
+        let (Some(conv), Some(target)) = (self.list.current.get_untracked(), self.target_of(id))
+        else {
             return;
         };
-        let on = !self.lines.with_untracked(|ls| {
+        let on = !self.thread.lines.with_untracked(|ls| {
             ls.iter()
                 .find(|l| l.id == Some(id))
                 .is_some_and(|l| l.reactions.iter().any(|r| r.emoji == emoji && r.mine))
@@ -351,7 +352,7 @@ impl Chat {
     /// any message, which readers go by, then the server throws the message (and its
     /// edits, and its files) away.
     pub fn delete_message(&self, line: &Line) {
-        let (Some(conv), Some(message)) = (self.current.get_untracked(), line.id) else {
+        let (Some(conv), Some(message)) = (self.list.current.get_untracked(), line.id) else {
             return;
         };
         let Some(target) = self.target_of(message) else {
@@ -363,7 +364,7 @@ impl Chat {
         if !self.send_content(conv, MessageContent::Delete { target }, vec![]) {
             return;
         }
-        if let Some(s) = self.socket.get_value() {
+        if let Some(s) = self.connection.socket.get_value() {
             s.send_now(ClientFrame::Delete {
                 conversation: conv,
                 message,

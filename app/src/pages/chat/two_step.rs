@@ -60,7 +60,7 @@ pub fn TwoStep() -> impl IntoView {
     let begin = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let p = password.get_untracked();
-        let Some(ring) = chat.ring.get_value() else {
+        let Some(ring) = chat.keys.ring.get_value() else {
             return;
         };
         let name = ring.me.username.clone();
@@ -79,7 +79,7 @@ pub fn TwoStep() -> impl IntoView {
     let disable = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (c, p) = (code.get_untracked(), password.get_untracked());
-        let Some(ring) = chat.ring.get_value() else {
+        let Some(ring) = chat.keys.ring.get_value() else {
             return;
         };
         let name = ring.me.username.clone();

@@ -71,8 +71,8 @@ pub fn Sidebar() -> impl IntoView {
         <aside class="sidebar">
             <header class="me">
                 <span class="brand small">"Hearth"</span>
-                <span class="status" class:online=move || chat.connected.get()
-                    title=move || if chat.connected.get() { "Connected" } else { "Reconnecting…" }></span>
+                <span class="status" class:online=move || chat.connection.connected.get()
+                    title=move || if chat.connection.connected.get() { "Connected" } else { "Reconnecting…" }></span>
                 <span class="name">{me}</span>
                 <super::attention::AttentionSwitches/>
                 <button class="ghost logout" aria-label="Log out" title="Log out" on:click=logout>
@@ -87,13 +87,13 @@ pub fn Sidebar() -> impl IntoView {
             </header>
             <input class="search" type="search" placeholder="Search people" aria-label="Search people" bind:value=search/>
             <div class="group-actions">
-                <button class="ghost small" on:click=move |_| chat.panel.set(Panel::NewGroup)>"New group"</button>
-                <button class="ghost small" on:click=move |_| chat.panel.set(Panel::Join)>"Join with a code"</button>
+                <button class="ghost small" on:click=move |_| chat.list.panel.set(Panel::NewGroup)>"New group"</button>
+                <button class="ghost small" on:click=move |_| chat.list.panel.set(Panel::Join)>"Join with a code"</button>
                 <button class="ghost small" on:click=move |_| chat.open_search(false)>"Find messages"</button>
             </div>
             <h2>"Conversations"</h2>
             <ul class="conversations">
-                <For each=move || chat.conversations.get()
+                <For each=move || chat.list.conversations.get()
                     key=|c| (c.id, c.unread, c.peer.as_ref().map(|p| (p.online, p.away)), c.last_message,
                              c.group.as_ref().map(|g| (g.name.clone(), g.emoji.clone(), g.members)))
                     let:c>
@@ -110,7 +110,7 @@ pub fn Sidebar() -> impl IntoView {
                             _ => ().into_any(),
                         };
                         view! {
-                            <li class="conversation" class:active=move || chat.current.get() == Some(id)
+                            <li class="conversation" class:active=move || chat.list.current.get() == Some(id)
                                 data-id=id.0.to_string()
                                 data-peer=c.peer.as_ref().map(|p| p.username.clone())
                                 data-group=c.group.as_ref().map(|g| g.name.clone())
@@ -166,21 +166,24 @@ pub fn Thread() -> impl IntoView {
     let show_safety = RwSignal::new(false);
     let list: NodeRef<html::Div> = NodeRef::new();
     let group = move || {
-        let id = chat.current.get()?;
-        chat.conversations
+        let id = chat.list.current.get()?;
+        chat.list
+            .conversations
             .with(|cs| cs.iter().find(|c| c.id == id).and_then(|c| c.group.clone()))
     };
-    let form_open = Memo::new(move |_| matches!(chat.panel.get(), Panel::NewGroup | Panel::Join));
-    let draft = chat.draft;
+    let form_open =
+        Memo::new(move |_| matches!(chat.list.panel.get(), Panel::NewGroup | Panel::Join));
+    let draft = chat.composer.draft;
     let dropping = RwSignal::new(false);
     let peer = move || {
-        let id = chat.current.get()?;
-        let peer_id = chat.conversations.with(|cs| {
+        let id = chat.list.current.get()?;
+        let peer_id = chat.list.conversations.with(|cs| {
             cs.iter()
                 .find(|c| c.id == id)
                 .and_then(|c| c.peer.as_ref().map(|p| p.id))
         })?;
-        chat.people
+        chat.list
+            .people
             .with(|ps| ps.iter().find(|p| p.id == peer_id).cloned())
     };
     // The safety number of this conversation, only for a peer whose identity verifies.
@@ -190,11 +193,11 @@ pub fn Thread() -> impl IntoView {
             .then(|| safety::groups(&safety::safety_number(&mine, &theirs)))
     };
     Effect::new(move |_| {
-        chat.current.track();
+        chat.list.current.track();
         show_safety.set(false);
     });
     Effect::new(move |_| {
-        chat.scroll_to_end.track();
+        chat.thread.scroll_to_end.track();
         if let Some(el) = list.get() {
             el.set_scroll_top(el.scroll_height());
         }
@@ -221,7 +224,7 @@ pub fn Thread() -> impl IntoView {
             chat.cancel_compose();
         }
     };
-    let keep_focus = super::keep_focus::keep(list, move || chat.lines.track());
+    let keep_focus = super::keep_focus::keep(list, move || chat.thread.lines.track());
     let on_scroll = move |_| {
         if list.get().is_some_and(|el| el.scroll_top() < 80) {
             chat.load_older();
@@ -231,7 +234,7 @@ pub fn Thread() -> impl IntoView {
         <section class="thread" class:dropping=move || dropping.get()
             on:dragover=move |ev| {
                 // Accepting the drag is what makes the drop land here instead of opening the file.
-                if chat.current.get_untracked().is_some() {
+                if chat.list.current.get_untracked().is_some() {
                     ev.prevent_default();
                     dropping.set(true);
                 }
@@ -239,7 +242,7 @@ pub fn Thread() -> impl IntoView {
             on:dragleave=move |_| dropping.set(false)
             on:drop=move |ev| {
                 dropping.set(false);
-                if chat.current.get_untracked().is_none() {
+                if chat.list.current.get_untracked().is_none() {
                     return;
                 }
                 ev.prevent_default();
@@ -248,9 +251,9 @@ pub fn Thread() -> impl IntoView {
             }>
             <ImageViewer/>
             <Show when=move || chat.search.open.get()><super::search::SearchPanel/></Show>
-            <Show when=move || chat.panel.get() == Panel::NewGroup><NewGroup/></Show>
-            <Show when=move || chat.panel.get() == Panel::Join><JoinGroup/></Show>
-            <Show when=move || chat.current.get().is_some() || form_open.get()
+            <Show when=move || chat.list.panel.get() == Panel::NewGroup><NewGroup/></Show>
+            <Show when=move || chat.list.panel.get() == Panel::Join><JoinGroup/></Show>
+            <Show when=move || chat.list.current.get().is_some() || form_open.get()
                 fallback=move || view! { <div class="placeholder"><p>"Pick someone to talk to, or start a group."</p>
                     {move || chat.error.get().map(|e| view! {
                         <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
@@ -258,12 +261,12 @@ pub fn Thread() -> impl IntoView {
                     <p class="hint">"Messages are encrypted on this device before they are sent."</p></div> }>
                 <Show when=move || !form_open.get()>
                 <header class="thread-head">
-                    <button class="ghost back" on:click=move |_| chat.current.set(None) aria-label="Back">"‹"</button>
+                    <button class="ghost back" on:click=move |_| chat.list.current.set(None) aria-label="Back">"‹"</button>
                     {move || group().map(|g| view! {
                         <span class="avatar emoji" aria-hidden="true">{g.emoji.clone()}</span>
                         <span class="title">{g.name.clone()}</span>
-                        <button class="ghost presence" aria-expanded=move || (chat.panel.get() == Panel::Members).to_string()
-                            on:click=move |_| chat.panel.update(|p| *p = if *p == Panel::Members { Panel::None } else { Panel::Members })>
+                        <button class="ghost presence" aria-expanded=move || (chat.list.panel.get() == Panel::Members).to_string()
+                            on:click=move |_| chat.list.panel.update(|p| *p = if *p == Panel::Members { Panel::None } else { Panel::Members })>
                             {format!("{} members", g.members)}
                         </button>
                     })}
@@ -287,11 +290,11 @@ pub fn Thread() -> impl IntoView {
                         </button>
                     </Show>
                 </header>
-                <Show when=move || chat.panel.get() == Panel::Members><GroupMembers/></Show>
-                <Show when=move || chat.group_view.with(|g| g.as_ref().is_some_and(|g| g.waiting))>
+                <Show when=move || chat.list.panel.get() == Panel::Members><GroupMembers/></Show>
+                <Show when=move || chat.list.group_view.with(|g| g.as_ref().is_some_and(|g| g.waiting))>
                     <div class="keychange" role="status"><p>"🔒 Waiting for keys: another member's browser hands them over when it comes online."</p></div>
                 </Show>
-                {move || chat.group_view.with(|g| g.as_ref().filter(|g| !g.bad_wrappers.is_empty()).map(|g| {
+                {move || chat.list.group_view.with(|g| g.as_ref().filter(|g| !g.bad_wrappers.is_empty()).map(|g| {
                     let who = g.bad_wrappers.join(", ");
                     view! {
                         <div class="keychange bad-keys" role="alert"><p>
@@ -326,7 +329,7 @@ pub fn Thread() -> impl IntoView {
                 </Show>
                 {move || {
                     let p = peer()?;
-                    chat.changed.with(|c| c.contains_key(&p.id)).then(|| view! {
+                    chat.keys.changed.with(|c| c.contains_key(&p.id)).then(|| view! {
                         <div class="keychange" role="alert">
                             <p><strong>{p.display_name.clone()}"'s security keys changed."</strong>
                                " That happens when someone makes new keys or their account is reset, "
@@ -336,12 +339,12 @@ pub fn Thread() -> impl IntoView {
                     })
                 }}
                 <div class="messages" node_ref=list on:scroll=on_scroll on:focusin=keep_focus.focus_in on:focusout=keep_focus.focus_out aria-live="polite">
-                    <Show when=move || chat.more.get()>
+                    <Show when=move || chat.thread.more.get()>
                         <button class="ghost older" on:click=move |_| chat.load_older()>
-                            {move || if chat.loading_older.get() { "Loading…" } else { "Load older messages" }}
+                            {move || if chat.thread.loading_older.get() { "Loading…" } else { "Load older messages" }}
                         </button>
                     </Show>
-                    <For each=move || chat.lines.get() key=|l| l.key() let:l>
+                    <For each=move || chat.thread.lines.get() key=|l| l.key() let:l>
                         {if l.day {
                             view! { <p class="day" role="separator">{l.text.clone()}</p> }.into_any()
                         } else if l.event {
@@ -420,7 +423,8 @@ fn Account() -> impl IntoView {
     let open = RwSignal::new(false);
     let admin = move || {
         chat.me.track();
-        chat.ring
+        chat.keys
+            .ring
             .with_value(|r| r.as_ref().is_some_and(|r| r.me.is_admin))
     };
     view! {
