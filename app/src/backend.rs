@@ -1,9 +1,8 @@
-//! What the server functions need from the server (`Backend`), and what they hand it
-//! about the request.
+//! What the server functions hand the server about the request (the browser, its
+//! address) and what it hands back for a new session. The server itself is
+//! `crate::api::Backend`.
 
-use crate::api;
 use protocol::api::Session;
-use std::sync::Arc;
 
 /// A new session and the Set-Cookie header values that go with it (the session's, and
 /// the one that remembers the browser for the account).
@@ -22,21 +21,3 @@ pub struct Device {
 /// The address a request came from, put in the request's extensions by the server.
 #[derive(Clone, Copy, Debug)]
 pub struct Peer(pub std::net::IpAddr);
-
-/// Everything the server functions need from the server: each area's trait, declared
-/// beside that area's functions in `crate::api`. The server implements each in its
-/// module for the area, and says it has them all with an empty `impl Backend`.
-pub trait Backend:
-    api::AccountService
-    + api::AdminService
-    + api::ConversationService
-    + api::GroupService
-    + api::PanelService
-    + api::SessionService
-    + api::SetupService
-    + api::TotpService
-    + 'static
-{
-}
-
-pub type SharedBackend = Arc<dyn Backend>;

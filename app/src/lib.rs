@@ -10,7 +10,7 @@ mod error;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub use backend::{Backend, SharedBackend};
+pub use api::{Backend, SharedBackend};
 pub use error::{Answer, Answered, ApiError, REFUSAL_HEADER};
 
 use client::keyring::Keyring;

@@ -19,9 +19,30 @@ pub use sessions::*;
 pub use setup::*;
 pub use totp::*;
 
+/// Everything the server functions need from the server: each area's trait, declared
+/// beside that area's functions in this module's files. The server implements each in its
+/// module for the area, and says it has them all with an empty `impl Backend`.
+#[cfg(feature = "ssr")]
+pub trait Backend:
+    AccountService
+    + AdminService
+    + ConversationService
+    + GroupService
+    + PanelService
+    + SessionService
+    + SetupService
+    + TotpService
+    + 'static
+{
+}
+
+#[cfg(feature = "ssr")]
+pub type SharedBackend = std::sync::Arc<dyn Backend>;
+
 #[cfg(feature = "ssr")]
 mod server {
-    use crate::backend::{Backend, Device, Peer, SharedBackend};
+    use super::{Backend, SharedBackend};
+    use crate::backend::{Device, Peer};
     use crate::{Answer, ApiError};
     use http::{HeaderMap, HeaderValue, StatusCode, header};
     use leptos::prelude::*;

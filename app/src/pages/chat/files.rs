@@ -1,23 +1,11 @@
 //! Files in a conversation: sending with progress and cancel, file cards and image
 //! thumbnails, downloads, and the image viewer.
 
-use super::state::Chat;
+use super::state::{Chat, Upload};
 use crate::client::files::{human_size, icon};
 use leptos::prelude::*;
+use protocol::FileId;
 use protocol::api::FileMeta;
-use protocol::{ConversationId, FileId};
-
-/// A file on its way up.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Upload {
-    pub key: u64,
-    pub conv: ConversationId,
-    pub name: String,
-    pub size: u64,
-    pub sent: u64,
-    /// Milliseconds since the upload started, at the last progress report.
-    pub elapsed: f64,
-}
 
 impl Upload {
     /// `sent` counts encrypted bytes, so it is measured against the blob's length.
@@ -33,14 +21,6 @@ impl Upload {
         let per_s = (self.sent as f64 / (self.elapsed / 1000.0)) as u64;
         format!("{}/s", human_size(per_s))
     }
-}
-
-/// The image viewer: the full image once it is downloaded and decrypted.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Viewer {
-    pub meta: FileMeta,
-    pub url: Option<String>,
-    pub error: Option<String>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -167,7 +147,7 @@ impl Chat {
         if !meta.inline_image() {
             return self.download(meta);
         }
-        self.transfers.viewer.set(Some(Viewer {
+        self.transfers.viewer.set(Some(super::state::Viewer {
             meta: meta.clone(),
             url: None,
             error: None,

@@ -1,7 +1,6 @@
 //! Group panels: making a group, joining one, and a group's members and settings.
 
-use super::groups::{GroupView, MemberView};
-use super::state::{Chat, Panel};
+use super::state::{Chat, GroupView, MemberView, Panel};
 use crate::client::browser;
 use crate::client::group::JoinPreview;
 use leptos::prelude::*;

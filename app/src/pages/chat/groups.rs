@@ -1,6 +1,6 @@
 //! The chat page's group actions: loading and verifying, sending, membership changes.
 
-use super::state::{Chat, Line, Outgoing, Panel};
+use super::state::{Chat, GroupView, Line, MemberView, Outgoing, Panel, fill_names};
 use crate::Answered;
 use crate::ApiError;
 use crate::api;
@@ -8,38 +8,11 @@ use crate::client::group::{GroupCtx, JoinPreview};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::MessageContent;
-use protocol::api::group::{GroupSummary, InviteInfo};
+use protocol::api::group::InviteInfo;
 use protocol::crypto::group::{Action, Member, Role, Settings};
 use protocol::frames::ClientFrame;
 use protocol::{Bytes, ClientMsgId, ConversationId, FileId, UserId};
 use std::rc::Rc;
-
-/// A member as the members panel shows them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MemberView {
-    pub member: Member,
-    pub name: String,
-    pub username: String,
-    /// A deleted account: it can only be removed.
-    pub deleted: bool,
-    /// Their keys are no longer the ones the roster names (reset, or made anew): nothing
-    /// new reaches them here until they are added again.
-    pub new_keys: bool,
-}
-
-/// The open group as this browser verified it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupView {
-    pub id: ConversationId,
-    pub settings: Settings,
-    pub members: Vec<MemberView>,
-    pub my_role: Option<Role>,
-    /// The newest key has not reached this browser yet.
-    pub waiting: bool,
-    pub everyone: bool,
-    /// Who handed this browser keys that did not open, by name.
-    pub bad_wrappers: Vec<String>,
-}
 
 impl Chat {
     fn show_group(&self, ctx: &GroupCtx) {
@@ -440,23 +413,6 @@ impl Chat {
             Ok(())
         });
     }
-}
-
-/// Puts the names this browser opened into a group's summary (the server has none to
-/// give for a group whose names are sealed). True if that changed it.
-pub(super) fn fill_names(g: &mut GroupSummary, ctx: &GroupCtx) -> bool {
-    let names = match ctx.settings() {
-        Some(s) if !s.name.is_empty() => (s.name, s.description, s.emoji),
-        // Not readable yet (the keys come from another member): the Everyone room is
-        // still the Everyone room.
-        _ if ctx.everyone && g.name.is_empty() => ("Everyone".into(), String::new(), "🏠".into()),
-        _ => return false,
-    };
-    if (&g.name, &g.description, &g.emoji) == (&names.0, &names.1, &names.2) {
-        return false;
-    }
-    (g.name, g.description, g.emoji) = names;
-    true
 }
 
 impl Chat {

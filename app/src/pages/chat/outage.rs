@@ -2,7 +2,7 @@
 //! when the next try is, offers to try at once, and says when Hearth is back. A blip the
 //! socket gets over by its first retry is not worth a banner.
 
-use super::state::Chat;
+use super::state::{Chat, Link};
 use crate::client::browser::now_ms;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -12,17 +12,6 @@ use std::time::Duration;
 const SHOW_AFTER_FAILURES: u32 = 2;
 /// How long "Connected again" stays.
 const BACK_FOR: Duration = Duration::from_secs(4);
-
-/// The connection as the person sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Link {
-    #[default]
-    Fine,
-    /// Down: the socket tries again at `retry_at` (ms since the epoch).
-    Down { retry_at: i64, failures: u32 },
-    /// Back after an outage that was shown.
-    Back,
-}
 
 impl Link {
     fn shown_down(self) -> bool {

@@ -3,7 +3,7 @@
 //! stored, and dropped when the conversation changes.
 
 use super::message::when;
-use super::state::Chat;
+use super::state::{Chat, Entry, Hit};
 use crate::Answered;
 use crate::ApiError;
 use crate::api;
@@ -14,26 +14,6 @@ use protocol::api::{MessageContent, Target};
 use protocol::{ClientMsgId, ConversationId, MessageId, UserId};
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// One message's final words (after its sender's edits), as searched.
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub id: MessageId,
-    pub sender: UserId,
-    pub at: i64,
-    pub text: String,
-}
-
-/// A message that matches, and where it is.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
-    pub conversation: ConversationId,
-    pub message: MessageId,
-    pub place: String,
-    pub sender: String,
-    pub at: i64,
-    pub snippet: String,
-}
 
 /// The most matches shown (the newest).
 const MAX_HITS: usize = 200;
@@ -308,35 +288,6 @@ impl Chat {
             self.load_older();
         } else {
             self.thread.jump.set_value(None);
-        }
-    }
-}
-
-/// The search's state, shared by the panel and the chat.
-#[derive(Clone, Copy)]
-pub struct Search {
-    pub open: RwSignal<bool>,
-    pub query: RwSignal<String>,
-    /// Only the open conversation (else all).
-    pub here: RwSignal<bool>,
-    pub hits: RwSignal<Vec<Hit>>,
-    pub busy: RwSignal<bool>,
-    /// A search finished (so "no matches" can be said).
-    pub done: RwSignal<bool>,
-    /// Which search is the latest; older ones drop their results.
-    pub run: RwSignal<u64>,
-}
-
-impl Search {
-    pub fn new() -> Self {
-        Self {
-            open: RwSignal::new(false),
-            query: RwSignal::new(String::new()),
-            here: RwSignal::new(false),
-            hits: RwSignal::new(Vec::new()),
-            busy: RwSignal::new(false),
-            done: RwSignal::new(false),
-            run: RwSignal::new(0),
         }
     }
 }

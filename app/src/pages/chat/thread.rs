@@ -3,19 +3,12 @@
 //! Everything here happens in the browser: the server sees only ciphertext.
 
 use super::lines::split;
-use super::state::{Chat, Line};
+use super::state::{Chat, Line, Quote, Reaction};
 use leptos::prelude::*;
 use protocol::api::{MessageContent, Target};
 use protocol::frames::{ClientFrame, StoredMessage};
 use protocol::{ClientMsgId, ConversationId, MessageId, UserId};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// The message a reply answers, as the reader's own copy shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Quote {
-    pub name: String,
-    pub text: String,
-}
 
 const DELETED: &str = "This message was deleted.";
 /// Blanked by the server with no delete signed by its sender.
@@ -45,15 +38,6 @@ impl Targets {
             Target::Legacy(id) => Some(*id),
         }
     }
-}
-
-/// One emoji under a message: how many reacted, whether the user did, and who.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Reaction {
-    pub emoji: String,
-    pub count: usize,
-    pub mine: bool,
-    pub who: String,
 }
 
 /// How much of a quoted message is shown.

@@ -1,5 +1,16 @@
 //! The chat page's state and what changes it: server answers, socket frames, the user.
 
+mod group;
+mod line;
+mod link;
+mod search;
+mod transfer;
+pub use group::{GroupView, MemberView, fill_names};
+pub use line::{Quote, Reaction};
+pub use link::Link;
+pub use search::{Entry, Hit, Search};
+pub use transfer::{Upload, Viewer};
+
 use crate::Answered;
 use crate::ApiError;
 use crate::api;
@@ -37,12 +48,12 @@ pub struct Line {
     /// The file it carries.
     pub file: Option<FileMeta>,
     /// The message it answers, quoted.
-    pub reply: Option<super::thread::Quote>,
+    pub reply: Option<Quote>,
     /// The sender changed the text since.
     pub edited: bool,
     /// The sender deleted it for everyone.
     pub deleted: bool,
-    pub reactions: Vec<super::thread::Reaction>,
+    pub reactions: Vec<Reaction>,
     /// The sender's edits of it (a delete removes them too).
     pub edits: Vec<MessageId>,
     /// Who has read up to here (on the user's own messages, the newest each reached).
@@ -101,7 +112,7 @@ pub struct Sidebar {
     pub typing: RwSignal<Vec<(ConversationId, UserId, i64)>>,
     pub panel: RwSignal<Panel>,
     /// The open group as verified (roster, settings, whether keys are missing).
-    pub group_view: RwSignal<Option<super::groups::GroupView>>,
+    pub group_view: RwSignal<Option<GroupView>>,
     /// An invite code from a link, for the join panel.
     pub join_code: RwSignal<String>,
 }
@@ -149,12 +160,12 @@ pub struct Composer {
 #[derive(Clone, Copy)]
 pub struct Transfers {
     /// Files on their way up, in every conversation.
-    pub uploads: RwSignal<Vec<super::files::Upload>>,
+    pub uploads: RwSignal<Vec<Upload>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub(in crate::pages::chat) next_upload: StoredValue<u64>,
     /// Files being downloaded and decrypted, with percent done.
     pub downloads: RwSignal<HashMap<FileId, u8>>,
-    pub viewer: RwSignal<Option<super::files::Viewer>>,
+    pub viewer: RwSignal<Option<Viewer>>,
 }
 
 /// The socket, and whether the server can be reached.
@@ -162,7 +173,7 @@ pub struct Transfers {
 pub struct Connection {
     pub connected: RwSignal<bool>,
     /// Whether the server can be reached, as the outage banner tells it.
-    pub link: RwSignal<super::outage::Link>,
+    pub link: RwSignal<Link>,
     /// The socket was connected before (so a new connection is a reconnection).
     pub(in crate::pages::chat) was_connected: StoredValue<bool>,
     pub(in crate::pages::chat) socket: StoredValue<Option<Rc<Socket>>, LocalStorage>,
@@ -184,10 +195,9 @@ pub struct Chat {
     pub composer: Composer,
     pub transfers: Transfers,
     pub connection: Connection,
-    pub search: super::search::Search,
+    pub search: Search,
     /// Conversations' decrypted text for search, in memory only.
-    pub(super) search_index:
-        StoredValue<HashMap<ConversationId, Rc<Vec<super::search::Entry>>>, LocalStorage>,
+    pub(super) search_index: StoredValue<HashMap<ConversationId, Rc<Vec<Entry>>>, LocalStorage>,
     /// Bumped whenever a conversation's searchable text is forgotten.
     pub(super) search_generation: StoredValue<u64>,
     /// When the last sound played (they are spaced out).
@@ -249,7 +259,7 @@ impl Chat {
                 was_connected: StoredValue::new(false),
                 socket: browser_only(None),
             },
-            search: super::search::Search::new(),
+            search: Search::new(),
             search_index: browser_only(HashMap::new()),
             search_generation: StoredValue::new(0),
             sounded_at: StoredValue::new(0),
@@ -383,7 +393,7 @@ impl Chat {
         if let Some(groups) = self.keys.groups.get_value() {
             for c in &mut list {
                 if let (Some(g), Some(ctx)) = (c.group.as_mut(), groups.get(c.id)) {
-                    super::groups::fill_names(g, &ctx);
+                    fill_names(g, &ctx);
                 }
             }
         }
