@@ -2,6 +2,7 @@
 
 mod attention;
 mod commands;
+mod conversation;
 mod emoji;
 mod files;
 mod frames;
@@ -98,7 +99,7 @@ pub fn ChatPage() -> impl IntoView {
         <notices::PinsAlarm/>
         <div class="chat" class:has-open=move || chat.list.current.get().is_some() || chat.list.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
-            <view::Thread/>
+            <conversation::Thread/>
         </div>
     }
 }

@@ -1,17 +1,12 @@
-//! The chat page's components.
+//! The sidebar: who is here, the conversations, and the account menu at its foot (the
+//! open conversation is `conversation`).
 
 use super::Chat;
-use super::emoji::{EmojiPicker, Suggestions};
-use super::files::{ImageViewer, Uploads};
-use super::group_view::{GroupMembers, JoinGroup, NewGroup};
-use super::message::{ComposerContext, MessageLine};
 use super::state::Panel;
 use crate::KeyringSignal;
 use crate::client::browser;
-use leptos::html;
 use leptos::prelude::*;
 use protocol::api::Person;
-use protocol::crypto::safety;
 
 fn initials(name: &str) -> String {
     name.split_whitespace()
@@ -30,26 +25,13 @@ fn hue(username: &str) -> u32 {
 }
 
 #[component]
-fn Avatar(person: Person) -> impl IntoView {
+pub(super) fn Avatar(person: Person) -> impl IntoView {
     let style = format!("--hue: {}", hue(&person.username));
     view! {
         <span class="avatar" style=style aria-hidden="true">
             {initials(&person.display_name)}
         </span>
     }
-}
-
-/// The safety number as a QR code (SVG), for comparing by scanning.
-fn safety_qr(digits: &str) -> String {
-    qrcode::QrCode::new(format!("hearth-safety:1:{digits}"))
-        .map(|code| {
-            code.render::<qrcode::render::svg::Color>()
-                .min_dimensions(150, 150)
-                .dark_color(qrcode::render::svg::Color("#1f1a17"))
-                .light_color(qrcode::render::svg::Color("#ffffff"))
-                .build()
-        })
-        .unwrap_or_default()
 }
 
 #[component]
@@ -155,262 +137,6 @@ pub fn Sidebar() -> impl IntoView {
             </Show>
             <Account/>
         </aside>
-    }
-    .into_any()
-}
-
-#[component]
-pub fn Thread() -> impl IntoView {
-    let chat = expect_context::<Chat>();
-    let ring = expect_context::<KeyringSignal>();
-    let show_safety = RwSignal::new(false);
-    let list: NodeRef<html::Div> = NodeRef::new();
-    let group = move || {
-        let id = chat.list.current.get()?;
-        chat.list
-            .conversations
-            .with(|cs| cs.iter().find(|c| c.id == id).and_then(|c| c.group.clone()))
-    };
-    let form_open =
-        Memo::new(move |_| matches!(chat.list.panel.get(), Panel::NewGroup | Panel::Join));
-    let draft = chat.composer.draft;
-    let dropping = RwSignal::new(false);
-    let peer = move || {
-        let id = chat.list.current.get()?;
-        let peer_id = chat.list.conversations.with(|cs| {
-            cs.iter()
-                .find(|c| c.id == id)
-                .and_then(|c| c.peer.as_ref().map(|p| p.id))
-        })?;
-        chat.list
-            .people
-            .with(|ps| ps.iter().find(|p| p.id == peer_id).cloned())
-    };
-    // The safety number of this conversation, only for a peer whose identity verifies.
-    let safety = move || {
-        let (mine, theirs) = (ring.get()?.identity.clone(), peer()?.identity);
-        (theirs.verify().is_ok() && theirs.user == peer()?.id)
-            .then(|| safety::groups(&safety::safety_number(&mine, &theirs)))
-    };
-    Effect::new(move |_| {
-        chat.list.current.track();
-        show_safety.set(false);
-    });
-    Effect::new(move |_| {
-        chat.thread.scroll_to_end.track();
-        if let Some(el) = list.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
-    let send = move || {
-        if chat.send(draft.get_untracked()) {
-            draft.set(String::new());
-        }
-    };
-    let emoji_open = RwSignal::new(false);
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        let enter = ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing();
-        // A `:shortcode` being typed takes the first suggestion first.
-        if (enter || ev.key() == "Tab")
-            && (super::emoji::accept_suggestion(draft, None)
-                || super::mention::accept_mention(&chat, None))
-        {
-            ev.prevent_default();
-        } else if enter {
-            ev.prevent_default();
-            send();
-        } else if ev.key() == "Escape" {
-            emoji_open.set(false);
-            chat.cancel_compose();
-        }
-    };
-    let keep_focus = super::keep_focus::keep(list, move || chat.thread.lines.track());
-    let on_scroll = move |_| {
-        if list.get().is_some_and(|el| el.scroll_top() < 80) {
-            chat.load_older();
-        }
-    };
-    view! {
-        <section class="thread" class:dropping=move || dropping.get()
-            on:dragover=move |ev| {
-                // Accepting the drag is what makes the drop land here instead of opening the file.
-                if chat.list.current.get_untracked().is_some() {
-                    ev.prevent_default();
-                    dropping.set(true);
-                }
-            }
-            on:dragleave=move |_| dropping.set(false)
-            on:drop=move |ev| {
-                dropping.set(false);
-                if chat.list.current.get_untracked().is_none() {
-                    return;
-                }
-                ev.prevent_default();
-                #[cfg(feature = "hydrate")]
-                chat.send_files(crate::client::files::list(ev.data_transfer().and_then(|d| d.files())));
-            }>
-            <ImageViewer/>
-            <Show when=move || chat.search.open.get()><super::search::SearchPanel/></Show>
-            <Show when=move || chat.list.panel.get() == Panel::NewGroup><NewGroup/></Show>
-            <Show when=move || chat.list.panel.get() == Panel::Join><JoinGroup/></Show>
-            <Show when=move || chat.list.current.get().is_some() || form_open.get()
-                fallback=move || view! { <div class="placeholder"><p>"Pick someone to talk to, or start a group."</p>
-                    {move || chat.error.get().map(|e| view! {
-                        <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
-                    })}
-                    <p class="hint">"Messages are encrypted on this device before they are sent."</p></div> }>
-                <Show when=move || !form_open.get()>
-                <header class="thread-head">
-                    <button class="ghost back" on:click=move |_| chat.list.current.set(None) aria-label="Back">"‹"</button>
-                    {move || group().map(|g| view! {
-                        <span class="avatar emoji" aria-hidden="true">{g.emoji.clone()}</span>
-                        <span class="title">{g.name.clone()}</span>
-                        <button class="ghost presence" aria-expanded=move || (chat.list.panel.get() == Panel::Members).to_string()
-                            on:click=move |_| chat.list.panel.update(|p| *p = if *p == Panel::Members { Panel::None } else { Panel::Members })>
-                            {format!("{} members", g.members)}
-                        </button>
-                    })}
-                    {move || peer().map(|p| view! {
-                        <Avatar person=p.clone()/>
-                        <div class="who">
-                            <span class="title">{p.display_name.clone()}
-                                <Show when=move || peer().is_some_and(|p| chat.is_verified(&p))>
-                                    " "<span class="badge" title="You compared safety numbers">"✓ Verified"</span>
-                                </Show>
-                            </span>
-                            <span class="presence">{super::message::presence(&p)}</span>
-                        </div>
-                    })}
-                    <button class="ghost find" aria-label="Find in this conversation" title="Find in this conversation"
-                        on:click=move |_| chat.open_search(true)><span class="i i-search" aria-hidden="true"></span></button>
-                    <Show when=move || group().is_none()>
-                        <button class="ghost safety-toggle" aria-expanded=move || show_safety.get().to_string()
-                            on:click=move |_| show_safety.update(|s| *s = !*s)>
-                            <span class="i i-lock" aria-hidden="true"></span><span class="label">"Safety number"</span>
-                        </button>
-                    </Show>
-                </header>
-                <Show when=move || chat.list.panel.get() == Panel::Members><GroupMembers/></Show>
-                <Show when=move || chat.list.group_view.with(|g| g.as_ref().is_some_and(|g| g.waiting))>
-                    <div class="keychange" role="status"><p>"🔒 Waiting for keys: another member's browser hands them over when it comes online."</p></div>
-                </Show>
-                {move || chat.list.group_view.with(|g| g.as_ref().filter(|g| !g.bad_wrappers.is_empty()).map(|g| {
-                    let who = g.bad_wrappers.join(", ");
-                    view! {
-                        <div class="keychange bad-keys" role="alert"><p>
-                            {format!("⚠ {who} handed you a key for this group that did not open. It was thrown away,                                       and they cannot hand you that key again; another member does.                                       If it keeps happening, tell the group's admins.")}
-                        </p></div>
-                    }
-                }))}
-                <Show when=move || show_safety.get()>
-                    <div class="safety" role="region" aria-label="Safety number">
-                        <p>"Compare these numbers with "
-                            {move || peer().map(|p| p.display_name).unwrap_or_default()}
-                            ", in person or on a call. If they match, nobody sits between you."</p>
-                        {move || match safety() {
-                            Some(groups) => {
-                                let qr = safety_qr(&groups.concat());
-                                view! {
-                                    <div class="safety-body">
-                                        <ol class="digits">{groups.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ol>
-                                        // Our own SVG of digits only: nothing a person typed goes in here.
-                                        <div class="qr" role="img" aria-label="Safety number as a QR code" inner_html=qr></div>
-                                    </div>
-                                }.into_any()
-                            }
-                            None => view! { <p class="error">"This person's keys do not verify: do not trust this conversation."</p> }.into_any(),
-                        }}
-                        {move || peer().map(|p| {
-                            let verified = chat.is_verified(&p);
-                            let label = if verified { "Remove verification" } else { "Numbers match: mark as verified" };
-                            view! { <button class="ghost" on:click=move |_| chat.set_verified(&p, !verified)>{label}</button> }
-                        })}
-                    </div>
-                </Show>
-                {move || {
-                    let p = peer()?;
-                    chat.keys.changed.with(|c| c.contains_key(&p.id)).then(|| view! {
-                        <div class="keychange" role="alert">
-                            <p><strong>{p.display_name.clone()}"'s security keys changed."</strong>
-                               " That happens when someone makes new keys or their account is reset, "
-                               "and also when someone listens in between. Compare safety numbers again."</p>
-                            <button class="ghost" on:click=move |_| chat.set_verified(&p, false)>"Accept the new keys"</button>
-                        </div>
-                    })
-                }}
-                <div class="messages" node_ref=list on:scroll=on_scroll on:focusin=keep_focus.focus_in on:focusout=keep_focus.focus_out aria-live="polite">
-                    <Show when=move || chat.thread.more.get()>
-                        <button class="ghost older" on:click=move |_| chat.load_older()>
-                            {move || if chat.thread.loading_older.get() { "Loading…" } else { "Load older messages" }}
-                        </button>
-                    </Show>
-                    <For each=move || chat.thread.lines.get() key=|l| l.key() let:l>
-                        {if l.day {
-                            view! { <p class="day" role="separator">{l.text.clone()}</p> }.into_any()
-                        } else if l.event {
-                            view! { <p class="event">{l.text.clone()}</p> }.into_any()
-                        } else {
-                            view! { <MessageLine l/> }.into_any()
-                        }}
-                    </For>
-                </div>
-                {move || chat.error.get().map(|e| view! {
-                    <p class="error" role="alert">{e}<button class="ghost" on:click=move |_| chat.error.set(None)>"×"</button></p>
-                })}
-                {move || chat.notice.get().map(|n| view! {
-                    <div class="notice" role="status" aria-label="Command output">
-                        <p>{n}</p>
-                        <button class="ghost" aria-label="Close" on:click=move |_| chat.notice.set(None)>"×"</button>
-                    </div>
-                })}
-                {move || chat.typing_line().map(|t| view! { <p class="typing" role="status">{t}</p> })}
-                <Uploads/>
-                <ComposerContext/>
-                <Suggestions draft/>
-                <super::mention::MentionSuggestions/>
-                <Show when=move || emoji_open.get()>
-                    <EmojiPicker label="Emoji" on_pick=move |e: String| {
-                        draft.update(|d| d.push_str(&e));
-                        emoji_open.set(false);
-                        chat.focus_composer();
-                    }/>
-                </Show>
-                <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
-                    <label class="attach" title="Send files">
-                        <span class="i i-paperclip" aria-hidden="true"></span>
-                        <input type="file" multiple class="visually-hidden" aria-label="Send files"
-                            on:change=move |ev| {
-                                #[cfg(feature = "hydrate")]
-                                {
-                                    use wasm_bindgen::JsCast;
-                                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                        chat.send_files(crate::client::files::list(input.files()));
-                                        input.set_value("");
-                                    }
-                                }
-                                let _ = ev;
-                            }/>
-                    </label>
-                    <button type="button" class="ghost emoji-toggle" aria-label="Emoji" aria-expanded=move || emoji_open.get().to_string()
-                        on:click=move |_| emoji_open.update(|o| *o = !*o)><span class="i i-smile" aria-hidden="true"></span></button>
-                    <textarea rows="1" placeholder="Write a message" aria-label="Message" bind:value=draft on:keydown=on_key on:input=move |ev| chat.notify_typing(&event_target_value(&ev))
-                        on:paste=move |ev| {
-                            // Pasted files (a screenshot) are sent; pasted text is left to the textarea.
-                            #[cfg(feature = "hydrate")]
-                            {
-                                let files = crate::client::files::list(ev.clipboard_data().and_then(|d| d.files()));
-                                if !files.is_empty() {
-                                    ev.prevent_default();
-                                    chat.send_files(files);
-                                }
-                            }
-                            let _ = ev;
-                        }></textarea>
-                    <button type="submit" aria-label="Send">"Send"</button>
-                </form>
-                </Show>
-            </Show>
-        </section>
     }
     .into_any()
 }
