@@ -23,51 +23,12 @@ pub fn RegisterPage() -> impl IntoView {
     // An account an admin reset keeps its two-step login: finishing it asks for a code.
     let needs_code = RwSignal::new(false);
     let code = RwSignal::new(String::new());
-    // The estimate loads beside the form; until it is there the meter stays empty. The
-    // checker is a JS function, so it is kept browser-only; `loaded` says when it is there
-    // (and is never set on the server, which therefore never touches the checker).
-    let checker = super::browser_only(None::<browser::Strength>);
-    let loaded = RwSignal::new(false);
-    Effect::new(move |_| {
-        spawn_local(async move {
-            if let Ok(s) = browser::strength().await {
-                checker.set_value(Some(s));
-                loaded.set(true);
-            }
-        })
-    });
-    let score = Memo::new(move |_| {
-        if !loaded.get() {
-            return 0;
-        }
-        checker.with_value(|s| {
-            s.as_ref().map_or(0, |s| {
-                password.with(|p| s.score(p, &[&username.get(), &display_name.get()]))
-            })
-        })
-    });
+    let score = strength(password, username, display_name);
     let recovery_key = RwSignal::new(None::<String>);
-    // Sent here by the first login of an account an admin made: its name is fixed, and
-    // the owner chooses their own password (the temporary one stops working).
     let setup = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(name) = keyring::pending_setup() {
-            username.set(name);
-            setup.set(true);
-        }
-    });
-    // A server with no admin yet asks for the setup code it printed in its terminal:
-    // whoever started it enters the code and becomes its admin. Everyone else leaves the
-    // field empty and gets an ordinary account.
     let setup_pending = RwSignal::new(false);
     let setup_code = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        spawn_local(async move {
-            if let Ok(true) = crate::api::setup_pending().await {
-                setup_pending.set(true);
-            }
-        })
-    });
+    watch_setup(username, setup, setup_pending);
     // A sign-up invite link (/register?invite=…) admits its holder when registration is
     // by invite only.
     let query = use_query_map();
@@ -174,4 +135,56 @@ pub fn RegisterPage() -> impl IntoView {
             </form>
         </main>
     }
+}
+
+/// The password's estimated strength (0 to 4), held against the names it must not be
+/// built from. The estimate loads beside the form; until it is there the meter stays
+/// empty. The checker is a JS function, so it is kept browser-only; `loaded` says when
+/// it is there (and is never set on the server, which therefore never touches it).
+fn strength(
+    password: RwSignal<String>,
+    username: RwSignal<String>,
+    display_name: RwSignal<String>,
+) -> Memo<u8> {
+    let checker = super::browser_only(None::<browser::Strength>);
+    let loaded = RwSignal::new(false);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(s) = browser::strength().await {
+                checker.set_value(Some(s));
+                loaded.set(true);
+            }
+        })
+    });
+    Memo::new(move |_| {
+        if !loaded.get() {
+            return 0;
+        }
+        checker.with_value(|s| {
+            s.as_ref().map_or(0, |s| {
+                password.with(|p| s.score(p, &[&username.get(), &display_name.get()]))
+            })
+        })
+    })
+}
+
+/// Sent here by the first login of an account an admin made: its name is fixed
+/// (`setup`), and the owner chooses their own password (the temporary one stops
+/// working). A server with no admin yet asks for the setup code it printed in its
+/// terminal (`setup_pending`): whoever started it enters the code and becomes its admin.
+/// Everyone else leaves the field empty and gets an ordinary account.
+fn watch_setup(username: RwSignal<String>, setup: RwSignal<bool>, setup_pending: RwSignal<bool>) {
+    Effect::new(move |_| {
+        if let Some(name) = keyring::pending_setup() {
+            username.set(name);
+            setup.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(true) = crate::api::setup_pending().await {
+                setup_pending.set(true);
+            }
+        })
+    });
 }

@@ -46,6 +46,20 @@ const QUOTE_CHARS: usize = 140;
 /// A stored message as opened: None for a deleted one.
 type Opened = Option<(MessageContent, bool)>;
 
+/// A page of history as opened, with the events that apply to its messages: what its
+/// lines are made from.
+struct Page<'a> {
+    raw: &'a [StoredMessage],
+    opened: &'a [Opened],
+    targets: Targets,
+    applied: Applied,
+    /// Each message's place in `raw`.
+    index: HashMap<MessageId, usize>,
+    group: bool,
+    me: Option<UserId>,
+    my_name: Option<String>,
+}
+
 /// The events of a page of history, applied to the messages they name.
 struct Applied {
     /// The sender's newest text for a message, and the edits that made it.
@@ -135,108 +149,127 @@ impl Chat {
     pub(super) fn message_lines(&self, group: bool) -> Vec<Line> {
         let raw = self.thread.raw.with_value(|r| r.clone());
         let opened: Vec<Opened> = raw.iter().map(|m| self.opened(group, m)).collect();
-        let me = self.me.get_untracked();
         let targets = Targets::new(&raw, &opened);
-        let applied = Applied::collect(&raw, &opened, &targets);
-        let index: HashMap<MessageId, usize> =
-            raw.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-        let quote = |target: &Target| {
-            let earlier = || Quote {
-                name: String::new(),
-                text: "An earlier message".into(),
-            };
-            let Some((id, &i)) = targets.find(target).and_then(|id| index.get_key_value(&id))
-            else {
-                return earlier();
-            };
-            let text = match &opened[i] {
-                _ if applied.deletes.contains(id) => "Deleted message".to_string(),
-                None => "Removed message".to_string(),
-                // Only a message that opened and verified is quoted, with its sender.
-                Some((c, warn)) if *warn || !c.is_message() => return earlier(),
-                Some((c, _)) => match applied.edits.get(id) {
-                    Some((t, _)) => t.clone(),
-                    None => match split(c.clone()) {
-                        (_, Some(f)) => format!("📎 {}", f.safe_name()),
-                        (t, None) => t,
-                    },
-                },
-            };
-            Quote {
-                name: self.name_of(&raw[i].sender),
-                text: text.chars().take(QUOTE_CHARS).collect(),
-            }
+        let mut applied = Applied::collect(&raw, &opened, &targets);
+        let mut reacts = std::mem::take(&mut applied.reacts);
+        let page = Page {
+            raw: &raw,
+            opened: &opened,
+            targets,
+            applied,
+            index: raw.iter().enumerate().map(|(i, m)| (m.id, i)).collect(),
+            group,
+            me: self.me.get_untracked(),
+            my_name: self.keys.ring.get_value().map(|r| r.me.username.clone()),
         };
-        let mut reacts = applied.reacts;
-        let my_name = self.keys.ring.get_value().map(|r| r.me.username.clone());
-        let mut lines = Vec::new();
-        for (m, o) in raw.iter().zip(opened.iter().cloned()) {
-            let mine = me == Some(m.sender);
-            let base = Line {
-                client_id: m.client_id,
-                id: Some(m.id),
-                mine,
-                at: m.at,
-                from: Some(m.sender),
-                ..Line::blank()
-            };
-            // Deleted by its sender (a signed delete), or blanked by the server without one.
-            let gone = match &o {
-                _ if applied.deletes.contains(&m.id) => Some(DELETED),
-                None => Some(REMOVED),
-                Some(_) => None,
-            };
-            if let Some(text) = gone {
-                lines.push(Line {
-                    text: text.into(),
-                    deleted: true,
-                    sender: (group && !mine).then(|| self.name_of(&m.sender)),
-                    ..base
-                });
-                continue;
-            }
-            let Some((content, warn)) = o else {
-                continue;
-            };
-            if !warn && !content.is_message() {
-                continue;
-            }
-            let reply = match &content {
-                MessageContent::Reply { target, .. } => Some(quote(target)),
-                _ => None,
-            };
-            let (mut text, file) = split(content);
-            let (edited, edit_ids) = match applied.edits.get(&m.id) {
-                Some((t, ids)) => {
-                    text = t.clone();
-                    (true, ids.clone())
-                }
-                None => (false, Vec::new()),
-            };
-            let reactions = reacts
-                .remove(&m.id)
-                .map(|r| self.reactions(r, me))
-                .unwrap_or_default();
-            let mentions_me = !mine
-                && !warn
-                && my_name
-                    .as_deref()
-                    .is_some_and(|n| crate::client::format::mentions(&text, n));
-            lines.push(Line {
-                mentions_me,
-                text,
-                file,
-                warn,
-                // A sender is named only when the signature proved who it is.
-                sender: (group && !mine && !warn).then(|| self.name_of(&m.sender)),
-                reply,
-                edited,
-                edits: edit_ids,
-                reactions,
+        raw.iter()
+            .zip(opened.iter().cloned())
+            .filter_map(|(m, o)| self.message_line(&page, m, o, reacts.remove(&m.id)))
+            .collect()
+    }
+
+    /// One message's line: its final words, the message it answers, its reactions; or
+    /// the line saying it is gone. None for what is not a message to show (an event).
+    fn message_line(
+        &self,
+        page: &Page,
+        m: &StoredMessage,
+        o: Opened,
+        reacts: Option<BTreeMap<String, Vec<UserId>>>,
+    ) -> Option<Line> {
+        let (group, me) = (page.group, page.me);
+        let mine = me == Some(m.sender);
+        let base = Line {
+            client_id: m.client_id,
+            id: Some(m.id),
+            mine,
+            at: m.at,
+            from: Some(m.sender),
+            ..Line::blank()
+        };
+        // Deleted by its sender (a signed delete), or blanked by the server without one.
+        let gone = match &o {
+            _ if page.applied.deletes.contains(&m.id) => Some(DELETED),
+            None => Some(REMOVED),
+            Some(_) => None,
+        };
+        if let Some(text) = gone {
+            return Some(Line {
+                text: text.into(),
+                deleted: true,
+                sender: (group && !mine).then(|| self.name_of(&m.sender)),
                 ..base
             });
         }
-        lines
+        let (content, warn) = o?;
+        if !warn && !content.is_message() {
+            return None;
+        }
+        let reply = match &content {
+            MessageContent::Reply { target, .. } => Some(self.quote(page, target)),
+            _ => None,
+        };
+        let (mut text, file) = split(content);
+        let (edited, edit_ids) = match page.applied.edits.get(&m.id) {
+            Some((t, ids)) => {
+                text = t.clone();
+                (true, ids.clone())
+            }
+            None => (false, Vec::new()),
+        };
+        let reactions = reacts.map(|r| self.reactions(r, me)).unwrap_or_default();
+        let mentions_me = !mine
+            && !warn
+            && page
+                .my_name
+                .as_deref()
+                .is_some_and(|n| crate::client::format::mentions(&text, n));
+        Some(Line {
+            mentions_me,
+            text,
+            file,
+            warn,
+            // A sender is named only when the signature proved who it is.
+            sender: (group && !mine && !warn).then(|| self.name_of(&m.sender)),
+            reply,
+            edited,
+            edits: edit_ids,
+            reactions,
+            ..base
+        })
+    }
+
+    /// The message a reply answers, as this page shows it (its final words, or what
+    /// became of it).
+    fn quote(&self, page: &Page, target: &Target) -> Quote {
+        let earlier = || Quote {
+            name: String::new(),
+            text: "An earlier message".into(),
+        };
+        let Some((id, &i)) = page
+            .targets
+            .find(target)
+            .and_then(|id| page.index.get_key_value(&id))
+        else {
+            return earlier();
+        };
+        let text = match &page.opened[i] {
+            _ if page.applied.deletes.contains(id) => "Deleted message".to_string(),
+            None => "Removed message".to_string(),
+            // Only a message that opened and verified is quoted, with its sender.
+            Some((c, warn)) if *warn || !c.is_message() => return earlier(),
+            Some((c, _)) => match page.applied.edits.get(id) {
+                Some((t, _)) => t.clone(),
+                None => match split(c.clone()) {
+                    (_, Some(f)) => format!("📎 {}", f.safe_name()),
+                    (t, None) => t,
+                },
+            },
+        };
+        Quote {
+            name: self.name_of(&page.raw[i].sender),
+            text: text.chars().take(QUOTE_CHARS).collect(),
+        }
     }
 
     /// What names a message the user may answer, edit or react to: its sender and client

@@ -307,6 +307,22 @@ impl Chat {
         self.keys.dm.set_value(Some(Rc::new(Dm::new(ring.clone()))));
         let groups = Rc::new(Groups::new(ring));
         self.keys.groups.set_value(Some(groups.clone()));
+        self.connect(last_seen);
+        if let Some(code) = browser::take_join_code() {
+            self.list.join_code.set(code);
+            self.list.panel.set(Panel::Join);
+        }
+        // Every account is in the Everyone room: join it (or make it, the first time).
+        let people = self.list.people.get_untracked();
+        if let Err(e) = groups.join_everyone(&people).await {
+            self.report(e);
+        }
+        self.verify_groups(&groups).await
+    }
+
+    /// Opens the socket: frames go to `on_frame`; a reconnection fetches again what is
+    /// not replayed; a failure may mean the session ended.
+    fn connect(self, last_seen: MessageId) {
         let socket = Socket::connect(
             Handlers {
                 on_frame: Box::new(move |f| self.on_frame(f)),
@@ -335,17 +351,11 @@ impl Chat {
             last_seen,
         );
         self.connection.socket.set_value(Some(Rc::new(socket)));
-        if let Some(code) = browser::take_join_code() {
-            self.list.join_code.set(code);
-            self.list.panel.set(Panel::Join);
-        }
-        // Every account is in the Everyone room: join it (or make it, the first time).
-        let people = self.list.people.get_untracked();
-        if let Err(e) = groups.join_everyone(&people).await {
-            self.report(e);
-        }
-        // Verify every group once, which also hands over keys to members who joined while
-        // nobody holding them was online.
+    }
+
+    /// Verifies every group once, which also hands over keys to members who joined while
+    /// nobody holding them was online.
+    async fn verify_groups(self, groups: &Groups) -> Result<(), ApiError> {
         let convs = api::conversations().await.answered()?;
         self.set_conversations(convs.clone());
         for c in convs.iter().filter(|c| c.group.is_some()) {
