@@ -92,8 +92,7 @@ impl Hearth {
                 id: m.conversation,
                 group: m
                     .group
-                    .map(|(c, role, count)| crate::groups::summary(c, &role, count))
-                    .transpose()?,
+                    .map(|(c, role, count)| crate::groups::summary(c, role, count)),
                 peer,
                 unread: m.unread.min(u32::MAX as u64) as u32,
                 last_message: m.last_message,

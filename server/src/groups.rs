@@ -2,7 +2,7 @@
 //! invites, checked by `db::groups` and `db::invites`; members are told of changes.
 
 use crate::db;
-use crate::db::entities::conversations;
+use crate::db::entities::{Kind, MemberRole, conversations};
 use crate::error::Result;
 use crate::state::Hearth;
 use app::ApiError;
@@ -14,15 +14,15 @@ use protocol::crypto::group::invite::Invite;
 use protocol::frames::ServerFrame;
 use protocol::{Bytes, ConversationId, UserId};
 
-pub fn summary(c: conversations::Model, role: &str, members: u64) -> Result<GroupSummary> {
-    Ok(GroupSummary {
-        everyone: c.kind == "everyone",
+pub fn summary(c: conversations::Model, role: MemberRole, members: u64) -> GroupSummary {
+    GroupSummary {
+        everyone: c.kind == Kind::Everyone,
         name: c.name.unwrap_or_default(),
         description: c.description.unwrap_or_default(),
         emoji: c.emoji.unwrap_or_default(),
         members: members.min(u32::MAX as u64) as u32,
-        role: db::chain::parse_role(role)?,
-    })
+        role: role.into(),
+    }
 }
 
 impl Hearth {

@@ -2,41 +2,22 @@
 //! alike (each checks membership or role inside its own query), so none of them needs
 //! another's module for it.
 
-use super::entities::{conversations, group_commits, members};
+use super::entities::{Kind, conversations, group_commits, members};
 use crate::error::{Error, Result};
 use protocol::api::group::StoredCommit;
 use protocol::crypto::group::{Head, Role};
 use protocol::{ConversationId, UserId};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-pub(super) const EVERYONE: &str = "everyone";
-pub(super) const GROUP: &str = "group";
-
-pub fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Owner => "owner",
-        Role::Admin => "admin",
-        Role::Member => "member",
-    }
-}
-
-/// A stored role. Anything else is a corrupt row, not a member: reading it as one would
-/// hide the corruption and could hand someone a role they were never given.
-pub fn parse_role(s: &str) -> Result<Role> {
-    match s {
-        "owner" => Ok(Role::Owner),
-        "admin" => Ok(Role::Admin),
-        "member" => Ok(Role::Member),
-        _ => Err(Error::Corrupt("member role")),
-    }
-}
+/// The Everyone room's unique key (there is one per server).
+pub(super) const EVERYONE_KEY: &str = "everyone";
 
 pub(super) async fn group_row(
     db: &impl ConnectionTrait,
     conv: ConversationId,
 ) -> Result<conversations::Model> {
     conversations::Entity::find_by_id(conv.0)
-        .filter(conversations::Column::Kind.is_in([GROUP, EVERYONE]))
+        .filter(conversations::Column::Kind.is_in([Kind::Group, Kind::Everyone]))
         .one(db)
         .await?
         .ok_or(Error::NotFound("No such group."))
@@ -53,8 +34,7 @@ pub async fn role(
         .filter(members::Column::UserId.eq(me.to_hex()))
         .one(db)
         .await?
-        .map(|m| parse_role(&m.role))
-        .transpose()?)
+        .map(|m| m.role.into()))
 }
 
 fn stored(row: group_commits::Model) -> Result<StoredCommit> {
@@ -88,19 +68,4 @@ pub(super) fn head_of(row: &conversations::Model) -> Result<Option<Head>> {
         .as_deref()
         .map(|h| serde_json::from_str(h).map_err(|_| Error::Corrupt("group head")))
         .transpose()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn roles_read_back_as_written_and_nothing_else_reads() {
-        for r in [Role::Owner, Role::Admin, Role::Member] {
-            assert_eq!(parse_role(role_name(r)).unwrap(), r);
-        }
-        for bad in ["", "Admin", "owner ", "moderator"] {
-            assert!(matches!(parse_role(bad), Err(Error::Corrupt(_))), "{bad:?}");
-        }
-    }
 }

@@ -1,6 +1,6 @@
 //! Conversations (direct and group) and their members.
 
-use super::entities::{conversations, members, messages};
+use super::entities::{Kind, MemberRole, conversations, members, messages};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::{ConversationId, MessageId, UserId};
@@ -16,7 +16,7 @@ pub struct Membership {
     /// The other person, for a direct conversation.
     pub peer: Option<UserId>,
     /// For a group: its row, `me`'s role and the member count.
-    pub group: Option<(conversations::Model, String, u64)>,
+    pub group: Option<(conversations::Model, MemberRole, u64)>,
     pub unread: u64,
     pub last_message: Option<MessageId>,
     pub last_at: Option<i64>,
@@ -31,7 +31,7 @@ fn direct_key(a: &UserId, b: &UserId) -> String {
 /// use; two callers at once still end up with one.
 pub(super) async fn keyed(
     db: &impl ConnectionTrait,
-    kind: &str,
+    kind: Kind,
     key: &str,
 ) -> Result<conversations::Model> {
     let find = || conversations::Entity::find().filter(conversations::Column::DirectKey.eq(key));
@@ -39,7 +39,7 @@ pub(super) async fn keyed(
         return Ok(c);
     }
     conversations::Entity::insert(conversations::ActiveModel {
-        kind: Set(kind.into()),
+        kind: Set(kind),
         direct_key: Set(Some(key.into())),
         created_at: Set(now_ms()),
         ..Default::default()
@@ -70,13 +70,13 @@ pub async fn open_direct(
         ));
     }
     let txn = super::write_txn(db).await?;
-    let c = keyed(&txn, "direct", &direct_key(me, peer)).await?;
+    let c = keyed(&txn, Kind::Direct, &direct_key(me, peer)).await?;
     for user in [me, peer] {
         members::Entity::insert(members::ActiveModel {
             conversation_id: Set(c.id),
             user_id: Set(user.to_hex()),
             last_read: Set(0),
-            role: Set("member".into()),
+            role: Set(MemberRole::Member),
             since: Set(0),
             history: Set(false),
         })
@@ -128,7 +128,7 @@ pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership
         else {
             continue;
         };
-        let (peer, group) = if conv.kind == "direct" {
+        let (peer, group) = if conv.kind == Kind::Direct {
             let peer = members::Entity::find()
                 .filter(members::Column::ConversationId.eq(m.conversation_id))
                 .filter(members::Column::UserId.ne(me.to_hex()))
@@ -143,7 +143,7 @@ pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership
                 .filter(members::Column::ConversationId.eq(m.conversation_id))
                 .count(db)
                 .await?;
-            (None, Some((conv, m.role.clone(), count)))
+            (None, Some((conv, m.role, count)))
         };
         let unread = messages::Entity::find()
             .filter(messages::Column::ConversationId.eq(m.conversation_id))

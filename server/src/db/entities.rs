@@ -1,4 +1,57 @@
-//! sea-orm entities, one module per table (see migrations/ for the schema).
+//! sea-orm entities, one module per table (see migrations/ for the schema), and the
+//! enums their text columns hold.
+
+use protocol::crypto::group::Role;
+use sea_orm::entity::prelude::*;
+
+/// What a conversation is (`conversations.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Kind {
+    /// Two people; its `direct_key` names the pair.
+    #[sea_orm(string_value = "direct")]
+    Direct,
+    #[sea_orm(string_value = "group")]
+    Group,
+    /// The room every account is in (one per server).
+    #[sea_orm(string_value = "everyone")]
+    Everyone,
+}
+
+/// A member's role (`members.role`), mirroring the group's verified roster; in a direct
+/// conversation both are members. A stored value that is none of these fails to load
+/// (a corrupt row is not read as a member: that could hand someone a role they were
+/// never given).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum MemberRole {
+    #[sea_orm(string_value = "owner")]
+    Owner,
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    #[sea_orm(string_value = "member")]
+    Member,
+}
+
+impl From<Role> for MemberRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Owner => MemberRole::Owner,
+            Role::Admin => MemberRole::Admin,
+            Role::Member => MemberRole::Member,
+        }
+    }
+}
+
+impl From<MemberRole> for Role {
+    fn from(r: MemberRole) -> Self {
+        match r {
+            MemberRole::Owner => Role::Owner,
+            MemberRole::Admin => Role::Admin,
+            MemberRole::Member => Role::Member,
+        }
+    }
+}
 
 pub mod users {
     use sea_orm::entity::prelude::*;
@@ -77,7 +130,7 @@ pub mod conversations {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
-        pub kind: String,
+        pub kind: super::Kind,
         pub direct_key: Option<String>,
         pub created_at: i64,
         pub name: Option<String>,
@@ -108,8 +161,7 @@ pub mod members {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: String,
         pub last_read: i64,
-        /// "owner", "admin" or "member", mirroring the group's verified roster.
-        pub role: String,
+        pub role: super::MemberRole,
         /// For a group: the epoch they joined at, and whether it shared its history then.
         pub since: i64,
         pub history: bool,
@@ -305,4 +357,31 @@ pub mod files {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::ActiveEnum;
+
+    #[test]
+    fn roles_read_back_as_written_and_nothing_else_reads() {
+        for r in [Role::Owner, Role::Admin, Role::Member] {
+            let stored = MemberRole::from(r).to_value();
+            assert_eq!(Role::from(MemberRole::try_from_value(&stored).unwrap()), r);
+        }
+        for bad in ["", "Admin", "owner ", "moderator"] {
+            assert!(
+                MemberRole::try_from_value(&bad.to_string()).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_are_stored_as_before() {
+        use sea_orm::Iterable;
+        let stored: Vec<String> = Kind::iter().map(|k| k.to_value()).collect();
+        assert_eq!(stored, ["direct", "group", "everyone"]);
+    }
 }

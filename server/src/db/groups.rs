@@ -2,8 +2,10 @@
 //! the stored head, then mirrored into `members` (with roles) in the same transaction.
 //! Every query names the caller, so membership and role are checked inside it.
 
-use super::chain::{EVERYONE, GROUP, commits, group_row, head_of, role, role_name};
-use super::entities::{conversations, group_commits, group_keys, members, messages};
+use super::chain::{EVERYONE_KEY, commits, group_row, head_of, role};
+use super::entities::{
+    Kind, MemberRole, conversations, group_commits, group_keys, members, messages,
+};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::api::group::{CommitRequest, GroupState, RefusedWrap};
@@ -24,7 +26,7 @@ fn not_in_group() -> Error {
 /// of what the first commit signs).
 pub async fn reserve(db: &DatabaseConnection, me: &UserId) -> Result<ConversationId> {
     let res = conversations::Entity::insert(conversations::ActiveModel {
-        kind: Set(GROUP.into()),
+        kind: Set(Kind::Group),
         created_by: Set(Some(me.to_hex())),
         created_at: Set(now_ms()),
         ..Default::default()
@@ -37,7 +39,7 @@ pub async fn reserve(db: &DatabaseConnection, me: &UserId) -> Result<Conversatio
 /// The Everyone room's id, reserved on first use (its unique key makes it one room).
 pub async fn everyone(db: &DatabaseConnection) -> Result<ConversationId> {
     Ok(ConversationId(
-        super::conversations::keyed(db, EVERYONE, EVERYONE)
+        super::conversations::keyed(db, Kind::Everyone, EVERYONE_KEY)
             .await?
             .id,
     ))
@@ -54,7 +56,7 @@ pub async fn state(
 ) -> Result<GroupState> {
     let row = group_row(db, conv).await?;
     let member = role(db, me, conv).await?.is_some();
-    let everyone = row.kind == EVERYONE;
+    let everyone = row.kind == Kind::Everyone;
     let reserver = row.head.is_none() && row.created_by.as_deref() == Some(&me.to_hex());
     if !member && !everyone && !reserver {
         return Err(not_in_group());
@@ -126,7 +128,7 @@ pub async fn apply(db: &DatabaseConnection, me: &UserId, req: CommitRequest) -> 
     }
     let txn = super::write_txn(db).await?;
     let row = group_row(&txn, conv).await?;
-    let everyone = row.kind == EVERYONE;
+    let everyone = row.kind == Kind::Everyone;
     let head = head_of(&row)?;
     let my_role = role(&txn, me, conv).await?;
     match (&head, &b.action) {
@@ -281,7 +283,6 @@ async fn mirror_roster(
         .await?
         .flatten();
     for m in next.roster.members() {
-        let role = role_name(m.role);
         match old.get(&m.user) {
             // Back with new keys: owed keys from here, as the chain counts them.
             Some(o) if o.signing != m.signing => {
@@ -296,7 +297,7 @@ async fn mirror_roster(
             Some(o) if o.role == m.role => {}
             Some(_) => {
                 members::Entity::update_many()
-                    .col_expr(members::Column::Role, Expr::value(role))
+                    .col_expr(members::Column::Role, Expr::value(MemberRole::from(m.role)))
                     .filter(members::Column::ConversationId.eq(conv.0))
                     .filter(members::Column::UserId.eq(m.user.to_hex()))
                     .exec(txn)
@@ -307,7 +308,7 @@ async fn mirror_roster(
                     conversation_id: Set(conv.0),
                     user_id: Set(m.user.to_hex()),
                     last_read: Set(newest.unwrap_or(0)),
-                    role: Set(role.into()),
+                    role: Set(m.role.into()),
                     since: Set(epoch),
                     history: Set(next.settings.history),
                 })
@@ -450,7 +451,7 @@ pub async fn delete(
 ) -> Result<Vec<UserId>> {
     let txn = super::write_txn(db).await?;
     let row = group_row(&txn, conv).await?;
-    if row.kind == EVERYONE {
+    if row.kind == Kind::Everyone {
         return Err(Error::Refused(
             "The Everyone room cannot be deleted.".into(),
         ));
@@ -466,7 +467,7 @@ pub async fn delete(
         .column(members::Column::ConversationId)
         .from(members::Entity)
         .and_where(members::Column::UserId.eq(me.to_hex()))
-        .and_where(members::Column::Role.eq("owner"))
+        .and_where(members::Column::Role.eq(MemberRole::Owner))
         .to_owned();
     let res = conversations::Entity::delete_many()
         .filter(conversations::Column::Id.eq(conv.0))

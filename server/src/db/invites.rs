@@ -2,7 +2,7 @@
 //! server holds the invite's public key and id, never the secret in the link.
 
 use super::chain::{commits, group_row, head_of};
-use super::entities::{invites, members};
+use super::entities::{MemberRole, invites, members};
 use super::now_ms;
 use crate::error::{Error, Result};
 use protocol::api::group::{INVITE_MAX_MS, INVITE_MAX_USES, InviteInfo, InvitePreview};
@@ -47,7 +47,7 @@ pub async fn create(
     let admin = members::Entity::find()
         .filter(members::Column::ConversationId.eq(conv.0))
         .filter(members::Column::UserId.eq(me.to_hex()))
-        .filter(members::Column::Role.is_in(["admin", "owner"]))
+        .filter(members::Column::Role.is_in([MemberRole::Admin, MemberRole::Owner]))
         .one(db)
         .await?;
     if admin.is_none() {
@@ -139,7 +139,7 @@ fn admin_of(me: &UserId) -> sea_orm::sea_query::SelectStatement {
         .column(members::Column::ConversationId)
         .from(members::Entity)
         .and_where(members::Column::UserId.eq(me.to_hex()))
-        .and_where(members::Column::Role.is_in(["admin", "owner"]))
+        .and_where(members::Column::Role.is_in([MemberRole::Admin, MemberRole::Owner]))
         .to_owned()
 }
 
