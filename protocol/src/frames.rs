@@ -55,6 +55,12 @@ pub enum ClientFrame {
     Away { away: bool },
     /// The user is typing in a conversation (sent at most every few seconds).
     Typing { conversation: ConversationId },
+    /// A sealed call signal (`crypto::call`) for the other person of a direct
+    /// conversation. Relayed to every tab of both people, never stored.
+    Signal {
+        conversation: ConversationId,
+        envelope: Bytes,
+    },
     /// Keep-alive; answered by `Pong`.
     Ping,
 }
@@ -146,6 +152,12 @@ pub enum ServerFrame {
         message: MessageId,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         edits: Vec<MessageId>,
+    },
+    /// A call signal, relayed as it came (only the two people can open it).
+    Signal {
+        conversation: ConversationId,
+        sender: UserId,
+        envelope: Bytes,
     },
     Pong,
     Error {

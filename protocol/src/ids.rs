@@ -77,9 +77,14 @@ macro_rules! hex_id {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub [u8; 16]);
 
+/// A call, chosen at random by the caller's browser: every signal of the call names it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub [u8; 16]);
+
 hex_id!(UserId);
 hex_id!(FileId);
 hex_id!(ClientMsgId);
+hex_id!(CallId);
 
 impl fmt::Display for ConversationId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -17,4 +17,4 @@ pub mod validate;
 
 pub use bytes::Bytes;
 pub use error::ProtocolError;
-pub use ids::{ClientMsgId, ConversationId, FileId, MessageId, UserId};
+pub use ids::{CallId, ClientMsgId, ConversationId, FileId, MessageId, UserId};

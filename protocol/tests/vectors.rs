@@ -104,13 +104,34 @@ fn registration_and_key_wrap() {
     check("registration.json", FILE, v, out);
 }
 
+/// Who sends to whom where, with which X25519 secrets: a direct message's or a call
+/// signal's direction.
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
-struct DirectIn {
+struct Pair {
     conversation: i64,
     sender: String,
     recipient: String,
     sender_x25519_secret: String,
     recipient_x25519_secret: String,
+}
+
+fn direction(p: &Pair) -> (StaticSecret, StaticSecret, Direction) {
+    let a = StaticSecret::from(h::<32>(&p.sender_x25519_secret));
+    let b = StaticSecret::from(h::<32>(&p.recipient_x25519_secret));
+    let dir = Direction {
+        conversation: ConversationId(p.conversation),
+        sender: UserId(h(&p.sender)),
+        recipient: UserId(h(&p.recipient)),
+        sender_key: PublicKey::from(&a).to_bytes(),
+        recipient_key: PublicKey::from(&b).to_bytes(),
+    };
+    (a, b, dir)
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct DirectIn {
+    #[serde(flatten)]
+    pair: Pair,
     client_id: String,
     salt: String,
     text: String,
@@ -127,15 +148,7 @@ fn direct_message_envelope() {
     const FILE: &str = include_str!("vectors/direct_message.json");
     let v: Vector<DirectIn, DirectOut> = serde_json::from_str(FILE).expect("vector json");
     let i = &v.inputs;
-    let a = StaticSecret::from(h::<32>(&i.sender_x25519_secret));
-    let b = StaticSecret::from(h::<32>(&i.recipient_x25519_secret));
-    let dir = Direction {
-        conversation: ConversationId(i.conversation),
-        sender: UserId(h(&i.sender)),
-        recipient: UserId(h(&i.recipient)),
-        sender_key: PublicKey::from(&a).to_bytes(),
-        recipient_key: PublicKey::from(&b).to_bytes(),
-    };
+    let (a, b, dir) = direction(&i.pair);
     let client_id = ClientMsgId(h(&i.client_id));
     let padded = MessageContent::Text {
         text: i.text.clone(),
@@ -398,4 +411,42 @@ fn file_stream() {
         blob_sha256: hex::encode(sha2::Sha256::digest(&blob)),
     };
     check("file.json", FILE, v, out);
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct CallIn {
+    #[serde(flatten)]
+    pair: Pair,
+    salt: String,
+    /// The signal's JSON, as `api::call::Signal` writes it.
+    signal: String,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct CallOut {
+    sealed: String,
+}
+
+#[test]
+fn call_signal() {
+    use protocol::api::call::Signal;
+    use protocol::crypto::call;
+    const FILE: &str = include_str!("vectors/call_signal.json");
+    let v: Vector<CallIn, CallOut> = serde_json::from_str(FILE).expect("vector json");
+    let i = &v.inputs;
+    let (a, b, dir) = direction(&i.pair);
+    let signal: Signal = serde_json::from_str(&i.signal).expect("signal json");
+    assert_eq!(serde_json::to_string(&signal).expect("json"), i.signal);
+    let key = dir.key(&a, &dir.recipient_key).expect("key");
+    let sealed = call::seal_with_salt(&key, &dir, &signal, h(&i.salt)).expect("seal");
+    let theirs = dir.key(&b, &dir.sender_key).expect("key");
+    assert_eq!(call::open(&theirs, &dir, &sealed).expect("open"), signal);
+    check(
+        "call_signal.json",
+        FILE,
+        v,
+        CallOut {
+            sealed: hex::encode(sealed),
+        },
+    );
 }

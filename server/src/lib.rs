@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod backup;
 pub mod bus;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod conversations;

@@ -114,6 +114,8 @@ pub struct Limits {
     pub typing: Limiter,
     /// Read marks per user: over the rate they are dropped (the next one covers them).
     pub reads: Limiter,
+    /// Call signals per user: over the rate they wait (a dropped candidate fails a call).
+    pub signals: Limiter,
 }
 
 impl Default for Limits {
@@ -142,6 +144,7 @@ impl Limits {
             sends: Limiter::new(60, every),
             typing: Limiter::new(5, Duration::from_secs(1)),
             reads: Limiter::new(30, Duration::from_millis(200)),
+            signals: Limiter::new(100, Duration::from_millis(50)),
         }
     }
 }

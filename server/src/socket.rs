@@ -257,6 +257,7 @@ fn failed(e: Error, client_id: Option<ClientMsgId>) -> ServerFrame {
         Error::Forbidden(_) | Error::Refused(_) => ErrorCode::NotMember,
         Error::Stale => ErrorCode::StaleEpoch,
         Error::BadRequest(_) | Error::Conflict(_) => ErrorCode::BadFrame,
+        Error::TooLarge(_) => ErrorCode::TooLarge,
         _ => ErrorCode::Internal,
     };
     error(code, &e.user_message(), client_id)
@@ -399,6 +400,13 @@ async fn respond(
                 vec![]
             }
             Ok(None) => vec![],
+            Err(e) => vec![failed(e, None)],
+        },
+        ClientFrame::Signal {
+            conversation,
+            envelope,
+        } => match crate::calls::relay(state, user, conversation, envelope).await {
+            Ok(()) => vec![],
             Err(e) => vec![failed(e, None)],
         },
         ClientFrame::Typing { conversation } => {

@@ -11,6 +11,7 @@ use crate::ids::{ClientMsgId, ConversationId, FileId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
 pub mod admin;
+pub mod call;
 pub mod group;
 pub use group::GroupSummary;
 

@@ -10,7 +10,9 @@
 //!   recipient, client message id.
 //! envelope = version (1) ‖ salt (32) ‖ AES-256-GCM(padded plaintext).
 
-use super::{VERSION, aes_open, aes_seal, hkdf, length_prefixed, random_array, redacted_debug};
+use super::{
+    VERSION, aes_open, aes_seal, hkdf, key_and_nonce, length_prefixed, random_array, redacted_debug,
+};
 use crate::error::{ProtocolError, Result};
 use crate::ids::{ClientMsgId, ConversationId, UserId};
 use x25519_dalek::{PublicKey, StaticSecret};
@@ -31,7 +33,7 @@ pub struct Direction {
 
 /// The key for one direction of one conversation.
 #[derive(Zeroize, ZeroizeOnDrop)]
-pub struct DirectionKey([u8; 32]);
+pub struct DirectionKey(pub(super) [u8; 32]);
 redacted_debug!(DirectionKey);
 
 impl Direction {
@@ -76,16 +78,8 @@ impl Direction {
     }
 }
 
-fn message_key(
-    key: &DirectionKey,
-    salt: &[u8; 32],
-) -> Result<([u8; 32], [u8; 12], Zeroizing<[u8; 44]>)> {
-    let okm = hkdf::<44>(Some(salt), &key.0, &[b"hearth/v1/dm-message"])?;
-    let mut k = [0u8; 32];
-    let mut n = [0u8; 12];
-    k.copy_from_slice(&okm[..32]);
-    n.copy_from_slice(&okm[32..]);
-    Ok((k, n, okm))
+fn message_key(key: &DirectionKey, salt: &[u8; 32]) -> Result<(Zeroizing<[u8; 32]>, [u8; 12])> {
+    key_and_nonce(&key.0, salt, b"hearth/v1/dm-message")
 }
 
 /// Encrypts an already padded plaintext with a fresh random salt.
@@ -106,9 +100,8 @@ pub fn seal_with_salt(
     padded: &[u8],
     salt: [u8; 32],
 ) -> Result<Vec<u8>> {
-    let (mut k, n, _okm) = message_key(key, &salt)?;
+    let (k, n) = message_key(key, &salt)?;
     let ct = aes_seal(&k, &n, &dir.aad(client_id), padded);
-    k.zeroize();
     Ok([&[VERSION][..], &salt, &ct?].concat())
 }
 
@@ -119,26 +112,32 @@ pub fn open(
     client_id: &ClientMsgId,
     envelope: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    if envelope.len() < HEADER_LEN + TAG_LEN {
-        return Err(ProtocolError::Malformed("envelope too short"));
+    let (salt, ct) = salted(envelope, "envelope too short")?;
+    let (k, n) = message_key(key, &salt)?;
+    aes_open(&k, &n, &dir.aad(client_id), ct)
+}
+
+/// Splits `version ‖ salt (32) ‖ ciphertext`, the shape of an envelope and of a call
+/// signal, refusing another version or a ciphertext too short to hold its tag.
+pub(super) fn salted<'a>(data: &'a [u8], short: &'static str) -> Result<([u8; 32], &'a [u8])> {
+    if data.len() < HEADER_LEN + TAG_LEN {
+        return Err(ProtocolError::Malformed(short));
     }
-    if envelope[0] != VERSION {
-        return Err(ProtocolError::UnsupportedVersion(envelope[0].into()));
+    if data[0] != VERSION {
+        return Err(ProtocolError::UnsupportedVersion(data[0].into()));
     }
-    let salt: [u8; 32] = envelope[1..HEADER_LEN]
+    let salt: [u8; 32] = data[1..HEADER_LEN]
         .try_into()
         .map_err(|_| ProtocolError::Decrypt)?;
-    let (mut k, n, _okm) = message_key(key, &salt)?;
-    let plain = aes_open(&k, &n, &dir.aad(client_id), &envelope[HEADER_LEN..]);
-    k.zeroize();
-    plain
+    Ok((salt, &data[HEADER_LEN..]))
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn setup() -> (StaticSecret, StaticSecret, Direction) {
+    /// Alice (1) to Bob (2) in conversation 7, with fixed keys.
+    pub(crate) fn setup() -> (StaticSecret, StaticSecret, Direction) {
         let a = StaticSecret::from([0x11; 32]);
         let b = StaticSecret::from([0x22; 32]);
         let dir = Direction {

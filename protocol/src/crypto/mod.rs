@@ -3,6 +3,7 @@
 //! every stored structure starts with a version byte.
 
 pub mod base32;
+pub mod call;
 pub mod envelope;
 pub mod file;
 pub mod group;
@@ -47,6 +48,21 @@ pub(crate) fn hkdf<const N: usize>(
         .expand_multi_info(info, out.as_mut())
         .map_err(|_| ProtocolError::Kdf)?;
     Ok(out)
+}
+
+/// An AES-256-GCM key and nonce (32 + 12 bytes) from one HKDF-SHA256 expansion: every
+/// sealed message, signal and group message derives its own from a fresh salt.
+pub(crate) fn key_and_nonce(
+    ikm: &[u8],
+    salt: &[u8],
+    info: &[u8],
+) -> Result<(Zeroizing<[u8; 32]>, [u8; 12])> {
+    let okm = hkdf::<44>(Some(salt), ikm, &[info])?;
+    let mut k = Zeroizing::new([0u8; 32]);
+    let mut n = [0u8; 12];
+    k.copy_from_slice(&okm[..32]);
+    n.copy_from_slice(&okm[32..]);
+    Ok((k, n))
 }
 
 /// Implements Debug without revealing anything, for every secret type.

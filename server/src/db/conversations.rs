@@ -113,6 +113,35 @@ pub async fn members_of(
     Ok(ids)
 }
 
+/// The two people of a direct conversation `me` is one of (the caller of a call, and
+/// the callee), read from its key in one query; anything else is refused.
+pub async fn direct_pair(
+    db: &impl ConnectionTrait,
+    me: &UserId,
+    conv: ConversationId,
+) -> Result<[UserId; 2]> {
+    let refused = || Error::Forbidden("Calls are between the two people of a direct conversation.");
+    let key: Option<Option<String>> = conversations::Entity::find_by_id(conv.0)
+        .select_only()
+        .column(conversations::Column::DirectKey)
+        .filter(conversations::Column::Kind.eq(Kind::Direct))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let pair = key
+        .flatten()
+        .and_then(|k| {
+            let (a, b) = k.split_once(':')?;
+            Some([a.parse().ok()?, b.parse().ok()?])
+        })
+        .ok_or_else(refused)?;
+    if pair.contains(me) {
+        Ok(pair)
+    } else {
+        Err(refused())
+    }
+}
+
 /// Every conversation of `me`, with unread counts (messages from others after the read
 /// mark) and the newest message.
 pub async fn list(db: &DatabaseConnection, me: &UserId) -> Result<Vec<Membership>> {

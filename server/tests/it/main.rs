@@ -7,6 +7,7 @@ mod common;
 mod admin;
 mod api;
 mod bad_input;
+mod calls;
 mod cli;
 mod crash;
 mod enumeration;

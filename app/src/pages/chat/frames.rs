@@ -72,6 +72,8 @@ impl Chat {
                     "Hearth was updated on the server. Reload this page to keep going.".into(),
                 ))
             }
+            // Calls are not in the page yet: a ring from a newer page goes unanswered.
+            ServerFrame::Signal { .. } => {}
             ServerFrame::Hello { .. }
             | ServerFrame::Resumed { complete: true }
             | ServerFrame::Pong => {}

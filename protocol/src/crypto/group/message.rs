@@ -17,11 +17,11 @@
 use super::chain::Chain;
 use super::keys::EpochKey;
 use crate::crypto::identity::IdentityKeys;
-use crate::crypto::{VERSION, aes_open, aes_seal, hkdf, length_prefixed, random_array};
+use crate::crypto::{VERSION, aes_open, aes_seal, key_and_nonce, length_prefixed, random_array};
 use crate::error::{ProtocolError, Result};
 use crate::ids::{ClientMsgId, ConversationId, UserId};
 use ed25519_dalek::{Signature, VerifyingKey};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 const HEADER: usize = 1 + 8 + 8 + 32;
 const SIG: usize = 64;
@@ -70,13 +70,8 @@ impl Place<'_> {
     }
 }
 
-fn message_key(key: &EpochKey, salt: &[u8]) -> Result<([u8; 32], [u8; 12])> {
-    let okm = hkdf::<44>(Some(salt), &key.0, &[b"hearth/v1/gmsg-key"])?;
-    let mut k = [0u8; 32];
-    let mut n = [0u8; 12];
-    k.copy_from_slice(&okm[..32]);
-    n.copy_from_slice(&okm[32..]);
-    Ok((k, n))
+fn message_key(key: &EpochKey, salt: &[u8]) -> Result<(Zeroizing<[u8; 32]>, [u8; 12])> {
+    key_and_nonce(&key.0, salt, b"hearth/v1/gmsg-key")
 }
 
 /// The epoch an envelope claims, read without a key: the server refuses sends on an old
@@ -103,10 +98,8 @@ pub fn seal_with_salt(
     padded: &[u8],
     salt: [u8; 32],
 ) -> Result<Vec<u8>> {
-    let (mut k, n) = message_key(key, &salt)?;
-    let ct = aes_seal(&k, &n, &place.ad(), padded);
-    k.zeroize();
-    let ct = ct?;
+    let (k, n) = message_key(key, &salt)?;
+    let ct = aes_seal(&k, &n, &place.ad(), padded)?;
     let sig = signer.sign(&place.signed(&salt, &ct));
     Ok([
         &[VERSION][..],
@@ -171,8 +164,6 @@ pub fn open(
         .verify_strict(&place.signed(salt, ct), &Signature::from_bytes(&sig))
         .map_err(|_| Unreadable::NotVerified)?;
     let key = key_for(epoch).ok_or(Unreadable::NoKey(epoch))?;
-    let (mut k, n) = message_key(&key, salt).map_err(|_| Unreadable::Broken)?;
-    let plain = aes_open(&k, &n, &place.ad(), ct);
-    k.zeroize();
-    plain.map_err(|_: ProtocolError| Unreadable::Broken)
+    let (k, n) = message_key(&key, salt).map_err(|_| Unreadable::Broken)?;
+    aes_open(&k, &n, &place.ad(), ct).map_err(|_: ProtocolError| Unreadable::Broken)
 }
