@@ -2,9 +2,10 @@
 """Lists the import cycles among a crate's modules (issue 19): every `crate::`, `super::`
 path in a module's code (tests left out) is an edge to the deepest module it names; a
 module's own submodules and parent are not counted. Prints the module and edge counts,
-then each cycle with its edges; exits 1 if there is one.
+then each cycle with its edges; exits 1 if there is one. `--edges` also prints every
+module with the modules it imports, one line each (the graph itself).
 
-    scripts/import-cycles.py server/src app/src/pages
+    scripts/import-cycles.py [--edges] server/src app/src/pages
 """
 import os
 import re
@@ -102,12 +103,17 @@ def cycles(g):
 
 def main():
     bad = False
-    for root in sys.argv[1:]:
+    args = [a for a in sys.argv[1:] if a != "--edges"]
+    for root in args:
         parts = os.path.normpath(root).split(os.sep)
         crate_root = parts[parts.index("src") + 1:] if "src" in parts else []
         g = graph(root, crate_root)
         found = cycles(g)
         print(f"{root}: {len(g)} modules, {sum(map(len, g.values()))} import edges, {len(found)} cycles")
+        if "--edges" in sys.argv:
+            for a in sorted(g):
+                if g[a]:
+                    print(f"  {a} -> {', '.join(sorted(g[a]))}")
         for comp in found:
             bad = True
             print("  cycle: " + " ".join(comp))
