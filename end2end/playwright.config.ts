@@ -45,7 +45,11 @@ export default defineConfig({
              '--disable-background-networking', '--disable-component-update', '--disable-sync',
              // A name for this machine that is not localhost, on loopback: a page over plain
              // HTTP there is not a secure context, as on a LAN (commands.spec.ts).
-             '--host-resolver-rules=MAP lan.hearth.test 127.0.0.1'],
+             '--host-resolver-rules=MAP lan.hearth.test 127.0.0.1',
+             // Calls (calls.spec.ts): a fake camera and microphone, allowed without asking,
+             // and WebRTC between two pages of this machine.
+             '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+             '--allow-loopback-in-peer-connection'],
     },
   },
   webServer: {

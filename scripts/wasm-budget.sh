@@ -27,5 +27,7 @@ check() {
 # 920 -> 930 (2026-12-07): group names sealed for members (issue 18, item 3): 10 KiB.
 # 930 -> 940 (2026-12-07): the browser's socket on gloo-net (issue 19), its connection
 # loop generic over Stream/Sink and unit-tested: 951,813 -> 959,293 bytes, 7.3 KiB.
-check hearth_bg.wasm 940 "the app, loaded by every page"
+# 940 -> 975 (2026-12-07): 1:1 calls (issue 20): WebRTC, the call, ringing and call-line
+# screens and sealed signalling: 959,293 -> 993,562 bytes, 33.5 KiB.
+check hearth_bg.wasm 975 "the app, loaded by every page"
 check strength_bg.wasm 800 "the password strength estimate, loaded by the pages taking a new password"

@@ -15,7 +15,8 @@ pub const RESUME_LIMIT: usize = 500;
 /// The version of what browsers seal and read inside envelopes. 2: edits, replies,
 /// reactions and deletes name their target by sender and client id (`api::Target`).
 /// 3: group commits seal the group's names (`crypto::group::seal`, commit version 2).
-pub const CONTENT_VERSION: u32 = 3;
+/// 4: calls, and the `call` lines their callers write (`api::call`).
+pub const CONTENT_VERSION: u32 = 4;
 
 /// Browser → server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -93,6 +93,16 @@ pub async fn sleep(ms: u32) {
     let _ = ms;
 }
 
+/// True where the browser offers microphones and cameras: HTTPS, or localhost.
+pub fn is_secure_context() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().is_some_and(|w| w.is_secure_context())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
 /// True when the page was loaded over plain http:// from another machine.
 pub fn insecure_transport() -> bool {
     #[cfg(feature = "hydrate")]

@@ -2,7 +2,9 @@
 //! cached per conversation (one X25519 and HKDF per direction, not per message).
 
 use super::keyring::Keyring;
+use protocol::api::call::Signal;
 use protocol::api::{MessageContent, Person};
+use protocol::crypto::call;
 use protocol::crypto::envelope::{self, Direction, DirectionKey};
 use protocol::frames::StoredMessage;
 use protocol::{ClientMsgId, ConversationId, ProtocolError, UserId};
@@ -94,5 +96,30 @@ impl Dm {
         let key = self.key(&dir, peer)?;
         let padded = envelope::open(&key, &dir, &m.client_id, m.envelope.as_slice())?;
         MessageContent::from_padded(&padded)
+    }
+}
+
+impl Dm {
+    /// Seals a call signal for `peer` (`protocol::crypto::call`).
+    pub fn seal_signal(
+        &self,
+        conversation: ConversationId,
+        peer: &Person,
+        signal: &Signal,
+    ) -> Result<Vec<u8>, ProtocolError> {
+        let dir = self.direction(conversation, peer, self.me())?;
+        call::seal(&*self.key(&dir, peer)?, &dir, signal)
+    }
+
+    /// Opens a call signal from `sender`: the peer, or another tab of the user's own.
+    pub fn open_signal(
+        &self,
+        conversation: ConversationId,
+        peer: &Person,
+        sender: UserId,
+        sealed: &[u8],
+    ) -> Result<Signal, ProtocolError> {
+        let dir = self.direction(conversation, peer, sender)?;
+        call::open(&*self.key(&dir, peer)?, &dir, sealed)
     }
 }

@@ -11,5 +11,6 @@ pub mod group;
 pub mod keyring;
 pub mod pins;
 pub mod rotate;
+pub mod rtc;
 pub mod socket;
 pub mod vault;

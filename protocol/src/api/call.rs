@@ -30,6 +30,22 @@ pub enum Media {
     Video,
 }
 
+/// How a call ended, as its line in the conversation says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Answered, then hung up by either side.
+    Ended,
+    /// Not answered within `RING_MS`, or the caller gave up first.
+    Missed,
+    Declined,
+    /// The callee was in another call.
+    Busy,
+}
+
+/// The longest call a line records (a day); longer ones say a day.
+pub const CALL_SECONDS_MAX: u32 = 24 * 3600;
+
 /// One signal: which call, which of the sender's tabs, when (the sender's clock, ms since
 /// the epoch) and what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -223,6 +223,16 @@ pub enum MessageContent {
     Delete {
         target: Target,
     },
+    /// How a call went, written by the caller's browser when it ends: "Call, 12 min",
+    /// "Missed call".
+    Call {
+        call: crate::ids::CallId,
+        media: call::Media,
+        outcome: call::Outcome,
+        /// How long it lasted once connected (0 unless `Ended`).
+        #[serde(default)]
+        seconds: u32,
+    },
 }
 
 /// What an edit, reply, reaction or delete points at. A new event names its target by
@@ -322,7 +332,7 @@ impl MessageContent {
     /// The message an event points at (none for a message of its own).
     pub fn target(&self) -> Option<Target> {
         match self {
-            Self::Text { .. } | Self::File(_) => None,
+            Self::Text { .. } | Self::File(_) | Self::Call { .. } => None,
             Self::Reply { target, .. }
             | Self::Edit { target, .. }
             | Self::React { target, .. }
@@ -333,7 +343,10 @@ impl MessageContent {
     /// True for what shows as a message of its own (text, file, reply); false for edits,
     /// reactions and deletes, which change another.
     pub fn is_message(&self) -> bool {
-        matches!(self, Self::Text { .. } | Self::File(_) | Self::Reply { .. })
+        matches!(
+            self,
+            Self::Text { .. } | Self::File(_) | Self::Reply { .. } | Self::Call { .. }
+        )
     }
 
     /// Sizes a reader accepts: texts up to the limit, a reaction one short grapheme run
@@ -344,6 +357,7 @@ impl MessageContent {
                 text.len() <= crate::validate::MESSAGE_TEXT_MAX
             }
             Self::File(_) => true,
+            Self::Call { seconds, .. } => *seconds <= call::CALL_SECONDS_MAX,
             Self::Delete { target } => matches!(target, Target::Message { .. }),
             Self::React { emoji, .. } => {
                 !emoji.is_empty()
@@ -383,6 +397,30 @@ mod tests {
         assert_eq!(p.len(), 256);
         assert_eq!(MessageContent::from_padded(&p).unwrap(), c);
         assert!(MessageContent::from_padded(&crate::crypto::pad::pad(b"{}").unwrap()).is_err());
+    }
+
+    #[test]
+    fn call_lines_round_trip_and_count_as_messages() {
+        let line = MessageContent::Call {
+            call: crate::ids::CallId([7; 16]),
+            media: call::Media::Video,
+            outcome: call::Outcome::Ended,
+            seconds: 754,
+        };
+        let json = serde_json::to_string(&line).unwrap();
+        assert!(json.contains(r#""kind":"call""#) && json.contains(r#""outcome":"ended""#));
+        assert_eq!(
+            MessageContent::from_padded(&line.to_padded().unwrap()).unwrap(),
+            line
+        );
+        assert!(line.is_message() && line.target().is_none());
+        let endless = MessageContent::Call {
+            call: crate::ids::CallId([7; 16]),
+            media: call::Media::Audio,
+            outcome: call::Outcome::Ended,
+            seconds: call::CALL_SECONDS_MAX + 1,
+        };
+        assert!(MessageContent::from_padded(&endless.to_padded().unwrap()).is_err());
     }
 
     #[test]

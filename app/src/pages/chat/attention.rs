@@ -19,6 +19,8 @@ pub enum Sound {
     Private,
     Online,
     Offline,
+    /// An incoming call, repeated while it rings.
+    Ring,
 }
 
 impl Sound {
@@ -28,6 +30,7 @@ impl Sound {
             Sound::Private => &[880.0, 660.0, 990.0],
             Sound::Online => &[523.0, 784.0],
             Sound::Offline => &[784.0, 523.0],
+            Sound::Ring => &[784.0, 659.0, 784.0, 659.0],
         }
     }
 }
@@ -105,6 +108,16 @@ impl Chat {
             } else {
                 Sound::Offline
             });
+        }
+    }
+
+    /// An incoming call: a ring (repeated by the caller of this while it rings) and, the
+    /// first time, a desktop notification where allowed.
+    pub(super) fn alert_call(&self, name: &str, video: bool, first: bool) {
+        self.play(Sound::Ring);
+        if first {
+            let what = if video { "Video call" } else { "Voice call" };
+            notify(&format!("{name} is calling"), what);
         }
     }
 

@@ -72,8 +72,11 @@ impl Chat {
                     "Hearth was updated on the server. Reload this page to keep going.".into(),
                 ))
             }
-            // Calls are not in the page yet: a ring from a newer page goes unanswered.
-            ServerFrame::Signal { .. } => {}
+            ServerFrame::Signal {
+                conversation,
+                sender,
+                envelope,
+            } => self.on_signal(conversation, sender, &envelope),
             ServerFrame::Hello { .. }
             | ServerFrame::Resumed { complete: true }
             | ServerFrame::Pong => {}

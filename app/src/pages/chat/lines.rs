@@ -82,6 +82,35 @@ pub(super) fn split(content: MessageContent) -> (String, Option<FileMeta>) {
         MessageContent::File(f) => (String::new(), Some(f)),
         MessageContent::React { emoji, .. } => (emoji, None),
         MessageContent::Delete { .. } => (String::new(), None),
+        MessageContent::Call {
+            media,
+            outcome,
+            seconds,
+            ..
+        } => (call_line(media, outcome, seconds), None),
+    }
+}
+
+/// A call's line: "📞 Video call, 12 min 5 s", "📞 Missed call".
+fn call_line(
+    media: protocol::api::call::Media,
+    outcome: protocol::api::call::Outcome,
+    seconds: u32,
+) -> String {
+    use protocol::api::call::{Media, Outcome};
+    let kind = if media == Media::Video {
+        "Video call"
+    } else {
+        "Call"
+    };
+    match outcome {
+        Outcome::Ended if seconds >= 60 => {
+            format!("📞 {kind}, {} min {} s", seconds / 60, seconds % 60)
+        }
+        Outcome::Ended => format!("📞 {kind}, {seconds} s"),
+        Outcome::Missed => "📞 Missed call".into(),
+        Outcome::Declined => "📞 Call declined".into(),
+        Outcome::Busy => "📞 Call not answered: busy".into(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The chat page: conversations and people on the left, the open conversation on the right.
 
 mod attention;
+mod call;
 mod commands;
 mod conversation;
 mod emoji;
@@ -97,6 +98,9 @@ pub fn ChatPage() -> impl IntoView {
         <outage::OutageBanner/>
         <notices::Notices/>
         <notices::PinsAlarm/>
+        <call::CallProblem/>
+        <call::IncomingCall/>
+        <call::CallScreen/>
         <div class="chat" class:has-open=move || chat.list.current.get().is_some() || chat.list.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
             <conversation::Thread/>

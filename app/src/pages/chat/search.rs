@@ -74,6 +74,8 @@ pub fn fold(opened: Vec<(MessageId, UserId, ClientMsgId, i64, MessageContent)>) 
         let text = match content {
             MessageContent::Text { text } | MessageContent::Reply { text, .. } => text,
             MessageContent::File(meta) => meta.name,
+            // A call's line has no words of anyone's to find.
+            MessageContent::Call { .. } => continue,
             MessageContent::Edit { text, .. } => {
                 if let Some(e) = target.and_then(|i| entries.get_mut(i))
                     && e.sender == sender

@@ -73,6 +73,9 @@ pub(super) fn ThreadHead(show_safety: RwSignal<bool>) -> impl IntoView {
                     <span class="presence">{super::super::message::presence(&p)}</span>
                 </div>
             })}
+            <Show when=move || peer().is_some()>
+                <super::super::call::CallButtons/>
+            </Show>
             <button class="ghost find" aria-label="Find in this conversation" title="Find in this conversation"
                 on:click=move |_| chat.open_search(true)><span class="i i-search" aria-hidden="true"></span></button>
             <Show when=move || group().is_none()>

@@ -1,10 +1,12 @@
 //! The chat page's state and what changes it: server answers, socket frames, the user.
 
+mod call;
 mod group;
 mod line;
 mod link;
 mod search;
 mod transfer;
+pub use call::{CallInfo, Calls, Phase};
 pub use group::{GroupView, MemberView, fill_names};
 pub use line::{Quote, Reaction};
 pub use link::Link;
@@ -196,6 +198,7 @@ pub struct Chat {
     pub transfers: Transfers,
     pub connection: Connection,
     pub search: Search,
+    pub call: Calls,
     /// Conversations' decrypted text for search, in memory only.
     pub(super) search_index: StoredValue<HashMap<ConversationId, Rc<Vec<Entry>>>, LocalStorage>,
     /// Bumped whenever a conversation's searchable text is forgotten.
@@ -260,6 +263,7 @@ impl Chat {
                 socket: browser_only(None),
             },
             search: Search::new(),
+            call: Calls::new(),
             search_index: browser_only(HashMap::new()),
             search_generation: StoredValue::new(0),
             sounded_at: StoredValue::new(0),
@@ -422,8 +426,11 @@ impl Chat {
         // maybe on another thread than the one that made these thread-local values, and
         // reading them there panics (a 500 for the page).
         #[cfg(feature = "hydrate")]
-        if let Some(s) = self.connection.socket.get_value() {
-            s.close();
+        {
+            self.end_call();
+            if let Some(s) = self.connection.socket.get_value() {
+                s.close();
+            }
         }
     }
 

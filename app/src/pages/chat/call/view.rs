@@ -1,0 +1,183 @@
+//! The call screens: the buttons that start a call, the incoming call, and the call
+//! itself (the other person large, oneself small, the controls below).
+
+use crate::client::rtc::Link;
+use crate::pages::chat::state::{Chat, Phase};
+use leptos::html::Video;
+use leptos::prelude::*;
+use protocol::api::call::Media;
+
+/// "Voice call" and "Video call" in a direct conversation's head. Calls need a secure
+/// context (the browser offers no microphone otherwise): over plain HTTP they say why.
+#[component]
+pub fn CallButtons() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let busy = move || chat.call.phase.with(|p| *p != Phase::Idle);
+    // Read in the browser (the server renders as if secure).
+    let secure = crate::client::browser::is_secure_context;
+    let button = move |media: Media, label: &'static str, icon: &'static str| {
+        let title = move || {
+            if secure() {
+                label
+            } else {
+                "Calls need HTTPS: open Hearth at its https:// address"
+            }
+        };
+        view! {
+            <button class="ghost call-start" aria-label=label title=title
+                disabled=move || busy() || !secure() on:click=move |_| chat.start_call(media)>
+                <span class=format!("i {icon}") aria-hidden="true"></span>
+            </button>
+        }
+    };
+    view! {
+        {button(Media::Audio, "Voice call", "i-phone")}
+        {button(Media::Video, "Video call", "i-video")}
+    }
+}
+
+/// Someone is calling this tab: answer, decline, or go to the conversation to write.
+#[component]
+pub fn IncomingCall() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let ringing = move || match chat.call.phase.get() {
+        Phase::Ringing(info, _) => Some(info),
+        _ => None,
+    };
+    move || {
+        ringing().map(|info| {
+            let person = chat.peer(info.conv);
+            let name = chat.name_of(&info.peer);
+            let verified = person.as_ref().is_some_and(|p| chat.is_verified(p));
+            let what = if info.media == Media::Video { "Video call" } else { "Voice call" };
+            let conv = info.conv;
+            view! {
+                <div class="incoming-call" role="alertdialog" aria-label=format!("{name} is calling")>
+                    <p class="who"><strong>{name.clone()}</strong>" is calling"</p>
+                    <p class="what">{what}
+                        {verified.then(|| view! { " · "<span class="badge" title="You compared safety numbers">"✓ Verified"</span> })}
+                    </p>
+                    <div class="actions">
+                        <button class="accept" on:click=move |_| chat.accept_call()>
+                            <span class="i i-phone" aria-hidden="true"></span>"Answer"</button>
+                        <button class="decline" on:click=move |_| chat.decline_call()>
+                            <span class="i i-phone-off" aria-hidden="true"></span>"Decline"</button>
+                        <button class="ghost" on:click=move |_| {
+                            chat.decline_call();
+                            chat.list.current.set(Some(conv));
+                        }>"Message instead"</button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// `m:ss` (or `h:mm:ss`) for a call's running time.
+fn clock(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// This tab's call, while it rings the other side or runs.
+#[component]
+pub fn CallScreen() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let remote = NodeRef::<Video>::new();
+    let local = NodeRef::<Video>::new();
+    let now = RwSignal::new(crate::client::browser::now_ms() as f64);
+    // The clock ticks in the browser only (the server renders the screen hidden).
+    #[cfg(feature = "hydrate")]
+    {
+        let tick = set_interval_with_handle(
+            move || now.set(crate::client::browser::now_ms() as f64),
+            std::time::Duration::from_secs(1),
+        );
+        on_cleanup(move || {
+            if let Ok(t) = tick {
+                t.clear();
+            }
+        });
+    }
+    // The streams go to the video elements once the devices are open.
+    Effect::new(move |_| {
+        chat.call.ready.track();
+        #[cfg(feature = "hydrate")]
+        if let Some(rtc) = chat.call.rtc.get_value() {
+            if let Some(v) = remote.get() {
+                v.set_src_object(Some(&rtc.remote));
+            }
+            if let Some(v) = local.get() {
+                v.set_src_object(Some(&rtc.local));
+            }
+        }
+    });
+    let status = move || match chat.call.phase.get() {
+        Phase::Calling(_) => "Ringing…".to_string(),
+        Phase::Active(_, Some(since)) => clock(((now.get() - since) / 1000.0).max(0.0) as u64),
+        Phase::Active(..) if chat.call.link.get() == Link::Interrupted => "Reconnecting…".into(),
+        _ => "Connecting…".into(),
+    };
+    let shown = move || {
+        chat.call
+            .phase
+            .with(|p| matches!(p, Phase::Calling(_) | Phase::Active(..)))
+    };
+    let info = move || chat.call.phase.with(|p| p.info().cloned());
+    let video = move || info().is_some_and(|i| i.media == Media::Video);
+    let name = move || info().map(|i| chat.name_of(&i.peer)).unwrap_or_default();
+    let verified = move || {
+        info()
+            .and_then(|i| chat.peer(i.conv))
+            .is_some_and(|p| chat.is_verified(&p))
+    };
+    view! {
+        <section class="call-screen" class:video=video role="dialog" aria-label=move || format!("Call with {}", name()) hidden=move || !shown()>
+            <header>
+                <span class="name">{name}</span>
+                <Show when=verified>
+                    <span class="badge" title="You compared safety numbers: nobody sits between you">"✓ Verified"</span>
+                </Show>
+                <span class="status" role="status">{status}</span>
+            </header>
+            <video class="remote" node_ref=remote autoplay playsinline></video>
+            <video class="self" node_ref=local autoplay playsinline muted hidden=move || !video()></video>
+            <div class="controls">
+                <button class="ghost mute" aria-pressed=move || chat.call.muted.get().to_string()
+                    on:click=move |_| chat.set_call_muted(!chat.call.muted.get_untracked())>
+                    <span class=move || if chat.call.muted.get() { "i i-mic-off" } else { "i i-mic" } aria-hidden="true"></span>
+                    {move || if chat.call.muted.get() { "Unmute" } else { "Mute" }}
+                </button>
+                <Show when=video>
+                    <button class="ghost camera" aria-pressed=move || (!chat.call.camera.get()).to_string()
+                        on:click=move |_| chat.set_call_camera(!chat.call.camera.get_untracked())>
+                        <span class=move || if chat.call.camera.get() { "i i-video" } else { "i i-video-off" } aria-hidden="true"></span>
+                        {move || if chat.call.camera.get() { "Camera off" } else { "Camera on" }}
+                    </button>
+                </Show>
+                <button class="hang-up" on:click=move |_| chat.hang_up()>
+                    <span class="i i-phone-off" aria-hidden="true"></span>"Hang up"</button>
+            </div>
+        </section>
+    }
+}
+
+/// Why the last call ended badly (refused devices, a changed setup), until dismissed.
+#[component]
+pub fn CallProblem() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    move || {
+        chat.call.problem.get().map(|text| {
+            view! {
+                <div class="notices alarm call-problem" role="alert" aria-label="About your call">
+                    <p>{text}</p>
+                    <button type="button" on:click=move |_| chat.call.problem.set(None)>"Got it"</button>
+                </div>
+            }
+        })
+    }
+}

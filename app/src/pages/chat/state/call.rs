@@ -1,0 +1,87 @@
+//! This tab's call: where it is, and what the call screens show of it (the actions are
+//! in `pages::chat::call`).
+
+use crate::client::rtc::{Link, Rtc};
+use leptos::prelude::*;
+use protocol::api::call::Media;
+use protocol::{CallId, ConversationId, UserId};
+use std::collections::HashSet;
+use std::rc::Rc;
+
+/// Who, where and what a call is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallInfo {
+    pub call: CallId,
+    pub conv: ConversationId,
+    pub peer: UserId,
+    pub media: Media,
+    /// This tab rang the other person.
+    pub caller: bool,
+}
+
+/// Where this tab's call is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    /// Ringing the other person.
+    Calling(CallInfo),
+    /// The other person rings: their offer waits for an answer.
+    Ringing(CallInfo, String),
+    /// Answered: connecting, then talking (`since` once connected, ms).
+    Active(CallInfo, Option<f64>),
+}
+
+impl Phase {
+    pub fn info(&self) -> Option<&CallInfo> {
+        match self {
+            Phase::Idle => None,
+            Phase::Calling(i) | Phase::Ringing(i, _) | Phase::Active(i, _) => Some(i),
+        }
+    }
+}
+
+/// The call handle of the chat page.
+#[derive(Clone, Copy)]
+pub struct Calls {
+    pub phase: RwSignal<Phase>,
+    pub link: RwSignal<Link>,
+    pub muted: RwSignal<bool>,
+    pub camera: RwSignal<bool>,
+    /// What went wrong with the last call, in words, until the next one.
+    pub problem: RwSignal<Option<String>>,
+    /// Bumped when the devices are open: the screen hands their streams to its videos.
+    pub ready: RwSignal<u64>,
+    pub(in crate::pages::chat) rtc: StoredValue<Option<Rc<Rtc>>, LocalStorage>,
+    /// This page load, among the person's tabs (signals say which tab sent them).
+    pub(in crate::pages::chat) tab: StoredValue<u32>,
+    /// Calls already rung: a replayed ring rings once.
+    pub(in crate::pages::chat) seen: StoredValue<HashSet<CallId>>,
+}
+
+impl Calls {
+    pub fn new() -> Self {
+        Self {
+            phase: RwSignal::new(Phase::Idle),
+            link: RwSignal::new(Link::Connecting),
+            muted: RwSignal::new(false),
+            camera: RwSignal::new(true),
+            problem: RwSignal::new(None),
+            ready: RwSignal::new(0),
+            rtc: crate::pages::browser_only(None),
+            tab: StoredValue::new(random_tab()),
+            seen: StoredValue::new(HashSet::new()),
+        }
+    }
+}
+
+impl Default for Calls {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn random_tab() -> u32 {
+    protocol::ClientMsgId::random()
+        .map(|id| u32::from_be_bytes([id.0[0], id.0[1], id.0[2], id.0[3]]))
+        .unwrap_or(0)
+}

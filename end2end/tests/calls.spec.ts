@@ -1,0 +1,114 @@
+import { expect, test, Page } from './fixtures';
+import { login, register, send } from './helpers';
+
+// Every RTCPeerConnection a page makes, kept where the test can ask it for its stats:
+// instrumentation of the test's own, the app exposes nothing.
+const KEEP_CONNECTIONS = () => {
+  const Native = window.RTCPeerConnection;
+  const kept: RTCPeerConnection[] = [];
+  (window as any).__connections = kept;
+  window.RTCPeerConnection = function (config?: RTCConfiguration) {
+    const pc = new Native(config);
+    kept.push(pc);
+    return pc;
+  } as any;
+  window.RTCPeerConnection.prototype = Native.prototype;
+};
+
+/** What the newest connection of a page has received: bytes per kind, video frames decoded. */
+async function inbound(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as any).__connections as RTCPeerConnection[];
+    const pc = pcs[pcs.length - 1];
+    const out = { audio: 0, video: 0, frames: 0, iceServers: pc.getConfiguration().iceServers?.length ?? 0 };
+    (await pc.getStats()).forEach((s: any) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'audio') out.audio += s.bytesReceived;
+      if (s.kind === 'video') {
+        out.video += s.bytesReceived;
+        out.frames += s.framesDecoded ?? 0;
+      }
+    });
+    return out;
+  });
+}
+
+test('a video call: ringing in both tabs of the callee, media both ways, a line in the conversation after', async ({ browser }) => {
+  const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  for (const ctx of [annCtx, benCtx]) await ctx.addInitScript(KEEP_CONNECTIONS);
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  await register(ann, 'callie', 'Callie Caller', 'amber kettle window 4401');
+  await register(ben, 'reese', 'Reese Receiver', 'pebble canyon violet 7712');
+  // A second tab of Ben's browser, signed in there too.
+  const ben2 = await benCtx.newPage();
+  await login(ben2, 'reese', 'pebble canyon violet 7712');
+
+  await ann.locator('li.person[data-username="reese"] button').click();
+  await send(ann, 'calling you now');
+  // Both of Ben's tabs are up and listening.
+  for (const tab of [ben, ben2]) {
+    await expect(tab.locator('li.conversation[data-peer="callie"]')).toBeVisible();
+  }
+  await ann.getByRole('button', { name: 'Video call' }).click();
+  await expect(ann.getByRole('dialog', { name: 'Call with Reese Receiver' })).toBeVisible();
+  await expect(ann.locator('.call-screen .status')).toHaveText('Ringing…');
+
+  // Both of Ben's tabs ring; one answers, the other stops.
+  for (const tab of [ben, ben2]) {
+    await expect(tab.getByRole('alertdialog', { name: 'Callie Caller is calling' })).toBeVisible();
+  }
+  await ben.getByRole('button', { name: 'Answer' }).click();
+  await expect(ben2.getByRole('alertdialog')).toHaveCount(0);
+  await expect(ben2.locator('.call-screen')).toBeHidden();
+
+  // Connected: the clock runs on both sides, and audio and video arrive both ways.
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.call-screen .status')).toHaveText(/^\d+:\d\d$/);
+  }
+  const first = [await inbound(ann), await inbound(ben)];
+  await expect.poll(async () => {
+    const now = [await inbound(ann), await inbound(ben)];
+    return now.every((n, i) => n.audio > first[i].audio && n.video > first[i].video && n.frames > first[i].frames);
+  }, { timeout: 20_000 }).toBe(true);
+  // No STUN or TURN server was ever configured: only the LAN's own addresses.
+  expect(first.map((f) => f.iceServers)).toEqual([0, 0]);
+
+  // Ann hangs up: both screens close, and both conversations show the call, after a reload too.
+  await ann.getByRole('button', { name: 'Hang up' }).click();
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.call-screen')).toBeHidden();
+  }
+  await expect(ann.locator('.message', { hasText: /📞 Video call, \d+ s/ })).toBeVisible();
+  await ben.reload();
+  await ben.locator('li.conversation[data-peer="callie"] button').click();
+  await expect(ben.locator('.message', { hasText: /📞 Video call, \d+ s/ })).toBeVisible();
+
+  await Promise.all([annCtx.close(), benCtx.close()]);
+});
+
+test('a call nobody answers is a missed call; a declined one says so', async ({ browser }) => {
+  const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  await register(ann, 'mona', 'Mona Missed', 'amber kettle window 4402');
+  await register(ben, 'dex', 'Dex Decliner', 'pebble canyon violet 7713');
+  await ann.locator('li.person[data-username="dex"] button').click();
+
+  await ann.getByRole('button', { name: 'Voice call' }).click();
+  await expect(ben.getByRole('alertdialog', { name: 'Mona Missed is calling' })).toBeVisible();
+  await ben.getByRole('button', { name: 'Decline' }).click();
+  await expect(ann.locator('.call-screen')).toBeHidden();
+  await expect(ann.locator('.message', { hasText: '📞 Call declined' })).toBeVisible();
+
+  // Given up by the caller before an answer: missed, on both sides.
+  await ann.getByRole('button', { name: 'Voice call' }).click();
+  await expect(ben.getByRole('alertdialog', { name: 'Mona Missed is calling' })).toBeVisible();
+  await ann.getByRole('button', { name: 'Hang up' }).click();
+  await expect(ben.getByRole('alertdialog')).toHaveCount(0);
+  await expect(ann.locator('.message', { hasText: '📞 Missed call' })).toBeVisible();
+  await ben.locator('li.conversation[data-peer="mona"] button').click();
+  await expect(ben.locator('.message', { hasText: '📞 Missed call' })).toBeVisible();
+
+  await Promise.all([annCtx.close(), benCtx.close()]);
+});
