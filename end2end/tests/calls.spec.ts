@@ -15,6 +15,30 @@ const KEEP_CONNECTIONS = () => {
   window.RTCPeerConnection.prototype = Native.prototype;
 };
 
+/** What the newest connection of a page has sent: bytes per kind. */
+async function outbound(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as any).__connections as RTCPeerConnection[];
+    const out = { audio: 0, video: 0 };
+    (await pcs[pcs.length - 1].getStats()).forEach((s: any) => {
+      if (s.type === 'outbound-rtp') out[s.kind as 'audio' | 'video'] += s.bytesSent;
+    });
+    return out;
+  });
+}
+
+/** The width of the video a page receives now (frames decoded lately). */
+async function receivedWidth(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as any).__connections as RTCPeerConnection[];
+    let width = 0;
+    (await pcs[pcs.length - 1].getStats()).forEach((s: any) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') width = s.frameWidth ?? 0;
+    });
+    return width;
+  });
+}
+
 /** What the newest connection of a page has received: bytes per kind, video frames decoded. */
 async function inbound(page: Page) {
   return page.evaluate(async () => {
@@ -33,7 +57,7 @@ async function inbound(page: Page) {
   });
 }
 
-test('a video call: ringing in both tabs of the callee, media both ways, a line in the conversation after', async ({ browser }) => {
+test('a video call: ringing in both tabs of the callee, media both ways, mute, screen sharing, a line in the conversation after', async ({ browser }) => {
   const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
   for (const ctx of [annCtx, benCtx]) await ctx.addInitScript(KEEP_CONNECTIONS);
   const ann = await annCtx.newPage();
@@ -73,6 +97,27 @@ test('a video call: ringing in both tabs of the callee, media both ways, a line 
   }, { timeout: 20_000 }).toBe(true);
   // No STUN or TURN server was ever configured: only the LAN's own addresses.
   expect(first.map((f) => f.iceServers)).toEqual([0, 0]);
+
+  // Muted, Ann sends no sound at all while her video goes on; unmuted, sound again.
+  await ann.getByRole('button', { name: 'Mute', exact: true }).click();
+  await expect(ann.getByRole('button', { name: 'Unmute', exact: true })).toBeVisible();
+  await expect.poll(async () => {
+    const a = await outbound(ann);
+    await ann.waitForTimeout(1500);
+    const b = await outbound(ann);
+    return b.audio === a.audio && b.video > a.video;
+  }, { timeout: 20_000 }).toBe(true);
+  await ann.getByRole('button', { name: 'Unmute', exact: true }).click();
+  const unmuted = await outbound(ann);
+  await expect.poll(async () => (await outbound(ann)).audio > unmuted.audio).toBe(true);
+
+  // Her screen (the fake one is 1280 wide) replaces her camera (640) at Ben's, and back.
+  expect(await receivedWidth(ben)).toBe(640);
+  await ann.getByRole('button', { name: 'Share screen' }).click();
+  await expect(ann.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
+  await expect.poll(() => receivedWidth(ben), { timeout: 20_000 }).toBe(1280);
+  await ann.getByRole('button', { name: 'Stop sharing' }).click();
+  await expect.poll(() => receivedWidth(ben), { timeout: 20_000 }).toBe(640);
 
   // Ann hangs up: both screens close, and both conversations show the call, after a reload too.
   await ann.getByRole('button', { name: 'Hang up' }).click();

@@ -37,20 +37,40 @@ impl Rtc {
     }
     pub fn set_muted(&self, _: bool) {}
     pub fn set_camera(&self, _: bool) {}
+    pub async fn share_screen(&self, _: Box<dyn Fn()>) -> Result<(), String> {
+        Err(String::new())
+    }
+    pub fn stop_sharing(&self) {}
     pub fn close(&self) {}
+}
+
+/// Whether this browser can share a screen (phones mostly cannot).
+pub fn can_share_screen() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.navigator().media_devices().ok())
+            .is_some_and(|d| js_sys::Reflect::has(&d, &"getDisplayMedia".into()).unwrap_or(false))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }
 
 #[cfg(feature = "hydrate")]
 mod imp {
     use super::{Link, Media};
+    use std::cell::RefCell;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        MediaStream, MediaStreamConstraints, MediaStreamTrack, RtcConfiguration,
-        RtcIceGatheringState, RtcPeerConnection, RtcPeerConnectionState, RtcSdpType,
-        RtcSessionDescriptionInit, RtcTrackEvent,
+        DisplayMediaStreamConstraints, MediaStream, MediaStreamConstraints, MediaStreamTrack,
+        RtcConfiguration, RtcIceGatheringState, RtcPeerConnection, RtcPeerConnectionState,
+        RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
     };
+
+    /// A callback for a DOM event, kept alive as long as what it listens to.
+    type OnEvent = Closure<dyn FnMut(web_sys::Event)>;
 
     /// How long to wait for candidates before sending what there is.
     const GATHER_MS: u32 = 3_000;
@@ -61,8 +81,13 @@ mod imp {
         pub local: MediaStream,
         /// What the other side sends, shown large.
         pub remote: MediaStream,
+        /// The sender of each kind, with the device track it sends when nothing replaces it.
+        senders: Vec<(RtcRtpSender, MediaStreamTrack)>,
+        /// A shared screen, sent in the camera's place.
+        screen: RefCell<Option<MediaStreamTrack>>,
+        screen_end: RefCell<Option<OnEvent>>,
         _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
-        _on_state: Closure<dyn FnMut(web_sys::Event)>,
+        _on_state: OnEvent,
     }
 
     fn said(e: wasm_bindgen::JsValue) -> String {
@@ -104,17 +129,21 @@ mod imp {
             let config = RtcConfiguration::new();
             config.set_ice_servers(&js_sys::Array::new());
             let pc = RtcPeerConnection::new_with_configuration(&config).map_err(said)?;
-            for track in local.get_tracks().iter() {
-                let track: MediaStreamTrack = track.unchecked_into();
-                pc.add_track_0(&track, &local);
-            }
+            let senders = local
+                .get_tracks()
+                .iter()
+                .map(|t| {
+                    let track: MediaStreamTrack = t.unchecked_into();
+                    (pc.add_track_0(&track, &local), track)
+                })
+                .collect();
             let remote = MediaStream::new().map_err(said)?;
             let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new({
                 let remote = remote.clone();
                 move |e: RtcTrackEvent| remote.add_track(&e.track())
             });
             pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-            let on_state = Closure::<dyn FnMut(web_sys::Event)>::new({
+            let on_state = OnEvent::new({
                 let pc = pc.clone();
                 move |_| {
                     on_link(match pc.connection_state() {
@@ -130,6 +159,9 @@ mod imp {
                 pc,
                 local,
                 remote,
+                senders,
+                screen: RefCell::new(None),
+                screen_end: RefCell::new(None),
                 _on_track: on_track,
                 _on_state: on_state,
             })
@@ -180,29 +212,78 @@ mod imp {
                 .ok_or_else(|| "no local description".into())
         }
 
-        fn tracks(&self, kind: &str) -> Vec<MediaStreamTrack> {
-            self.local
-                .get_tracks()
-                .iter()
-                .map(|t| t.unchecked_into::<MediaStreamTrack>())
-                .filter(|t| t.kind() == kind)
-                .collect()
+        fn sender(&self, kind: &str) -> Option<&(RtcRtpSender, MediaStreamTrack)> {
+            self.senders.iter().find(|(_, t)| t.kind() == kind)
         }
 
-        /// Stops sending sound (the track stays, so unmuting needs no renegotiation).
+        /// What `kind`'s sender sends from now on (None: nothing at all).
+        fn send(&self, kind: &str, track: Option<&MediaStreamTrack>) {
+            if let Some((sender, _)) = self.sender(kind) {
+                let done = JsFuture::from(sender.replace_track(track));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = done.await;
+                });
+            }
+        }
+
+        /// Muted, no sound is sent at all (not even silence); the track stays, so
+        /// unmuting needs no renegotiation.
         pub fn set_muted(&self, muted: bool) {
-            self.tracks("audio")
-                .iter()
-                .for_each(|t| t.set_enabled(!muted));
+            let mic = self.sender("audio").map(|(_, t)| t.clone());
+            self.send("audio", if muted { None } else { mic.as_ref() });
         }
 
         /// Turns the camera's picture off (black frames) or on again.
         pub fn set_camera(&self, on: bool) {
-            self.tracks("video").iter().for_each(|t| t.set_enabled(on));
+            if let Some((_, t)) = self.sender("video") {
+                t.set_enabled(on);
+            }
+        }
+
+        /// Sends a screen (the browser asks which) in the camera's place, until
+        /// `stop_sharing` or the browser's own "Stop sharing" (then `on_end` runs).
+        pub async fn share_screen(&self, on_end: Box<dyn Fn()>) -> Result<(), String> {
+            let devices = web_sys::window()
+                .ok_or("no window")?
+                .navigator()
+                .media_devices()
+                .map_err(said)?;
+            let wanted = DisplayMediaStreamConstraints::new();
+            wanted.set_video(&true.into());
+            let promise = devices
+                .get_display_media_with_constraints(&wanted)
+                .map_err(said)?;
+            let stream: MediaStream = JsFuture::from(promise)
+                .await
+                .map_err(|e| format!("The screen could not be shared ({}).", said(e)))?
+                .unchecked_into();
+            let track: MediaStreamTrack = stream.get_video_tracks().get(0).unchecked_into();
+            let ended = OnEvent::new(move |_| on_end());
+            track.set_onended(Some(ended.as_ref().unchecked_ref()));
+            self.send("video", Some(&track));
+            self.stop_screen();
+            *self.screen.borrow_mut() = Some(track);
+            *self.screen_end.borrow_mut() = Some(ended);
+            Ok(())
+        }
+
+        /// Back to the camera.
+        pub fn stop_sharing(&self) {
+            let camera = self.sender("video").map(|(_, t)| t.clone());
+            self.send("video", camera.as_ref());
+            self.stop_screen();
+        }
+
+        fn stop_screen(&self) {
+            if let Some(t) = self.screen.borrow_mut().take() {
+                t.set_onended(None);
+                t.stop();
+            }
         }
 
         /// Ends the connection and lets the microphone and camera go.
         pub fn close(&self) {
+            self.stop_screen();
             self.pc.close();
             for t in self.local.get_tracks().iter() {
                 t.unchecked_into::<MediaStreamTrack>().stop();

@@ -195,6 +195,7 @@ impl Chat {
         }
         self.call.rtc.set_value(None);
         self.call.link.set(Link::Connecting);
+        self.call.sharing.set(false);
         self.call.phase.set(Phase::Idle);
     }
 
@@ -221,6 +222,27 @@ impl Chat {
             rtc.set_muted(muted);
         }
         self.call.muted.set(muted);
+    }
+
+    /// Shares a screen in the camera's place, or goes back to the camera.
+    pub fn set_sharing(&self, on: bool) {
+        let Some(rtc) = self.call.rtc.get_value() else {
+            return;
+        };
+        if !on {
+            rtc.stop_sharing();
+            self.call.sharing.set(false);
+            return;
+        }
+        let this = *self;
+        spawn_local(async move {
+            // The browser's own "Stop sharing" ends it too.
+            let ended = Box::new(move || this.call.sharing.set(false));
+            match rtc.share_screen(ended).await {
+                Ok(()) => this.call.sharing.set(true),
+                Err(e) => this.call.problem.set(Some(e)),
+            }
+        });
     }
 
     pub fn set_call_camera(&self, on: bool) {

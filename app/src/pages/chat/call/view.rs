@@ -159,6 +159,13 @@ pub fn CallScreen() -> impl IntoView {
                         {move || if chat.call.camera.get() { "Camera off" } else { "Camera on" }}
                     </button>
                 </Show>
+                <Show when=move || video() && crate::client::rtc::can_share_screen()>
+                    <button class="ghost share" aria-pressed=move || chat.call.sharing.get().to_string()
+                        on:click=move |_| chat.set_sharing(!chat.call.sharing.get_untracked())>
+                        <span class="i i-monitor-up" aria-hidden="true"></span>
+                        {move || if chat.call.sharing.get() { "Stop sharing" } else { "Share screen" }}
+                    </button>
+                </Show>
                 <button class="hang-up" on:click=move |_| chat.hang_up()>
                     <span class="i i-phone-off" aria-hidden="true"></span>"Hang up"</button>
             </div>

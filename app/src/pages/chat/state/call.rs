@@ -47,6 +47,8 @@ pub struct Calls {
     pub link: RwSignal<Link>,
     pub muted: RwSignal<bool>,
     pub camera: RwSignal<bool>,
+    /// A screen is sent in the camera's place.
+    pub sharing: RwSignal<bool>,
     /// What went wrong with the last call, in words, until the next one.
     pub problem: RwSignal<Option<String>>,
     /// Bumped when the devices are open: the screen hands their streams to its videos.
@@ -65,6 +67,7 @@ impl Calls {
             link: RwSignal::new(Link::Connecting),
             muted: RwSignal::new(false),
             camera: RwSignal::new(true),
+            sharing: RwSignal::new(false),
             problem: RwSignal::new(None),
             ready: RwSignal::new(0),
             rtc: crate::pages::browser_only(None),
