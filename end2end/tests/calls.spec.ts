@@ -134,6 +134,8 @@ test('a video call: ringing in both tabs of the callee, media both ways, mute, s
 
 test('a call nobody answers is a missed call; a declined one says so', async ({ browser }) => {
   const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  // Ann's clock runs as usual until the test moves it on (to the end of the ringing).
+  await annCtx.clock.install();
   const ann = await annCtx.newPage();
   const ben = await benCtx.newPage();
   await register(ann, 'mona', 'Mona Missed', 'amber kettle window 4402');
@@ -154,6 +156,18 @@ test('a call nobody answers is a missed call; a declined one says so', async ({ 
   await expect(ann.locator('.message', { hasText: '📞 Missed call' })).toBeVisible();
   await ben.locator('li.conversation[data-peer="mona"] button').click();
   await expect(ben.locator('.message', { hasText: '📞 Missed call' })).toBeVisible();
+
+  // Nobody answers: after 45 s of ringing Ann's tab gives up, Ben's stops ringing, and
+  // both see a second missed call.
+  await ann.getByRole('button', { name: 'Voice call' }).click();
+  await expect(ben.getByRole('alertdialog', { name: 'Mona Missed is calling' })).toBeVisible();
+  await ann.clock.fastForward(44_000);
+  await expect(ann.locator('.call-screen .status')).toHaveText('Ringing…');
+  await ann.clock.fastForward(2_000);
+  await expect(ben.getByRole('alertdialog')).toHaveCount(0);
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.message', { hasText: '📞 Missed call' })).toHaveCount(2);
+  }
 
   await Promise.all([annCtx.close(), benCtx.close()]);
 });
