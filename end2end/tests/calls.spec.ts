@@ -171,3 +171,45 @@ test('a call nobody answers is a missed call; a declined one says so', async ({ 
 
   await Promise.all([annCtx.close(), benCtx.close()]);
 });
+
+test('a call whose setup was changed on the way is refused, and the person is told why', async ({ browser }) => {
+  const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  // Between the server and Ben sits someone who changes one character of every call
+  // signal's sealed envelope (where a substituted certificate fingerprint would be).
+  let changed = 0;
+  await ben.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      const frame = typeof m === 'string' ? JSON.parse(m) : null;
+      if (frame?.type === 'signal') {
+        const at = 100;
+        const c = frame.envelope[at] === 'A' ? 'B' : 'A';
+        frame.envelope = frame.envelope.slice(0, at) + c + frame.envelope.slice(at + 1);
+        changed++;
+        ws.send(JSON.stringify(frame));
+      } else {
+        ws.send(m);
+      }
+    });
+  });
+  await register(ann, 'tamsin', 'Tamsin Tampered', 'amber kettle window 4403');
+  await register(ben, 'wendel', 'Wendel Wary', 'pebble canyon violet 7714');
+  await ann.locator('li.person[data-username="wendel"] button').click();
+  await send(ann, 'ring ring');
+  await ben.locator('li.conversation[data-peer="tamsin"] button').click();
+
+  await ann.getByRole('button', { name: 'Video call' }).click();
+  const warning = ben.getByRole('alert', { name: 'About your call' });
+  await expect(warning).toContainText('A call from Tamsin Tampered was refused');
+  await expect(warning).toContainText('may be trying to listen in');
+  await expect(ben.getByRole('alertdialog')).toHaveCount(0);
+  expect(changed).toBeGreaterThan(0);
+  // Unanswered at Ben's, the call goes on ringing at Ann's until she gives up.
+  await expect(ann.locator('.call-screen .status')).toHaveText('Ringing…');
+  await ann.getByRole('button', { name: 'Hang up' }).click();
+  await expect(ann.locator('.message', { hasText: '📞 Missed call' })).toBeVisible();
+
+  await Promise.all([annCtx.close(), benCtx.close()]);
+});

@@ -14,6 +14,9 @@ use protocol::{Bytes, ConversationId, UserId};
 const TAMPERED: &str = "⚠ This call was refused: its setup did not come from the other \
      person unchanged. Someone between you (the server or the network) may be trying to \
      listen in. Compare safety numbers before calling again.";
+const TAMPERED_WHY: &str = "its setup did not come from them unchanged: someone between \
+     you (the server or the network) may be trying to listen in. Compare safety numbers \
+     before calling again.";
 
 impl Chat {
     pub(in crate::pages::chat) fn on_signal(
@@ -57,7 +60,8 @@ impl Chat {
         });
     }
 
-    /// A signal that did not open, in a conversation with a call here: refused.
+    /// A signal that did not open: a call here in that conversation ends, and either way
+    /// the person is told (a changed ring is a call they will never see ring).
     fn refuse_call(&self, conv: ConversationId) {
         let here = self
             .call
@@ -65,6 +69,14 @@ impl Chat {
             .with_untracked(|p| p.info().is_some_and(|i| i.conv == conv));
         if here {
             self.fail_call(TAMPERED);
+        } else {
+            let name = self
+                .peer(conv)
+                .map(|p| p.display_name)
+                .unwrap_or_else(|| "someone".into());
+            self.call.problem.set(Some(format!(
+                "⚠ A call from {name} was refused: {TAMPERED_WHY}"
+            )));
         }
     }
 
