@@ -57,7 +57,7 @@ async function inbound(page: Page) {
   });
 }
 
-test('a video call: ringing in both tabs of the callee, media both ways, mute, screen sharing, a line in the conversation after', async ({ browser }) => {
+test('a video call: ringing in both tabs of the callee, media both ways, mute, screen sharing, back to the chat, a line in the conversation after', async ({ browser }) => {
   const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
   for (const ctx of [annCtx, benCtx]) await ctx.addInitScript(KEEP_CONNECTIONS);
   const ann = await annCtx.newPage();
@@ -118,6 +118,18 @@ test('a video call: ringing in both tabs of the callee, media both ways, mute, s
   await expect.poll(() => receivedWidth(ben), { timeout: 20_000 }).toBe(1280);
   await ann.getByRole('button', { name: 'Stop sharing' }).click();
   await expect.poll(() => receivedWidth(ben), { timeout: 20_000 }).toBe(640);
+
+  // Back to the chat during the call: a bar keeps it in view while she writes.
+  await ann.getByRole('button', { name: 'Back to chat' }).click();
+  await expect(ann.locator('.call-screen')).toBeHidden();
+  const bar = ann.getByRole('region', { name: 'Call in progress' });
+  await expect(bar).toContainText('Reese Receiver');
+  await expect(bar.locator('.status')).toHaveText(/^\d+:\d\d$/);
+  await send(ann, 'typed during the call');
+  await expect(ben.locator('.message', { hasText: 'typed during the call' })).toBeVisible();
+  await bar.getByRole('button', { name: 'Return to call' }).click();
+  await expect(ann.getByRole('dialog', { name: 'Call with Reese Receiver' })).toBeVisible();
+  await expect(bar).toBeHidden();
 
   // Ann hangs up: both screens close, and both conversations show the call, after a reload too.
   await ann.getByRole('button', { name: 'Hang up' }).click();

@@ -101,6 +101,7 @@ pub fn ChatPage() -> impl IntoView {
         <call::CallProblem/>
         <call::IncomingCall/>
         <call::CallScreen/>
+        <call::CallBar/>
         <div class="chat" class:has-open=move || chat.list.current.get().is_some() || chat.list.panel.get() != state::Panel::None || chat.search.open.get()>
             <view::Sidebar/>
             <conversation::Thread/>

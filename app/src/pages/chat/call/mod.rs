@@ -5,7 +5,7 @@
 
 mod signals;
 mod view;
-pub use view::{CallButtons, CallProblem, CallScreen, IncomingCall};
+pub use view::{CallBar, CallButtons, CallProblem, CallScreen, IncomingCall};
 
 use super::state::{CallInfo, Chat, Phase};
 use crate::client::browser;
@@ -196,6 +196,7 @@ impl Chat {
         self.call.rtc.set_value(None);
         self.call.link.set(Link::Connecting);
         self.call.sharing.set(false);
+        self.call.folded.set(false);
         self.call.phase.set(Phase::Idle);
     }
 

@@ -83,14 +83,26 @@ fn clock(seconds: u64) -> String {
     }
 }
 
-/// This tab's call, while it rings the other side or runs.
-#[component]
-pub fn CallScreen() -> impl IntoView {
-    let chat = expect_context::<Chat>();
-    let remote = NodeRef::<Video>::new();
-    let local = NodeRef::<Video>::new();
+/// What the call is doing, in words: "Ringing…", "Connecting…", or its running time.
+fn status(chat: Chat, now: f64) -> String {
+    match chat.call.phase.get() {
+        Phase::Calling(_) => "Ringing…".to_string(),
+        Phase::Active(_, Some(since)) => clock(((now - since) / 1000.0).max(0.0) as u64),
+        Phase::Active(..) if chat.call.link.get() == Link::Interrupted => "Reconnecting…".into(),
+        _ => "Connecting…".into(),
+    }
+}
+
+/// This tab rings someone or talks with them.
+fn on_call(chat: Chat) -> bool {
+    chat.call
+        .phase
+        .with(|p| matches!(p, Phase::Calling(_) | Phase::Active(..)))
+}
+
+/// A ticking clock (ms), in the browser only (the server renders the call hidden).
+fn ticking() -> RwSignal<f64> {
     let now = RwSignal::new(crate::client::browser::now_ms() as f64);
-    // The clock ticks in the browser only (the server renders the screen hidden).
     #[cfg(feature = "hydrate")]
     {
         let tick = set_interval_with_handle(
@@ -103,6 +115,38 @@ pub fn CallScreen() -> impl IntoView {
             }
         });
     }
+    now
+}
+
+/// The call, folded into a bar above the chat: who, how long, back to it, hang up.
+#[component]
+pub fn CallBar() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let now = ticking();
+    let name = move || {
+        chat.call
+            .phase
+            .with(|p| p.info().map(|i| chat.name_of(&i.peer)))
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="call-bar" role="region" aria-label="Call in progress" hidden=move || !(on_call(chat) && chat.call.folded.get())>
+            <span class="i i-phone" aria-hidden="true"></span>
+            <span class="name">{name}</span>
+            <span class="status">{move || status(chat, now.get())}</span>
+            <button class="ghost" on:click=move |_| chat.call.folded.set(false)>"Return to call"</button>
+            <button class="hang-up" on:click=move |_| chat.hang_up()>"Hang up"</button>
+        </div>
+    }
+}
+
+/// This tab's call, while it rings the other side or runs.
+#[component]
+pub fn CallScreen() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let remote = NodeRef::<Video>::new();
+    let local = NodeRef::<Video>::new();
+    let now = ticking();
     // The streams go to the video elements once the devices are open.
     Effect::new(move |_| {
         chat.call.ready.track();
@@ -116,17 +160,8 @@ pub fn CallScreen() -> impl IntoView {
             }
         }
     });
-    let status = move || match chat.call.phase.get() {
-        Phase::Calling(_) => "Ringing…".to_string(),
-        Phase::Active(_, Some(since)) => clock(((now.get() - since) / 1000.0).max(0.0) as u64),
-        Phase::Active(..) if chat.call.link.get() == Link::Interrupted => "Reconnecting…".into(),
-        _ => "Connecting…".into(),
-    };
-    let shown = move || {
-        chat.call
-            .phase
-            .with(|p| matches!(p, Phase::Calling(_) | Phase::Active(..)))
-    };
+    let status = move || status(chat, now.get());
+    let shown = move || on_call(chat) && !chat.call.folded.get();
     let info = move || chat.call.phase.with(|p| p.info().cloned());
     let video = move || info().is_some_and(|i| i.media == Media::Video);
     let name = move || info().map(|i| chat.name_of(&i.peer)).unwrap_or_default();
@@ -143,6 +178,7 @@ pub fn CallScreen() -> impl IntoView {
                     <span class="badge" title="You compared safety numbers: nobody sits between you">"✓ Verified"</span>
                 </Show>
                 <span class="status" role="status">{status}</span>
+                <button class="ghost fold" on:click=move |_| chat.call.folded.set(true)>"Back to chat"</button>
             </header>
             <video class="remote" node_ref=remote autoplay playsinline></video>
             <video class="self" node_ref=local autoplay playsinline muted hidden=move || !video()></video>

@@ -49,6 +49,8 @@ pub struct Calls {
     pub camera: RwSignal<bool>,
     /// A screen is sent in the camera's place.
     pub sharing: RwSignal<bool>,
+    /// The call screen is folded into a bar above the chat (the call goes on).
+    pub folded: RwSignal<bool>,
     /// What went wrong with the last call, in words, until the next one.
     pub problem: RwSignal<Option<String>>,
     /// Bumped when the devices are open: the screen hands their streams to its videos.
@@ -68,6 +70,7 @@ impl Calls {
             muted: RwSignal::new(false),
             camera: RwSignal::new(true),
             sharing: RwSignal::new(false),
+            folded: RwSignal::new(false),
             problem: RwSignal::new(None),
             ready: RwSignal::new(0),
             rtc: crate::pages::browser_only(None),
