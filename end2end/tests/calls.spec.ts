@@ -76,7 +76,7 @@ test('a video call: ringing in both tabs of the callee, media both ways, mute, s
   }
   await ann.getByRole('button', { name: 'Video call' }).click();
   await expect(ann.getByRole('dialog', { name: 'Call with Reese Receiver' })).toBeVisible();
-  await expect(ann.locator('.call-screen .status')).toHaveText('Ringing…');
+  await expect(ann.locator('.call-screen .clock')).toHaveText('Ringing…');
 
   // Both of Ben's tabs ring; one answers, the other stops.
   for (const tab of [ben, ben2]) {
@@ -88,13 +88,18 @@ test('a video call: ringing in both tabs of the callee, media both ways, mute, s
 
   // Connected: the clock runs on both sides, and audio and video arrive both ways.
   for (const page of [ann, ben]) {
-    await expect(page.locator('.call-screen .status')).toHaveText(/^\d+:\d\d$/);
+    await expect(page.locator('.call-screen .clock')).toHaveText(/^\d+:\d\d$/);
   }
   const first = [await inbound(ann), await inbound(ben)];
   await expect.poll(async () => {
     const now = [await inbound(ann), await inbound(ben)];
     return now.every((n, i) => n.audio > first[i].audio && n.video > first[i].video && n.frames > first[i].frames);
   }, { timeout: 20_000 }).toBe(true);
+  // And each sees the other's picture: the video on screen has the other camera's size.
+  for (const page of [ann, ben]) {
+    await expect.poll(() => page.evaluate(() => document.querySelector<HTMLVideoElement>('video.remote')?.videoWidth))
+      .toBe(640);
+  }
   // No STUN or TURN server was ever configured: only the LAN's own addresses.
   expect(first.map((f) => f.iceServers)).toEqual([0, 0]);
 
@@ -124,7 +129,7 @@ test('a video call: ringing in both tabs of the callee, media both ways, mute, s
   await expect(ann.locator('.call-screen')).toBeHidden();
   const bar = ann.getByRole('region', { name: 'Call in progress' });
   await expect(bar).toContainText('Reese Receiver');
-  await expect(bar.locator('.status')).toHaveText(/^\d+:\d\d$/);
+  await expect(bar.locator('.clock')).toHaveText(/^\d+:\d\d$/);
   await send(ann, 'typed during the call');
   await expect(ben.locator('.message', { hasText: 'typed during the call' })).toBeVisible();
   await bar.getByRole('button', { name: 'Return to call' }).click();
@@ -174,7 +179,7 @@ test('a call nobody answers is a missed call; a declined one says so', async ({ 
   await ann.getByRole('button', { name: 'Voice call' }).click();
   await expect(ben.getByRole('alertdialog', { name: 'Mona Missed is calling' })).toBeVisible();
   await ann.clock.fastForward(44_000);
-  await expect(ann.locator('.call-screen .status')).toHaveText('Ringing…');
+  await expect(ann.locator('.call-screen .clock')).toHaveText('Ringing…');
   await ann.clock.fastForward(2_000);
   await expect(ben.getByRole('alertdialog')).toHaveCount(0);
   for (const page of [ann, ben]) {
@@ -219,7 +224,7 @@ test('a call whose setup was changed on the way is refused, and the person is to
   await expect(ben.getByRole('alertdialog')).toHaveCount(0);
   expect(changed).toBeGreaterThan(0);
   // Unanswered at Ben's, the call goes on ringing at Ann's until she gives up.
-  await expect(ann.locator('.call-screen .status')).toHaveText('Ringing…');
+  await expect(ann.locator('.call-screen .clock')).toHaveText('Ringing…');
   await ann.getByRole('button', { name: 'Hang up' }).click();
   await expect(ann.locator('.message', { hasText: '📞 Missed call' })).toBeVisible();
 

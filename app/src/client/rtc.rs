@@ -23,7 +23,7 @@ pub struct Rtc;
 
 #[cfg(not(feature = "hydrate"))]
 impl Rtc {
-    pub async fn start(_: Media, _: Box<dyn Fn(Link)>) -> Result<Self, String> {
+    pub async fn start(_: Media, _: Box<dyn Fn(Link)>, _: Box<dyn Fn()>) -> Result<Self, String> {
         Err("Calls run in the browser.".into())
     }
     pub async fn offer(&self) -> Result<String, String> {
@@ -60,6 +60,7 @@ pub fn can_share_screen() -> bool {
 mod imp {
     use super::{Link, Media};
     use std::cell::RefCell;
+    use std::rc::Rc;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen_futures::JsFuture;
@@ -79,8 +80,8 @@ mod imp {
         pc: RtcPeerConnection,
         /// The camera and microphone, shown small in the corner.
         pub local: MediaStream,
-        /// What the other side sends, shown large.
-        pub remote: MediaStream,
+        /// What the other side sends, shown large: the stream its tracks came in.
+        remote: Rc<RefCell<MediaStream>>,
         /// The sender of each kind, with the device track it sends when nothing replaces it.
         senders: Vec<(RtcRtpSender, MediaStreamTrack)>,
         /// A shared screen, sent in the camera's place.
@@ -123,7 +124,13 @@ mod imp {
 
     impl Rtc {
         /// Opens the microphone (and camera) and a peer connection that sends them.
-        pub async fn start(media: Media, on_link: Box<dyn Fn(Link)>) -> Result<Self, String> {
+        /// `on_link` hears how the connection goes, `on_media` that the other side's
+        /// media arrived (a track more in `remote`).
+        pub async fn start(
+            media: Media,
+            on_link: Box<dyn Fn(Link)>,
+            on_media: Box<dyn Fn()>,
+        ) -> Result<Self, String> {
             let local = user_media(media).await?;
             // No ICE servers: host candidates only (a relay comes with `--turn-port`).
             let config = RtcConfiguration::new();
@@ -137,10 +144,17 @@ mod imp {
                     (pc.add_track_0(&track, &local), track)
                 })
                 .collect();
-            let remote = MediaStream::new().map_err(said)?;
+            let remote = Rc::new(RefCell::new(MediaStream::new().map_err(said)?));
             let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new({
                 let remote = remote.clone();
-                move |e: RtcTrackEvent| remote.add_track(&e.track())
+                move |e: RtcTrackEvent| {
+                    // The sender's own stream, with all its tracks; a bare track is added.
+                    match e.streams().get(0).dyn_into::<MediaStream>() {
+                        Ok(stream) => *remote.borrow_mut() = stream,
+                        Err(_) => remote.borrow().add_track(&e.track()),
+                    }
+                    on_media();
+                }
             });
             pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
             let on_state = OnEvent::new({
@@ -210,6 +224,11 @@ mod imp {
                 .local_description()
                 .map(|d| d.sdp())
                 .ok_or_else(|| "no local description".into())
+        }
+
+        /// What the other side sends.
+        pub fn remote(&self) -> MediaStream {
+            self.remote.borrow().clone()
         }
 
         fn sender(&self, kind: &str) -> Option<&(RtcRtpSender, MediaStreamTrack)> {

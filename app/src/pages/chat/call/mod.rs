@@ -102,7 +102,9 @@ impl Chat {
     async fn open_media(&self, info: &CallInfo) -> Option<Rc<Rtc>> {
         let this = *self;
         let on_link = Box::new(move |l: Link| this.on_link(l));
-        match Rtc::start(info.media, on_link).await {
+        // The screen hands the streams to its videos again when the other side's arrive.
+        let on_media = Box::new(move || this.call.ready.update(|n| *n += 1));
+        match Rtc::start(info.media, on_link, on_media).await {
             Ok(rtc) => {
                 let rtc = Rc::new(rtc);
                 self.call.rtc.set_value(Some(rtc.clone()));

@@ -133,7 +133,7 @@ pub fn CallBar() -> impl IntoView {
         <div class="call-bar" role="region" aria-label="Call in progress" hidden=move || !(on_call(chat) && chat.call.folded.get())>
             <span class="i i-phone" aria-hidden="true"></span>
             <span class="name">{name}</span>
-            <span class="status">{move || status(chat, now.get())}</span>
+            <span class="clock">{move || status(chat, now.get())}</span>
             <button class="ghost" on:click=move |_| chat.call.folded.set(false)>"Return to call"</button>
             <button class="hang-up" on:click=move |_| chat.hang_up()>"Hang up"</button>
         </div>
@@ -153,7 +153,16 @@ pub fn CallScreen() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         if let Some(rtc) = chat.call.rtc.get_value() {
             if let Some(v) = remote.get() {
-                v.set_src_object(Some(&rtc.remote));
+                // Again with each new track, and played: a video given a stream before
+                // its tracks came may stay black.
+                v.set_src_object(None);
+                v.set_src_object(Some(&rtc.remote()));
+                // A play cut short by the next track's is not an error.
+                if let Ok(p) = v.play() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                    });
+                }
             }
             if let Some(v) = local.get() {
                 v.set_src_object(Some(&rtc.local));
@@ -177,7 +186,7 @@ pub fn CallScreen() -> impl IntoView {
                 <Show when=verified>
                     <span class="badge" title="You compared safety numbers: nobody sits between you">"✓ Verified"</span>
                 </Show>
-                <span class="status" role="status">{status}</span>
+                <span class="clock" role="status">{status}</span>
                 <button class="ghost fold" on:click=move |_| chat.call.folded.set(true)>"Back to chat"</button>
             </header>
             <video class="remote" node_ref=remote autoplay playsinline></video>
