@@ -4,15 +4,18 @@
 // (scripts/screenshots.sh starts the server and runs this).
 import { chromium } from '@playwright/test';
 
-const [base, out] = process.argv.slice(2);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const [base, out, setupCode] = process.argv.slice(2);
+// A fake camera and microphone for the call screens.
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'] });
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 360, height: 760 };
 
-async function user(name, display, pw, viewport) {
+async function user(name, display, pw, viewport, code) {
   const ctx = await browser.newContext({ viewport, deviceScaleFactor: viewport === PHONE ? 2 : 1 });
   const page = await ctx.newPage();
   await page.goto(base + '/register');
+  if (code) await page.getByLabel('Setup code').fill(code);
   await page.getByLabel('Username').fill(name);
   await page.getByLabel('Display name').fill(display);
   await page.getByLabel('Password', { exact: true }).fill(pw);
@@ -49,7 +52,7 @@ const first = await (await browser.newContext({ viewport: DESKTOP })).newPage();
 await first.goto(base + '/login');
 await shoot(first, 'login-desktop');
 
-const ann = await user('ann', 'Ann Okafor', 'sapphire tundra lantern 77', DESKTOP);
+const ann = await user('ann', 'Ann Okafor', 'sapphire tundra lantern 77', DESKTOP, setupCode);
 const ben = await user('ben', 'Ben Castillo', 'granite orchid bicycle 88', PHONE);
 const cat = await user('cat', 'Cat Nguyen', 'meadow copper violin 99', DESKTOP);
 
@@ -102,12 +105,29 @@ await shoot(ben, 'safety-phone');
 await ben.getByRole('button', { name: 'Back' }).click();
 await shoot(ben, 'conversations-phone');
 
+// A video call: ringing on the phone, then the call at both widths.
+await ann.getByRole('button', { name: 'Video call' }).click();
+await ben.getByRole('alertdialog').waitFor();
+await shoot(ben, 'incoming-call-phone');
+await ben.getByRole('button', { name: 'Answer' }).click();
+for (const p of [ann, ben]) await p.locator('.call-screen .clock', { hasText: /^\d+:\d\d$/ }).waitFor();
+// Until the other side's picture shows.
+for (const p of [ann, ben]) {
+  await p.waitForFunction(() => (document.querySelector('video.remote')?.videoWidth ?? 0) > 0);
+}
+await shoot(ann, 'call-desktop');
+await shoot(ben, 'call-phone');
+await ann.getByRole('button', { name: 'Back to chat' }).click();
+await shoot(ann, 'call-bar-desktop');
+await ann.getByRole('button', { name: 'Hang up' }).click();
+await ann.locator('.message', { hasText: '📞 Video call' }).waitFor();
+
 // The account panel: devices signed in, password, two-step login.
 await ann.locator('.account summary').click();
 await ann.locator('li.session').first().waitFor();
 await shoot(ann, 'account-desktop');
 
-// The admin panel (ann made the first account, so she is the admin), wide and narrow.
+// The admin panel (Ann registered with the setup code, so she is the admin), wide and narrow.
 await ann.getByRole('link', { name: 'Admin panel' }).click();
 await ann.getByLabel('Password', { exact: true }).fill('sapphire tundra lantern 77');
 await ann.getByRole('button', { name: 'Open the admin panel' }).click();

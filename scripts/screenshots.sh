@@ -10,5 +10,7 @@ trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/login" > /dev/null && break; sleep 0.2; done
 mkdir -p "$ROOT/docs/screenshots"
-(cd "$ROOT/end2end" && node screenshots.mjs "http://127.0.0.1:$port" "$ROOT/docs/screenshots")
+# The first account (Ann's) is the admin only with the setup code the server printed.
+code=$(grep -A1 "No admin yet" "$data/server.log" | tail -1 | tr -d ' ')
+(cd "$ROOT/end2end" && node screenshots.mjs "http://127.0.0.1:$port" "$ROOT/docs/screenshots" "$code")
 say "screenshots in docs/screenshots/"
