@@ -107,12 +107,12 @@ impl Chat {
                     media,
                     caller: false,
                 };
+                // An old ring, or one heard before (a replay), does not ring.
                 let fresh = recent
                     && self.call.seen.try_update_value(|s| s.insert(signal.call)) == Some(true);
-                if !fresh {
-                } else if phase != Phase::Idle {
+                if fresh && phase != Phase::Idle {
                     self.signal(&info, SignalBody::Decline { busy: true });
-                } else {
+                } else if fresh {
                     self.ring(info, sdp);
                 }
             }
