@@ -97,9 +97,7 @@ impl Dm {
         let padded = envelope::open(&key, &dir, &m.client_id, m.envelope.as_slice())?;
         MessageContent::from_padded(&padded)
     }
-}
 
-impl Dm {
     /// Seals a call signal for `peer` (`protocol::crypto::call`).
     pub fn seal_signal(
         &self,

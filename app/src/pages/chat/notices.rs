@@ -25,19 +25,25 @@ pub fn Notices() -> impl IntoView {
     }
 }
 
+/// A warning said until dismissed ("Got it"): `text` holds it, None when there is none.
+#[component]
+pub fn Alarm(label: &'static str, text: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        text.get().map(|t| {
+            view! {
+                <div class="notices alarm" role="alert" aria-label=label>
+                    <p>{t}</p>
+                    <button type="button" on:click=move |_| text.set(None)>"Got it"</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// The server gave back no pinned keys, or an older or unreadable copy
 /// (`client::pins`): said until dismissed; the copy this browser had stays in force.
 #[component]
 pub fn PinsAlarm() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    move || {
-        chat.keys.pins_alarm.get().map(|text| {
-            view! {
-                <div class="notices alarm" role="alert" aria-label="Your pinned keys">
-                    <p>{text}</p>
-                    <button type="button" on:click=move |_| chat.keys.pins_alarm.set(None)>"Got it"</button>
-                </div>
-            }
-        })
-    }
+    view! { <Alarm label="Your pinned keys" text=chat.keys.pins_alarm/> }
 }

@@ -114,9 +114,8 @@ impl Chat {
                 Some(rtc)
             }
             Err(e) => {
-                if info.caller {
-                    self.signal(info, SignalBody::Hangup);
-                } else {
+                // The caller has rung nobody yet; the callee says no.
+                if !info.caller {
                     self.signal(info, SignalBody::Decline { busy: false });
                 }
                 self.fail_call(&e);

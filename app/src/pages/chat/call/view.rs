@@ -100,13 +100,23 @@ fn on_call(chat: Chat) -> bool {
         .with(|p| matches!(p, Phase::Calling(_) | Phase::Active(..)))
 }
 
-/// A ticking clock (ms), in the browser only (the server renders the call hidden).
-fn ticking() -> RwSignal<f64> {
+/// A clock (ms) that ticks each second during a call, in the browser only (the server
+/// renders the call hidden); between calls nothing is redrawn.
+fn ticking(chat: Chat) -> RwSignal<f64> {
     let now = RwSignal::new(crate::client::browser::now_ms() as f64);
     #[cfg(feature = "hydrate")]
     {
+        let on = move || {
+            chat.call
+                .phase
+                .with_untracked(|p| matches!(p, Phase::Calling(_) | Phase::Active(..)))
+        };
         let tick = set_interval_with_handle(
-            move || now.set(crate::client::browser::now_ms() as f64),
+            move || {
+                if on() {
+                    now.set(crate::client::browser::now_ms() as f64)
+                }
+            },
             std::time::Duration::from_secs(1),
         );
         on_cleanup(move || {
@@ -115,6 +125,8 @@ fn ticking() -> RwSignal<f64> {
             }
         });
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = chat;
     now
 }
 
@@ -122,7 +134,7 @@ fn ticking() -> RwSignal<f64> {
 #[component]
 pub fn CallBar() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let now = ticking();
+    let now = ticking(chat);
     let name = move || {
         chat.call
             .phase
@@ -146,7 +158,7 @@ pub fn CallScreen() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let remote = NodeRef::<Video>::new();
     let local = NodeRef::<Video>::new();
-    let now = ticking();
+    let now = ticking(chat);
     // The streams go to the video elements once the devices are open.
     Effect::new(move |_| {
         chat.call.ready.track();
@@ -222,14 +234,5 @@ pub fn CallScreen() -> impl IntoView {
 #[component]
 pub fn CallProblem() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    move || {
-        chat.call.problem.get().map(|text| {
-            view! {
-                <div class="notices alarm call-problem" role="alert" aria-label="About your call">
-                    <p>{text}</p>
-                    <button type="button" on:click=move |_| chat.call.problem.set(None)>"Got it"</button>
-                </div>
-            }
-        })
-    }
+    view! { <crate::pages::chat::notices::Alarm label="About your call" text=chat.call.problem/> }
 }

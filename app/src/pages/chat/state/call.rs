@@ -87,7 +87,5 @@ impl Default for Calls {
 }
 
 fn random_tab() -> u32 {
-    protocol::ClientMsgId::random()
-        .map(|id| u32::from_be_bytes([id.0[0], id.0[1], id.0[2], id.0[3]]))
-        .unwrap_or(0)
+    protocol::crypto::random_array::<4>().map_or(0, u32::from_be_bytes)
 }
