@@ -54,7 +54,7 @@ export default defineConfig({
   },
   webServer: {
     // Every test registers its people from this one machine: more than a burst's worth.
-    command: `"${bin}" --addr 127.0.0.1 --port ${port} --https-port ${httpsPort} --data "${dataDir}" --site "${site}" --registrations-per-address 200 > "${dataDir}/server.log" 2>&1`,
+    command: `"${bin}" --addr 127.0.0.1 --port ${port} --https-port ${httpsPort} --data "${dataDir}" --site "${site}" --turn-port 0 --registrations-per-address 200 > "${dataDir}/server.log" 2>&1`,
     // The trust page on the plain port answers once the server is up.
     url: `http://127.0.0.1:${port}/`,
     timeout: 60_000,

@@ -1,61 +1,7 @@
 import { expect, test, Page } from './fixtures';
 import { login, register, send } from './helpers';
+import { inbound, KEEP_CONNECTIONS, outbound, receivedWidth, selectedPair } from './rtc';
 
-// Every RTCPeerConnection a page makes, kept where the test can ask it for its stats:
-// instrumentation of the test's own, the app exposes nothing.
-const KEEP_CONNECTIONS = () => {
-  const Native = window.RTCPeerConnection;
-  const kept: RTCPeerConnection[] = [];
-  (window as any).__connections = kept;
-  window.RTCPeerConnection = function (config?: RTCConfiguration) {
-    const pc = new Native(config);
-    kept.push(pc);
-    return pc;
-  } as any;
-  window.RTCPeerConnection.prototype = Native.prototype;
-};
-
-/** What the newest connection of a page has sent: bytes per kind. */
-async function outbound(page: Page) {
-  return page.evaluate(async () => {
-    const pcs = (window as any).__connections as RTCPeerConnection[];
-    const out = { audio: 0, video: 0 };
-    (await pcs[pcs.length - 1].getStats()).forEach((s: any) => {
-      if (s.type === 'outbound-rtp') out[s.kind as 'audio' | 'video'] += s.bytesSent;
-    });
-    return out;
-  });
-}
-
-/** The width of the video a page receives now (frames decoded lately). */
-async function receivedWidth(page: Page) {
-  return page.evaluate(async () => {
-    const pcs = (window as any).__connections as RTCPeerConnection[];
-    let width = 0;
-    (await pcs[pcs.length - 1].getStats()).forEach((s: any) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') width = s.frameWidth ?? 0;
-    });
-    return width;
-  });
-}
-
-/** What the newest connection of a page has received: bytes per kind, video frames decoded. */
-async function inbound(page: Page) {
-  return page.evaluate(async () => {
-    const pcs = (window as any).__connections as RTCPeerConnection[];
-    const pc = pcs[pcs.length - 1];
-    const out = { audio: 0, video: 0, frames: 0, iceServers: pc.getConfiguration().iceServers?.length ?? 0 };
-    (await pc.getStats()).forEach((s: any) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'audio') out.audio += s.bytesReceived;
-      if (s.kind === 'video') {
-        out.video += s.bytesReceived;
-        out.frames += s.framesDecoded ?? 0;
-      }
-    });
-    return out;
-  });
-}
 
 test('a video call: ringing in both tabs of the callee, media both ways, mute, screen sharing, back to the chat, a line in the conversation after', async ({ browser }) => {
   const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
@@ -100,8 +46,13 @@ test('a video call: ringing in both tabs of the callee, media both ways, mute, s
     await expect.poll(() => page.evaluate(() => document.querySelector<HTMLVideoElement>('video.remote')?.videoWidth))
       .toBe(640);
   }
-  // No STUN or TURN server was ever configured: only the LAN's own addresses.
-  expect(first.map((f) => f.iceServers)).toEqual([0, 0]);
+  // The only ICE server is Hearth's own relay, at the address the page came from: no
+  // public STUN server is ever asked. Here the devices reach each other directly.
+  for (const f of first) expect(f.iceServers).toEqual([[expect.stringMatching(/^turn:127\.0\.0\.1:\d+\?transport=udp$/)]]);
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.call-screen .path')).toHaveText('Direct');
+    expect(await selectedPair(page)).toEqual({ local: 'host', remote: 'host' });
+  }
 
   // Muted, Ann sends no sound at all while her video goes on; unmuted, sound again.
   await ann.getByRole('button', { name: 'Mute', exact: true }).click();

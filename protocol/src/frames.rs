@@ -62,6 +62,9 @@ pub enum ClientFrame {
         conversation: ConversationId,
         envelope: Bytes,
     },
+    /// Asks for a pass to the server's relay for a call in a direct conversation;
+    /// answered by `Relay`.
+    Relay { conversation: ConversationId },
     /// Keep-alive; answered by `Pong`.
     Ping,
 }
@@ -159,6 +162,12 @@ pub enum ServerFrame {
         conversation: ConversationId,
         sender: UserId,
         envelope: Bytes,
+    },
+    /// A pass to the server's relay (`api::relay`), or none when it runs without one.
+    Relay {
+        conversation: ConversationId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pass: Option<crate::api::relay::RelayPass>,
     },
     Pong,
     Error {

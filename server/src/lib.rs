@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod net;
 pub mod panel;
 pub mod private;
+pub mod relay;
 pub mod router;
 pub mod serve;
 pub mod sessions;

@@ -115,6 +115,7 @@ async fn run() -> anyhow::Result<()> {
             .with_lockout(config.lock_after),
         server::metrics::Metrics::with_token(config.metrics_token.clone()),
     );
+    start_relay(&config, &state).await;
     let swept = server::files::sweep::sweep(&state).await?;
     if swept > 0 {
         tracing::info!(removed = swept, "removed orphaned uploads");
@@ -200,6 +201,25 @@ async fn run() -> anyhow::Result<()> {
     // 11. Store the messages already handed over; leave the database whole.
     writer.finish().await;
     Ok(db::close(database).await?)
+}
+
+/// 8b. The call relay on the server's own addresses, unless it is off. A port that is
+///     taken costs only relayed calls, so the server starts anyway, and says so.
+async fn start_relay(config: &Config, state: &Hearth) {
+    if config.no_relay {
+        return;
+    }
+    let ips = server::relay::addresses(config.addr);
+    let key = state.secret.derive(b"hearth/v1/relay");
+    match server::relay::Relay::start(&ips, config.turn_port, key).await {
+        Ok(relay) => {
+            tracing::info!(port = relay.port(), "call relay listening");
+            let _ = state.relay.set(relay);
+        }
+        Err(e) => println!(
+            "The call relay could not start ({e}): calls work only between devices that reach each other directly. Choose another --turn-port, or --no-relay."
+        ),
+    }
 }
 
 /// While the server has no admin: the code that makes whoever registers with it the admin.

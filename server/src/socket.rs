@@ -409,6 +409,12 @@ async fn respond(
             Ok(()) => vec![],
             Err(e) => vec![failed(e, None)],
         },
+        ClientFrame::Relay { conversation } => {
+            match crate::calls::relay_pass(state, user, conversation).await {
+                Ok(frame) => vec![frame],
+                Err(e) => vec![failed(e, None)],
+            }
+        }
         ClientFrame::Typing { conversation } => {
             let now = std::time::Instant::now();
             if state.limits.typing.take(&user.to_hex(), now).is_err() {

@@ -38,6 +38,7 @@ impl Hearth {
             started: std::time::Instant::now(),
             metrics,
             ingest,
+            relay: std::sync::OnceLock::new(),
         })
     }
 }
@@ -61,6 +62,8 @@ pub struct Hearth {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Stores messages, several senders' in one commit (`crate::ingest`).
     pub ingest: crate::ingest::Ingest,
+    /// The call relay, once started (none with `--no-relay`, or if it could not listen).
+    pub relay: std::sync::OnceLock<crate::relay::Relay>,
 }
 
 impl Hearth {

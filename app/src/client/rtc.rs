@@ -1,9 +1,19 @@
-//! One call's media: the browser's own WebRTC, with no ICE server configured, so only
-//! the LAN's host candidates are gathered and no public STUN server is ever asked. The
-//! whole SDP goes in one sealed signal once gathering is done (on a LAN that takes a few
-//! milliseconds), so no candidate trickles separately.
+//! One call's media: the browser's own WebRTC. The only ICE server is Hearth's own relay
+//! (`RelayPass`), so the LAN's host candidates and the relay's are gathered and no public
+//! STUN server is ever asked. The whole SDP goes in one sealed signal once gathering is
+//! done (on a LAN that takes a few milliseconds), so no candidate trickles separately.
 
 use protocol::api::call::Media;
+use protocol::api::relay::RelayPass;
+
+/// Which way the media goes, once connected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// Straight between the two devices.
+    Direct,
+    /// Through the server's relay (still end-to-end encrypted).
+    Relayed,
+}
 
 /// What the call screen shows of the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,8 +33,16 @@ pub struct Rtc;
 
 #[cfg(not(feature = "hydrate"))]
 impl Rtc {
-    pub async fn start(_: Media, _: Box<dyn Fn(Link)>, _: Box<dyn Fn()>) -> Result<Self, String> {
+    pub async fn start(
+        _: Media,
+        _: Option<RelayPass>,
+        _: Box<dyn Fn(Link)>,
+        _: Box<dyn Fn()>,
+    ) -> Result<Self, String> {
         Err("Calls run in the browser.".into())
+    }
+    pub async fn path(&self) -> Option<Path> {
+        None
     }
     pub async fn offer(&self) -> Result<String, String> {
         Err(String::new())
@@ -58,7 +76,7 @@ pub fn can_share_screen() -> bool {
 
 #[cfg(feature = "hydrate")]
 mod imp {
-    use super::{Link, Media};
+    use super::{Link, Media, Path, RelayPass};
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
@@ -66,8 +84,8 @@ mod imp {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
         DisplayMediaStreamConstraints, MediaStream, MediaStreamConstraints, MediaStreamTrack,
-        RtcConfiguration, RtcIceGatheringState, RtcPeerConnection, RtcPeerConnectionState,
-        RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+        RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection,
+        RtcPeerConnectionState, RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
     };
 
     /// A callback for a DOM event, kept alive as long as what it listens to.
@@ -128,13 +146,13 @@ mod imp {
         /// media arrived (a track more in `remote`).
         pub async fn start(
             media: Media,
+            relay: Option<RelayPass>,
             on_link: Box<dyn Fn(Link)>,
             on_media: Box<dyn Fn()>,
         ) -> Result<Self, String> {
             let local = user_media(media).await?;
-            // No ICE servers: host candidates only (a relay comes with `--turn-port`).
             let config = RtcConfiguration::new();
-            config.set_ice_servers(&js_sys::Array::new());
+            config.set_ice_servers(&ice_servers(relay.as_ref()));
             let pc = RtcPeerConnection::new_with_configuration(&config).map_err(said)?;
             let senders = local
                 .get_tracks()
@@ -226,6 +244,34 @@ mod imp {
                 .ok_or_else(|| "no local description".into())
         }
 
+        /// Which way the media goes (none before it connects), from the browser's own
+        /// statistics: the candidate pair in use, and whether a relay is at either end.
+        pub async fn path(&self) -> Option<Path> {
+            // An RTCStatsReport is map-like: Map's `get` and `forEach` work on it.
+            let report: js_sys::Map = JsFuture::from(self.pc.get_stats())
+                .await
+                .ok()?
+                .unchecked_into();
+            let field = |o: &wasm_bindgen::JsValue, k: &str| {
+                js_sys::Reflect::get(o, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            };
+            let mut chosen = None;
+            report.for_each(&mut |s, _| {
+                chosen = chosen
+                    .take()
+                    .or_else(|| field(&s, "selectedCandidatePairId"));
+            });
+            let pair = report.get(&chosen?.into());
+            let relayed = ["localCandidateId", "remoteCandidateId"].iter().any(|end| {
+                field(&pair, end)
+                    .and_then(|id| field(&report.get(&id.into()), "candidateType"))
+                    .is_some_and(|t| t == "relay")
+            });
+            Some(if relayed { Path::Relayed } else { Path::Direct })
+        }
+
         /// What the other side sends.
         pub fn remote(&self) -> MediaStream {
             self.remote.borrow().clone()
@@ -308,6 +354,30 @@ mod imp {
                 t.unchecked_into::<MediaStreamTrack>().stop();
             }
         }
+    }
+
+    /// The server's relay, at the addresses worth trying from this page; none without a
+    /// pass.
+    fn ice_servers(relay: Option<&RelayPass>) -> js_sys::Array {
+        let servers = js_sys::Array::new();
+        let host = web_sys::window()
+            .and_then(|w| w.location().hostname().ok())
+            .unwrap_or_default();
+        if let Some(pass) = relay {
+            let urls: js_sys::Array = pass
+                .urls_for(&host)
+                .iter()
+                .map(|u| js_sys::JsString::from(u.as_str()))
+                .collect();
+            if urls.length() > 0 {
+                let server = RtcIceServer::new();
+                server.set_urls(&urls);
+                server.set_username(&pass.username);
+                server.set_credential(&pass.credential);
+                servers.push(&server);
+            }
+        }
+        servers
     }
 
     impl Drop for Rtc {

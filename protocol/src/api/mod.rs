@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub mod admin;
 pub mod call;
 pub mod group;
+pub mod relay;
 pub use group::GroupSummary;
 
 /// Everything the browser made at registration. The password is not in it.

@@ -135,6 +135,17 @@ pub struct Config {
     #[arg(long, env = "HEARTH_LOCK_AFTER", default_value_t = 10)]
     pub lock_after: u32,
 
+    /// UDP port of the call relay: calls between devices that cannot reach each other
+    /// directly (Wi-Fi that isolates its clients) go through it, still end-to-end
+    /// encrypted. It relays only within the LAN; 0 picks a free port.
+    #[arg(long, env = "HEARTH_TURN_PORT", default_value_t = 3478)]
+    pub turn_port: u16,
+
+    /// Run without the call relay: calls then work only between devices that reach each
+    /// other directly.
+    #[arg(long, env = "HEARTH_NO_RELAY", default_value_t = false)]
+    pub no_relay: bool,
+
     /// Messages (with edits and reactions) one person may send per second after a burst
     /// of 60; faster ones wait their turn. Raise it for a load test.
     #[arg(long, env = "HEARTH_MESSAGE_RATE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]

@@ -23,6 +23,7 @@ mod ops;
 mod panel;
 mod processes;
 mod rebinding;
+mod relay;
 mod sealed_names;
 mod sessions;
 mod socket;

@@ -77,6 +77,7 @@ impl Chat {
                 sender,
                 envelope,
             } => self.on_signal(conversation, sender, &envelope),
+            ServerFrame::Relay { conversation, pass } => self.on_relay_pass(conversation, pass),
             ServerFrame::Hello { .. }
             | ServerFrame::Resumed { complete: true }
             | ServerFrame::Pong => {}

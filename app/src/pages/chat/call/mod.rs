@@ -14,8 +14,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::MessageContent;
 use protocol::api::call::{Media, Outcome, RING_MS, Signal, SignalBody};
+use protocol::api::relay::RelayPass;
 use protocol::frames::ClientFrame;
-use protocol::{Bytes, CallId};
+use protocol::{Bytes, CallId, ConversationId};
+
+/// How long a call waits for the server's relay pass before going on without one (on a
+/// LAN the answer takes milliseconds).
+const RELAY_WAIT_MS: i64 = 2_000;
 use std::rc::Rc;
 
 impl Chat {
@@ -104,7 +109,8 @@ impl Chat {
         let on_link = Box::new(move |l: Link| this.on_link(l));
         // The screen hands the streams to its videos again when the other side's arrive.
         let on_media = Box::new(move || this.call.ready.update(|n| *n += 1));
-        match Rtc::start(info.media, on_link, on_media).await {
+        let relay = self.relay_pass(info.conv).await;
+        match Rtc::start(info.media, relay, on_link, on_media).await {
             Ok(rtc) => {
                 let rtc = Rc::new(rtc);
                 self.call.rtc.set_value(Some(rtc.clone()));
@@ -124,15 +130,63 @@ impl Chat {
         }
     }
 
+    /// Asks the server for a pass to its relay, and waits a moment for it: without one
+    /// the call still goes wherever the two devices reach each other directly.
+    async fn relay_pass(&self, conv: ConversationId) -> Option<RelayPass> {
+        self.call.relay.set_value(None);
+        self.connection
+            .socket
+            .get_value()?
+            .send_now(ClientFrame::Relay { conversation: conv });
+        let start = browser::now_ms();
+        while browser::now_ms() - start < RELAY_WAIT_MS {
+            if let Some((c, pass)) = self.call.relay.get_value()
+                && c == conv
+            {
+                return pass;
+            }
+            browser::sleep(20).await;
+        }
+        None
+    }
+
+    /// The server's answer to `relay_pass`.
+    pub(in crate::pages::chat) fn on_relay_pass(
+        &self,
+        conv: ConversationId,
+        pass: Option<RelayPass>,
+    ) {
+        self.call.relay.set_value(Some((conv, pass)));
+    }
+
     fn on_link(&self, link: Link) {
         self.call.link.set(link);
         if link == Link::Connected {
+            self.find_path();
             self.call.phase.update(|p| {
                 if let Phase::Active(_, since @ None) = p {
                     *since = Some(browser::now_ms() as f64);
                 }
             });
         }
+    }
+
+    /// Which way the media goes, for the call screen (again after each reconnection: a
+    /// blip may have moved it).
+    fn find_path(&self) {
+        let Some(rtc) = self.call.rtc.get_value() else {
+            return;
+        };
+        let this = *self;
+        spawn_local(async move {
+            // The pair in use is chosen as the connection completes; it may lag a moment.
+            for _ in 0..10 {
+                if let Some(path) = rtc.path().await {
+                    return this.call.path.set(Some(path));
+                }
+                browser::sleep(200).await;
+            }
+        });
     }
 
     fn is_phase_of(&self, info: &CallInfo) -> bool {
@@ -196,6 +250,7 @@ impl Chat {
         }
         self.call.rtc.set_value(None);
         self.call.link.set(Link::Connecting);
+        self.call.path.set(None);
         self.call.sharing.set(false);
         self.call.folded.set(false);
         self.call.phase.set(Phase::Idle);

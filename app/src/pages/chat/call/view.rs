@@ -1,7 +1,7 @@
 //! The call screens: the buttons that start a call, the incoming call, and the call
 //! itself (the other person large, oneself small, the controls below).
 
-use crate::client::rtc::Link;
+use crate::client::rtc::{Link, Path};
 use crate::pages::chat::state::{Chat, Phase};
 use leptos::html::Video;
 use leptos::prelude::*;
@@ -191,6 +191,19 @@ pub fn CallScreen() -> impl IntoView {
             .and_then(|i| chat.peer(i.conv))
             .is_some_and(|p| chat.is_verified(&p))
     };
+    let path_label = move || match chat.call.path.get() {
+        Some(Path::Direct) => "Direct",
+        Some(Path::Relayed) => "Relayed",
+        None => "",
+    };
+    let path_title = move || match chat.call.path.get() {
+        Some(Path::Direct) => "Straight between your two devices",
+        Some(Path::Relayed) => {
+            "Through this Hearth server's relay: your devices cannot reach each other \
+             directly. It is still end-to-end encrypted."
+        }
+        None => "",
+    };
     view! {
         <section class="call-screen" class:video=video role="dialog" aria-label=move || format!("Call with {}", name()) hidden=move || !shown()>
             <header>
@@ -199,6 +212,7 @@ pub fn CallScreen() -> impl IntoView {
                     <span class="badge" title="You compared safety numbers: nobody sits between you">"✓ Verified"</span>
                 </Show>
                 <span class="clock" role="status">{status}</span>
+                <span class="path" title=path_title>{path_label}</span>
                 <button class="ghost fold" on:click=move |_| chat.call.folded.set(true)>"Back to chat"</button>
             </header>
             <video class="remote" node_ref=remote autoplay playsinline></video>

@@ -1,9 +1,10 @@
 //! This tab's call: where it is, and what the call screens show of it (the actions are
 //! in `pages::chat::call`).
 
-use crate::client::rtc::{Link, Rtc};
+use crate::client::rtc::{Link, Path, Rtc};
 use leptos::prelude::*;
 use protocol::api::call::Media;
+use protocol::api::relay::RelayPass;
 use protocol::{CallId, ConversationId, UserId};
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -45,6 +46,8 @@ impl Phase {
 pub struct Calls {
     pub phase: RwSignal<Phase>,
     pub link: RwSignal<Link>,
+    /// Direct or through the server's relay, once connected.
+    pub path: RwSignal<Option<Path>>,
     pub muted: RwSignal<bool>,
     pub camera: RwSignal<bool>,
     /// A screen is sent in the camera's place.
@@ -55,6 +58,8 @@ pub struct Calls {
     pub problem: RwSignal<Option<String>>,
     /// Bumped when the devices are open: the screen hands their streams to its videos.
     pub ready: RwSignal<u64>,
+    /// The server's answer to this tab's last ask for a relay pass, for a conversation.
+    pub(in crate::pages::chat) relay: StoredValue<Option<(ConversationId, Option<RelayPass>)>>,
     pub(in crate::pages::chat) rtc: StoredValue<Option<Rc<Rtc>>, LocalStorage>,
     /// This page load, among the person's tabs (signals say which tab sent them).
     pub(in crate::pages::chat) tab: StoredValue<u32>,
@@ -67,12 +72,14 @@ impl Calls {
         Self {
             phase: RwSignal::new(Phase::Idle),
             link: RwSignal::new(Link::Connecting),
+            path: RwSignal::new(None),
             muted: RwSignal::new(false),
             camera: RwSignal::new(true),
             sharing: RwSignal::new(false),
             folded: RwSignal::new(false),
             problem: RwSignal::new(None),
             ready: RwSignal::new(0),
+            relay: StoredValue::new(None),
             rtc: crate::pages::browser_only(None),
             tab: StoredValue::new(random_tab()),
             seen: StoredValue::new(HashSet::new()),
