@@ -2,7 +2,8 @@
 # Installs the Debian packages a group of tests needs, when missing; the one place that
 # calls apt-get.
 #   scripts/packages.sh browsers   Chromium, ChromeDriver, NSS tools (to trust the test
-#                                  CA) and the emoji font
+#                                  CA), the emoji font, and Firefox ESR (a call between
+#                                  the two, firefox.spec.ts)
 #   scripts/packages.sh postgres   PostgreSQL (for the server tests on it)
 source "$(dirname "$0")/env.sh"
 
@@ -10,14 +11,15 @@ missing() {
   case "$1" in
     browsers)
       ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-        || ! command -v certutil >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji" ;;
+        || ! command -v certutil >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji" \
+        || ! command -v firefox-esr >/dev/null ;;
     postgres) ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;
   esac
 }
 debs() {
   case "$1" in
-    browsers) echo chromium chromium-driver libnss3-tools fonts-noto-color-emoji ;;
+    browsers) echo chromium chromium-driver libnss3-tools fonts-noto-color-emoji firefox-esr ;;
     postgres) echo postgresql ;;
   esac
 }

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../env.sh"
 "$ROOT/scripts/packages.sh" browsers
 "$ROOT/scripts/build-web.sh"
-say "browser tests (Playwright, Chromium)"
+say "browser tests (Playwright: Chromium, and Firefox ESR for a call between the two)"
 # As in build-web.sh: the shared target folder's fixed path must hold this checkout's server.
 touch "$ROOT/server/src/main.rs"
 cargo build --manifest-path "$ROOT/Cargo.toml" -p server
