@@ -13,8 +13,8 @@ test('with no direct path between the two, a call goes through Hearth\'s relay a
   const ann = await annCtx.newPage();
   const ben = await benCtx.newPage();
   await register(ann, 'isla', 'Isla Isolated', 'amber kettle window 4404');
-  await register(ben, 'otto', 'Otto Across', 'pebble canyon violet 7715');
-  await ann.locator('li.person[data-username="otto"] button').click();
+  await register(ben, 'ottoline', 'Otto Across', 'pebble canyon violet 7715');
+  await ann.locator('li.person[data-username="ottoline"] button').click();
   await send(ann, 'can you hear me through the server?');
   await expect(ben.locator('li.conversation[data-peer="isla"]')).toBeVisible();
 
