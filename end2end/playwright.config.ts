@@ -44,8 +44,12 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
              '--disable-background-networking', '--disable-component-update', '--disable-sync',
              // A name for this machine that is not localhost, on loopback: a page over plain
-             // HTTP there is not a secure context, as on a LAN (commands.spec.ts).
-             '--host-resolver-rules=MAP lan.hearth.test 127.0.0.1',
+             // HTTP there is not a secure context, as on a LAN (commands.spec.ts). And
+             // Chromium's own services (sign-in, autofill, updates) resolve to nothing, so
+             // the offline run (scripts/test/offline.sh) sees only what Hearth sends; a
+             // page that loaded anything from them would fail on its console error.
+             '--host-resolver-rules=MAP lan.hearth.test 127.0.0.1, MAP *.google.com ~NOTFOUND, '
+               + 'MAP *.googleapis.com ~NOTFOUND, MAP *.gstatic.com ~NOTFOUND, MAP *.gvt1.com ~NOTFOUND',
              // Calls (calls.spec.ts): a fake camera and microphone, allowed without asking,
              // and WebRTC between two pages of this machine.
              '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',

@@ -12,11 +12,16 @@ async function firefox() {
     executablePath: '/usr/bin/firefox-esr',
     headless: true,
     acceptInsecureCerts: true,
+    // Without it Firefox ignores the remote settings server given below.
+    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
     extraPrefsFirefox: {
       'media.navigator.streams.fake': true,
       'media.navigator.permission.disabled': true,
       'media.peerconnection.ice.loopback': true,
       'media.peerconnection.ice.obfuscate_host_addresses': false,
+      // Firefox's own remote settings, off (as in Mozilla's own test runs), so the
+      // offline run sees only what Hearth sends.
+      'services.settings.server': 'data:,#remote-settings-dummy/v1',
     },
   });
 }

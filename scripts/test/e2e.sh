@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Playwright in real Chromium against a real server (the web client and the server built
-# from this clone first). Extra arguments go to Playwright, e.g. `groups.spec.ts` or
-# `-g "only sealed"`.
+# Playwright in real Chromium (and Firefox ESR for a call) against a real server (the web
+# client and the server built from this clone first), in a network namespace where
+# anything that leaves loopback fails the run (scripts/netns.sh). Extra arguments go to
+# Playwright, e.g. `groups.spec.ts` or `-g "only sealed"`.
 source "$(dirname "$0")/../env.sh"
 "$ROOT/scripts/packages.sh" browsers
 "$ROOT/scripts/build-web.sh"
@@ -12,4 +13,4 @@ cargo build --manifest-path "$ROOT/Cargo.toml" -p server
 cd "$ROOT/end2end"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null
 export HEARTH_BIN="$CARGO_TARGET_DIR/debug/hearth" HEARTH_SITE="$SITE"
-npx playwright test "$@"
+"$ROOT/scripts/netns.sh" npx playwright test "$@"
