@@ -14,3 +14,4 @@ pub mod rotate;
 pub mod rtc;
 pub mod socket;
 pub mod vault;
+pub mod voice;

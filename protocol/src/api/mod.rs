@@ -267,7 +267,29 @@ pub struct FileMeta {
     pub size: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb: Option<Thumb>,
+    /// A voice message: played inline, with its length and waveform (sealed with the
+    /// rest, so the server learns neither).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<Voice>,
 }
+
+/// What a voice message's player shows before the audio is fetched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voice {
+    /// Its length in milliseconds.
+    pub millis: u32,
+    /// Its loudness over time, 0–255, at most `VOICE_LEVELS` values.
+    pub levels: Bytes,
+}
+
+/// How many bars a voice message's waveform has at most.
+pub const VOICE_LEVELS: usize = 48;
+/// The longest voice message: 15 minutes.
+pub const VOICE_MILLIS_MAX: u32 = 15 * 60 * 1000;
+
+/// Audio types played inline as voice messages: what browsers record (Opus in WebM or
+/// Ogg from Chromium and Firefox, AAC in MP4 from Safari) and each other play.
+pub const INLINE_AUDIO: [&str; 3] = ["audio/webm", "audio/ogg", "audio/mp4"];
 
 /// A small preview of an image, made and encrypted by the sender's browser.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +341,17 @@ impl FileMeta {
     /// True when the file may be shown as an image.
     pub fn inline_image(&self) -> bool {
         INLINE_IMAGES.contains(&self.mime.as_str())
+    }
+
+    /// The voice message's player data, if it is one of an allow-listed audio type and
+    /// sane figures.
+    pub fn voice_note(&self) -> Option<&Voice> {
+        let base = self.mime.split(';').next().unwrap_or_default().trim();
+        self.voice.as_ref().filter(|v| {
+            INLINE_AUDIO.contains(&base)
+                && v.levels.len() <= VOICE_LEVELS
+                && v.millis <= VOICE_MILLIS_MAX
+        })
     }
 
     /// The thumbnail, if it is an allow-listed image of a sane size.
@@ -504,6 +537,35 @@ mod tests {
                 height: 1,
                 data: Bytes(vec![0; 10]),
             }),
+            voice: None,
+        }
+    }
+
+    #[test]
+    fn voice_notes_play_only_as_allowed_audio_with_sane_figures() {
+        let voice = |mime: &str, millis: u32, bars: usize| FileMeta {
+            voice: Some(Voice {
+                millis,
+                levels: Bytes(vec![7; bars]),
+            }),
+            ..file("Voice message", mime)
+        };
+        for ok in ["audio/webm;codecs=opus", "audio/ogg", "audio/mp4"] {
+            let v = voice(ok, 2_500, VOICE_LEVELS);
+            assert_eq!(v.voice_note().map(|v| v.millis), Some(2_500), "{ok}");
+            let c = MessageContent::File(v);
+            assert_eq!(
+                MessageContent::from_padded(&c.to_padded().unwrap()).unwrap(),
+                c
+            );
+        }
+        for bad in [
+            voice("text/html", 2_500, 8),
+            voice("audio/webm", VOICE_MILLIS_MAX + 1, 8),
+            voice("audio/webm", 2_500, VOICE_LEVELS + 1),
+            file("plain", "audio/webm"),
+        ] {
+            assert!(bad.voice_note().is_none(), "{bad:?}");
         }
     }
 

@@ -27,9 +27,6 @@ impl Upload {
 impl Chat {
     /// Seals, uploads and sends each file to the open conversation, one message each.
     pub fn send_files(&self, files: Vec<web_sys::File>) {
-        use crate::client::files;
-        use leptos::task::spawn_local;
-        use protocol::api::MessageContent;
         let Some(conv) = self.list.current.get_untracked() else {
             return;
         };
@@ -38,59 +35,73 @@ impl Chat {
             return;
         }
         for file in files {
-            let key = self.transfers.next_upload.get_value() + 1;
-            self.transfers.next_upload.set_value(key);
-            let (name, size, mime) = (file.name(), file.size() as u64, file.type_());
-            self.transfers.uploads.update(|u| {
-                u.push(Upload {
-                    key,
-                    conv,
-                    name: name.clone(),
-                    size,
-                    sent: 0,
-                    elapsed: 0.0,
-                })
-            });
-            let this = *self;
-            let started = js_sys::Date::now();
-            spawn_local(async move {
-                let thumb = files::thumbnail(&file).await;
-                let progress = |sent: u64| {
-                    this.transfers.uploads.update(|us| {
-                        if let Some(u) = us.iter_mut().find(|u| u.key == key) {
-                            u.sent = sent;
-                            u.elapsed = js_sys::Date::now() - started;
-                        }
-                    })
-                };
-                let cancelled = || {
-                    !this
-                        .transfers
-                        .uploads
-                        .with_untracked(|us| us.iter().any(|u| u.key == key))
-                };
-                let res = files::upload(&file, conv, progress, cancelled).await;
-                let was_cancelled = cancelled();
-                this.transfers
-                    .uploads
-                    .update(|us| us.retain(|u| u.key != key));
-                match res {
-                    Ok((id, file_key)) => {
-                        let meta = FileMeta {
-                            id,
-                            key: file_key,
-                            name,
-                            mime,
-                            size,
-                            thumb,
-                        };
-                        this.send_content(conv, MessageContent::File(meta), vec![id]);
-                    }
-                    Err(_) if was_cancelled => {}
-                    Err(e) => this.error.set(Some(format!("“{name}” was not sent: {e}"))),
-                }
-            });
+            self.send_file(conv, file, None);
         }
+    }
+
+    /// Seals, uploads and sends one file (a voice message with `voice`) to `conv`.
+    pub fn send_file(
+        &self,
+        conv: protocol::ConversationId,
+        file: web_sys::File,
+        voice: Option<protocol::api::Voice>,
+    ) {
+        use crate::client::files;
+        use leptos::task::spawn_local;
+        use protocol::api::MessageContent;
+        let key = self.transfers.next_upload.get_value() + 1;
+        self.transfers.next_upload.set_value(key);
+        let (name, size, mime) = (file.name(), file.size() as u64, file.type_());
+        self.transfers.uploads.update(|u| {
+            u.push(Upload {
+                key,
+                conv,
+                name: name.clone(),
+                size,
+                sent: 0,
+                elapsed: 0.0,
+            })
+        });
+        let this = *self;
+        let started = js_sys::Date::now();
+        spawn_local(async move {
+            let thumb = files::thumbnail(&file).await;
+            let progress = |sent: u64| {
+                this.transfers.uploads.update(|us| {
+                    if let Some(u) = us.iter_mut().find(|u| u.key == key) {
+                        u.sent = sent;
+                        u.elapsed = js_sys::Date::now() - started;
+                    }
+                })
+            };
+            let cancelled = || {
+                !this
+                    .transfers
+                    .uploads
+                    .with_untracked(|us| us.iter().any(|u| u.key == key))
+            };
+            let res = files::upload(&file, conv, progress, cancelled).await;
+            let was_cancelled = cancelled();
+            this.transfers
+                .uploads
+                .update(|us| us.retain(|u| u.key != key));
+            match res {
+                Ok((id, file_key)) => {
+                    let meta = FileMeta {
+                        id,
+                        key: file_key,
+                        name,
+                        mime,
+                        size,
+                        thumb,
+                        voice,
+                    };
+                    this.send_content(conv, MessageContent::File(meta), vec![id]);
+                }
+                Err(_) if was_cancelled => {}
+                Err(e) => this.error.set(Some(format!("“{name}” was not sent: {e}"))),
+            }
+        });
     }
 
     fn show_progress(&self, id: FileId, got: u64, total: u64) {
@@ -215,6 +226,9 @@ impl Chat {
 /// A file in a message: an inline thumbnail for images, a card for everything else.
 #[component]
 pub fn Attachment(meta: FileMeta) -> impl IntoView {
+    if let Some(voice) = meta.voice_note().cloned() {
+        return view! { <super::voice::VoiceNote meta voice/> }.into_any();
+    }
     let chat = expect_context::<Chat>();
     let name = meta.safe_name();
     let id = meta.id;

@@ -24,6 +24,7 @@ mod state;
 mod thread;
 mod two_step;
 mod view;
+mod voice;
 
 use crate::KeyringSignal;
 use crate::client::keyring::Keyring;

@@ -76,6 +76,7 @@ pub(super) fn Composer() -> impl IntoView {
                     }
                     let _ = ev;
                 }></textarea>
+            <super::super::voice::VoiceRecorder/>
             <button type="submit" aria-label="Send">"Send"</button>
         </form>
     }
