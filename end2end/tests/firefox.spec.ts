@@ -26,7 +26,7 @@ async function firefox() {
   });
 }
 
-test('voice calls between Chromium and Firefox, each calling the other, carry sound both ways', async ({ browser, baseURL }) => {
+test('calls between Chromium and Firefox, each calling the other, carry sound both ways; voice messages play across', async ({ browser, baseURL }) => {
   test.setTimeout(240_000);
   const annCtx = await browser.newContext();
   await annCtx.addInitScript(KEEP_CONNECTIONS);
@@ -89,6 +89,22 @@ test('voice calls between Chromium and Firefox, each calling the other, carry so
       { timeout: 30_000 }).toBe(true);
     await ann.getByRole('button', { name: 'Hang up' }).click();
     await expect(ann.locator('.message', { hasText: /📞 Call, \d+ s/ })).toHaveCount(2);
+
+    // Voice messages: Firefox's recording (Opus) plays in Chromium, Chromium's in Firefox.
+    await fiona.click('button.voice');
+    await fiona.waitForFunction(() => document.querySelector('.recording .time')?.textContent === '0:01');
+    await fiona.click('.recording button:not(.ghost)');
+    const fromFirefox = ann.locator('.message:not(.mine) .voice-note');
+    await fromFirefox.getByRole('button', { name: 'Play voice message' }).click();
+    await expect.poll(() => fromFirefox.locator('audio').evaluate((a: HTMLAudioElement) => a.currentTime))
+      .toBeGreaterThan(0.3);
+    await ann.getByRole('button', { name: 'Record a voice message' }).click();
+    await expect(ann.locator('.recording .time')).toHaveText('0:01');
+    await ann.getByRole('button', { name: 'Send voice message' }).click();
+    await fiona.waitForSelector('.message:not(.mine) .voice-note button.play');
+    await fiona.click('.message:not(.mine) .voice-note button.play');
+    await fiona.waitForFunction(() =>
+      (document.querySelector('.message:not(.mine) .voice-note audio') as HTMLAudioElement)?.currentTime > 0.3);
   } finally {
     await ff.close();
   }

@@ -49,6 +49,10 @@ mod imp {
         "audio/mp4",
     ];
 
+    thread_local! {
+        static TAPPED: RefCell<Option<AudioContext>> = const { RefCell::new(None) };
+    }
+
     pub struct Recorder {
         recorder: MediaRecorder,
         stream: MediaStream,
@@ -67,8 +71,26 @@ mod imp {
     }
 
     impl Recorder {
-        /// Opens the microphone and starts recording.
-        pub async fn start() -> Result<Self, String> {
+        /// The audio context the meter listens through, made inside the person's tap:
+        /// made later (after the microphone's prompt), a browser may hold it suspended
+        /// and the meter would hear silence.
+        pub fn context() -> Result<AudioContext, String> {
+            let ctx = AudioContext::new().map_err(said)?;
+            TAPPED.with(|t| *t.borrow_mut() = Some(ctx.clone()));
+            Ok(ctx)
+        }
+
+        /// Resumes the context made at the press once the tap is complete: Safari
+        /// counts a touch as the person's own only at its release, and holds a context
+        /// made before that suspended.
+        pub fn tapped() {
+            if let Some(ctx) = TAPPED.with(|t| t.borrow_mut().take()) {
+                let _ = ctx.resume();
+            }
+        }
+
+        /// Opens the microphone and starts recording, metered through `ctx`.
+        pub async fn start(ctx: AudioContext) -> Result<Self, String> {
             let devices = web_sys::window()
                 .ok_or("no window")?
                 .navigator()
@@ -102,7 +124,6 @@ mod imp {
             recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
             // In pieces, so stopping loses nothing however the browser buffers.
             recorder.start_with_time_slice(250).map_err(said)?;
-            let ctx = AudioContext::new().map_err(said)?;
             let analyser = ctx.create_analyser().map_err(said)?;
             analyser.set_fft_size(512);
             ctx.create_media_stream_source(&stream)

@@ -49,16 +49,23 @@ pub fn VoiceRecorder() -> impl IntoView {
     };
     let start = move || {
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            match crate::client::voice::Recorder::start().await {
-                Ok(rec) => {
-                    recorder.set_value(Some(rec));
-                    recording.set(true);
-                    tick(recorder, recording, millis, level);
+        {
+            use crate::client::voice::Recorder;
+            let ctx = match Recorder::context() {
+                Ok(ctx) => ctx,
+                Err(e) => return chat.error.set(Some(e)),
+            };
+            leptos::task::spawn_local(async move {
+                match Recorder::start(ctx).await {
+                    Ok(rec) => {
+                        recorder.set_value(Some(rec));
+                        recording.set(true);
+                        tick(recorder, recording, millis, level);
+                    }
+                    Err(e) => chat.error.set(Some(e)),
                 }
-                Err(e) => chat.error.set(Some(e)),
-            }
-        });
+            });
+        }
     };
     let down = move |ev: leptos::ev::PointerEvent| {
         if recording.get_untracked() {
@@ -79,6 +86,8 @@ pub fn VoiceRecorder() -> impl IntoView {
         start();
     };
     let up = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::client::voice::Recorder::tapped();
         let held = press
             .get_value()
             .is_some_and(|(_, at)| crate::client::browser::now_ms() as f64 - at >= HOLD_MS);
