@@ -3,6 +3,7 @@
 // "hearth:" lines: total and crypto MB/s) and the peak memory of Chromium's processes.
 // Usage: node bench-files.mjs http://127.0.0.1:3999 [megabytes, default 1024]
 import { chromium } from '@playwright/test';
+import { benchUser } from './bench-user.mjs';
 import { execSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -39,18 +40,8 @@ function chromiumRss() {
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 const stamp = Date.now().toString(36);
 async function user(name) {
-  const ctx = await browser.newContext({ acceptDownloads: true });
-  const page = await ctx.newPage();
+  const page = await benchUser(browser, base, name, { options: { acceptDownloads: true } });
   page.on('console', m => { if (m.text().startsWith('hearth:')) console.log(`${name}: ${m.text()}`); });
-  await page.goto(base + '/register');
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill('benchmark kettle lantern 4471');
-  await page.getByLabel('Repeat password').fill('benchmark kettle lantern 4471');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'I have saved it' }).click({ timeout: 60_000 });
-  await page.waitForURL(base + '/');
-  await page.locator('.me .status.online').waitFor();
   return page;
 }
 const sender = await user(`s${stamp}`);
