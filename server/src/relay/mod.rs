@@ -25,6 +25,7 @@ pub struct Relay {
     passes: Arc<pass::Passes>,
     /// Where browsers reach it, `turn:IP:PORT?transport=udp`.
     urls: Vec<String>,
+    port: u16,
     live: Arc<guard::Live>,
 }
 
@@ -78,6 +79,7 @@ impl Relay {
             server,
             passes,
             urls,
+            port,
             live,
         })
     }
@@ -94,11 +96,7 @@ impl Relay {
 
     /// The UDP port it listens on.
     pub fn port(&self) -> u16 {
-        self.urls
-            .first()
-            .and_then(|u| u.rsplit_once(':'))
-            .and_then(|(_, p)| p.split('?').next()?.parse().ok())
-            .unwrap_or(0)
+        self.port
     }
 
     /// Relay sockets open now (two per relayed call).

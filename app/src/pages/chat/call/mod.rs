@@ -17,11 +17,11 @@ use protocol::api::call::{Media, Outcome, RING_MS, Signal, SignalBody};
 use protocol::api::relay::RelayPass;
 use protocol::frames::ClientFrame;
 use protocol::{Bytes, CallId, ConversationId};
+use std::rc::Rc;
 
 /// How long a call waits for the server's relay pass before going on without one (on a
 /// LAN the answer takes milliseconds).
 const RELAY_WAIT_MS: i64 = 2_000;
-use std::rc::Rc;
 
 impl Chat {
     /// Seals and sends a signal of `info`'s call to its peer (and the user's other tabs).
@@ -181,8 +181,17 @@ impl Chat {
         spawn_local(async move {
             // The pair in use is chosen as the connection completes; it may lag a moment.
             for _ in 0..10 {
-                if let Some(path) = rtc.path().await {
-                    return this.call.path.set(Some(path));
+                let path = rtc.path().await;
+                // A call that ended meanwhile shows nothing of it.
+                let current = this
+                    .call
+                    .rtc
+                    .with_value(|r| r.as_ref().is_some_and(|r| Rc::ptr_eq(r, &rtc)));
+                if !current {
+                    return;
+                }
+                if path.is_some() {
+                    return this.call.path.set(path);
                 }
                 browser::sleep(200).await;
             }
