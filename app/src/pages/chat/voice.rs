@@ -19,19 +19,52 @@ const HOLD_MS: f64 = 400.0;
 /// Sliding this far away from the button while holding cancels.
 const SLIDE_PX: i32 = 80;
 
-/// The microphone button, and while recording the bar with the timer and the meter.
-#[component]
-pub fn VoiceRecorder() -> impl IntoView {
-    let chat = expect_context::<Chat>();
-    let recorder = StoredValue::new_local(None::<crate::client::voice::Recorder>);
-    let recording = RwSignal::new(false);
-    let (millis, level) = (RwSignal::new(0u32), RwSignal::new(0u8));
-    // Where and when the press began, while the button is held.
-    let press = StoredValue::new(None::<(i32, f64)>);
-    let stop = move |send: bool| {
-        recording.set(false);
-        press.set_value(None);
-        let Some(rec) = recorder.try_update_value(|r| r.take()).flatten() else {
+/// A recording under way, as the composer shows it.
+#[derive(Clone, Copy)]
+struct Take {
+    recorder: StoredValue<Option<crate::client::voice::Recorder>, LocalStorage>,
+    on: RwSignal<bool>,
+    millis: RwSignal<u32>,
+    level: RwSignal<u8>,
+}
+
+impl Take {
+    fn new() -> Self {
+        Self {
+            recorder: StoredValue::new_local(None),
+            on: RwSignal::new(false),
+            millis: RwSignal::new(0),
+            level: RwSignal::new(0),
+        }
+    }
+
+    /// Opens the microphone (its meter made inside the tap) and records.
+    fn start(self, chat: Chat) {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::client::voice::Recorder;
+            let ctx = match Recorder::context() {
+                Ok(ctx) => ctx,
+                Err(e) => return chat.error.set(Some(e)),
+            };
+            leptos::task::spawn_local(async move {
+                match Recorder::start(ctx).await {
+                    Ok(rec) => {
+                        self.recorder.set_value(Some(rec));
+                        self.on.set(true);
+                        self.tick();
+                    }
+                    Err(e) => chat.error.set(Some(e)),
+                }
+            });
+        }
+        let _ = chat;
+    }
+
+    /// Stops: sends the recording to the open conversation, or throws it away.
+    fn stop(self, chat: Chat, send: bool) {
+        self.on.set(false);
+        let Some(rec) = self.recorder.try_update_value(|r| r.take()).flatten() else {
             return;
         };
         #[cfg(feature = "hydrate")]
@@ -46,27 +79,38 @@ pub fn VoiceRecorder() -> impl IntoView {
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (rec, send, chat);
-    };
-    let start = move || {
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::client::voice::Recorder;
-            let ctx = match Recorder::context() {
-                Ok(ctx) => ctx,
-                Err(e) => return chat.error.set(Some(e)),
-            };
-            leptos::task::spawn_local(async move {
-                match Recorder::start(ctx).await {
-                    Ok(rec) => {
-                        recorder.set_value(Some(rec));
-                        recording.set(true);
-                        tick(recorder, recording, millis, level);
+    }
+
+    /// Samples the meter and the clock ten times a second while recording.
+    #[cfg(feature = "hydrate")]
+    fn tick(self) {
+        leptos::task::spawn_local(async move {
+            while self.on.get_untracked() {
+                self.recorder.with_value(|r| {
+                    if let Some(r) = r {
+                        self.level.set(r.sample());
+                        self.millis.set(r.millis());
                     }
-                    Err(e) => chat.error.set(Some(e)),
-                }
-            });
-        }
+                });
+                crate::client::browser::sleep(100).await;
+            }
+        });
+    }
+}
+
+/// The microphone button, and while recording the bar with the timer and the meter.
+#[component]
+pub fn VoiceRecorder() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let take = Take::new();
+    let (recording, millis, level) = (take.on, take.millis, take.level);
+    // Where and when the press began, while the button is held.
+    let press = StoredValue::new(None::<(i32, f64)>);
+    let stop = move |send: bool| {
+        press.set_value(None);
+        take.stop(chat, send);
     };
+    let start = move || take.start(chat);
     let down = move |ev: leptos::ev::PointerEvent| {
         if recording.get_untracked() {
             return;
@@ -126,27 +170,6 @@ pub fn VoiceRecorder() -> impl IntoView {
     }
 }
 
-/// Samples the meter and the clock ten times a second while recording.
-#[cfg(feature = "hydrate")]
-fn tick(
-    recorder: StoredValue<Option<crate::client::voice::Recorder>, LocalStorage>,
-    recording: RwSignal<bool>,
-    millis: RwSignal<u32>,
-    level: RwSignal<u8>,
-) {
-    leptos::task::spawn_local(async move {
-        while recording.get_untracked() {
-            recorder.with_value(|r| {
-                if let Some(r) = r {
-                    level.set(r.sample());
-                    millis.set(r.millis());
-                }
-            });
-            crate::client::browser::sleep(100).await;
-        }
-    });
-}
-
 /// A voice message in the conversation: play and pause, where it is on its waveform,
 /// a scrubber and the speed. The audio is fetched and decrypted on the first play.
 #[component]
@@ -160,41 +183,7 @@ pub fn VoiceNote(meta: FileMeta, voice: Voice) -> impl IntoView {
     let loading = RwSignal::new(false);
     let toggle = move |_| {
         #[cfg(feature = "hydrate")]
-        {
-            let Some(a) = audio.get_untracked() else {
-                return;
-            };
-            if !a.src().is_empty() {
-                if a.paused() {
-                    play(&a);
-                } else {
-                    let _ = a.pause();
-                }
-                return;
-            }
-            let meta = meta.clone();
-            loading.set(true);
-            leptos::task::spawn_local(async move {
-                // As `dyn`, the one instance of the download the image viewer uses too
-                // (another closure type would build a second copy into the WASM).
-                let quiet: &dyn Fn(u64) = &|_| {};
-                let got = crate::client::files::fetch_file(
-                    &meta.id, &meta.key, meta.size, &meta.mime, quiet,
-                )
-                .await;
-                loading.set(false);
-                match got.ok().and_then(|b| crate::client::files::blob_url(&b)) {
-                    Some(url) => {
-                        a.set_src(&url);
-                        a.set_playback_rate(speed.get_untracked());
-                        play(&a);
-                    }
-                    None => chat
-                        .error
-                        .set(Some("The voice message could not be fetched.".into())),
-                }
-            });
-        }
+        play_or_fetch(chat, audio, &meta, speed, loading);
         let _ = (&meta, chat);
     };
     let seek = move |ev| {
@@ -252,6 +241,48 @@ pub fn VoiceNote(meta: FileMeta, voice: Voice) -> impl IntoView {
                 on:timeupdate=moved></audio>
         </div>
     }
+}
+
+/// Plays or pauses; on the first play, fetches and decrypts the audio first.
+#[cfg(feature = "hydrate")]
+fn play_or_fetch(
+    chat: Chat,
+    audio: NodeRef<Audio>,
+    meta: &FileMeta,
+    speed: RwSignal<f64>,
+    loading: RwSignal<bool>,
+) {
+    let Some(a) = audio.get_untracked() else {
+        return;
+    };
+    if !a.src().is_empty() {
+        if a.paused() {
+            play(&a);
+        } else {
+            let _ = a.pause();
+        }
+        return;
+    }
+    let meta = meta.clone();
+    loading.set(true);
+    leptos::task::spawn_local(async move {
+        // As `dyn`, the one instance of the download the image viewer uses too.
+        let quiet: &dyn Fn(u64) = &|_| {};
+        let got =
+            crate::client::files::fetch_file(&meta.id, &meta.key, meta.size, &meta.mime, quiet)
+                .await;
+        loading.set(false);
+        match got.ok().and_then(|b| crate::client::files::blob_url(&b)) {
+            Some(url) => {
+                a.set_src(&url);
+                a.set_playback_rate(speed.get_untracked());
+                play(&a);
+            }
+            None => chat
+                .error
+                .set(Some("The voice message could not be fetched.".into())),
+        }
+    });
 }
 
 /// Plays; a play cut short by a pause is not an error.
