@@ -48,8 +48,8 @@ test('safety numbers match, verification is pinned across browsers, and a key ch
   await fresh.getByRole('button', { name: 'I have saved it' }).click();
   await expect(gina.locator('.keychange')).toContainText("Hank Pym's security keys changed");
   await expect(gina.locator('.thread-head .badge')).toHaveCount(0);
-  await gina.getByLabel('Message').fill('are you still you?');
-  await gina.getByLabel('Message').press('Enter');
+  await gina.getByLabel('Message', { exact: true }).fill('are you still you?');
+  await gina.getByLabel('Message', { exact: true }).press('Enter');
   await expect(gina.locator('.thread .error')).toContainText('compare safety numbers again');
   await expect(gina.locator('.message', { hasText: 'are you still you?' })).toHaveCount(0);
   await gina.getByRole('button', { name: 'Accept the new keys' }).click();
