@@ -9,6 +9,20 @@ enum Store {
     Local,
 }
 
+/// What a refused browser call said, for the person: an Error's or a DOMException's
+/// message (a refused microphone is a DOMException "NotAllowedError").
+#[cfg(feature = "hydrate")]
+pub fn refusal(e: wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| {
+            e.dyn_ref::<web_sys::DomException>()
+                .map(|e| format!("{}: {}", e.name(), e.message()))
+        })
+        .unwrap_or_else(|| "the browser refused".into())
+}
+
 #[cfg(feature = "hydrate")]
 fn storage(store: Store) -> Option<web_sys::Storage> {
     let w = web_sys::window()?;

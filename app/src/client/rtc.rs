@@ -109,15 +109,7 @@ mod imp {
         _on_state: OnEvent,
     }
 
-    fn said(e: wasm_bindgen::JsValue) -> String {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| {
-                e.dyn_ref::<web_sys::DomException>()
-                    .map(|e| format!("{}: {}", e.name(), e.message()))
-            })
-            .unwrap_or_else(|| "the browser refused".into())
-    }
+    use crate::client::browser::refusal as said;
 
     async fn user_media(media: Media) -> Result<MediaStream, String> {
         let devices = web_sys::window()

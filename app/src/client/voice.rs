@@ -64,11 +64,7 @@ mod imp {
         _on_data: Closure<dyn FnMut(BlobEvent)>,
     }
 
-    fn said(e: wasm_bindgen::JsValue) -> String {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "the browser refused".into())
-    }
+    use crate::client::browser::refusal as said;
 
     impl Recorder {
         /// The audio context the meter listens through, made inside the person's tap:
