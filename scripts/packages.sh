@@ -5,7 +5,8 @@
 #                                  CA), the emoji font, and Firefox ESR (a call between
 #                                  the two, firefox.spec.ts)
 #   scripts/packages.sh postgres   PostgreSQL (for the server tests on it)
-#   scripts/packages.sh capture    tcpdump and ip (scripts/netns.sh: nothing leaves)
+#   scripts/packages.sh capture    tcpdump, ip and nft (scripts/netns.sh: nothing leaves;
+#                                  blip.spec.ts cuts a call's network)
 source "$(dirname "$0")/env.sh"
 
 missing() {
@@ -15,7 +16,8 @@ missing() {
         || ! command -v certutil >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto color emoji" \
         || ! command -v firefox-esr >/dev/null ;;
     postgres) ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ;;
-    capture) ! command -v tcpdump >/dev/null || ! command -v ip >/dev/null ;;
+    capture) ! command -v tcpdump >/dev/null || ! command -v ip >/dev/null \
+      || ! command -v nft >/dev/null ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;
   esac
 }
@@ -23,7 +25,7 @@ debs() {
   case "$1" in
     browsers) echo chromium chromium-driver libnss3-tools fonts-noto-color-emoji firefox-esr ;;
     postgres) echo postgresql ;;
-    capture) echo tcpdump iproute2 ;;
+    capture) echo tcpdump iproute2 nftables ;;
   esac
 }
 

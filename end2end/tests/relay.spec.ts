@@ -30,7 +30,7 @@ test('with no direct path between the two, a call goes through Hearth\'s relay a
     return now.every((n, i) => n.audio > first[i].audio && n.frames > first[i].frames);
   }, { timeout: 20_000 }).toBe(true);
   for (const page of [ann, ben]) {
-    expect(await selectedPair(page)).toEqual({ local: 'relay', remote: 'relay' });
+    expect(await selectedPair(page)).toMatchObject({ local: 'relay', remote: 'relay' });
     await expect(page.locator('.call-screen .path')).toHaveText('Relayed');
   }
   // Nothing in either side's setup names an address but the test's own.

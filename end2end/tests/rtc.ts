@@ -64,7 +64,8 @@ export async function inbound(page: Page) {
 }
 
 
-/** The kinds of candidate (host, relay…) at each end of the pair in use. */
+/** The kinds of candidate (host, relay…) at each end of the pair in use, and the local
+ * UDP port it goes through (for a relay candidate, that of the socket behind it). */
 export async function selectedPair(page: Page) {
   return page.evaluate(async () => {
     const pcs = (window as any).__connections as RTCPeerConnection[];
@@ -72,9 +73,11 @@ export async function selectedPair(page: Page) {
     (await pcs[pcs.length - 1].getStats()).forEach((s: any) => stats.set(s.id, s));
     const transport = [...stats.values()].find((s) => s.type === 'transport');
     const pair = stats.get(transport?.selectedCandidatePairId);
+    const local = stats.get(pair?.localCandidateId);
     return {
-      local: stats.get(pair?.localCandidateId)?.candidateType,
+      local: local?.candidateType,
       remote: stats.get(pair?.remoteCandidateId)?.candidateType,
+      port: (local?.relatedPort || local?.port) as number | undefined,
     };
   });
 }

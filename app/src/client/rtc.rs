@@ -47,6 +47,9 @@ impl Rtc {
     pub async fn offer(&self) -> Result<String, String> {
         Err(String::new())
     }
+    pub async fn restart(&self) -> Result<String, String> {
+        Err(String::new())
+    }
     pub async fn answer(&self, _: &str) -> Result<String, String> {
         Err(String::new())
     }
@@ -77,15 +80,16 @@ pub fn can_share_screen() -> bool {
 #[cfg(feature = "hydrate")]
 mod imp {
     use super::{Link, Media, Path, RelayPass};
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
         DisplayMediaStreamConstraints, MediaStream, MediaStreamConstraints, MediaStreamTrack,
-        RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection,
-        RtcPeerConnectionState, RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+        RtcConfiguration, RtcIceServer, RtcOfferOptions, RtcPeerConnection,
+        RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender, RtcSdpType,
+        RtcSessionDescriptionInit, RtcTrackEvent,
     };
 
     /// A callback for a DOM event, kept alive as long as what it listens to.
@@ -105,6 +109,9 @@ mod imp {
         /// A shared screen, sent in the camera's place.
         screen: RefCell<Option<MediaStreamTrack>>,
         screen_end: RefCell<Option<OnEvent>>,
+        /// The browser said it has every candidate of the latest local description.
+        gathered: Rc<Cell<bool>>,
+        _on_candidate: Closure<dyn FnMut(RtcPeerConnectionIceEvent)>,
         _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
         _on_state: OnEvent,
     }
@@ -179,6 +186,17 @@ mod imp {
                 }
             });
             pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+            let gathered = Rc::new(Cell::new(false));
+            let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new({
+                let gathered = gathered.clone();
+                move |e: RtcPeerConnectionIceEvent| {
+                    // No candidate: the end of this round of gathering.
+                    if e.candidate().is_none() {
+                        gathered.set(true);
+                    }
+                }
+            });
+            pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
             Ok(Rtc {
                 pc,
                 local,
@@ -186,6 +204,8 @@ mod imp {
                 senders,
                 screen: RefCell::new(None),
                 screen_end: RefCell::new(None),
+                gathered,
+                _on_candidate: on_candidate,
                 _on_track: on_track,
                 _on_state: on_state,
             })
@@ -194,6 +214,18 @@ mod imp {
         /// The caller's offer, with every candidate in it.
         pub async fn offer(&self) -> Result<String, String> {
             let offer = JsFuture::from(self.pc.create_offer()).await.map_err(said)?;
+            self.set_local(offer.unchecked_into()).await
+        }
+
+        /// A new offer with new ICE credentials (an ICE restart): the caller's way back after
+        /// the network blipped. Both sides gather afresh, on whatever addresses they have
+        /// now; the DTLS certificates, and so what the signals vouch for, stay the same.
+        pub async fn restart(&self) -> Result<String, String> {
+            let options = RtcOfferOptions::new();
+            options.set_ice_restart(true);
+            let offer = JsFuture::from(self.pc.create_offer_with_rtc_offer_options(&options))
+                .await
+                .map_err(said)?;
             self.set_local(offer.unchecked_into()).await
         }
 
@@ -221,13 +253,14 @@ mod imp {
         }
 
         async fn set_local(&self, desc: RtcSessionDescriptionInit) -> Result<String, String> {
+            // Not the gathering state: after an ICE restart it still reads "complete" (the
+            // last round's) for a moment after the description is set.
+            self.gathered.set(false);
             JsFuture::from(self.pc.set_local_description(&desc))
                 .await
                 .map_err(said)?;
             let start = js_sys::Date::now();
-            while self.pc.ice_gathering_state() != RtcIceGatheringState::Complete
-                && js_sys::Date::now() - start < f64::from(GATHER_MS)
-            {
+            while !self.gathered.get() && js_sys::Date::now() - start < f64::from(GATHER_MS) {
                 gloo_timers::future::TimeoutFuture::new(20).await;
             }
             self.pc
@@ -341,6 +374,10 @@ mod imp {
         /// Ends the connection and lets the microphone and camera go.
         pub fn close(&self) {
             self.stop_screen();
+            // The handlers go with this value: nothing may call them after.
+            self.pc.set_onicecandidate(None);
+            self.pc.set_ontrack(None);
+            self.pc.set_onconnectionstatechange(None);
             self.pc.close();
             for t in self.local.get_tracks().iter() {
                 t.unchecked_into::<MediaStreamTrack>().stop();

@@ -3,6 +3,7 @@
 //! (`signals.rs`) and the screens (`view.rs`). The media is the browser's WebRTC
 //! (`client::rtc`); the signalling is sealed between the two people.
 
+mod reconnect;
 mod signals;
 mod view;
 pub use view::{CallBar, CallButtons, CallProblem, CallScreen, IncomingCall};
@@ -161,6 +162,9 @@ impl Chat {
 
     fn on_link(&self, link: Link) {
         self.call.link.set(link);
+        if matches!(link, Link::Interrupted | Link::Failed) {
+            self.mend();
+        }
         if link == Link::Connected {
             self.find_path();
             self.call.phase.update(|p| {
@@ -258,6 +262,7 @@ impl Chat {
             rtc.close();
         }
         self.call.rtc.set_value(None);
+        self.call.offer_at.set_value(0);
         self.call.link.set(Link::Connecting);
         self.call.path.set(None);
         self.call.sharing.set(false);

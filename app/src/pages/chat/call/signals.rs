@@ -98,6 +98,7 @@ impl Chat {
         let phase = self.call.phase.get_untracked();
         let ours = phase.info().filter(|i| i.call == signal.call).cloned();
         let recent = signal.is_fresh(browser::now_ms());
+        let (at, active) = (signal.at, matches!(phase, Phase::Active(..)));
         match (signal.body, ours) {
             (SignalBody::Ring { media, sdp }, None) => {
                 let info = CallInfo {
@@ -128,6 +129,13 @@ impl Chat {
                         this.fail_call(&format!("The call could not connect: {e}"));
                     }
                 });
+            }
+            // After a blip: the caller's ICE restart, and the callee's answer to it.
+            (SignalBody::Offer { sdp }, Some(info)) if active && !info.caller => {
+                self.on_new_offer(info, at, sdp)
+            }
+            (SignalBody::Answer { sdp }, Some(info)) if active && info.caller => {
+                self.on_new_answer(sdp)
             }
             (SignalBody::Decline { busy }, Some(info)) if matches!(phase, Phase::Calling(_)) => {
                 let outcome = if busy {

@@ -87,8 +87,10 @@ fn clock(seconds: u64) -> String {
 fn status(chat: Chat, now: f64) -> String {
     match chat.call.phase.get() {
         Phase::Calling(_) => "Ringing…".to_string(),
+        Phase::Active(..) if matches!(chat.call.link.get(), Link::Interrupted | Link::Failed) => {
+            "Reconnecting…".into()
+        }
         Phase::Active(_, Some(since)) => clock(((now - since) / 1000.0).max(0.0) as u64),
-        Phase::Active(..) if chat.call.link.get() == Link::Interrupted => "Reconnecting…".into(),
         _ => "Connecting…".into(),
     }
 }

@@ -65,6 +65,11 @@ pub struct Calls {
     pub(in crate::pages::chat) tab: StoredValue<u32>,
     /// Calls already rung: a replayed ring rings once.
     pub(in crate::pages::chat) seen: StoredValue<HashSet<CallId>>,
+    /// A lost connection is being mended (`call::reconnect`): one mender at a time.
+    pub(in crate::pages::chat) mending: StoredValue<bool>,
+    /// When the other side's latest new offer was made (its `at`): an older one, replayed,
+    /// is not taken.
+    pub(in crate::pages::chat) offer_at: StoredValue<i64>,
 }
 
 impl Calls {
@@ -83,6 +88,8 @@ impl Calls {
             rtc: crate::pages::browser_only(None),
             tab: StoredValue::new(random_tab()),
             seen: StoredValue::new(HashSet::new()),
+            mending: StoredValue::new(false),
+            offer_at: StoredValue::new(0),
         }
     }
 }

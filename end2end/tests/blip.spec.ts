@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { expect, Page, test } from './fixtures';
+import { register, send } from './helpers';
+import { inbound, KEEP_CONNECTIONS, selectedPair } from './rtc';
+
+// The network under a call drops: every UDP port the two browsers' connections use stops
+// carrying anything, as when a laptop's Wi-Fi reconnects or a phone roams. Only new
+// candidates (an ICE restart) get the media through again while the old ports stay cut.
+// Cutting needs a network of the test's own: scripts/netns.sh makes one (and CI uses it).
+const ownNetwork = process.env.HEARTH_NETNS === 'inside';
+
+/** Every UDP port of the page's connection: its candidates' and the sockets behind them. */
+async function ports(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as any).__connections as RTCPeerConnection[];
+    const found: number[] = [];
+    (await pcs[pcs.length - 1].getStats()).forEach((s: any) => {
+      if (s.type !== 'local-candidate') return;
+      for (const p of [s.port, s.relatedPort]) if (p) found.push(p);
+    });
+    return found;
+  });
+}
+
+const nft = (...args: string[]) => execFileSync('nft', args);
+
+test('a call outlasts its network dropping: ICE restarts on new ports and the media flows again', async ({ browser }) => {
+  test.skip(!ownNetwork, 'cutting the network needs the namespace scripts/netns.sh makes');
+  const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  for (const ctx of [annCtx, benCtx]) await ctx.addInitScript(KEEP_CONNECTIONS);
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  await register(ann, 'blipann', 'Bea Blip', 'amber kettle window 5120');
+  await register(ben, 'blipben', 'Bo Blip', 'pebble canyon violet 6231');
+  await ann.locator('li.person[data-username="blipben"] button').click();
+  await send(ann, 'calling you on the wobbly wifi');
+  await expect(ben.locator('li.conversation[data-peer="blipann"]')).toBeVisible();
+
+  await ann.getByRole('button', { name: 'Voice call' }).click();
+  await ben.getByRole('button', { name: 'Answer' }).click();
+  const rising = async () => {
+    const first = [await inbound(ann), await inbound(ben)];
+    await expect.poll(async () => {
+      const now = [await inbound(ann), await inbound(ben)];
+      return now.every((n, i) => n.audio > first[i].audio + 2_000);
+    }, { timeout: 25_000 }).toBe(true);
+  };
+  await rising();
+
+  const cut = [...new Set([...(await ports(ann)), ...(await ports(ben))])].join(', ');
+  nft('add', 'table', 'inet', 'blip');
+  try {
+    nft('add', 'chain', 'inet', 'blip', 'in', '{ type filter hook input priority 0; }');
+    nft('add', 'rule', 'inet', 'blip', 'in', 'udp', 'sport', `{ ${cut} }`, 'drop');
+    nft('add', 'rule', 'inet', 'blip', 'in', 'udp', 'dport', `{ ${cut} }`, 'drop');
+    // Both sides see the link go and say so, then it comes back on other ports while the
+    // old ones are still cut.
+    for (const page of [ann, ben]) {
+      await expect(page.locator('.call-screen .clock')).toHaveText('Reconnecting…', { timeout: 15_000 });
+    }
+    await rising();
+    for (const page of [ann, ben]) {
+      await expect(page.locator('.call-screen .clock')).toHaveText(/^\d+:\d\d$/);
+      expect(cut.split(', ')).not.toContain(String((await selectedPair(page)).port));
+    }
+  } finally {
+    nft('delete', 'table', 'inet', 'blip');
+  }
+
+  await ann.getByRole('button', { name: 'Hang up' }).click();
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.message', { hasText: /📞 Call, \d+ s/ })).toBeVisible();
+  }
+  await Promise.all([annCtx.close(), benCtx.close()]);
+});
