@@ -50,9 +50,11 @@ export default defineConfig({
              // page that loaded anything from them would fail on its console error.
              '--host-resolver-rules=MAP lan.hearth.test 127.0.0.1, MAP *.google.com ~NOTFOUND, '
                + 'MAP *.googleapis.com ~NOTFOUND, MAP *.gstatic.com ~NOTFOUND, MAP *.gvt1.com ~NOTFOUND',
-             // Calls (calls.spec.ts): a fake camera and microphone, allowed without asking,
-             // and WebRTC between two pages of this machine.
-             '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+             // Calls (calls.spec.ts): fake cameras and microphones, allowed without asking,
+             // and WebRTC between two pages of this machine. Three cameras: devices.spec.ts
+             // switches from the first to the third (the second gives 16-bit depth frames,
+             // which no video encoder takes).
+             '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=device-count=3',
              '--allow-loopback-in-peer-connection'],
     },
   },

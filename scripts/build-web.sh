@@ -49,7 +49,7 @@ printf '\n/* The shipped emoji font (Noto Color Emoji, OFL: /fonts/OFL.txt). */\
 # `.i-NAME { --icon: url(data:…) }` in the stylesheet; `.i` paints it in currentColor.
 printf '\n/* Icons: lucide-static %s (ISC). */\n' "$LUCIDE_VERSION" >> "$SITE/style/hearth.css"
 for icon in search lock paperclip smile smile-plus reply pencil trash-2 plus bell bell-off clock \
-  phone phone-off video video-off mic mic-off monitor-up play pause; do
+  phone phone-off video video-off mic mic-off monitor-up play pause settings; do
   svg=$(grep -v '^<!--' "$TOOLS/node_modules/lucide-static/icons/$icon.svg" | tr -s ' \n' ' ' \
     | sed -e 's/ class="[^"]*"//' -e "s/\"/'/g" -e 's/#/%23/g' -e 's/</%3C/g' -e 's/>/%3E/g')
   printf '.i-%s { --icon: url("data:image/svg+xml,%s"); }\n' "$icon" "$svg" >> "$SITE/style/hearth.css"

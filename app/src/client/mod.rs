@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod commands;
+pub mod devices;
 pub mod dm;
 pub mod emoji;
 pub mod files;

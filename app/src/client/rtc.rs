@@ -3,6 +3,7 @@
 //! STUN server is ever asked. The whole SDP goes in one sealed signal once gathering is
 //! done (on a LAN that takes a few milliseconds), so no candidate trickles separately.
 
+use crate::client::devices::Kind;
 use protocol::api::call::Media;
 use protocol::api::relay::RelayPass;
 
@@ -58,6 +59,12 @@ impl Rtc {
     }
     pub fn set_muted(&self, _: bool) {}
     pub fn set_camera(&self, _: bool) {}
+    pub async fn use_device(&self, _: Kind) -> Result<(), String> {
+        Err(String::new())
+    }
+    pub fn device(&self, _: Kind) -> Option<String> {
+        None
+    }
     pub async fn share_screen(&self, _: Box<dyn Fn()>) -> Result<(), String> {
         Err(String::new())
     }
@@ -79,7 +86,8 @@ pub fn can_share_screen() -> bool {
 
 #[cfg(feature = "hydrate")]
 mod imp {
-    use super::{Link, Media, Path, RelayPass};
+    use super::{Kind, Link, Media, Path, RelayPass};
+    use crate::client::devices;
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
@@ -104,8 +112,9 @@ mod imp {
         pub local: MediaStream,
         /// What the other side sends, shown large: the stream its tracks came in.
         remote: Rc<RefCell<MediaStream>>,
-        /// The sender of each kind, with the device track it sends when nothing replaces it.
-        senders: Vec<(RtcRtpSender, MediaStreamTrack)>,
+        /// The sender of each kind, with the device track it sends when nothing replaces it
+        /// (none while muted, a screen while sharing).
+        senders: RefCell<Vec<(RtcRtpSender, MediaStreamTrack)>>,
         /// A shared screen, sent in the camera's place.
         screen: RefCell<Option<MediaStreamTrack>>,
         screen_end: RefCell<Option<OnEvent>>,
@@ -118,15 +127,36 @@ mod imp {
 
     use crate::client::browser::refusal as said;
 
+    /// The microphone (and camera): the ones chosen in an earlier call, or where one of
+    /// them is gone, the browser's defaults.
     async fn user_media(media: Media) -> Result<MediaStream, String> {
+        let video = media == Media::Video;
+        let chosen = devices::chosen(Kind::Mic).is_some()
+            || video && devices::chosen(Kind::Camera).is_some();
+        if chosen && let Ok(stream) = ask_media(video, true).await {
+            return Ok(stream);
+        }
+        ask_media(video, false).await
+    }
+
+    async fn ask_media(video: bool, chosen: bool) -> Result<MediaStream, String> {
         let devices = web_sys::window()
             .ok_or("no window")?
             .navigator()
             .media_devices()
             .map_err(|_| "This browser offers no microphone or camera here (calls need HTTPS).")?;
         let wanted = MediaStreamConstraints::new();
-        wanted.set_audio(&true.into());
-        wanted.set_video(&(media == Media::Video).into());
+        let want = |kind| {
+            if chosen {
+                devices::wanted(kind)
+            } else {
+                true.into()
+            }
+        };
+        wanted.set_audio(&want(Kind::Mic));
+        if video {
+            wanted.set_video(&want(Kind::Camera));
+        }
         let promise = devices
             .get_user_media_with_constraints(&wanted)
             .map_err(said)?;
@@ -160,7 +190,7 @@ mod imp {
                     let track: MediaStreamTrack = t.unchecked_into();
                     (pc.add_track_0(&track, &local), track)
                 })
-                .collect();
+                .collect::<Vec<_>>();
             let remote = Rc::new(RefCell::new(MediaStream::new().map_err(said)?));
             let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new({
                 let remote = remote.clone();
@@ -201,7 +231,7 @@ mod imp {
                 pc,
                 local,
                 remote,
-                senders,
+                senders: RefCell::new(senders),
                 screen: RefCell::new(None),
                 screen_end: RefCell::new(None),
                 gathered,
@@ -302,8 +332,52 @@ mod imp {
             self.remote.borrow().clone()
         }
 
-        fn sender(&self, kind: &str) -> Option<&(RtcRtpSender, MediaStreamTrack)> {
-            self.senders.iter().find(|(_, t)| t.kind() == kind)
+        fn sender(&self, kind: &str) -> Option<(RtcRtpSender, MediaStreamTrack)> {
+            self.senders
+                .borrow()
+                .iter()
+                .find(|(_, t)| t.kind() == kind)
+                .cloned()
+        }
+
+        /// Switches to the chosen microphone or camera during the call. The new device is
+        /// sent only where the old one was (not while muted or sharing a screen), and a
+        /// camera turned off stays off.
+        pub async fn use_device(&self, kind: Kind) -> Result<(), String> {
+            let new = devices::open(kind).await?;
+            let Some((sender, old)) = self.sender(&new.kind()) else {
+                new.stop();
+                return Err("This call does not send that kind of device.".into());
+            };
+            new.set_enabled(old.enabled());
+            if sender.track().is_some_and(|t| t.id() == old.id()) {
+                JsFuture::from(sender.replace_track(Some(&new)))
+                    .await
+                    .map_err(said)?;
+            }
+            for (_, t) in self.senders.borrow_mut().iter_mut() {
+                if t.id() == old.id() {
+                    *t = new.clone();
+                }
+            }
+            // The small picture of oneself follows.
+            self.local.remove_track(&old);
+            self.local.add_track(&new);
+            old.stop();
+            Ok(())
+        }
+
+        /// The device of `kind` in use (its id), if any.
+        pub fn device(&self, kind: Kind) -> Option<String> {
+            let kind = match kind {
+                Kind::Mic => "audio",
+                Kind::Camera => "video",
+                Kind::Speaker => return None,
+            };
+            let (_, track) = self.sender(kind)?;
+            js_sys::Reflect::get(&track.get_settings(), &"deviceId".into())
+                .ok()?
+                .as_string()
         }
 
         /// What `kind`'s sender sends from now on (None: nothing at all).
@@ -319,7 +393,7 @@ mod imp {
         /// Muted, no sound is sent at all (not even silence); the track stays, so
         /// unmuting needs no renegotiation.
         pub fn set_muted(&self, muted: bool) {
-            let mic = self.sender("audio").map(|(_, t)| t.clone());
+            let mic = self.sender("audio").map(|(_, t)| t);
             self.send("audio", if muted { None } else { mic.as_ref() });
         }
 
@@ -359,7 +433,7 @@ mod imp {
 
         /// Back to the camera.
         pub fn stop_sharing(&self) {
-            let camera = self.sender("video").map(|(_, t)| t.clone());
+            let camera = self.sender("video").map(|(_, t)| t);
             self.send("video", camera.as_ref());
             self.stop_screen();
         }

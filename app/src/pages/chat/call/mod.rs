@@ -3,6 +3,7 @@
 //! (`signals.rs`) and the screens (`view.rs`). The media is the browser's WebRTC
 //! (`client::rtc`); the signalling is sealed between the two people.
 
+mod devices;
 mod reconnect;
 mod signals;
 mod view;

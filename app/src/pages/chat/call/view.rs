@@ -171,6 +171,14 @@ pub fn CallScreen() -> impl IntoView {
                 // its tracks came may stay black.
                 v.set_src_object(None);
                 v.set_src_object(Some(&rtc.remote()));
+                // On the speaker chosen in an earlier call (failing, the default plays).
+                if let Some(id) =
+                    crate::client::devices::chosen(crate::client::devices::Kind::Speaker)
+                {
+                    leptos::task::spawn_local(async move {
+                        let _ = super::devices::play_on(remote, &id).await;
+                    });
+                }
                 // A play cut short by the next track's is not an error.
                 if let Ok(p) = v.play() {
                     wasm_bindgen_futures::spawn_local(async move {
@@ -239,6 +247,7 @@ pub fn CallScreen() -> impl IntoView {
                         {move || if chat.call.sharing.get() { "Stop sharing" } else { "Share screen" }}
                     </button>
                 </Show>
+                <super::devices::DeviceChoice remote video=Signal::derive(video)/>
                 <button class="hang-up" on:click=move |_| chat.hang_up()>
                     <span class="i i-phone-off" aria-hidden="true"></span>"Hang up"</button>
             </div>
