@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { expect, Page, test } from './fixtures';
+import { Browser, expect, Page, test } from './fixtures';
 import { register, send } from './helpers';
 import { inbound, KEEP_CONNECTIONS, selectedPair } from './rtc';
 
@@ -24,17 +24,17 @@ async function ports(page: Page) {
 
 const nft = (...args: string[]) => execFileSync('nft', args);
 
-test('a call outlasts its network dropping: ICE restarts on new ports and the media flows again', async ({ browser }) => {
-  test.skip(!ownNetwork, 'cutting the network needs the namespace scripts/netns.sh makes');
+/** Two new people (names from `who`) in a voice call, its audio flowing both ways. */
+async function voiceCall(browser: Browser, who: string) {
   const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
   for (const ctx of [annCtx, benCtx]) await ctx.addInitScript(KEEP_CONNECTIONS);
   const ann = await annCtx.newPage();
   const ben = await benCtx.newPage();
-  await register(ann, 'blipann', 'Bea Blip', 'amber kettle window 5120');
-  await register(ben, 'blipben', 'Bo Blip', 'pebble canyon violet 6231');
-  await ann.locator('li.person[data-username="blipben"] button').click();
+  await register(ann, `${who}ann`, 'Bea Blip', 'amber kettle window 5120');
+  await register(ben, `${who}ben`, 'Bo Blip', 'pebble canyon violet 6231');
+  await ann.locator(`li.person[data-username="${who}ben"] button`).click();
   await send(ann, 'calling you on the wobbly wifi');
-  await expect(ben.locator('li.conversation[data-peer="blipann"]')).toBeVisible();
+  await expect(ben.locator(`li.conversation[data-peer="${who}ann"]`)).toBeVisible();
 
   await ann.getByRole('button', { name: 'Voice call' }).click();
   await ben.getByRole('button', { name: 'Answer' }).click();
@@ -46,6 +46,13 @@ test('a call outlasts its network dropping: ICE restarts on new ports and the me
     }, { timeout: 25_000 }).toBe(true);
   };
   await rising();
+  return { ann, ben, rising, close: () => Promise.all([annCtx.close(), benCtx.close()]) };
+}
+
+
+test('a call outlasts its network dropping: ICE restarts on new ports and the media flows again', async ({ browser }) => {
+  test.skip(!ownNetwork, 'cutting the network needs the namespace scripts/netns.sh makes');
+  const { ann, ben, rising, close } = await voiceCall(browser, 'blip');
 
   const cut = [...new Set([...(await ports(ann)), ...(await ports(ben))])].join(', ');
   nft('add', 'table', 'inet', 'blip');
@@ -71,5 +78,32 @@ test('a call outlasts its network dropping: ICE restarts on new ports and the me
   for (const page of [ann, ben]) {
     await expect(page.locator('.message', { hasText: /📞 Call, \d+ s/ })).toBeVisible();
   }
-  await Promise.all([annCtx.close(), benCtx.close()]);
+  await close();
+});
+
+test('a call whose network does not come back ends on both sides, saying why', async ({ browser }) => {
+  test.skip(!ownNetwork, 'cutting the network needs the namespace scripts/netns.sh makes');
+  test.setTimeout(90_000);
+  const { ann, ben, close } = await voiceCall(browser, 'gone');
+  nft('add', 'table', 'inet', 'blip');
+  try {
+    nft('add', 'chain', 'inet', 'blip', 'in', '{ type filter hook input priority 0; }');
+    nft('add', 'rule', 'inet', 'blip', 'in', 'meta', 'l4proto', 'udp', 'drop');
+    for (const page of [ann, ben]) {
+      await expect(page.locator('.call-screen .clock')).toHaveText('Reconnecting…', { timeout: 15_000 });
+    }
+    // Restarts gather, but nothing gets through: after 30 s down, the call is over.
+    for (const page of [ann, ben]) {
+      await expect(page.getByRole('alert', { name: 'About your call' }))
+        .toContainText('the connection was lost', { timeout: 45_000 });
+      await expect(page.locator('.call-screen')).toBeHidden();
+    }
+  } finally {
+    nft('delete', 'table', 'inet', 'blip');
+  }
+  // The caller's line, as after a hang-up.
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.message', { hasText: /📞 Call, \d+ s/ })).toBeVisible();
+  }
+  await close();
 });

@@ -21,6 +21,9 @@ const RESTART_EVERY_MS: i64 = 5_000;
 /// Down this long, the call is over. Longer than the 15 s blip a call must outlast.
 const LOST_MS: i64 = 30_000;
 
+/// Said on both sides when that happens.
+pub(super) const LOST: &str = "The call ended: the connection was lost and did not come back.";
+
 impl Chat {
     /// The link went down: mend it, or end the call when it does not come back.
     pub(super) fn mend(&self) {
@@ -76,7 +79,7 @@ impl Chat {
             self.record_call(info, Outcome::Ended, super::seconds(since));
         }
         self.signal(info, SignalBody::Hangup);
-        self.fail_call("The call ended: the connection was lost and did not come back.");
+        self.fail_call(LOST);
     }
 
     /// The caller's new offer after a blip: answered at once. One older than the last

@@ -4,6 +4,7 @@
 
 use crate::Answered;
 use crate::client::browser;
+use crate::client::rtc::Link;
 use crate::pages::chat::state::{CallInfo, Chat, Phase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -150,7 +151,17 @@ impl Chat {
                 if let Phase::Active(_, since) = phase {
                     self.record_call(&info, Outcome::Ended, super::seconds(since));
                 }
-                self.end_call();
+                // The other side gave up on a link that is down here too: the same reason.
+                if active
+                    && matches!(
+                        self.call.link.get_untracked(),
+                        Link::Interrupted | Link::Failed
+                    )
+                {
+                    self.fail_call(super::reconnect::LOST);
+                } else {
+                    self.end_call();
+                }
             }
             _ => {}
         }
