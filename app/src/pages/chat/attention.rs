@@ -46,6 +46,12 @@ pub fn set_muted(on: bool) {
 impl Chat {
     /// "(3) Hearth" while anything is unread.
     pub fn title(&self) -> String {
+        // The server knows of nothing unread, and reads no signal here: leptos_meta renders
+        // the title into the page's head outside the request's reactive arena, where a
+        // signal read panics now and then (leptos-rs/leptos#3729; reset.spec caught it).
+        #[cfg(not(feature = "hydrate"))]
+        let unread = 0;
+        #[cfg(feature = "hydrate")]
         let unread: u32 = self
             .list
             .conversations
