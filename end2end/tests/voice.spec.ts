@@ -87,3 +87,50 @@ test('a voice message recorded in one browser plays in the other, its length and
 
   await Promise.all([annCtx.close(), benCtx.close()]);
 });
+
+test('held, the microphone records until let go; sliding away or Cancel sends nothing', async ({ browser }) => {
+  const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  await register(ann, 'holly', 'Holly Hold', 'amber kettle window 4417');
+  await register(ben, 'sid', 'Sid Slide', 'pebble canyon violet 7728');
+  await ann.locator('li.person[data-username="sid"] button').click();
+  await send(ann, 'hold on');
+  await ben.locator('li.conversation[data-peer="holly"] button').click();
+  const mic = ann.getByRole('button', { name: 'Record a voice message' });
+  const bar = ann.getByRole('status', { name: 'Recording a voice message' });
+  const box = (await mic.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+
+  // Held for two seconds, then let go: sent.
+  await ann.mouse.move(x, y);
+  await ann.mouse.down();
+  await expect(bar.locator('.time')).toHaveText('0:02', { timeout: 10_000 });
+  await ann.mouse.up();
+  await expect(bar).toBeHidden();
+  const notes = ben.locator('.message .voice-note');
+  await expect(notes).toHaveCount(1);
+  await expect(notes.locator('.time')).toHaveText(/^0:00 \/ 0:0[23]$/);
+
+  // Held, then the finger slides left: cancelled at once, and letting go sends nothing.
+  await ann.mouse.down();
+  await expect(bar.locator('.time')).toHaveText('0:01', { timeout: 10_000 });
+  await ann.mouse.move(x - 40, y, { steps: 4 });
+  await expect(bar).toBeVisible();
+  await ann.mouse.move(x - 120, y, { steps: 4 });
+  await expect(bar).toBeHidden();
+  await ann.mouse.up();
+
+  // Tapped, then Cancel: nothing sent either.
+  await mic.click();
+  await expect(bar.locator('.time')).toHaveText('0:01', { timeout: 10_000 });
+  await bar.getByRole('button', { name: 'Cancel' }).click();
+  await expect(bar).toBeHidden();
+
+  // A text sent after both arrives, and still only the one voice message came before it.
+  await send(ann, 'only the first one was meant');
+  await expect(ben.locator('.message', { hasText: 'only the first one was meant' })).toBeVisible();
+  await expect(notes).toHaveCount(1);
+  await expect(ann.locator('.message.mine .voice-note')).toHaveCount(1);
+  await Promise.all([annCtx.close(), benCtx.close()]);
+});

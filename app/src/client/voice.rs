@@ -38,8 +38,8 @@ mod imp {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        AnalyserNode, AudioContext, BlobEvent, File, FilePropertyBag, MediaRecorder,
-        MediaRecorderOptions, MediaStream, MediaStreamConstraints, MediaStreamTrack,
+        AnalyserNode, AudioContext, AudioContextState, BlobEvent, File, FilePropertyBag,
+        MediaRecorder, MediaRecorderOptions, MediaStream, MediaStreamConstraints, MediaStreamTrack,
     };
 
     /// What to record in, best first.
@@ -80,7 +80,11 @@ mod imp {
         /// counts a touch as the person's own only at its release, and holds a context
         /// made before that suspended.
         pub fn tapped() {
-            if let Some(ctx) = TAPPED.with(|t| t.borrow_mut().take()) {
+            // Not one already closed: a recording cancelled while held (slid away)
+            // closed it, and resuming it would only fail.
+            if let Some(ctx) = TAPPED.with(|t| t.borrow_mut().take())
+                && ctx.state() == AudioContextState::Suspended
+            {
                 let _ = ctx.resume();
             }
         }
@@ -199,6 +203,14 @@ mod imp {
                 t.unchecked_into::<MediaStreamTrack>().stop();
             }
             let _ = self.ctx.close();
+        }
+    }
+
+    impl Drop for Recorder {
+        /// A stopped recorder still fires its last `dataavailable` a moment later: by
+        /// then the handler is gone with this value, so the browser must not call it.
+        fn drop(&mut self) {
+            self.recorder.set_ondataavailable(None);
         }
     }
 }
