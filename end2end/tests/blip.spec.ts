@@ -38,6 +38,9 @@ async function voiceCall(browser: Browser, who: string) {
 
   await ann.getByRole('button', { name: 'Voice call' }).click();
   await ben.getByRole('button', { name: 'Answer' }).click();
+  for (const page of [ann, ben]) {
+    await expect(page.locator('.call-screen .clock')).toHaveText(/^\d+:\d\d$/);
+  }
   const rising = async () => {
     const first = [await inbound(ann), await inbound(ben)];
     await expect.poll(async () => {
@@ -105,5 +108,21 @@ test('a call whose network does not come back ends on both sides, saying why', a
   for (const page of [ann, ben]) {
     await expect(page.locator('.message', { hasText: /📞 Call, \d+ s/ })).toBeVisible();
   }
+  await close();
+});
+
+test('when the caller\'s tab dies mid-call, the callee\'s call ends and the callee writes the line', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { ann, ben, close } = await voiceCall(browser, 'died');
+  // Gone without a word, as a crashed tab or a phone whose battery ran out.
+  await ann.close();
+  await expect(ben.locator('.call-screen .clock')).toHaveText('Reconnecting…', { timeout: 15_000 });
+  await expect(ben.getByRole('alert', { name: 'About your call' }))
+    .toContainText('the connection was lost', { timeout: 50_000 });
+  const line = ben.locator('.message.mine', { hasText: /📞 Call, \d+ s/ });
+  await expect(line).toHaveCount(1);
+  // It counts the time talked, not the half minute spent trying to reconnect.
+  const talked = Number((await line.textContent())!.match(/Call, (\d+) s/)![1]);
+  expect(talked).toBeLessThan(20);
   await close();
 });

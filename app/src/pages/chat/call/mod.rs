@@ -279,14 +279,19 @@ impl Chat {
     /// The caller's line in the conversation: "Call, 12 s", "Missed call".
     pub(super) fn record_call(&self, info: &CallInfo, outcome: Outcome, seconds: u32) {
         if info.caller {
-            let content = MessageContent::Call {
-                call: info.call,
-                media: info.media,
-                outcome,
-                seconds,
-            };
-            self.send_content(info.conv, content, vec![]);
+            self.write_call_line(info, outcome, seconds);
         }
+    }
+
+    /// The call's line, whoever writes it (the callee only when the caller cannot).
+    pub(super) fn write_call_line(&self, info: &CallInfo, outcome: Outcome, seconds: u32) {
+        let content = MessageContent::Call {
+            call: info.call,
+            media: info.media,
+            outcome,
+            seconds,
+        };
+        self.send_content(info.conv, content, vec![]);
     }
 
     pub fn set_call_muted(&self, muted: bool) {
@@ -327,7 +332,10 @@ impl Chat {
 
 /// Whole seconds since `since` (ms), none if it never connected.
 fn seconds(since: Option<f64>) -> u32 {
-    since.map_or(0, |s| {
-        ((browser::now_ms() as f64 - s) / 1000.0).max(0.0) as u32
-    })
+    seconds_until(since, browser::now_ms() as f64)
+}
+
+/// Whole seconds from `since` to `until` (ms), none if it never connected.
+fn seconds_until(since: Option<f64>, until: f64) -> u32 {
+    since.map_or(0, |s| ((until - s) / 1000.0).max(0.0) as u32)
 }

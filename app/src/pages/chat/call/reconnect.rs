@@ -2,7 +2,10 @@
 //! "failed"); the caller restarts ICE: both sides gather candidates afresh on whatever
 //! addresses they have now, and the new offer and answer travel sealed like the first
 //! ones. Only the caller offers, so the two never offer at once. A call whose link stays
-//! down for `LOST_MS` ends, on both sides, as if hung up.
+//! down for `LOST_MS` ends, on both sides, as if hung up. The callee waits a little longer,
+//! so that the caller's hang-up (and call line) comes first; when it does not, the
+//! caller's tab is gone (closed, crashed, a phone's battery) and the callee writes the
+//! line instead.
 
 use crate::client::browser;
 use crate::client::rtc::{Link, Rtc};
@@ -20,6 +23,9 @@ const RESTART_AFTER_MS: i64 = 2_000;
 const RESTART_EVERY_MS: i64 = 5_000;
 /// Down this long, the call is over. Longer than the 15 s blip a call must outlast.
 const LOST_MS: i64 = 30_000;
+
+/// The callee's wait beyond `LOST_MS` for the caller's hang-up.
+const CALLER_GRACE_MS: i64 = 5_000;
 
 /// Said on both sides when that happens.
 pub(super) const LOST: &str = "The call ended: the connection was lost and did not come back.";
@@ -60,8 +66,9 @@ impl Chat {
                 return;
             }
             let now = browser::now_ms();
-            if now - start >= LOST_MS {
-                return self.lost(info);
+            let grace = if info.caller { 0 } else { CALLER_GRACE_MS };
+            if now - start >= LOST_MS + grace {
+                return self.lost(info, start);
             }
             if info.caller && now >= next {
                 next = now + RESTART_EVERY_MS;
@@ -73,10 +80,14 @@ impl Chat {
     }
 
     /// The link never came back: the call ends here (the other side's ends the same way,
-    /// or on this hang-up if it still arrives).
-    fn lost(&self, info: &CallInfo) {
+    /// or on this hang-up if it still arrives). The callee's tab gets here only when the
+    /// caller's said nothing, so it writes the line.
+    /// The line counts the time talked, not the time spent trying to reconnect
+    /// (`down`: when the link went, ms).
+    fn lost(&self, info: &CallInfo, down: i64) {
         if let Phase::Active(_, since) = self.call.phase.get_untracked() {
-            self.record_call(info, Outcome::Ended, super::seconds(since));
+            let talked = super::seconds_until(since, down as f64);
+            self.write_call_line(info, Outcome::Ended, talked);
         }
         self.signal(info, SignalBody::Hangup);
         self.fail_call(LOST);
