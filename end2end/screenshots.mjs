@@ -117,6 +117,10 @@ for (const p of [ann, ben]) {
 }
 await shoot(ann, 'call-desktop');
 await shoot(ben, 'call-phone');
+await ben.getByRole('button', { name: 'Devices' }).click();
+await ben.getByRole('group', { name: 'Devices' }).waitFor();
+await shoot(ben, 'call-devices-phone');
+await ben.getByRole('button', { name: 'Devices' }).click();
 await ann.getByRole('button', { name: 'Back to chat' }).click();
 await shoot(ann, 'call-bar-desktop');
 await ann.getByRole('button', { name: 'Hang up' }).click();
