@@ -13,6 +13,7 @@ pub mod pad;
 pub mod pins;
 pub mod recovery;
 pub mod safety;
+pub mod sframe;
 pub mod wrap;
 
 use crate::error::{ProtocolError, Result};
