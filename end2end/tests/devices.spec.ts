@@ -93,3 +93,49 @@ test('during a call the microphone, camera and speaker can be switched, and the 
   await ann.getByRole('button', { name: 'Hang up' }).click();
   await Promise.all([annCtx.close(), benCtx.close()]);
 });
+
+// Every stream the page opens, kept where the test can look, and opened as slowly as the
+// test asks: instrumentation of the test's own.
+const KEEP_STREAMS = () => {
+  const devices = navigator.mediaDevices;
+  if (!devices) return; // about:blank, before the app's page
+  const open = devices.getUserMedia.bind(devices);
+  const kept: MediaStream[] = [];
+  (window as any).__streams = kept;
+  devices.getUserMedia = async (c?: MediaStreamConstraints) => {
+    const stream = await open(c);
+    kept.push(stream);
+    await new Promise((r) => setTimeout(r, (window as any).__slowMedia ?? 0));
+    return stream;
+  };
+};
+
+test('a device still opening when the call ends is let go with the rest', async ({ browser }) => {
+  const [annCtx, benCtx] = [await browser.newContext(), await browser.newContext()];
+  for (const ctx of [annCtx, benCtx]) await ctx.addInitScript(KEEP_CONNECTIONS);
+  await annCtx.addInitScript(KEEP_STREAMS);
+  const ann = await annCtx.newPage();
+  const ben = await benCtx.newPage();
+  await register(ann, 'slowann', 'Slow Ann', 'amber kettle window 7334');
+  await register(ben, 'slowben', 'Slow Ben', 'pebble canyon violet 8445');
+  await ann.locator('li.person[data-username="slowben"] button').click();
+  await send(ann, 'a quick one');
+  await expect(ben.locator('li.conversation[data-peer="slowann"]')).toBeVisible();
+  await ann.getByRole('button', { name: 'Voice call' }).click();
+  await ben.getByRole('button', { name: 'Answer' }).click();
+  await expect(ann.locator('.call-screen .clock')).toHaveText(/^\d+:\d\d$/);
+
+  await ann.getByRole('button', { name: 'Devices' }).click();
+  await expect(ann.getByRole('group', { name: 'Devices' })).toBeVisible();
+  await ann.evaluate(() => { (window as any).__slowMedia = 1_500; });
+  await chooseAnother(ann, 'Microphone');
+  await expect.poll(() => ann.evaluate(() => (window as any).__streams.length)).toBe(2);
+  await ann.getByRole('button', { name: 'Hang up' }).click();
+  await expect(ann.locator('.message', { hasText: /📞 Call, \d+ s/ })).toBeVisible();
+  // Once the slow microphone has opened, nothing is left live: the microphone is off.
+  await expect.poll(() => ann.evaluate(() => ((window as any).__streams as MediaStream[])
+    .flatMap((s) => s.getTracks()).map((t) => t.readyState)), { timeout: 10_000 })
+    .toEqual(['ended', 'ended']);
+  await expect(ann.getByRole('alert', { name: 'About your call' })).toHaveCount(0);
+  await Promise.all([annCtx.close(), benCtx.close()]);
+});

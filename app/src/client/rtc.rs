@@ -97,7 +97,7 @@ mod imp {
         DisplayMediaStreamConstraints, MediaStream, MediaStreamConstraints, MediaStreamTrack,
         RtcConfiguration, RtcIceServer, RtcOfferOptions, RtcPeerConnection,
         RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender, RtcSdpType,
-        RtcSessionDescriptionInit, RtcTrackEvent,
+        RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
     };
 
     /// A callback for a DOM event, kept alive as long as what it listens to.
@@ -350,10 +350,16 @@ mod imp {
                 return Err("This call does not send that kind of device.".into());
             };
             new.set_enabled(old.enabled());
-            if sender.track().is_some_and(|t| t.id() == old.id()) {
-                JsFuture::from(sender.replace_track(Some(&new)))
-                    .await
-                    .map_err(said)?;
+            // A call that ended while the device opened lets it go, like the others.
+            let ended = || self.pc.signaling_state() == RtcSignalingState::Closed;
+            let sending = !ended() && sender.track().is_some_and(|t| t.id() == old.id());
+            if sending && let Err(e) = JsFuture::from(sender.replace_track(Some(&new))).await {
+                new.stop();
+                return if ended() { Ok(()) } else { Err(said(e)) };
+            }
+            if ended() {
+                new.stop();
+                return Ok(());
             }
             for (_, t) in self.senders.borrow_mut().iter_mut() {
                 if t.id() == old.id() {
