@@ -49,7 +49,7 @@ pub fn remember(kind: Kind, id: &str) {
 }
 
 #[cfg(feature = "hydrate")]
-pub use imp::{list, open, set_speaker, speaker_of, wanted};
+pub use imp::{list, media_devices, open, set_speaker, speaker_of, wanted};
 
 #[cfg(not(feature = "hydrate"))]
 pub async fn list() -> Vec<Device> {
@@ -64,12 +64,16 @@ mod imp {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{MediaDevices, MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
-    fn media_devices() -> Result<MediaDevices, String> {
+    /// The page's microphones, cameras and screens: none where the page is not a secure
+    /// context.
+    pub fn media_devices() -> Result<MediaDevices, String> {
         web_sys::window()
             .ok_or("no window")?
             .navigator()
             .media_devices()
-            .map_err(|_| "This browser offers no devices here (calls need HTTPS).".into())
+            .map_err(|_| {
+                "This browser offers no microphone or camera here (calls need HTTPS).".into()
+            })
     }
 
     fn text(o: &JsValue, field: &str) -> String {

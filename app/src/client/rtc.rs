@@ -140,11 +140,7 @@ mod imp {
     }
 
     async fn ask_media(video: bool, chosen: bool) -> Result<MediaStream, String> {
-        let devices = web_sys::window()
-            .ok_or("no window")?
-            .navigator()
-            .media_devices()
-            .map_err(|_| "This browser offers no microphone or camera here (calls need HTTPS).")?;
+        let media = devices::media_devices()?;
         let wanted = MediaStreamConstraints::new();
         let want = |kind| {
             if chosen {
@@ -157,7 +153,7 @@ mod imp {
         if video {
             wanted.set_video(&want(Kind::Camera));
         }
-        let promise = devices
+        let promise = media
             .get_user_media_with_constraints(&wanted)
             .map_err(said)?;
         let stream = JsFuture::from(promise).await.map_err(|e| {
@@ -413,14 +409,10 @@ mod imp {
         /// Sends a screen (the browser asks which) in the camera's place, until
         /// `stop_sharing` or the browser's own "Stop sharing" (then `on_end` runs).
         pub async fn share_screen(&self, on_end: Box<dyn Fn()>) -> Result<(), String> {
-            let devices = web_sys::window()
-                .ok_or("no window")?
-                .navigator()
-                .media_devices()
-                .map_err(said)?;
+            let media = devices::media_devices()?;
             let wanted = DisplayMediaStreamConstraints::new();
             wanted.set_video(&true.into());
-            let promise = devices
+            let promise = media
                 .get_display_media_with_constraints(&wanted)
                 .map_err(said)?;
             let stream: MediaStream = JsFuture::from(promise)
