@@ -14,10 +14,17 @@ async function ports(page: Page) {
   return page.evaluate(async () => {
     const pcs = (window as any).__connections as RTCPeerConnection[];
     const found: number[] = [];
-    (await pcs[pcs.length - 1].getStats()).forEach((s: any) => {
+    const pc = pcs[pcs.length - 1];
+    (await pc.getStats()).forEach((s: any) => {
       if (s.type !== 'local-candidate') return;
       for (const p of [s.port, s.relatedPort]) if (p) found.push(p);
     });
+    // The stats name only candidates in pairs so far: every one gathered is in the SDP
+    // (its port, and for a relayed one the socket's, after "rport").
+    for (const line of pc.localDescription!.sdp.split('\r\n')) {
+      const c = line.match(/^a=candidate:\S+ \d+ udp \d+ \S+ (\d+) typ \S+(?: raddr \S+ rport (\d+))?/i);
+      if (c) for (const p of [c[1], c[2]]) if (p && p !== '0') found.push(Number(p));
+    }
     return found;
   });
 }
